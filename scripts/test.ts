@@ -1,0 +1,75 @@
+/**
+ * `npm test`: starts one real Postgres, one Redis, one 6-node Redis Cluster and a DynamoDB
+ * emulator, runs every `*.test.ts` with node's test runner against them, and stops them all,
+ * also on Ctrl-C. `npm test -- session` runs only the files whose path contains "session".
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { sharedServersEnv, startSharedServers } from '@authscale/testkit';
+
+const root = new URL('..', import.meta.url).pathname;
+const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts'];
+const filters = process.argv.slice(2);
+
+const files = searchRoots
+  .flatMap((dir) => {
+    try {
+      return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((file) => join(dir, file));
+    } catch {
+      return [];
+    }
+  })
+  .filter((file) => file.endsWith('.test.ts') && !file.includes('node_modules'))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  .sort();
+
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+
+const started = Date.now();
+const { servers, stop } = await startSharedServers();
+console.log(
+  `test servers up in ${Date.now() - started} ms: postgres :${servers.postgres.port}, redis :${servers.redis.port}, ` +
+    `redis cluster :${servers.redisCluster.nodes.map((node) => node.port).join(',')}, dynamodb ${servers.dynamodb.endpoint}`,
+);
+
+const child = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    ...files.map((file) => relative(root, join(root, file))),
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      [sharedServersEnv]: JSON.stringify(servers),
+      // Tests run on the build machine's Node (20 here); the SDK's notice that future releases need
+      // Node 22 says nothing about the code under test. Containers run the current LTS.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  },
+);
+
+let stopping = false;
+async function finish(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await stop();
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    child.kill(signal);
+    void finish(130);
+  });
+}
+child.on('exit', (code, signal) => void finish(code ?? (signal ? 1 : 0)));

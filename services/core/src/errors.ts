@@ -1,0 +1,83 @@
+/**
+ * One error hierarchy with stable codes. Responses carry the code and a generic message;
+ * the underlying error travels in `cause` and reaches logs only.
+ */
+export type AuthErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'mfa_required'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'dependency_unavailable'
+  | 'dependency_timeout'
+  | 'internal';
+
+const statusByCode = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  mfa_required: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  dependency_unavailable: 503,
+  dependency_timeout: 504,
+  internal: 500,
+} as const satisfies Record<AuthErrorCode, number>;
+
+const defaultMessageByCode: Record<AuthErrorCode, string> = {
+  invalid_request: 'The request is invalid.',
+  unauthenticated: 'Authentication is required.',
+  invalid_credentials: 'The credentials are invalid.',
+  mfa_required: 'A second factor is required.',
+  forbidden: 'You are not allowed to do this.',
+  not_found: 'Not found.',
+  conflict: 'The request conflicts with the current state.',
+  payload_too_large: 'The request body is too large.',
+  rate_limited: 'Too many requests.',
+  dependency_unavailable: 'A dependency is unavailable.',
+  dependency_timeout: 'A dependency did not answer in time.',
+  internal: 'Internal error.',
+};
+
+export class AuthError extends Error {
+  readonly code: AuthErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: AuthErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? defaultMessageByCode[code], options);
+    this.name = 'AuthError';
+    this.code = code;
+    this.statusCode = statusByCode[code];
+  }
+}
+
+export function statusForCode(code: AuthErrorCode): number {
+  return statusByCode[code];
+}
+
+export function defaultMessageFor(code: AuthErrorCode): string {
+  return defaultMessageByCode[code];
+}
+
+/** A programmer or deployment mistake, detected at boot. Never sent to clients. */
+export class ConfigError extends TypeError {
+  readonly code = 'ERR_AUTHSCALE_CONFIG';
+  readonly problems: readonly string[];
+
+  constructor(scope: string, problems: readonly string[]) {
+    super(`${scope}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError;
+}

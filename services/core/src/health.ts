@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** A readiness probe: resolves when the dependency answers, rejects or times out otherwise. */
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface HealthOptions {
+  /** Named checks for `/readyz`. @default {} (ready as soon as the process listens) */
+  readiness?: Record<string, ReadinessCheck>;
+  /** How long one check may take before it counts as failed. @default 1000 */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * `/healthz` answers while the process is alive. `/readyz` answers 503 until every dependency
+ * answers, and again from the moment shutdown begins so load balancers drain us first.
+ */
+export const health = fp<HealthOptions>(
+  async (app: FastifyInstance, { readiness = {}, checkTimeoutMs = 1000 }) => {
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
+
+    app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
+
+    app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
+      if (closing) return reply.status(503).send({ status: 'closing', checks: {} });
+      const results = await Promise.all(
+        Object.entries(readiness).map(async ([name, check]) => [name, await runCheck(check, checkTimeoutMs)] as const),
+      );
+      const checks = Object.fromEntries(results);
+      const ready = results.every(([, result]) => result === 'ok');
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    });
+  },
+  { name: 'authscale-health', fastify: '5.x' },
+);
+
+async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<'ok' | 'failing'> {
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
+    return 'ok';
+  } catch {
+    return 'failing';
+  }
+}

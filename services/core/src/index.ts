@@ -1,0 +1,13 @@
+export type { LoadConfigOptions } from './config.ts';
+export { loadConfig } from './config.ts';
+export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';
+export { createService, listen } from './create-service.ts';
+export type { ErrorBody } from './error-handler.ts';
+export { body as errorBody, errorHandler } from './error-handler.ts';
+export type { AuthErrorCode } from './errors.ts';
+export { AuthError, ConfigError, defaultMessageFor, isAuthError, statusForCode } from './errors.ts';
+export type { HealthOptions, ReadinessCheck } from './health.ts';
+export { health } from './health.ts';
+export type { LoggerSettings } from './logger.ts';
+export { loggerOptions, redactedLogPaths } from './logger.ts';
+export { serviceConfigFields } from './service-config.ts';

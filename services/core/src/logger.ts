@@ -1,0 +1,33 @@
+import type { LoggerOptions } from 'pino';
+
+/**
+ * Paths that may hold secrets anywhere a request, reply or error is logged. Redaction is a
+ * backstop: auth code logs request ids and error codes, never claims, tokens or passwords.
+ */
+export const redactedLogPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.newPassword',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.mfaToken',
+  '*.code',
+  '*.secret',
+] as const;
+
+export interface LoggerSettings {
+  service: string;
+  level: string;
+}
+
+export function loggerOptions({ service, level }: LoggerSettings): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    redact: { paths: [...redactedLogPaths], censor: '[redacted]' },
+  };
+}

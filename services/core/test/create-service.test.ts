@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Type } from 'typebox';
+import { AuthError, createService } from '../src/index.ts';
+
+async function serviceWithRoutes(readiness = {}) {
+  const app = await createService({ name: 'test', logLevel: 'silent', readiness, bodyLimit: 1024 });
+  app.post('/echo', { schema: { body: Type.Object({ name: Type.String({ maxLength: 10 }) }) } }, async (request) => ({
+    name: request.body.name,
+  }));
+  app.get('/forbidden', async () => {
+    throw new AuthError('forbidden', undefined, { cause: new Error('secret detail') });
+  });
+  app.get('/boom', async () => {
+    throw new Error('database password is hunter2');
+  });
+  await app.ready();
+  return app;
+}
+
+describe('createService', () => {
+  it('answers /healthz', async () => {
+    const app = await serviceWithRoutes();
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { status: 'ok' });
+    await app.close();
+  });
+
+  it('answers /readyz with 503 until every dependency answers', async () => {
+    let up = false;
+    const app = await serviceWithRoutes({
+      redis: async () => {
+        if (!up) throw new Error('down');
+      },
+    });
+    const down = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(down.statusCode, 503);
+    assert.deepEqual(down.json(), { status: 'not_ready', checks: { redis: 'failing' } });
+    up = true;
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    await app.close();
+  });
+
+  it('maps schema violations, bad JSON and oversized bodies to stable 4xx errors', async () => {
+    const app = await serviceWithRoutes();
+    const invalid = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'x'.repeat(11) } });
+    assert.equal(invalid.statusCode, 400);
+    assert.equal(invalid.json().error.code, 'invalid_request');
+    assert.doesNotMatch(invalid.body, /xxxxxxxxxxx/, 'the offending value is not echoed');
+
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
+    assert.equal(badJson.statusCode, 400);
+    assert.equal(badJson.json().error.code, 'invalid_request');
+
+    const tooLarge = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'y'.repeat(2000) } });
+    assert.equal(tooLarge.statusCode, 413);
+    assert.equal(tooLarge.json().error.code, 'payload_too_large');
+    await app.close();
+  });
+
+  it('answers AuthErrors with their status and a generic message, never the cause', async () => {
+    const app = await serviceWithRoutes();
+    const response = await app.inject({ method: 'GET', url: '/forbidden' });
+    assert.equal(response.statusCode, 403);
+    assert.deepEqual(response.json(), { error: { code: 'forbidden', message: 'You are not allowed to do this.' } });
+    await app.close();
+  });
+
+  it('answers unexpected errors with a bare 500 and no stack or message', async () => {
+    const app = await serviceWithRoutes();
+    const response = await app.inject({ method: 'GET', url: '/boom' });
+    assert.equal(response.statusCode, 500);
+    assert.deepEqual(response.json(), { error: { code: 'internal', message: 'Internal error.' } });
+    await app.close();
+  });
+
+  it('answers unknown routes with the error shape', async () => {
+    const app = await serviceWithRoutes();
+    const response = await app.inject({ method: 'GET', url: '/nope' });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().error.code, 'not_found');
+    await app.close();
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    const app = await serviceWithRoutes();
+    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc12345-req' } });
+    assert.equal(kept.headers['x-request-id'], 'abc12345-req');
+    const replaced = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\n' } });
+    assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    await app.close();
+  });
+});

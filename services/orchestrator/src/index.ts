@@ -1,0 +1,3 @@
+export { buildOrchestratorApp } from './app.ts';
+export type { OrchestratorConfig } from './config.ts';
+export { loadOrchestratorConfig, orchestratorConfigSchema } from './config.ts';

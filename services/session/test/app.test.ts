@@ -1,0 +1,11 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { buildSessionApp, loadSessionConfig } from '../src/index.ts';
+
+it('session answers GET /healthz', async () => {
+  const app = await buildSessionApp(loadSessionConfig({ LOG_LEVEL: 'silent' }));
+  const response = await app.inject({ method: 'GET', url: '/healthz' });
+  assert.equal(response.statusCode, 200);
+  assert.deepEqual(response.json(), { status: 'ok' });
+  await app.close();
+});

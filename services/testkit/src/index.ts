@@ -1,0 +1,11 @@
+export { run, spawnServer, stopProcess, waitFor } from './child-processes.ts';
+export type { DynamoDbEmulator } from './dynamodb.ts';
+export { startDynamoDb } from './dynamodb.ts';
+export { findBinary, MissingBinaryError } from './find-binary.ts';
+export { freePort, freePorts } from './free-port.ts';
+export type { PostgresServer } from './postgres.ts';
+export { startPostgres } from './postgres.ts';
+export type { RedisClusterServer, RedisNode, RedisServer, StartRedisClusterOptions } from './redis.ts';
+export { startRedis, startRedisCluster } from './redis.ts';
+export type { SharedServers } from './shared-servers.ts';
+export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';

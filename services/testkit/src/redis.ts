@@ -1,0 +1,169 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, run, spawnServer, stopProcess, waitFor } from './child-processes.ts';
+import { findBinary } from './find-binary.ts';
+import { freePorts } from './free-port.ts';
+
+const install = 'sudo apt-get install -y redis-server';
+
+export interface RedisNode {
+  host: string;
+  port: number;
+  pid: number;
+  process: ChildProcess;
+}
+
+export interface RedisServer extends RedisNode {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface RedisClusterServer {
+  nodes: RedisNode[];
+  /** `redis://host:port` of every node, for a cluster client's root nodes. */
+  urls: string[];
+  /** Runs `redis-cli` against one node and returns its output. */
+  cli(port: number, ...args: string[]): Promise<string>;
+  /** Kills one node without a clean shutdown, as a crash would. */
+  kill(port: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function redisBinaries() {
+  return {
+    server: findBinary('redis-server', { install, extraDirs: ['/usr/bin', '/usr/local/bin'] }),
+    cli: findBinary('redis-cli', { install, extraDirs: ['/usr/bin', '/usr/local/bin'] }),
+  };
+}
+
+function startNode(server: string, dir: string, port: number, extraArgs: string[]): RedisNode {
+  mkdirSync(dir, { recursive: true });
+  const child = spawnServer(server, [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+    '--daemonize',
+    'no',
+    ...extraArgs,
+  ]);
+  return { host: '127.0.0.1', port, pid: child.pid ?? -1, process: child };
+}
+
+async function ping(cli: string, port: number) {
+  const out = await run(cli, ['-p', String(port), 'PING']);
+  return out.trim() === 'PONG' ? true : undefined;
+}
+
+/** Starts one throw-away `redis-server` on a free port. */
+export async function startRedis(): Promise<RedisServer> {
+  const { server, cli } = redisBinaries();
+  const temp = makeTempDir('authscale-redis-');
+  const root = temp.path;
+  const [port] = (await freePorts(1)) as [number];
+  const node = startNode(server, root, port, []);
+  await waitFor(() => ping(cli, port), { what: `redis-server on ${port}` });
+  return {
+    ...node,
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      await stopProcess(node.process, 'SIGKILL');
+      temp.remove();
+    },
+  };
+}
+
+export interface StartRedisClusterOptions {
+  /** @default 3 */
+  primaries?: number;
+  /** Replicas per primary. @default 1 */
+  replicas?: number;
+  /** How long a primary may be silent before its replica takes over. @default 1000 */
+  nodeTimeoutMs?: number;
+}
+
+/**
+ * Starts a real Redis Cluster: `primaries * (1 + replicas)` redis-server processes with
+ * `cluster-enabled yes`, joined by `redis-cli --cluster create`, returned once every node
+ * reports `cluster_state:ok`.
+ */
+export async function startRedisCluster({
+  primaries = 3,
+  replicas = 1,
+  nodeTimeoutMs = 1000,
+}: StartRedisClusterOptions = {}): Promise<RedisClusterServer> {
+  const { server, cli } = redisBinaries();
+  const temp = makeTempDir('authscale-redis-cluster-');
+  const root = temp.path;
+  const count = primaries * (1 + replicas);
+  const ports = await freePorts(count * 2);
+  const nodes = Array.from({ length: count }, (_, index) => {
+    const port = ports[index * 2] as number;
+    const busPort = ports[index * 2 + 1] as number;
+    return startNode(server, join(root, String(port)), port, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-node-timeout',
+      String(nodeTimeoutMs),
+      '--cluster-port',
+      String(busPort),
+      // Replicas take over without waiting for an operator, as ElastiCache does.
+      '--cluster-replica-validity-factor',
+      '0',
+    ]);
+  });
+  const stop = async () => {
+    await Promise.all(nodes.map((node) => stopProcess(node.process, 'SIGKILL')));
+    temp.remove();
+  };
+  try {
+    await Promise.all(
+      nodes.map((node) => waitFor(() => ping(cli, node.port), { what: `redis-server on ${node.port}` })),
+    );
+    await run(cli, [
+      '--cluster',
+      'create',
+      ...nodes.map((node) => `127.0.0.1:${node.port}`),
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ]);
+    await Promise.all(
+      nodes.map((node) =>
+        waitFor(
+          async () => {
+            const info = await run(cli, ['-p', String(node.port), 'CLUSTER', 'INFO']);
+            return info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${count}`)
+              ? true
+              : undefined;
+          },
+          { what: `cluster_state:ok on ${node.port}`, timeoutMs: 30_000 },
+        ),
+      ),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    nodes,
+    urls: nodes.map((node) => `redis://127.0.0.1:${node.port}`),
+    cli: (port, ...args) => run(cli, ['-p', String(port), ...args]),
+    async kill(port) {
+      const node = nodes.find((candidate) => candidate.port === port);
+      if (node) await stopProcess(node.process, 'SIGKILL');
+    },
+    stop,
+  };
+}
