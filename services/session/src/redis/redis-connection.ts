@@ -44,6 +44,8 @@ export interface ConnectRedisOptions {
   cluster: boolean;
   /** Off: every read goes to Redis. */
   nearCache: NearCacheOptions | null;
+  /** `CLIENT SETNAME` prefix, so operators (and tests) can tell the connections apart. @default 'authscale-session' */
+  name?: string;
 }
 
 // Commands fail at once while a node is unreachable instead of queueing: the store retries reads
@@ -96,7 +98,12 @@ function connectionOver({ reader, writer, wait, ping }: Pair, listeners: Array<(
 }
 
 /** Connects the reader and writer for a single node or a cluster. */
-export async function connectRedis({ urls, cluster, nearCache }: ConnectRedisOptions): Promise<RedisConnection> {
+export async function connectRedis({
+  urls,
+  cluster,
+  nearCache,
+  name = 'authscale-session',
+}: ConnectRedisOptions): Promise<RedisConnection> {
   const clientSideCache = nearCache
     ? { ttl: nearCache.ttlMs, maxEntries: nearCache.maxEntries, evictPolicy: 'LRU' as const }
     : undefined;
@@ -134,18 +141,18 @@ export async function connectRedis({ urls, cluster, nearCache }: ConnectRedisOpt
     );
   }
 
-  const make = (cache: typeof clientSideCache) =>
+  const make = (role: string, cache: typeof clientSideCache) =>
     createCluster({
       rootNodes: urls.map((url) => ({ url })),
       RESP: 3,
-      defaults: { disableOfflineQueue: true, socket },
+      defaults: { name: `${name}-${role}`, disableOfflineQueue: true, socket },
       // After a primary dies its replica takes over within about the cluster node timeout; look
       // for the new owner soon after instead of the default 5 s.
       topologyRefreshOnReconnectionAttemptStrategy: 250,
       ...(cache ? { clientSideCache: cache } : {}),
     }) as unknown as RedisClusterType;
-  const reader = make(clientSideCache);
-  const writer = make(undefined);
+  const reader = make('reader', clientSideCache);
+  const writer = make('writer', undefined);
   for (const client of [reader, writer]) {
     client.on('error', () => {});
     client.on('node-error', () => {});
