@@ -6,6 +6,7 @@ export type AuthErrorCode =
   | 'invalid_request'
   | 'unauthenticated'
   | 'invalid_credentials'
+  | 'weak_password'
   | 'mfa_required'
   | 'forbidden'
   | 'not_found'
@@ -20,6 +21,7 @@ const statusByCode = {
   invalid_request: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  weak_password: 400,
   mfa_required: 401,
   forbidden: 403,
   not_found: 404,
@@ -35,6 +37,7 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   invalid_request: 'The request is invalid.',
   unauthenticated: 'Authentication is required.',
   invalid_credentials: 'The credentials are invalid.',
+  weak_password: 'The password must be 8 to 128 characters long and not a commonly used password.',
   mfa_required: 'A second factor is required.',
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',

@@ -8,8 +8,26 @@ export type { AuthErrorCode } from './errors.ts';
 export { AuthError, ConfigError, defaultMessageFor, isAuthError, statusForCode } from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
 export { health } from './health.ts';
+export type { AccessTokenClaims } from './jwt/access-token.ts';
+export { accessTokenAlgorithm, accessTokenType } from './jwt/access-token.ts';
+export type { CreateJwksCacheOptions } from './jwt/create-jwks-cache.ts';
+export { createJwksCache } from './jwt/create-jwks-cache.ts';
+export type { VerifyAccessTokenOptions } from './jwt/verify-access-token.ts';
+export { verifyAccessToken } from './jwt/verify-access-token.ts';
 export type { LoggerSettings } from './logger.ts';
 export { loggerOptions, redactedLogPaths } from './logger.ts';
+export { derivePrincipalKey } from './principal/derive-principal-key.ts';
+export type { CredentialKind, Principal } from './principal/principal.ts';
+export {
+  principalAudience,
+  principalHeaderName,
+  principalIssuer,
+  principalSchema,
+} from './principal/principal.ts';
+export type { SignPrincipalOptions } from './principal/sign-principal.ts';
+export { signPrincipal } from './principal/sign-principal.ts';
+export type { VerifyPrincipalOptions } from './principal/verify-principal.ts';
+export { verifyPrincipal } from './principal/verify-principal.ts';
 export { serviceConfigFields } from './service-config.ts';
 export type { CreateSessionInput, SessionClient, SessionClientOptions, SessionView } from './session-client/index.ts';
 export { createSessionClient, rankReplicas } from './session-client/index.ts';
