@@ -1,11 +1,62 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
-import { buildOrchestratorApp, loadOrchestratorConfig } from '../src/index.ts';
+import { after, before, describe, it } from 'node:test';
+import { createIdentity, UnsafeDatabaseRoleError } from '@authscale/identity';
+import { buildOrchestratorApp } from '../src/index.ts';
+import { type Harness, startOrchestrator } from './fixtures/orchestrator-harness.ts';
 
-it('orchestrator answers GET /healthz', async () => {
-  const app = await buildOrchestratorApp(loadOrchestratorConfig({ LOG_LEVEL: 'silent' }));
-  const response = await app.inject({ method: 'GET', url: '/healthz' });
-  assert.equal(response.statusCode, 200);
-  assert.deepEqual(response.json(), { status: 'ok' });
-  await app.close();
+describe('the orchestrator service', () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startOrchestrator();
+  });
+  after(() => harness.stop());
+
+  it('answers GET /healthz and GET /readyz', async () => {
+    const health = await harness.app.inject({ method: 'GET', url: '/healthz' });
+    assert.deepEqual(health.json(), { status: 'ok' });
+    const ready = await harness.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+  });
+
+  it('refuses to start with the table owner as its database role', async () => {
+    const identity = createIdentity({ databaseUrl: harness.database.ownerUrl });
+    try {
+      await assert.rejects(
+        buildOrchestratorApp(harness.config, {
+          identity,
+          sessions: harness.sessions,
+          refreshTokens: {} as never,
+          signingKeys: harness.signingKeys,
+        }),
+        (error: Error) => error instanceof UnsafeDatabaseRoleError && /owns table/.test(error.message),
+      );
+    } finally {
+      await identity.close();
+    }
+  });
+
+  it('refuses to start as a superuser', async () => {
+    const identity = createIdentity({ databaseUrl: harness.database.adminUrl });
+    try {
+      await assert.rejects(
+        buildOrchestratorApp(harness.config, {
+          identity,
+          sessions: harness.sessions,
+          refreshTokens: {} as never,
+          signingKeys: harness.signingKeys,
+        }),
+        UnsafeDatabaseRoleError,
+      );
+    } finally {
+      await identity.close();
+    }
+  });
+
+  it('requires a valid principal assertion on non-public routes', async () => {
+    for (const headers of [{}, { 'x-authscale-principal': 'forged' }, { 'x-user-id': 'someone' }]) {
+      const response = await harness.app.inject({ method: 'GET', url: '/api/projects', headers });
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.json().error.code, 'unauthenticated');
+    }
+  });
 });

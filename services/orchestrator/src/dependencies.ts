@@ -1,0 +1,14 @@
+import type { Identity } from '@authscale/identity';
+import type { RefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
+import type { SessionGateway } from './sessions/session-gateway.ts';
+import type { SigningKeys } from './tokens/signing-keys.ts';
+
+/** Everything the orchestrator talks to, built once and handed to the app. */
+export interface OrchestratorDependencies {
+  identity: Identity;
+  sessions: SessionGateway;
+  refreshTokens: RefreshTokenStore;
+  signingKeys: SigningKeys;
+  /** Releases pools and clients; called when the app closes. */
+  close?: () => Promise<void>;
+}

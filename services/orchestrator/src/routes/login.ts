@@ -1,0 +1,48 @@
+import { AuthError } from '@authscale/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import { completeSignIn } from '../lib/complete-sign-in.ts';
+import { credentialsBody, tokenPairSchema } from '../lib/schemas.ts';
+import { verifyPassword } from '../passwords/verify-password.ts';
+
+/**
+ * `POST /auth/login` with email and password. Unknown email and wrong password take the same
+ * path (a full Argon2 verification against a dummy hash) and give the same 401.
+ */
+export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+  app.post(
+    '/auth/login',
+    { config: { public: true }, schema: { body: credentialsBody, response: { 200: tokenPairSchema } } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const login = await deps.identity.users.findPasswordLogin({ email });
+      const valid = await verifyPassword({ password, passwordHash: login?.passwordHash ?? null });
+      const tenantId = valid && login ? await deps.identity.memberships.defaultTenant({ userId: login.userId }) : null;
+      if (!login || !valid || !tenantId) {
+        await deps.identity.audit.record({
+          type: 'login.failed',
+          ip: request.ip,
+          ...(login ? { userId: login.userId } : {}),
+        });
+        throw new AuthError('invalid_credentials');
+      }
+      const tokens = await completeSignIn({
+        deps,
+        request,
+        reply,
+        userId: login.userId,
+        tenantId,
+        amr: ['pwd'],
+        acr: 'aal1',
+      });
+      await deps.identity.audit.record({
+        type: 'login.succeeded',
+        userId: login.userId,
+        tenantId,
+        ip: request.ip,
+        detail: { sessionId: tokens.sessionId },
+      });
+      return tokens;
+    },
+  );
+};
