@@ -29,3 +29,5 @@ export {
   sessionCookieName,
 } from './request-auth/session-cookie.ts';
 export { serviceConfigFields } from './service-config.ts';
+export type { CreateSessionInput, SessionClient, SessionClientOptions, SessionView } from './session-client/index.ts';
+export { createSessionClient, rankReplicas } from './session-client/index.ts';

@@ -1,0 +1,62 @@
+import { check, fail } from 'k6';
+import http from 'k6/http';
+import { baseUrl, origin, password } from './config.js';
+
+const json = { 'Content-Type': 'application/json', Origin: origin };
+
+export function uniqueEmail(prefix = 'k6') {
+  return `${prefix}-${__VU}-${__ITER}-${Date.now()}-${Math.floor(Math.random() * 1e9)}@load.test`;
+}
+
+export function signup(email) {
+  const response = http.post(`${baseUrl}/auth/signup`, JSON.stringify({ email, password }), {
+    headers: json,
+    tags: { name: 'POST /auth/signup' },
+  });
+  if (!check(response, { 'signup 201': (r) => r.status === 201 })) fail(`signup answered ${response.status}`);
+  return response.json();
+}
+
+/** Signs in; the session cookie lands in this VU's cookie jar, the tokens are returned. */
+export function login(email) {
+  const response = http.post(`${baseUrl}/auth/login`, JSON.stringify({ email, password }), {
+    headers: json,
+    tags: { name: 'POST /auth/login' },
+  });
+  check(response, { 'login 200': (r) => r.status === 200 });
+  if (response.status !== 200) return undefined;
+  // The session cookie, as a Cookie header, for requests made outside this VU's cookie jar.
+  const [name, values] =
+    Object.entries(response.cookies).find(([cookie]) => cookie.endsWith('authscale_session')) ?? [];
+  return { ...response.json(), cookieHeader: name ? `${name}=${values[0].value}` : undefined };
+}
+
+/** `GET /me` with this VU's cookie jar, or with an explicit Cookie header taken from `login()`. */
+export function meWithCookie(cookieHeader) {
+  const params = { tags: { name: 'GET /me (cookie)' } };
+  if (cookieHeader) Object.assign(params, { headers: { Cookie: cookieHeader }, jar: new http.CookieJar() });
+  return http.get(`${baseUrl}/me`, params);
+}
+
+export function meWithBearer(accessToken) {
+  return http.get(`${baseUrl}/me`, {
+    headers: { Authorization: `Bearer ${accessToken}` },
+    tags: { name: 'GET /me (bearer)' },
+    jar: new http.CookieJar(),
+  });
+}
+
+export function refresh(refreshToken) {
+  return http.post(`${baseUrl}/auth/token/refresh`, JSON.stringify({ refreshToken }), {
+    headers: json,
+    tags: { name: 'POST /auth/token/refresh' },
+    jar: new http.CookieJar(),
+  });
+}
+
+export function logout() {
+  return http.post(`${baseUrl}/auth/logout`, null, {
+    headers: { Origin: origin },
+    tags: { name: 'POST /auth/logout' },
+  });
+}

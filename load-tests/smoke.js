@@ -1,0 +1,45 @@
+// Smoke test: one user walks the whole contract once. Run against the local stack or a deployed edge:
+//   k6 run load-tests/smoke.js            (BASE_URL defaults to http://127.0.0.1:8080)
+import { check } from 'k6';
+import http from 'k6/http';
+import { login, logout, meWithBearer, meWithCookie, refresh, signup, uniqueEmail } from './lib/auth.js';
+import { baseUrl, summaryWriter } from './lib/config.js';
+
+export const options = {
+  vus: 1,
+  iterations: 3,
+  thresholds: {
+    checks: ['rate==1'],
+    http_req_duration: ['p(99)<500'],
+  },
+};
+
+export default function () {
+  check(http.get(`${baseUrl}/healthz`), { 'healthz 200': (r) => r.status === 200 });
+  check(http.get(`${baseUrl}/readyz`), { 'readyz 200': (r) => r.status === 200 });
+  check(http.get(`${baseUrl}/.well-known/jwks.json`), {
+    'jwks has keys': (r) => r.status === 200 && r.json('keys').length > 0,
+  });
+
+  const email = uniqueEmail('smoke');
+  signup(email);
+  const tokens = login(email);
+  check(tokens, { 'login returned tokens': (t) => Boolean(t?.accessToken && t?.refreshToken) });
+  if (!tokens) return;
+
+  check(meWithCookie(), { '/me by cookie 200': (r) => r.status === 200 && r.json('user.email') === email });
+  check(meWithBearer(tokens.accessToken), { '/me by bearer 200': (r) => r.status === 200 });
+
+  const rotated = refresh(tokens.refreshToken);
+  check(rotated, { 'refresh 200': (r) => r.status === 200 && r.json('refreshToken') !== tokens.refreshToken });
+  check(refresh(tokens.refreshToken), { 'replayed refresh token 401': (r) => r.status === 401 });
+
+  check(logout(), { 'logout 2xx': (r) => r.status >= 200 && r.status < 300 });
+  check(meWithCookie(), { '/me after logout 401': (r) => r.status === 401 });
+  check(meWithBearer(tokens.accessToken), { 'JWT of a revoked session 401': (r) => r.status === 401 });
+  check(http.get(`${baseUrl}/me`, { headers: { Authorization: 'Bearer not-a-jwt' } }), {
+    'garbage bearer 401 with error shape': (r) => r.status === 401 && r.json('error.code') !== undefined,
+  });
+}
+
+export const handleSummary = summaryWriter('smoke');
