@@ -13,6 +13,7 @@ export type AuthErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'dependency_failed'
   | 'dependency_unavailable'
   | 'dependency_timeout'
   | 'internal';
@@ -28,6 +29,7 @@ const statusByCode = {
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  dependency_failed: 502,
   dependency_unavailable: 503,
   dependency_timeout: 504,
   internal: 500,
@@ -44,6 +46,7 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   conflict: 'The request conflicts with the current state.',
   payload_too_large: 'The request body is too large.',
   rate_limited: 'Too many requests.',
+  dependency_failed: 'A dependency answered with an error.',
   dependency_unavailable: 'A dependency is unavailable.',
   dependency_timeout: 'A dependency did not answer in time.',
   internal: 'Internal error.',

@@ -2,6 +2,8 @@ export type { LoadConfigOptions } from './config.ts';
 export { loadConfig } from './config.ts';
 export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';
 export { createService, listen } from './create-service.ts';
+export type { CsrfOriginOptions } from './csrf/csrf-origin.ts';
+export { csrfOrigin } from './csrf/csrf-origin.ts';
 export type { ErrorBody } from './error-handler.ts';
 export { body as errorBody, errorHandler } from './error-handler.ts';
 export type { AuthErrorCode } from './errors.ts';
@@ -28,6 +30,22 @@ export type { SignPrincipalOptions } from './principal/sign-principal.ts';
 export { signPrincipal } from './principal/sign-principal.ts';
 export type { VerifyPrincipalOptions } from './principal/verify-principal.ts';
 export { verifyPrincipal } from './principal/verify-principal.ts';
+export type { ClusterCommandSender, RedisClusterRateLimitStoreOptions } from './rate-limit/redis-cluster-store.ts';
+export { redisClusterRateLimitStore } from './rate-limit/redis-cluster-store.ts';
+export type {
+  AuthenticatedUser,
+  RequestAuthClaims,
+  RequestAuthSession,
+} from './request-auth/authenticated-user.ts';
+export type { RequestAuthOptions } from './request-auth/request-auth.ts';
+export { requestAuth } from './request-auth/request-auth.ts';
+export type { SessionCookieSettings } from './request-auth/session-cookie.ts';
+export {
+  insecureLocalHttpSessionCookie,
+  insecureLocalHttpSessionCookieName,
+  secureSessionCookie,
+  sessionCookieName,
+} from './request-auth/session-cookie.ts';
 export { serviceConfigFields } from './service-config.ts';
 export type { CreateSessionInput, SessionClient, SessionClientOptions, SessionView } from './session-client/index.ts';
 export { createSessionClient, rankReplicas } from './session-client/index.ts';
