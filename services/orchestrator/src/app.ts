@@ -27,10 +27,12 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
     await deps.close?.();
   });
 
-  await app.register(principal, { key: derivePrincipalKey(config.INTERNAL_API_TOKEN) });
+  await app.register(principal, {
+    key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
+  });
   await app.register(accessTokens, {
     keys: deps.signingKeys,
-    issuer: config.JWT_ISSUER,
+    issuer: config.PUBLIC_ORIGIN,
     audience: config.JWT_AUDIENCE,
   });
   await app.register(tenantContext, {

@@ -3,21 +3,30 @@ import { Type } from 'typebox';
 
 export const orchestratorConfigSchema = Type.Object({
   ...serviceConfigFields(8082),
-  /** The application role (`authscale_app`), never the owner. */
-  DATABASE_URL: Type.String({ minLength: 1 }),
+  /**
+   * The application role (`authscale_app`), never the owner. Unset, node-postgres reads the
+   * standard PGHOST/PGUSER/PGPASSWORD/... variables (as the AWS deployment provides them).
+   */
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
   /** Shared with the edge and the session replicas; at least 32 characters. */
   INTERNAL_API_TOKEN: Type.String({ minLength: 32 }),
+  /**
+   * The secret behind the edge's principal assertions, when it is not derived from
+   * INTERNAL_API_TOKEN (AWS keeps it as its own secret). At least 32 characters.
+   */
+  PRINCIPAL_ASSERTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
   /** Comma-separated base URLs of the session replicas. */
   SESSION_REPLICAS: Type.String({ minLength: 1 }),
   AWS_REGION: Type.String({ default: 'us-east-1', minLength: 1 }),
   /** Only for a local DynamoDB emulator; unset in AWS. */
   DYNAMODB_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
-  REFRESH_TOKEN_TABLE: Type.String({ default: 'authscale-refresh-tokens', minLength: 3 }),
+  /** The token-records table (pk/sk, TTL on `expiresAt`). */
+  TOKEN_TABLE_NAME: Type.String({ default: 'authscale-tokens', minLength: 3 }),
   REFRESH_TOKEN_LIFETIME_SECONDS: Type.Integer({ default: 30 * 24 * 3600, minimum: 3600 }),
   REFRESH_TOKEN_GRACE_SECONDS: Type.Integer({ default: 10, minimum: 0, maximum: 60 }),
-  /** The public origin; the `iss` of every access token. */
-  JWT_ISSUER: Type.String({ default: 'http://127.0.0.1:8080', minLength: 1 }),
+  /** The public origin (the edge); the `iss` of every access token. */
+  PUBLIC_ORIGIN: Type.String({ default: 'http://127.0.0.1:8080', minLength: 1 }),
   JWT_AUDIENCE: Type.String({ default: 'authscale-api', minLength: 1 }),
   /** A JWK Set (JSON) of ES256 keys; see docs/tokens.md for rotation. */
   JWT_SIGNING_KEYS: Type.Optional(Type.String({ minLength: 2 })),

@@ -12,7 +12,10 @@ export async function createOrchestratorDependencies(
   { warn }: { warn?: (message: string) => void } = {},
 ): Promise<OrchestratorDependencies> {
   const signingKeys = await signingKeysFromConfig(config, warn);
-  const identity = createIdentity({ databaseUrl: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE });
+  const identity = createIdentity({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    maxConnections: config.DATABASE_POOL_SIZE,
+  });
   const sessions = createSessionClient({
     replicas: config.SESSION_REPLICAS.split(',').map((replica) => replica.trim()),
     internalToken: config.INTERNAL_API_TOKEN,
@@ -23,7 +26,7 @@ export async function createOrchestratorDependencies(
   });
   const refreshTokens = createRefreshTokenStore({
     client: dynamodb,
-    tableName: config.REFRESH_TOKEN_TABLE,
+    tableName: config.TOKEN_TABLE_NAME,
     familyLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS,
     graceSeconds: config.REFRESH_TOKEN_GRACE_SECONDS,
   });

@@ -17,7 +17,9 @@ export interface CompleteSignInOptions {
  * it, an access token, and the session cookie.
  */
 export async function completeSignIn({ deps, request, reply, userId, tenantId, amr, acr }: CompleteSignInOptions) {
-  const authTime = Math.floor(Date.now() / 1000);
+  const authenticatedAt = Date.now();
+  // Session records keep epoch milliseconds; JWT and refresh-family `auth_time` is epoch seconds.
+  const authTime = Math.floor(authenticatedAt / 1000);
   const userAgent = request.headers['user-agent'];
   const { token, session } = await deps.sessions.create({
     userId,
@@ -26,7 +28,7 @@ export async function completeSignIn({ deps, request, reply, userId, tenantId, a
     ...(typeof userAgent === 'string' ? { userAgent: userAgent.slice(0, 512) } : {}),
     amr,
     acr,
-    authTime,
+    authTime: authenticatedAt,
   });
   const { refreshToken } = await deps.refreshTokens.issue({
     sessionId: session.sid,

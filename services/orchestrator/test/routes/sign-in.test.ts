@@ -45,7 +45,7 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
     const claims = await verifyAccessToken({
       token: body.accessToken,
       keys: jwks,
-      issuer: harness.config.JWT_ISSUER,
+      issuer: harness.config.PUBLIC_ORIGIN,
       audience: harness.config.JWT_AUDIENCE,
     });
     assert.deepEqual(
