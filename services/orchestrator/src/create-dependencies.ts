@@ -3,6 +3,7 @@ import { createIdentity } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
 import { createRefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
 import { signingKeysFromConfig } from './tokens/signing-keys-from-config.ts';
 
@@ -30,10 +31,17 @@ export async function createOrchestratorDependencies(
     familyLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS,
     graceSeconds: config.REFRESH_TOKEN_GRACE_SECONDS,
   });
+  const loginThrottle = createLoginThrottle({
+    client: dynamodb,
+    tableName: config.TOKEN_TABLE_NAME,
+    freeAttempts: config.LOGIN_FREE_ATTEMPTS,
+    maxDelaySeconds: config.LOGIN_MAX_DELAY_SECONDS,
+  });
   return {
     identity,
     sessions,
     refreshTokens,
+    loginThrottle,
     signingKeys,
     async close() {
       dynamodb.destroy();

@@ -25,7 +25,8 @@ describe('the orchestrator service', () => {
         buildOrchestratorApp(harness.config, {
           identity,
           sessions: harness.sessions,
-          refreshTokens: {} as never,
+          refreshTokens: harness.refreshTokens,
+          loginThrottle: harness.loginThrottle,
           signingKeys: harness.signingKeys,
         }),
         (error: Error) => error instanceof UnsafeDatabaseRoleError && /owns table/.test(error.message),
@@ -42,7 +43,8 @@ describe('the orchestrator service', () => {
         buildOrchestratorApp(harness.config, {
           identity,
           sessions: harness.sessions,
-          refreshTokens: {} as never,
+          refreshTokens: harness.refreshTokens,
+          loginThrottle: harness.loginThrottle,
           signingKeys: harness.signingKeys,
         }),
         UnsafeDatabaseRoleError,

@@ -7,7 +7,8 @@ import { verifyPassword } from '../passwords/verify-password.ts';
 
 /**
  * `POST /auth/login` with email and password. Unknown email and wrong password take the same
- * path (a full Argon2 verification against a dummy hash) and give the same 401.
+ * path (a full Argon2 verification against a dummy hash) and give the same 401. Each attempt is
+ * counted against the account first (per-IP limits are the edge's).
  */
 export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   app.post(
@@ -15,6 +16,11 @@ export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependenc
     { config: { public: true }, schema: { body: credentialsBody, response: { 200: tokenPairSchema } } },
     async (request, reply) => {
       const { email, password } = request.body;
+      const gate = await deps.loginThrottle.attempt({ email });
+      if (!gate.allowed) {
+        reply.header('retry-after', String(gate.retryAfterSeconds));
+        throw new AuthError('rate_limited');
+      }
       const login = await deps.identity.users.findPasswordLogin({ email });
       const valid = await verifyPassword({ password, passwordHash: login?.passwordHash ?? null });
       const tenantId = valid && login ? await deps.identity.memberships.defaultTenant({ userId: login.userId }) : null;
@@ -26,6 +32,7 @@ export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependenc
         });
         throw new AuthError('invalid_credentials');
       }
+      await deps.loginThrottle.succeeded({ email });
       const tokens = await completeSignIn({
         deps,
         request,

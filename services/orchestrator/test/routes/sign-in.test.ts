@@ -182,6 +182,27 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
     assert.equal(refresh.statusCode, 401);
   });
 
+  it('throttles consecutive failures per account with 429 and Retry-After, unknown emails alike', async () => {
+    await post('/auth/signup', { email: 'carol@example.com', password });
+    for (const email of ['carol@example.com', 'ghost@example.com']) {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        assert.equal((await login(email, 'wrong passphrase here')).statusCode, 401);
+      }
+      const throttled = await login(email);
+      assert.equal(throttled.statusCode, 429);
+      assert.equal(throttled.json().error.code, 'rate_limited');
+      assert.equal(throttled.headers['retry-after'], '1');
+    }
+    harness.clock.offsetMs = 1_000;
+    try {
+      assert.equal((await login('carol@example.com')).statusCode, 200);
+      // The success reset the count: a typo afterwards is an ordinary 401.
+      assert.equal((await login('carol@example.com', 'typo passphrase')).statusCode, 401);
+    } finally {
+      harness.clock.offsetMs = 0;
+    }
+  });
+
   it('logout without a principal is 401', async () => {
     const response = await harness.app.inject({ method: 'POST', url: '/auth/logout' });
     assert.equal(response.statusCode, 401);
