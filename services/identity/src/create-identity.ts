@@ -14,6 +14,7 @@ import type { AuditEvent } from './types.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
+import { updatePasswordHash } from './users/update-password-hash.ts';
 
 export interface CreateIdentityOptions {
   /**
@@ -80,6 +81,8 @@ export function createIdentity({
       signUpWithPassword: (input: SignUpWithPasswordOptions) =>
         inTransaction({ pool }, (client) => signUpWithPassword(client, input)),
       findPasswordLogin: (input: { email: string }) => guarded(() => findPasswordLogin(db, input)),
+      updatePasswordHash: (input: { userId: string; passwordHash: string }) =>
+        guarded(() => updatePasswordHash(db, input)),
       get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
     }),
 

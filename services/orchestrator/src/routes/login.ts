@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { completeSignIn } from '../lib/complete-sign-in.ts';
 import { credentialsBody, tokenPairSchema } from '../lib/schemas.ts';
+import { needsRehash } from '../passwords/needs-rehash.ts';
+import { hashPassword } from '../passwords/password-hashing.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
 
 /**
@@ -33,6 +35,13 @@ export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependenc
         throw new AuthError('invalid_credentials');
       }
       await deps.loginThrottle.succeeded({ email });
+      // The only moment the plain password is at hand: upgrade hashes made with older parameters.
+      if (needsRehash(login.passwordHash)) {
+        await deps.identity.users.updatePasswordHash({
+          userId: login.userId,
+          passwordHash: await hashPassword(password),
+        });
+      }
       const tokens = await completeSignIn({
         deps,
         request,

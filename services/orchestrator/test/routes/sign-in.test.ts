@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyAccessToken } from '@authscale/core';
+import { hash } from '@node-rs/argon2';
 import { createLocalJWKSet } from 'jose';
 import { asPrincipal, type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
@@ -54,6 +55,19 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
     );
     const session = await harness.sessions.get(alice.userId, body.sessionId);
     assert.equal(session?.tenantId, alice.tenantId);
+  });
+
+  it('re-hashes a password stored with older parameters at the next sign-in', async () => {
+    const weak = await hash(password, { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const { userId } = await harness.identity.users.signUpWithPassword({
+      email: 'dora@example.com',
+      passwordHash: weak,
+    });
+    assert.equal((await login('dora@example.com')).statusCode, 200);
+    const stored = await harness.identity.users.findPasswordLogin({ email: 'dora@example.com' });
+    assert.equal(stored?.userId, userId);
+    assert.match(stored?.passwordHash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.equal((await login('dora@example.com')).statusCode, 200);
   });
 
   it('gives unknown email and wrong password the same answer', async () => {
