@@ -13,6 +13,8 @@ import { verifyPassword } from '../passwords/verify-password.ts';
  * counted against the account first (per-IP limits are the edge's).
  */
 export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+  // Computes the dummy hash now, so the first unknown-email login costs no more than any other.
+  await verifyPassword({ password: '', passwordHash: null });
   app.post(
     '/auth/login',
     { config: { public: true }, schema: { body: credentialsBody, response: { 200: tokenPairSchema } } },
