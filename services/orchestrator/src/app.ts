@@ -21,7 +21,7 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
     name: 'orchestrator',
     logLevel: config.LOG_LEVEL,
     trustProxy: config.TRUST_PROXY,
-    readiness: { postgres: () => deps.identity.ping() },
+    readiness: { postgres: () => deps.identity.ping(), dynamodb: () => deps.refreshTokens.ping() },
   });
   app.addHook('onClose', async () => {
     await deps.close?.();

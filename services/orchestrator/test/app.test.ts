@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createIdentity, UnsafeDatabaseRoleError } from '@authscale/identity';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildOrchestratorApp } from '../src/index.ts';
+import { createRefreshTokenStore } from '../src/refresh-tokens/create-refresh-token-store.ts';
 import { type Harness, startOrchestrator } from './fixtures/orchestrator-harness.ts';
 
 describe('the orchestrator service', () => {
@@ -16,6 +18,7 @@ describe('the orchestrator service', () => {
     assert.deepEqual(health.json(), { status: 'ok' });
     const ready = await harness.app.inject({ method: 'GET', url: '/readyz' });
     assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json().checks, { postgres: 'ok', dynamodb: 'ok' });
   });
 
   it('refuses to start with the table owner as its database role', async () => {
@@ -51,6 +54,32 @@ describe('the orchestrator service', () => {
       );
     } finally {
       await identity.close();
+    }
+  });
+
+  it('is not ready while DynamoDB is unreachable', async () => {
+    const identity = createIdentity({ databaseUrl: harness.database.appUrl });
+    const unreachable = new DynamoDBClient({
+      endpoint: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const app = await buildOrchestratorApp(harness.config, {
+      identity,
+      sessions: harness.sessions,
+      refreshTokens: createRefreshTokenStore({ client: unreachable, tableName: 'none' }),
+      loginThrottle: harness.loginThrottle,
+      signingKeys: harness.signingKeys,
+      close: () => identity.close(),
+    });
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      assert.deepEqual(ready.json().checks, { postgres: 'ok', dynamodb: 'failing' });
+    } finally {
+      await app.close();
+      unreachable.destroy();
     }
   });
 

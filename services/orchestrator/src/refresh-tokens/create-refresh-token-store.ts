@@ -222,6 +222,10 @@ export function createRefreshTokenStore({
 
     /** Ends a family (logout, session revoked, replay); its tokens stop working at once. */
     revokeFamily,
+
+    /** A readiness probe: one read of a key that never exists. */
+    ping: () =>
+      call(() => documents.send(new GetCommand({ TableName: tableName, Key: { pk: 'READINESS', sk: 'READINESS' } }))),
   });
 }
 
