@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createIdentityTestDatabase, type IdentityTestDatabase } from '@authscale/identity/testing';
-import { freePort, sharedServers, stopProcess, waitFor } from '@authscale/testkit';
+import { freePort, sharedServers, spawnServer, stopProcess, waitFor } from '@authscale/testkit';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRefreshTokenTable } from '../src/index.ts';
 import { internalApiToken } from './fixtures/orchestrator-harness.ts';
@@ -14,11 +13,13 @@ const root = new URL('../../../', import.meta.url).pathname;
 /** Runs `services/orchestrator/src/main.ts` as a process, as a container would. */
 async function runMain(env: Record<string, string>) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/orchestrator/src/main.ts'], {
+  const child = spawnServer(process.execPath, ['--import', 'tsx', 'services/orchestrator/src/main.ts'], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Registered for cleanup by spawnServer, which also unrefs it; this test waits for its exit.
+  child.ref();
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -64,7 +65,7 @@ describe('the orchestrator process', () => {
           if (main.child.exitCode !== null) throw new Error(`exited early:\n${main.stderr()}`);
           return (await fetch(`${main.url}/readyz`)).status === 200 ? true : undefined;
         },
-        { what: 'orchestrator /readyz', timeoutMs: 30_000 },
+        { what: 'orchestrator /readyz', timeoutMs: 90_000 },
       );
       assert.match(main.stderr(), /INSECURE_EPHEMERAL_SIGNING_KEY/);
       const jwks = (await (await fetch(`${main.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
