@@ -96,10 +96,29 @@ export function createRedisStore({
     }
   }
 
+  /**
+   * Applies every journaled revoke again, then confirms them with one WAIT per primary (a WAIT
+   * per entry would hold each primary's write connection for a timeout apiece).
+   */
   let replaying: Promise<void> | null = null;
   async function replayRevocations(): Promise<void> {
     replaying ??= (async () => {
-      for (const revocation of journal.pending()) await apply(revocation).catch(() => {});
+      const pending = journal.pending();
+      if (pending.length === 0) return;
+      const applied = await Promise.all(
+        pending.map(async (revocation) => {
+          const keys = sessionKeys(prefix, revocation.userId);
+          const key = keys.session(revocation.sid);
+          await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
+          connection.forget(key);
+          return revocation;
+        }),
+      ).catch(() => null);
+      if (!applied) return;
+      const durable =
+        minReplicaAcks === 0 ||
+        (await connection.waitForReplicasEverywhere(minReplicaAcks, waitTimeoutMs).catch(() => false));
+      if (durable) for (const revocation of applied) revocation.replicated = true;
     })().finally(() => {
       replaying = null;
     });
