@@ -20,7 +20,7 @@ export interface CreateRedisStoreOptions {
   minReplicaAcks?: number;
   /** @default 200 */
   waitTimeoutMs?: number;
-  /** How long an operation retries through a failover before it fails. @default 5000 */
+  /** How long an operation retries through a failover before it fails. @default 2500 */
   retryDeadlineMs?: number;
   /** How long a replicated revoke is replayed after a topology change. @default 60000 */
   revocationRetentionMs?: number;
@@ -47,7 +47,7 @@ export function createRedisStore({
   prefix = 'as',
   minReplicaAcks = 1,
   waitTimeoutMs = 200,
-  retryDeadlineMs = 5_000,
+  retryDeadlineMs = 2_500,
   revocationRetentionMs = 60_000,
   replayIntervalMs = 1_000,
   absoluteTtlMs,
