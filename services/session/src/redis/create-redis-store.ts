@@ -103,6 +103,7 @@ export function createRedisStore({
   let replaying: Promise<void> | null = null;
   async function replayRevocations(): Promise<void> {
     replaying ??= (async () => {
+      journal.prune();
       const pending = journal.pending();
       if (pending.length === 0) return;
       const applied = await Promise.all(
@@ -127,6 +128,7 @@ export function createRedisStore({
 
   connection.onReconnected(() => void replayRevocations());
   const replayTimer = setInterval(() => {
+    journal.prune();
     if (journal.unreplicatedCount() > 0) void replayRevocations();
   }, replayIntervalMs);
   replayTimer.unref();
