@@ -14,10 +14,14 @@ import type { AuditEvent } from './types.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
+import { updatePasswordHash } from './users/update-password-hash.ts';
 
 export interface CreateIdentityOptions {
-  /** A connection as the application role (`authscale_app`): not an owner, no BYPASSRLS. */
-  databaseUrl: string;
+  /**
+   * A connection as the application role (`authscale_app`): not an owner, no BYPASSRLS.
+   * Unset, node-postgres reads PGHOST, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE...
+   */
+  databaseUrl?: string;
   /** @default 10 */
   maxConnections?: number;
   /** @default 5000 */
@@ -60,7 +64,7 @@ export function createIdentity({
   onUnscopedAccess = () => {},
 }: CreateIdentityOptions) {
   const poolOptions = { max: maxConnections, statement_timeout: statementTimeoutMs, connectionTimeoutMillis: 5000 };
-  const pool = new pg.Pool({ connectionString: databaseUrl, ...poolOptions });
+  const pool = new pg.Pool({ ...(databaseUrl ? { connectionString: databaseUrl } : {}), ...poolOptions });
   const unscopedPool = unscopedDatabaseUrl
     ? new pg.Pool({ connectionString: unscopedDatabaseUrl, ...poolOptions, max: 2 })
     : undefined;
@@ -77,6 +81,8 @@ export function createIdentity({
       signUpWithPassword: (input: SignUpWithPasswordOptions) =>
         inTransaction({ pool }, (client) => signUpWithPassword(client, input)),
       findPasswordLogin: (input: { email: string }) => guarded(() => findPasswordLogin(db, input)),
+      updatePasswordHash: (input: { userId: string; passwordHash: string }) =>
+        guarded(() => updatePasswordHash(db, input)),
       get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
     }),
 
