@@ -46,6 +46,7 @@ export class EdgeStack extends Stack {
       certificateArn: config.edge.certificateArn,
       accessLogRetentionDays: config.edge.accessLogRetentionDays,
       removalPolicy: props.logRemovalPolicy,
+      deletionProtection: config.protectData,
       alarmAction: props.alarmAction,
     });
 
