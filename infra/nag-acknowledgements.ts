@@ -4,8 +4,9 @@ import type { AuthscaleStacks } from './compose.ts';
 import type { EnvironmentConfig } from './config/schema.ts';
 
 /**
- * Every AwsSolutions finding this app accepts, each on the one resource it concerns, narrowed to the
- * exact finding, with the reason. This is the file to review: any finding not listed fails synth.
+ * Every finding this app accepts (cdk-nag's AwsSolutions pack and the CDK's own template checks),
+ * each on the one resource it concerns, narrowed to the exact finding, with the reason. This is the
+ * file to review: an AwsSolutions finding not listed here fails synth.
  */
 export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly<EnvironmentConfig>): void {
   const { network, data, services, edge } = stacks;
