@@ -89,8 +89,8 @@ export function describeEnvironment(name: EnvironmentName): void {
     test('database credentials live in Secrets Manager and rotate', () => {
       const { templates } = synthesized;
       const schedules = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule'));
-      // The admin and app database users, and the JWT signing keys.
-      assert.equal(schedules.length, 3);
+      // The master, owner and app database users, and the JWT signing keys.
+      assert.equal(schedules.length, 4);
       for (const schedule of schedules) {
         assert.ok(schedule.Properties.RotationRules, 'every rotation has a schedule');
       }
