@@ -84,8 +84,8 @@ describe('loadEnvironmentConfig', () => {
     });
     const problems = problemsOf(() => loadEnvironmentConfig('prod', candidates));
     assert.ok(problems.some((problem) => problem.startsWith('account')));
-    assert.ok(problems.some((problem) => problem.startsWith('redis/replicasPerShard')));
-    assert.ok(problems.some((problem) => problem.startsWith('services/edge/cpu')));
+    assert.ok(problems.some((problem) => problem.startsWith('redis.replicasPerShard')));
+    assert.ok(problems.some((problem) => problem.startsWith('services.edge.cpu')));
   });
 
   test('rejects relations a schema cannot state', () => {
