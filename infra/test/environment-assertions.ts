@@ -23,6 +23,39 @@ function statementsOf(policy: { Properties?: Record<string, unknown> }): PolicyS
 
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
+interface IngressRule {
+  /** The logical id of the group that admits, without its hash. */
+  readonly group: string;
+  /** A port number, or 'cluster port' when it is the database's own endpoint port. */
+  readonly port: number | 'cluster port';
+  /** A CIDR, or the logical id of the source security group. */
+  readonly source: string;
+}
+
+/** Every ingress rule of every stack, inline or standalone, in a comparable form. */
+function ingressRules(synthesized: Synthesized): IngressRule[] {
+  const sourceOf = (rule: Record<string, unknown>) =>
+    typeof rule.CidrIp === 'string'
+      ? rule.CidrIp
+      : String((rule.SourceSecurityGroupId as { 'Fn::GetAtt'?: [string] })['Fn::GetAtt']?.[0] ?? 'imported');
+  const portOf = (rule: Record<string, unknown>) =>
+    typeof rule.FromPort === 'number' ? rule.FromPort : ('cluster port' as const);
+  const withoutHash = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+  const inline = synthesized.resourcesOfType('AWS::EC2::SecurityGroup').flatMap(({ id, resource }) =>
+    ((resource.Properties.SecurityGroupIngress as Array<Record<string, unknown>> | undefined) ?? []).map((rule) => ({
+      group: withoutHash(id),
+      port: portOf(rule),
+      source: sourceOf(rule),
+    })),
+  );
+  const standalone = synthesized.resourcesOfType('AWS::EC2::SecurityGroupIngress').map(({ id, resource }) => ({
+    group: id,
+    port: portOf(resource.Properties),
+    source: sourceOf(resource.Properties),
+  }));
+  return [...inline, ...standalone];
+}
+
 /**
  * The security properties every environment must have, asserted on one synthesis (the slow part)
  * shared by all the tests below. A failed nag check fails `before`, and so every test.
@@ -295,6 +328,29 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.match(JSON.stringify(kms?.Condition), /dynamodb\./, 'the table key is usable only through DynamoDB');
       assert.equal(statements.length, 2);
       assert.ok(stacks.services.orchestrator.taskRole);
+    });
+
+    test('only the load balancer is open to the internet; every other port admits named peers only', () => {
+      const rules = ingressRules(synthesized);
+      const open = rules.filter((rule) => rule.source === '0.0.0.0/0');
+      assert.deepEqual(open.map((rule) => `${rule.group}:${rule.port}`).sort(), [
+        'LoadBalancerSecurityGroup:443',
+        'LoadBalancerSecurityGroup:80',
+      ]);
+      const sourcesOf = (port: number) =>
+        rules
+          .filter((rule) => rule.port === port)
+          .map((rule) => rule.source.replace(/[0-9A-F]{8}$/, ''))
+          .sort();
+      const { config } = synthesized;
+      assert.deepEqual(sourcesOf(config.redis.port), ['EdgeSecurityGroup', 'SessionSecurityGroup']);
+      assert.deepEqual(sourcesOf(5432), ['OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(8081), ['EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(8082), ['EdgeSecurityGroup']);
+      assert.deepEqual(sourcesOf(8080), ['LoadBalancerSecurityGroup']);
+      for (const rule of rules.filter((candidate) => candidate.port === 'cluster port')) {
+        assert.match(rule.source, /Proxy|Rotation/, 'the database admits only the proxy and its rotation functions');
+      }
     });
 
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {
