@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { Aurora } from '../constructs/aurora.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
-import { RedisCluster } from '../constructs/redis-cluster.ts';
+import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
 import { TokenTable } from '../constructs/token-table.ts';
 
 export interface DataStackProps extends StackProps {
@@ -65,7 +65,7 @@ export class DataStack extends Stack {
       vpc: props.vpc,
       subnets: props.dataSubnets,
       encryptionKey: this.key,
-      replicationGroupId: `authscale-${config.name}-sessions`,
+      replicationGroupId: sessionClusterId(config.name),
       ...config.redis,
       logRetention: props.logRetention,
       alarmAction: props.alarmAction,

@@ -64,7 +64,7 @@ export class ServicesStack extends Stack {
     };
     const internalApiToken = { secret: data.internalApiToken };
     const redisEnvironment = {
-      REDIS_CLUSTER_URL: `rediss://${data.redis.configurationEndpoint}`,
+      REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
     };
 
     this.session = new FargateService(this, 'Session', {
