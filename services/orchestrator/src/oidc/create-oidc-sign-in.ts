@@ -125,7 +125,8 @@ export function createOidcSignIn({
       const configuration = await configurationFor(provider);
       const currentUrl = new URL(redirectUri(name));
       currentUrl.search = new URLSearchParams(query).toString();
-      let claims: client.IDToken | undefined;
+      let subject: string;
+      let profile: Record<string, unknown>;
       try {
         const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
           pkceCodeVerifier: codeVerifier,
@@ -133,16 +134,21 @@ export function createOidcSignIn({
           expectedNonce: nonce,
           idTokenExpected: true,
         });
-        claims = tokens.claims();
+        const idToken = tokens.claims();
+        if (!idToken) throw new AuthError('invalid_credentials', 'The identity provider sent no ID token.');
+        subject = idToken.sub;
+        // Providers may keep scope claims (email) out of the ID token; userinfo must name the same subject.
+        profile = configuration.serverMetadata().userinfo_endpoint
+          ? { ...idToken, ...(await client.fetchUserInfo(configuration, tokens.access_token, subject)) }
+          : idToken;
       } catch (error) {
         throw translateOidcError(error);
       }
-      if (!claims) throw new AuthError('invalid_credentials', 'The identity provider sent no ID token.');
       const account = await accounts.signInWithOidc({
         issuer: configuration.serverMetadata().issuer,
-        subject: claims.sub,
-        email: typeof claims.email === 'string' ? claims.email : null,
-        emailVerified: claims.email_verified === true,
+        subject,
+        email: typeof profile.email === 'string' ? profile.email : null,
+        emailVerified: profile.email_verified === true,
       });
       if (!account) throw new AuthError('forbidden', 'The identity provider did not verify an email address.');
       return { ...account, returnTo: returnTo ?? '/' };

@@ -1,14 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { FlowPayload, FlowStore } from '../../src/mfa/flow-store.ts';
+import type { OidcAccounts } from '../../src/oidc/oidc-accounts.ts';
 import type { PasskeyRecord, PasskeyStore } from '../../src/passkeys/passkey-store.ts';
 
 /** Stores for the ceremony tests. */
 export async function createTestStores(): Promise<{
   flows: FlowStore;
   passkeys: PasskeyStore;
+  accounts: OidcAccounts & { userIdByEmail(email: string): Promise<string | null> };
   close(): Promise<void>;
 }> {
   const flowMap = new Map<string, { payload: FlowPayload; expiresAt: number }>();
   const credentials = new Map<string, PasskeyRecord>();
+  const identities = new Map<string, string>();
+  const users = new Map<string, string>();
   const live = (key: string) => {
     const entry = flowMap.get(key);
     return entry && entry.expiresAt > Date.now() ? entry.payload : null;
@@ -44,6 +49,22 @@ export async function createTestStores(): Promise<{
         if (!record || record.userId !== userId || record.signCount !== previousCount) return false;
         record.signCount = newCount;
         return true;
+      },
+    },
+    accounts: {
+      async signInWithOidc({ issuer, subject, email, emailVerified }) {
+        const key = `${issuer} ${subject}`;
+        const existing = identities.get(key);
+        if (existing) return { userId: existing, outcome: 'existing' };
+        if (!email || !emailVerified) return null;
+        const linked = users.get(email);
+        const userId = linked ?? randomUUID();
+        users.set(email, userId);
+        identities.set(key, userId);
+        return { userId, outcome: linked ? 'linked' : 'created' };
+      },
+      async userIdByEmail(email) {
+        return users.get(email) ?? null;
       },
     },
     async close() {},
