@@ -11,3 +11,5 @@ export { health } from './health.ts';
 export type { LoggerSettings } from './logger.ts';
 export { loggerOptions, redactedLogPaths } from './logger.ts';
 export { serviceConfigFields } from './service-config.ts';
+export type { CreateSessionInput, SessionClient, SessionClientOptions, SessionView } from './session-client/index.ts';
+export { createSessionClient, rankReplicas } from './session-client/index.ts';

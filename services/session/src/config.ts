@@ -1,8 +1,37 @@
 import { loadConfig, serviceConfigFields } from '@authscale/core';
 import { Type } from 'typebox';
 
+const onOff = Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' });
+
 export const sessionConfigSchema = Type.Object({
   ...serviceConfigFields(8081),
+  /** Shared secret that callers present as `Authorization: Bearer ...`. */
+  INTERNAL_API_TOKEN: Type.String({ minLength: 32 }),
+  SESSION_BACKEND: Type.Union(
+    [Type.Literal('memory'), Type.Literal('postgres'), Type.Literal('redis'), Type.Literal('redis-cluster')],
+    { default: 'memory' },
+  ),
+  /** For `postgres`. */
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  SESSION_PG_SCHEMA: Type.String({ default: 'authscale_session', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  SESSION_CLEANUP_INTERVAL_S: Type.Integer({ default: 60, minimum: 1 }),
+  /** For `redis`. */
+  REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** For `redis-cluster`: comma-separated `redis://host:port` of some nodes. */
+  REDIS_CLUSTER_URLS: Type.Optional(Type.String({ minLength: 1 })),
+  SESSION_KEY_PREFIX: Type.String({ default: 'as', pattern: '^[A-Za-z0-9_-]{1,32}$' }),
+  SESSION_IDLE_TTL_S: Type.Integer({ default: 1800, minimum: 60 }),
+  SESSION_ABSOLUTE_TTL_S: Type.Integer({ default: 604_800, minimum: 60 }),
+  SESSION_TOUCH_INTERVAL_S: Type.Integer({ default: 60, minimum: 0 }),
+  SESSION_NEAR_CACHE: onOff,
+  /** Safety TTL of a near-cache entry, on top of Redis' invalidations. */
+  SESSION_NEAR_CACHE_TTL_MS: Type.Integer({ default: 10_000, minimum: 1 }),
+  SESSION_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 200_000, minimum: 1 }),
+  /** Replicas that must confirm create and revoke (`WAIT`). 0 only for a Redis without replicas. */
+  SESSION_MIN_REPLICA_ACKS: Type.Integer({ default: 1, minimum: 0, maximum: 5 }),
+  SESSION_WAIT_TIMEOUT_MS: Type.Integer({ default: 200, minimum: 1 }),
+  /** How long an operation retries through a Redis failover before it fails. */
+  SESSION_RETRY_DEADLINE_MS: Type.Integer({ default: 5_000, minimum: 0 }),
 });
 
 export type SessionConfig = ReturnType<typeof loadSessionConfig>;

@@ -1,3 +1,13 @@
+export type { BuildSessionAppOptions } from './app.ts';
 export { buildSessionApp } from './app.ts';
 export type { SessionConfig } from './config.ts';
 export { loadSessionConfig, sessionConfigSchema } from './config.ts';
+export { createMemoryStore } from './memory/create-memory-store.ts';
+export { createPostgresStore } from './postgres/create-postgres-store.ts';
+export { createRedisStore } from './redis/create-redis-store.ts';
+export { connectRedis } from './redis/redis-connection.ts';
+export type { CreateSessionsOptions, NewSession, Sessions } from './store/create-sessions.ts';
+export { createSessions } from './store/create-sessions.ts';
+export { openSessionStore } from './store/open-session-store.ts';
+export type { SessionActivity, SessionRecord } from './store/session-record.ts';
+export type { SessionStore } from './store/session-store.ts';

@@ -1,0 +1,216 @@
+import { Pool } from 'undici';
+import { AuthError, type AuthErrorCode } from '../errors.ts';
+import { rankReplicas } from './rank-replicas.ts';
+import { neverSent, replicaCallError } from './replica-call-error.ts';
+import type { CreateSessionInput, SessionView } from './session-view.ts';
+
+export interface SessionClientOptions {
+  /** Base URLs of the session replicas, e.g. `http://10.0.1.7:8081`. */
+  replicas: readonly string[];
+  /** The replicas' `INTERNAL_API_TOKEN`. */
+  internalToken: string;
+  /** Deadline of one call to one replica. @default 3000 */
+  timeoutMs?: number;
+  /** How often each replica's `/readyz` is probed; 0 turns probing off. @default 1000 */
+  healthCheckIntervalMs?: number;
+  /** Keep-alive connections per replica. @default 32 */
+  connectionsPerReplica?: number;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+interface Call {
+  /** The shard key: the user id. */
+  key: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+  /** Safe to repeat on the next replica whatever happened to the first attempt. */
+  idempotent: boolean;
+}
+
+const codeOf = (body: unknown): AuthErrorCode | undefined =>
+  (body as { error?: { code?: AuthErrorCode } } | null)?.error?.code;
+
+/**
+ * The session replicas' client, used by the edge and the orchestrator. Routes each call by user
+ * id with rendezvous hashing so each replica serves (and caches) its own share; keeps keep-alive
+ * pools; skips replicas whose health check fails; retries an idempotent call once on the next
+ * replica in the ranking. Failures surface as `AuthError` with `dependency_unavailable` or
+ * `dependency_timeout`.
+ */
+export function createSessionClient({
+  replicas: initialReplicas,
+  internalToken,
+  timeoutMs = 3_000,
+  healthCheckIntervalMs = 1_000,
+  connectionsPerReplica = 32,
+}: SessionClientOptions) {
+  if (typeof internalToken !== 'string' || internalToken.length < 32) {
+    throw new TypeError('createSessionClient: internalToken must be a string of at least 32 characters');
+  }
+  if (!(timeoutMs > 0)) throw new TypeError('createSessionClient: timeoutMs must be positive');
+  const authorization = `Bearer ${internalToken}`;
+  const pools = new Map<string, Pool>();
+  const down = new Set<string>();
+  let replicas: string[] = [];
+
+  function setReplicas(next: readonly string[]) {
+    if (next.length === 0) throw new TypeError('createSessionClient: at least one replica is required');
+    const normalised = next.map((replica) => new URL(replica).origin);
+    for (const [origin, pool] of pools) {
+      if (!normalised.includes(origin)) {
+        pools.delete(origin);
+        down.delete(origin);
+        void pool.close().catch(() => {});
+      }
+    }
+    for (const origin of normalised) {
+      if (!pools.has(origin))
+        pools.set(origin, new Pool(origin, { connections: connectionsPerReplica, pipelining: 1 }));
+    }
+    replicas = normalised;
+  }
+  setReplicas(initialReplicas);
+
+  async function send(replica: string, method: Call['method'], path: string, body?: unknown): Promise<Reply> {
+    const pool = pools.get(replica);
+    if (!pool) throw new AuthError('dependency_unavailable');
+    const response = await pool.request({
+      method,
+      path,
+      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: text ? JSON.parse(text) : null };
+  }
+
+  async function call({ key, method, path, body, idempotent }: Call): Promise<Reply> {
+    const ranked = rankReplicas(key, replicas);
+    const healthy = ranked.filter((replica) => !down.has(replica));
+    const candidates = (healthy.length > 0 ? healthy : ranked).slice(0, 2);
+    let lastError: unknown;
+    for (const [attempt, replica] of candidates.entries()) {
+      try {
+        const reply = await send(replica, method, path, body);
+        if (reply.status < 500) return reply;
+        throw new AuthError(codeOf(reply.body) ?? 'dependency_unavailable');
+      } catch (error) {
+        lastError = error;
+        if (!(error instanceof AuthError)) down.add(replica);
+        const retry = attempt === 0 && (idempotent || neverSent(error));
+        if (!retry) break;
+      }
+    }
+    throw replicaCallError(lastError);
+  }
+
+  const probe = async () => {
+    await Promise.all(
+      replicas.map(async (replica) => {
+        try {
+          const { status } = await send(replica, 'GET', '/readyz');
+          if (status === 200) down.delete(replica);
+          else down.add(replica);
+        } catch {
+          down.add(replica);
+        }
+      }),
+    );
+  };
+  const healthTimer = healthCheckIntervalMs > 0 ? setInterval(() => void probe(), healthCheckIntervalMs) : null;
+  healthTimer?.unref();
+
+  const users = (userId: string) => `/internal/users/${encodeURIComponent(userId)}/sessions`;
+  const unexpected = (reply: Reply) => new AuthError(codeOf(reply.body) ?? 'internal');
+
+  return {
+    /** Creates a session; retried on another replica only if the first certainly never saw it. */
+    async create(input: CreateSessionInput): Promise<{ token: string; session: SessionView }> {
+      const reply = await call({
+        key: input.userId,
+        method: 'POST',
+        path: '/internal/sessions',
+        body: input,
+        idempotent: false,
+      });
+      if (reply.status !== 201) throw unexpected(reply);
+      return reply.body as { token: string; session: SessionView };
+    },
+
+    /** The live session for a token (its idle expiry slid), or null. */
+    async validate(token: string): Promise<SessionView | null> {
+      const dot = token.indexOf('.');
+      if (dot < 1) return null;
+      const reply = await call({
+        key: token.slice(0, dot),
+        method: 'POST',
+        path: '/internal/sessions/validate',
+        body: { token },
+        idempotent: true,
+      });
+      if (reply.status === 401 || reply.status === 400) return null;
+      if (reply.status !== 200) throw unexpected(reply);
+      return (reply.body as { session: SessionView }).session;
+    },
+
+    /** The live session by id, or null: the revocation check for access JWTs. */
+    async get(userId: string, sid: string): Promise<SessionView | null> {
+      const reply = await call({
+        key: userId,
+        method: 'GET',
+        path: `${users(userId)}/${encodeURIComponent(sid)}`,
+        idempotent: true,
+      });
+      if (reply.status === 404 || reply.status === 400) return null;
+      if (reply.status !== 200) throw unexpected(reply);
+      return (reply.body as { session: SessionView }).session;
+    },
+
+    async list(userId: string): Promise<SessionView[]> {
+      const reply = await call({ key: userId, method: 'GET', path: users(userId), idempotent: true });
+      if (reply.status !== 200) throw unexpected(reply);
+      return (reply.body as { sessions: SessionView[] }).sessions;
+    },
+
+    /** Revokes one session; idempotent. Resolves once the revoke is replicated. */
+    async revoke(userId: string, sid: string): Promise<void> {
+      const reply = await call({
+        key: userId,
+        method: 'DELETE',
+        path: `${users(userId)}/${encodeURIComponent(sid)}`,
+        idempotent: true,
+      });
+      if (reply.status !== 204) throw unexpected(reply);
+    },
+
+    /** Revokes every session of the user; resolves with how many were live. */
+    async revokeAll(userId: string): Promise<number> {
+      const reply = await call({ key: userId, method: 'DELETE', path: users(userId), idempotent: true });
+      if (reply.status !== 200) throw unexpected(reply);
+      return (reply.body as { revoked: number }).revoked;
+    },
+
+    /** Changes the replica set; only the departing or arriving replicas' shares move. */
+    setReplicas,
+    /** The replica that currently serves a user: the first healthy one in its ranking. */
+    replicaFor(userId: string): string | undefined {
+      return rankReplicas(userId, replicas).find((replica) => !down.has(replica));
+    },
+    /** Runs the health checks now instead of waiting for the next interval. */
+    checkHealth: probe,
+
+    async close() {
+      if (healthTimer) clearInterval(healthTimer);
+      await Promise.allSettled([...pools.values()].map((pool) => pool.close()));
+      pools.clear();
+    },
+  };
+}
+
+export type SessionClient = ReturnType<typeof createSessionClient>;

@@ -1,0 +1,194 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthError } from '@authscale/core';
+import type { SessionRecord } from '../store/session-record.ts';
+import type { SessionStore } from '../store/session-store.ts';
+import type { RedisConnection } from './redis-connection.ts';
+import { createRevocationJournal, type Revocation } from './revocation-journal.ts';
+import { fromHash, toHashFields } from './session-hash.ts';
+import { sessionKeys } from './session-keys.ts';
+import { createScript, revokeAllScript, revokeScript, touchScript } from './session-scripts.ts';
+
+export interface CreateRedisStoreOptions {
+  connection: RedisConnection;
+  backend: 'redis' | 'redis-cluster';
+  /** Namespace before the hash tag. @default 'as' */
+  prefix?: string;
+  /**
+   * Replicas that must acknowledge create, revoke and revoke-all (`WAIT`). 0 only where the
+   * deployment has no replica, and then a primary's loss loses writes. @default 1
+   */
+  minReplicaAcks?: number;
+  /** @default 200 */
+  waitTimeoutMs?: number;
+  /** How long an operation retries through a failover before it fails. @default 5000 */
+  retryDeadlineMs?: number;
+  /** How long a replicated revoke is replayed after a topology change. @default 60000 */
+  revocationRetentionMs?: number;
+  /** How often unreplicated revokes are applied again. @default 1000 */
+  replayIntervalMs?: number;
+  /** A session's longest life: the journal keeps unreplicated revokes this long. */
+  absoluteTtlMs: number;
+  now?: () => number;
+}
+
+function unavailable(cause: unknown): AuthError {
+  return cause instanceof AuthError ? cause : new AuthError('dependency_unavailable', undefined, { cause });
+}
+
+/**
+ * The `redis` and `redis-cluster` backends. Every multi-key update is one Lua script over keys of
+ * one hash tag; create, revoke and revoke-all resolve only once `minReplicaAcks` replicas have
+ * them. Revokes are journaled and replayed when the topology changes, so a revoke that a failed
+ * primary never replicated is applied again to its successor.
+ */
+export function createRedisStore({
+  connection,
+  backend,
+  prefix = 'as',
+  minReplicaAcks = 1,
+  waitTimeoutMs = 200,
+  retryDeadlineMs = 5_000,
+  revocationRetentionMs = 60_000,
+  replayIntervalMs = 1_000,
+  absoluteTtlMs,
+  now = Date.now,
+}: CreateRedisStoreOptions): SessionStore & {
+  journal: ReturnType<typeof createRevocationJournal>;
+  replayRevocations(): Promise<void>;
+} {
+  const journal = createRevocationJournal({ retentionMs: revocationRetentionMs, maxAgeMs: absoluteTtlMs, now });
+
+  /** Retries through a failover (connection refused, CLUSTERDOWN, MOVED storms) until the deadline. */
+  async function withRetry<T>(operation: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + retryDeadlineMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (error instanceof AuthError || Date.now() + 25 > deadline) throw unavailable(error);
+        await sleep(Math.min(25 * 2 ** attempt, 250));
+      }
+    }
+  }
+
+  /** WAIT, once more if too few replicas answered; false when the write is still not replicated. */
+  async function replicated(key: string): Promise<boolean> {
+    if (minReplicaAcks === 0) return true;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if ((await connection.waitForReplicas(key, minReplicaAcks, waitTimeoutMs)) >= minReplicaAcks) return true;
+    }
+    return false;
+  }
+
+  /** Removes one session (again, on a replay) and notes whether a replica has the removal. */
+  async function apply(revocation: Revocation): Promise<boolean> {
+    const keys = sessionKeys(prefix, revocation.userId);
+    const key = keys.session(revocation.sid);
+    const removed = await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
+    connection.forget(key);
+    revocation.replicated = await replicated(key);
+    return Number(removed) === 1;
+  }
+
+  function failUnlessReplicated(revocations: Revocation[]) {
+    if (revocations.some((revocation) => !revocation.replicated)) {
+      throw new AuthError('dependency_unavailable', 'The revoke is applied but not yet replicated; it is retried.');
+    }
+  }
+
+  let replaying: Promise<void> | null = null;
+  async function replayRevocations(): Promise<void> {
+    replaying ??= (async () => {
+      for (const revocation of journal.pending()) await apply(revocation).catch(() => {});
+    })().finally(() => {
+      replaying = null;
+    });
+    return replaying;
+  }
+
+  connection.onReconnected(() => void replayRevocations());
+  const replayTimer = setInterval(() => {
+    if (journal.unreplicatedCount() > 0) void replayRevocations();
+  }, replayIntervalMs);
+  replayTimer.unref();
+
+  const readRecord = async (userId: string, sid: string): Promise<SessionRecord | null> => {
+    const record = fromHash(await withRetry(() => connection.readHash(sessionKeys(prefix, userId).session(sid))));
+    if (!record || record.userId !== userId || record.sid !== sid) return null;
+    const at = now();
+    if (at >= record.idleExpiresAt || at >= record.absoluteExpiresAt) return null;
+    return journal.covers(userId, sid) ? null : record;
+  };
+
+  return {
+    backend,
+    journal,
+    replayRevocations,
+
+    async create(record) {
+      const keys = sessionKeys(prefix, record.userId);
+      const key = keys.session(record.sid);
+      const args = [
+        String(now()),
+        String(record.idleExpiresAt),
+        String(record.absoluteExpiresAt),
+        record.sid,
+        ...toHashFields(record),
+      ];
+      const durable = await withRetry(async () => {
+        await connection.runScript(createScript, [key, keys.index], args);
+        connection.forget(key);
+        return replicated(key);
+      });
+      if (!durable) {
+        // The token is never handed out, so the unreplicated record is unusable; remove it anyway.
+        await connection.runScript(revokeScript, [key, keys.index], [record.sid]).catch(() => {});
+        throw new AuthError('dependency_unavailable', 'The session could not be replicated.');
+      }
+    },
+
+    get: readRecord,
+
+    async touch(userId, sid, activity) {
+      const key = sessionKeys(prefix, userId).session(sid);
+      const touched = await withRetry(() =>
+        connection.runScript(touchScript, [key], [String(activity.lastSeenAt), String(activity.idleExpiresAt)]),
+      );
+      connection.forget(key);
+      return Number(touched) === 1;
+    },
+
+    async revoke(userId, sid) {
+      const revocation = journal.record({ userId, sid });
+      const removed = await withRetry(() => apply(revocation));
+      failUnlessReplicated([revocation]);
+      return removed;
+    },
+
+    async revokeAll(userId) {
+      const keys = sessionKeys(prefix, userId);
+      const revocations = await withRetry(async () => {
+        const sids = (await connection.runScript(revokeAllScript, [keys.index], [keys.sessionPrefix])) as string[];
+        const recorded = sids.map((sid) => journal.record({ userId, sid }));
+        for (const sid of sids) connection.forget(keys.session(sid));
+        const durable = await replicated(keys.index);
+        for (const revocation of recorded) revocation.replicated = durable;
+        return recorded;
+      });
+      failUnlessReplicated(revocations);
+      return revocations.length;
+    },
+
+    async listForUser(userId) {
+      const sids = await withRetry(() => connection.readSortedSet(sessionKeys(prefix, userId).index));
+      const records = await Promise.all(sids.map((sid) => readRecord(userId, sid)));
+      return records.filter((record) => record !== null).sort((a, b) => b.createdAt - a.createdAt);
+    },
+
+    ping: () => connection.ping(),
+    async close() {
+      clearInterval(replayTimer);
+      await connection.close();
+    },
+  };
+}

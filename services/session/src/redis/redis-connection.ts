@@ -1,0 +1,177 @@
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+
+/**
+ * What the Redis store needs from a single node or a cluster, so one store implementation serves
+ * both. Two connections per node: `reader` carries the near cache (RESP3 client tracking), and
+ * `writer` carries writes and `WAIT`, which blocks its connection until replicas acknowledge and
+ * must not hold up reads queued behind it.
+ */
+export interface RedisConnection {
+  /** HGETALL through the reader: answered from the near cache when it is on and warm. */
+  readHash(key: string): Promise<Record<string, string>>;
+  readSortedSet(key: string): Promise<string[]>;
+  /** EVALSHA on the writer (EVAL on NOSCRIPT); every key shares one hash tag. */
+  runScript(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
+  /** `WAIT replicas timeoutMs` on the writer connection of the node that owns `key`. */
+  waitForReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
+  ping(): Promise<void>;
+  /** Called on every (re)connection to a node after the first: the topology may have changed. */
+  onReconnected(listener: () => void): void;
+  /**
+   * Drops this replica's cached copy of a key it just wrote: Redis' invalidation reaches the
+   * reader connection asynchronously, and a read right after our own write must not miss it.
+   */
+  forget(key: string): void;
+  /** Entries in the near cache (0 when it is off). */
+  nearCacheSize(): number;
+  close(): Promise<void>;
+}
+
+export interface LuaScript {
+  source: string;
+  sha1: string;
+}
+
+export interface NearCacheOptions {
+  /** Safety TTL: an entry is dropped after this long even without an invalidation. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+export interface ConnectRedisOptions {
+  /** `redis://host:port` of a single node, or of some cluster nodes when `cluster` is true. */
+  urls: string[];
+  cluster: boolean;
+  /** Off: every read goes to Redis. */
+  nearCache: NearCacheOptions | null;
+  /** `CLIENT SETNAME` prefix, so operators (and tests) can tell the connections apart. @default 'authscale-session' */
+  name?: string;
+}
+
+// Commands fail at once while a node is unreachable instead of queueing: the store retries reads
+// on its own deadline, and a write must fail rather than run later, after its caller gave up.
+const socket = { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500) };
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+/** The commands the store uses; both node-redis clients and clusters have them. */
+interface Commands {
+  hGetAll(key: string): Promise<unknown>;
+  zRange(key: string, start: number, stop: number): Promise<unknown>;
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(source: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  close(): Promise<unknown>;
+  readonly clientSideCache?: { size(): number; invalidate(key: string | null): void } | undefined;
+}
+
+interface Pair {
+  reader: Commands;
+  writer: Commands;
+  wait(key: string, args: string[]): Promise<unknown>;
+  ping(): Promise<void>;
+}
+
+function connectionOver({ reader, writer, wait, ping }: Pair, listeners: Array<() => void>): RedisConnection {
+  return {
+    readHash: (key) => reader.hGetAll(key) as Promise<Record<string, string>>,
+    readSortedSet: (key) => reader.zRange(key, 0, -1) as Promise<string[]>,
+    async runScript(script, keys, args) {
+      try {
+        return await writer.evalSha(script.sha1, { keys, arguments: args });
+      } catch (error) {
+        if (!isNoScript(error)) throw error;
+        return writer.eval(script.source, { keys, arguments: args });
+      }
+    },
+    waitForReplicas: async (key, replicas, timeoutMs) =>
+      Number(await wait(key, ['WAIT', String(replicas), String(timeoutMs)])),
+    ping,
+    onReconnected: (listener) => void listeners.push(listener),
+    forget: (key) => reader.clientSideCache?.invalidate(key),
+    nearCacheSize: () => reader.clientSideCache?.size() ?? 0,
+    async close() {
+      await Promise.allSettled([reader.close(), writer.close()]);
+    },
+  };
+}
+
+/** Connects the reader and writer for a single node or a cluster. */
+export async function connectRedis({
+  urls,
+  cluster,
+  nearCache,
+  name = 'authscale-session',
+}: ConnectRedisOptions): Promise<RedisConnection> {
+  const clientSideCache = nearCache
+    ? { ttl: nearCache.ttlMs, maxEntries: nearCache.maxEntries, evictPolicy: 'LRU' as const }
+    : undefined;
+  const listeners: Array<() => void> = [];
+  const reconnected = () => {
+    for (const listener of listeners) listener();
+  };
+
+  if (!cluster) {
+    const make = (cache: typeof clientSideCache) =>
+      createClient({
+        url: urls[0],
+        RESP: 3,
+        disableOfflineQueue: true,
+        socket,
+        ...(cache ? { clientSideCache: cache } : {}),
+      });
+    const reader = make(clientSideCache) as RedisClientType;
+    const writer = make(undefined) as RedisClientType;
+    for (const client of [reader, writer]) client.on('error', () => {});
+    let readyOnce = false;
+    writer.on('ready', () => {
+      if (readyOnce) reconnected();
+      readyOnce = true;
+    });
+    await Promise.all([reader.connect(), writer.connect()]);
+    return connectionOver(
+      {
+        reader,
+        writer,
+        wait: (_key, args) => writer.sendCommand(args),
+        ping: async () => void (await writer.ping()),
+      },
+      listeners,
+    );
+  }
+
+  const make = (role: string, cache: typeof clientSideCache) =>
+    createCluster({
+      rootNodes: urls.map((url) => ({ url })),
+      RESP: 3,
+      defaults: { name: `${name}-${role}`, disableOfflineQueue: true, socket },
+      // After a primary dies its replica takes over within about the cluster node timeout; look
+      // for the new owner soon after instead of the default 5 s.
+      topologyRefreshOnReconnectionAttemptStrategy: 250,
+      ...(cache ? { clientSideCache: cache } : {}),
+    }) as unknown as RedisClusterType;
+  const reader = make('reader', clientSideCache);
+  const writer = make('writer', undefined);
+  for (const client of [reader, writer]) {
+    client.on('error', () => {});
+    client.on('node-error', () => {});
+  }
+  let connected = false;
+  writer.on('node-ready', () => {
+    if (connected) reconnected();
+  });
+  await Promise.all([reader.connect(), writer.connect()]);
+  connected = true;
+  return connectionOver(
+    {
+      reader,
+      writer,
+      wait: (key, args) => writer.sendCommand(key, false, args),
+      async ping() {
+        await Promise.all(writer.masters.map(async (node) => (await writer.nodeClient(node)).ping()));
+      },
+    },
+    listeners,
+  );
+}

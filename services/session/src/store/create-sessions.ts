@@ -1,0 +1,103 @@
+import type { SessionRecord } from './session-record.ts';
+import type { SessionStore } from './session-store.ts';
+import { generateSessionToken, parseSessionToken, sameSessionId, sessionIdFor } from './session-token.ts';
+
+export interface NewSession {
+  userId: string;
+  tenantId: string;
+  ip?: string | null;
+  userAgent?: string | null;
+  amr: string[];
+  acr: string;
+  /** @default now */
+  authTime?: number;
+}
+
+export interface CreateSessionsOptions {
+  store: SessionStore;
+  /** A session unused for this long expires. @default 1800000 (30 minutes) */
+  idleTtlMs?: number;
+  /** A session expires this long after creation, however active. @default 604800000 (7 days) */
+  absoluteTtlMs?: number;
+  /**
+   * Activity is written back at most this often per session. Every write-back invalidates the
+   * session's near-cache entry on every replica, so this bounds cache churn. @default 60000
+   */
+  touchIntervalMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Session policy over a store: issues `<userId>.<secret>` tokens, validates them (null on any
+ * failure), slides the idle expiry with a throttled write-back and never past the absolute cap.
+ */
+export function createSessions({
+  store,
+  idleTtlMs = 30 * 60_000,
+  absoluteTtlMs = 7 * 24 * 3_600_000,
+  touchIntervalMs = 60_000,
+  now = Date.now,
+}: CreateSessionsOptions) {
+  if (!(idleTtlMs > 0 && absoluteTtlMs >= idleTtlMs && touchIntervalMs >= 0 && touchIntervalMs < idleTtlMs)) {
+    throw new TypeError('createSessions: need 0 < idleTtlMs <= absoluteTtlMs and 0 <= touchIntervalMs < idleTtlMs');
+  }
+  const isLive = (record: SessionRecord, at: number) => at < record.idleExpiresAt && at < record.absoluteExpiresAt;
+
+  return {
+    store,
+
+    async create(input: NewSession): Promise<{ token: string; session: SessionRecord }> {
+      const at = now();
+      const token = generateSessionToken(input.userId);
+      const absoluteExpiresAt = at + absoluteTtlMs;
+      const session: SessionRecord = {
+        sid: sessionIdFor(token),
+        userId: input.userId,
+        tenantId: input.tenantId,
+        createdAt: at,
+        lastSeenAt: at,
+        idleExpiresAt: Math.min(at + idleTtlMs, absoluteExpiresAt),
+        absoluteExpiresAt,
+        ip: input.ip ?? null,
+        userAgent: input.userAgent ?? null,
+        amr: [...input.amr],
+        acr: input.acr,
+        authTime: input.authTime ?? at,
+      };
+      await store.create(session);
+      return { token, session };
+    },
+
+    /** The live session for a presented token, activity slid forward; null on any failure. */
+    async validate(token: string): Promise<SessionRecord | null> {
+      const parsed = parseSessionToken(token);
+      if (!parsed) return null;
+      const record = await store.get(parsed.userId, parsed.sid);
+      const at = now();
+      if (!record || !sameSessionId(record.sid, parsed.sid) || record.userId !== parsed.userId) return null;
+      if (!isLive(record, at)) return null;
+      if (at - record.lastSeenAt < touchIntervalMs) return record;
+      const activity = { lastSeenAt: at, idleExpiresAt: Math.min(at + idleTtlMs, record.absoluteExpiresAt) };
+      // A failed write-back costs only a shorter idle window, so it must not fail the validation.
+      const touched = await store.touch(record.userId, record.sid, activity).catch(() => true);
+      return touched ? { ...record, ...activity } : null;
+    },
+
+    /** A live session by id: the revocation check behind access JWTs. No write-back. */
+    async get(userId: string, sid: string): Promise<SessionRecord | null> {
+      const record = await store.get(userId, sid);
+      return record && isLive(record, now()) ? record : null;
+    },
+
+    async list(userId: string): Promise<SessionRecord[]> {
+      const at = now();
+      return (await store.listForUser(userId)).filter((record) => isLive(record, at));
+    },
+
+    revoke: (userId: string, sid: string) => store.revoke(userId, sid),
+    revokeAll: (userId: string) => store.revokeAll(userId),
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,51 @@
+import { ConfigError } from '@authscale/core';
+import type { SessionConfig } from '../config.ts';
+import { createMemoryStore } from '../memory/create-memory-store.ts';
+import { createPostgresStore } from '../postgres/create-postgres-store.ts';
+import { createRedisStore } from '../redis/create-redis-store.ts';
+import { connectRedis } from '../redis/redis-connection.ts';
+import type { SessionStore } from './session-store.ts';
+
+function required(value: string | undefined, name: string, backend: string): string {
+  if (!value) throw new ConfigError('session', [`${name}: required when SESSION_BACKEND is ${backend}`]);
+  return value;
+}
+
+/** The backend the configuration names, connected and ready. */
+export async function openSessionStore(config: SessionConfig): Promise<SessionStore> {
+  const backend = config.SESSION_BACKEND;
+  switch (backend) {
+    case 'memory':
+      return createMemoryStore();
+    case 'postgres':
+      return createPostgresStore({
+        connectionString: required(config.DATABASE_URL, 'DATABASE_URL', backend),
+        schema: config.SESSION_PG_SCHEMA,
+        cleanupIntervalMs: config.SESSION_CLEANUP_INTERVAL_S * 1000,
+      });
+    case 'redis':
+    case 'redis-cluster': {
+      const urls =
+        backend === 'redis'
+          ? [required(config.REDIS_URL, 'REDIS_URL', backend)]
+          : required(config.REDIS_CLUSTER_URLS, 'REDIS_CLUSTER_URLS', backend)
+              .split(',')
+              .map((url) => url.trim())
+              .filter(Boolean);
+      const nearCache =
+        config.SESSION_NEAR_CACHE === 'on'
+          ? { ttlMs: config.SESSION_NEAR_CACHE_TTL_MS, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES }
+          : null;
+      const connection = await connectRedis({ urls, cluster: backend === 'redis-cluster', nearCache });
+      return createRedisStore({
+        connection,
+        backend,
+        prefix: config.SESSION_KEY_PREFIX,
+        minReplicaAcks: config.SESSION_MIN_REPLICA_ACKS,
+        waitTimeoutMs: config.SESSION_WAIT_TIMEOUT_MS,
+        retryDeadlineMs: config.SESSION_RETRY_DEADLINE_MS,
+        absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_S * 1000,
+      });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { SessionActivity, SessionRecord } from './session-record.ts';
+
+/**
+ * Where sessions live. Every backend (memory, postgres, redis, redis-cluster) implements this
+ * and passes the same contract tests. Keys are (userId, sid): the user id is the shard key, so
+ * all of a user's sessions live together and revoke-all is one atomic step.
+ *
+ * A store persists and removes records; policy (token format, expiry checks, how often to write
+ * activity back) lives in `createSessions`.
+ */
+export interface SessionStore {
+  readonly backend: 'memory' | 'postgres' | 'redis' | 'redis-cluster';
+  /** Stores a new record; durable (replicated where the backend replicates) when it resolves. */
+  create(record: SessionRecord): Promise<void>;
+  /** The record, or null when absent or past its idle or absolute expiry. */
+  get(userId: string, sid: string): Promise<SessionRecord | null>;
+  /** Writes activity back if the record still exists; the idle expiry never passes the absolute one. */
+  touch(userId: string, sid: string, activity: SessionActivity): Promise<boolean>;
+  /** Idempotent; resolves true when a live record was removed. Durable when it resolves. */
+  revoke(userId: string, sid: string): Promise<boolean>;
+  /** Removes every session of the user atomically; resolves with how many. Durable when it resolves. */
+  revokeAll(userId: string): Promise<number>;
+  /** Live sessions of the user, newest first. */
+  listForUser(userId: string): Promise<SessionRecord[]>;
+  /** Resolves when the backend answers: the readiness check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
