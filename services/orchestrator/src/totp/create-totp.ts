@@ -15,13 +15,13 @@ export interface CreateTotpOptions {
   maxAttempts?: number;
   /** @default 900 */
   lockoutSeconds?: number;
-  /** Unix seconds; a seam for tests that need a known time step. @default the system clock */
+  /** Unix seconds, for time steps; a seam for tests. Lockouts run on the store's clock. @default the system clock */
   now?: () => number;
 }
 
 export type SecondFactorMethod = 'totp' | 'recovery_code';
 
-const recoveryCodePattern = /^[0-9A-Za-z]{5}(-?[0-9A-Za-z]{5}){4}[0-9A-Za-z]$/;
+const recoveryCodePattern = /^[0-9A-Za-z]{26}$/;
 
 /** TOTP enrolment, activation and verification over a `TotpStore`. */
 export function createTotp({
@@ -39,10 +39,8 @@ export function createTotp({
       : new AuthError('invalid_credentials');
   }
 
-  function assertNotLocked(lockedUntil: Date | null) {
-    if (lockedUntil && lockedUntil.getTime() > now() * 1000) {
-      throw new AuthError('rate_limited', 'Too many wrong codes; try again later.');
-    }
+  function assertNotLocked({ locked }: { locked: boolean }) {
+    if (locked) throw new AuthError('rate_limited', 'Too many wrong codes; try again later.');
   }
 
   return Object.freeze({
@@ -63,7 +61,7 @@ export function createTotp({
       const factor = await store.find({ userId });
       const pending = factor?.pendingSecretCiphertext;
       if (!factor || !pending) throw new AuthError('conflict', 'No TOTP enrolment is in progress.');
-      assertNotLocked(factor.lockedUntil);
+      assertNotLocked(factor);
       const secret = secretBox.open(pending, userId);
       const timeStep = secret ? await checkTotpCode({ secret, code, now: now() }) : null;
       if (timeStep === null) return refuse(userId);
@@ -85,7 +83,7 @@ export function createTotp({
     async verify({ userId, code }: { userId: string; code: string }): Promise<SecondFactorMethod> {
       const factor = await store.find({ userId });
       if (!factor?.secretCiphertext) throw new AuthError('invalid_credentials');
-      assertNotLocked(factor.lockedUntil);
+      assertNotLocked(factor);
       const trimmed = code.trim();
       if (/^\d{6}$/.test(trimmed)) {
         const secret = secretBox.open(factor.secretCiphertext, userId);
@@ -93,7 +91,7 @@ export function createTotp({
           ? await checkTotpCode({ secret, code: trimmed, afterTimeStep: factor.lastUsedStep, now: now() })
           : null;
         if (timeStep !== null && (await store.acceptTimeStep({ userId, timeStep }))) return 'totp';
-      } else if (recoveryCodePattern.test(trimmed)) {
+      } else if (recoveryCodePattern.test(trimmed.replace(/[\s-]/g, ''))) {
         if (await store.consumeRecoveryCode({ userId, codeHash: hashRecoveryCode(trimmed) })) return 'recovery_code';
       }
       return refuse(userId);

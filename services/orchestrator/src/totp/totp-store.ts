@@ -5,7 +5,8 @@ export interface TotpFactorRecord {
   /** An enrolment waiting for its first valid code. */
   pendingSecretCiphertext: string | null;
   lastUsedStep: number | null;
-  lockedUntil: Date | null;
+  /** Locked by too many wrong codes, judged by the store's clock. */
+  locked: boolean;
 }
 
 /**

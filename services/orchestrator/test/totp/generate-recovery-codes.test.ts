@@ -9,7 +9,7 @@ describe('generateRecoveryCodes', () => {
     assert.equal(codes.length, 10);
     assert.equal(new Set(codes).size, 10);
     for (const code of codes)
-      assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){4}-[0-9A-HJKMNP-TV-Z]$/);
+      assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}-[0-9A-HJKMNP-TV-Z]{6}$/);
     assert.deepEqual(hashes, codes.map(hashRecoveryCode));
     for (const hash of hashes) assert.ok(!codes.some((code) => hash.includes(code)));
   });
