@@ -6,12 +6,14 @@ export type AuthErrorCode =
   | 'invalid_request'
   | 'unauthenticated'
   | 'invalid_credentials'
+  | 'weak_password'
   | 'mfa_required'
   | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'dependency_failed'
   | 'dependency_unavailable'
   | 'dependency_timeout'
   | 'internal';
@@ -20,12 +22,14 @@ const statusByCode = {
   invalid_request: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  weak_password: 400,
   mfa_required: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  dependency_failed: 502,
   dependency_unavailable: 503,
   dependency_timeout: 504,
   internal: 500,
@@ -35,12 +39,14 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   invalid_request: 'The request is invalid.',
   unauthenticated: 'Authentication is required.',
   invalid_credentials: 'The credentials are invalid.',
+  weak_password: 'The password must be 8 to 128 characters long and not a commonly used password.',
   mfa_required: 'A second factor is required.',
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',
   conflict: 'The request conflicts with the current state.',
   payload_too_large: 'The request body is too large.',
   rate_limited: 'Too many requests.',
+  dependency_failed: 'A dependency answered with an error.',
   dependency_unavailable: 'A dependency is unavailable.',
   dependency_timeout: 'A dependency did not answer in time.',
   internal: 'Internal error.',

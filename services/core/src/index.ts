@@ -2,14 +2,50 @@ export type { LoadConfigOptions } from './config.ts';
 export { loadConfig } from './config.ts';
 export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';
 export { createService, listen } from './create-service.ts';
+export type { CsrfOriginOptions } from './csrf/csrf-origin.ts';
+export { csrfOrigin } from './csrf/csrf-origin.ts';
 export type { ErrorBody } from './error-handler.ts';
 export { body as errorBody, errorHandler } from './error-handler.ts';
 export type { AuthErrorCode } from './errors.ts';
 export { AuthError, ConfigError, defaultMessageFor, isAuthError, statusForCode } from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
 export { health } from './health.ts';
+export type { AccessTokenClaims } from './jwt/access-token.ts';
+export { accessTokenAlgorithm, accessTokenType } from './jwt/access-token.ts';
+export type { CreateJwksCacheOptions } from './jwt/create-jwks-cache.ts';
+export { createJwksCache } from './jwt/create-jwks-cache.ts';
+export type { VerifyAccessTokenOptions } from './jwt/verify-access-token.ts';
+export { verifyAccessToken } from './jwt/verify-access-token.ts';
 export type { LoggerSettings } from './logger.ts';
 export { loggerOptions, redactedLogPaths } from './logger.ts';
+export { derivePrincipalKey } from './principal/derive-principal-key.ts';
+export type { CredentialKind, Principal } from './principal/principal.ts';
+export {
+  principalAudience,
+  principalHeaderName,
+  principalIssuer,
+  principalSchema,
+} from './principal/principal.ts';
+export type { SignPrincipalOptions } from './principal/sign-principal.ts';
+export { signPrincipal } from './principal/sign-principal.ts';
+export type { VerifyPrincipalOptions } from './principal/verify-principal.ts';
+export { verifyPrincipal } from './principal/verify-principal.ts';
+export type { ClusterCommandSender, RedisClusterRateLimitStoreOptions } from './rate-limit/redis-cluster-store.ts';
+export { redisClusterRateLimitStore } from './rate-limit/redis-cluster-store.ts';
+export type {
+  AuthenticatedUser,
+  RequestAuthClaims,
+  RequestAuthSession,
+} from './request-auth/authenticated-user.ts';
+export type { RequestAuthOptions } from './request-auth/request-auth.ts';
+export { requestAuth } from './request-auth/request-auth.ts';
+export type { SessionCookieSettings } from './request-auth/session-cookie.ts';
+export {
+  insecureLocalHttpSessionCookie,
+  insecureLocalHttpSessionCookieName,
+  secureSessionCookie,
+  sessionCookieName,
+} from './request-auth/session-cookie.ts';
 export { serviceConfigFields } from './service-config.ts';
 export type { CreateSessionInput, SessionClient, SessionClientOptions, SessionView } from './session-client/index.ts';
 export { createSessionClient, rankReplicas } from './session-client/index.ts';

@@ -1,0 +1,92 @@
+import { type App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { EnvironmentConfig } from './config/schema.ts';
+import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
+import { DataStack } from './stacks/data-stack.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
+import { NetworkStack } from './stacks/network-stack.ts';
+import { ServicesStack } from './stacks/services-stack.ts';
+
+/** The Docker build context of every service image: the repository root, which holds the workspace lockfile. */
+const repositoryRoot = new URL('..', import.meta.url).pathname;
+
+export interface AuthscaleStacks {
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly services: ServicesStack;
+  readonly edge: EdgeStack;
+}
+
+/**
+ * The one place the stacks are wired together, shared by `bin/app.ts` and the tests so they cannot
+ * drift. Adds the AwsSolutions checks: any unacknowledged finding fails synth.
+ */
+export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>): AuthscaleStacks {
+  const env = { account: config.account, region: config.region };
+  const prefix = `authscale-${config.name}`;
+  const logRetention = config.services.logRetentionDays as logs.RetentionDays;
+  const logRemovalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+  const network = new NetworkStack(app, `${prefix}-network`, {
+    env,
+    description: `authscale ${config.name}: VPC, endpoints, flow logs, alarm topic`,
+    cidr: config.network.cidr,
+    availabilityZones: config.availabilityZones,
+    natGateways: config.network.natGateways,
+    logRetention,
+    alarmEmail: config.alarmEmail,
+  });
+  const alarmAction = network.alarms.action;
+  const vpc = network.network.vpc;
+
+  const data = new DataStack(app, `${prefix}-data`, {
+    env,
+    description: `authscale ${config.name}: Aurora, ElastiCache, DynamoDB, secrets (stateful)`,
+    terminationProtection: config.protectData,
+    config,
+    vpc,
+    dataSubnets: network.network.dataSubnets,
+    secretsManagerEndpoint: network.network.secretsManagerEndpoint,
+    alarmAction,
+    logRetention,
+  });
+
+  const services = new ServicesStack(app, `${prefix}-services`, {
+    env,
+    description: `authscale ${config.name}: ECS cluster, session replicas, orchestrator`,
+    config,
+    vpc,
+    serviceSubnets: network.network.serviceSubnets,
+    data,
+    repositoryRoot,
+    logRetention,
+    logRemovalPolicy,
+    alarmAction,
+  });
+
+  const edge = new EdgeStack(app, `${prefix}-edge`, {
+    env,
+    description: `authscale ${config.name}: load balancer, WAF, edge service, dashboard`,
+    config,
+    vpc,
+    publicSubnets: { subnetGroupName: 'public' },
+    serviceSubnets: network.network.serviceSubnets,
+    data,
+    services,
+    repositoryRoot,
+    logRetention,
+    logRemovalPolicy,
+    alarmAction,
+  });
+
+  for (const stack of [network, data, services, edge]) {
+    Tags.of(stack).add('project', 'authscale');
+    Tags.of(stack).add('environment', config.name);
+  }
+
+  const stacks = { network, data, services, edge };
+  acknowledgeNagFindings(stacks, config);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stacks;
+}

@@ -1,0 +1,84 @@
+import type { EnvironmentConfig, EnvironmentName } from './schema.ts';
+
+/**
+ * The per-environment parameters, one typed object each. A fork replaces the account ids and
+ * certificate ARNs with its own; `loadEnvironmentConfig` rejects the well-known placeholders and
+ * anything that is not a real-shaped value. docs/deploying.md explains each field.
+ */
+export const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+  dev: {
+    name: 'dev',
+    account: '111122223333',
+    region: 'eu-west-1',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    network: { cidr: '10.10.0.0/16', natGateways: 1 },
+    edge: {
+      publicHostname: 'auth.dev.authscale.app',
+      certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/6f0c2a4e-8d1b-4c3a-9e57-1b2d3c4e5f60',
+      accessLogRetentionDays: 14,
+    },
+    waf: { perIpRequestsPer5Min: 2000, authPerIpRequestsPer5Min: 100 },
+    aurora: { minCapacityAcu: 0.5, maxCapacityAcu: 4, readers: 0, backupRetentionDays: 1 },
+    redis: { nodeType: 'cache.t4g.small', shards: 1, replicasPerShard: 1, port: 6380, snapshotRetentionDays: 0 },
+    services: {
+      cpuArchitecture: 'ARM64',
+      edge: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, targetCpuPercent: 60 },
+      session: { cpu: 256, memoryMiB: 512, minTasks: 2, maxTasks: 3, targetCpuPercent: 60 },
+      orchestrator: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, targetCpuPercent: 60 },
+      edgeRequestsPerTask: 3000,
+      logRetentionDays: 7,
+    },
+    jwt: { signingKeyRotationDays: 30 },
+    protectData: false,
+  },
+  staging: {
+    name: 'staging',
+    account: '444455556666',
+    region: 'eu-west-1',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    network: { cidr: '10.20.0.0/16', natGateways: 1 },
+    edge: {
+      publicHostname: 'auth.staging.authscale.app',
+      certificateArn: 'arn:aws:acm:eu-west-1:444455556666:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      accessLogRetentionDays: 30,
+    },
+    waf: { perIpRequestsPer5Min: 2000, authPerIpRequestsPer5Min: 100 },
+    aurora: { minCapacityAcu: 0.5, maxCapacityAcu: 16, readers: 1, backupRetentionDays: 7 },
+    redis: { nodeType: 'cache.r7g.large', shards: 3, replicasPerShard: 1, port: 6380, snapshotRetentionDays: 1 },
+    services: {
+      cpuArchitecture: 'ARM64',
+      edge: { cpu: 1024, memoryMiB: 2048, minTasks: 2, maxTasks: 10, targetCpuPercent: 55 },
+      session: { cpu: 1024, memoryMiB: 2048, minTasks: 2, maxTasks: 10, targetCpuPercent: 55 },
+      orchestrator: { cpu: 1024, memoryMiB: 2048, minTasks: 2, maxTasks: 6, targetCpuPercent: 55 },
+      edgeRequestsPerTask: 6000,
+      logRetentionDays: 30,
+    },
+    jwt: { signingKeyRotationDays: 30 },
+    protectData: true,
+  },
+  prod: {
+    name: 'prod',
+    account: '777788889999',
+    region: 'eu-west-1',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    network: { cidr: '10.30.0.0/16', natGateways: 3 },
+    edge: {
+      publicHostname: 'auth.authscale.app',
+      certificateArn: 'arn:aws:acm:eu-west-1:777788889999:certificate/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+      accessLogRetentionDays: 365,
+    },
+    waf: { perIpRequestsPer5Min: 3000, authPerIpRequestsPer5Min: 100 },
+    aurora: { minCapacityAcu: 2, maxCapacityAcu: 64, readers: 2, backupRetentionDays: 30 },
+    redis: { nodeType: 'cache.r7g.large', shards: 3, replicasPerShard: 2, port: 6380, snapshotRetentionDays: 7 },
+    services: {
+      cpuArchitecture: 'ARM64',
+      edge: { cpu: 2048, memoryMiB: 4096, minTasks: 3, maxTasks: 30, targetCpuPercent: 50 },
+      session: { cpu: 2048, memoryMiB: 4096, minTasks: 3, maxTasks: 30, targetCpuPercent: 50 },
+      orchestrator: { cpu: 2048, memoryMiB: 4096, minTasks: 3, maxTasks: 20, targetCpuPercent: 50 },
+      edgeRequestsPerTask: 10000,
+      logRetentionDays: 365,
+    },
+    jwt: { signingKeyRotationDays: 30 },
+    protectData: true,
+  },
+};

@@ -1,0 +1,124 @@
+import { Value } from 'typebox/value';
+import { environments } from './environments.ts';
+import { type EnvironmentConfig, type EnvironmentName, environmentConfigSchema } from './schema.ts';
+
+/** A bad or missing parameter, found at synth before any construct is built. */
+export class InfraConfigError extends TypeError {
+  readonly code = 'ERR_AUTHSCALE_INFRA_CONFIG';
+  readonly problems: readonly string[];
+
+  constructor(scope: string, problems: readonly string[]) {
+    super(`${scope}: invalid infrastructure configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'InfraConfigError';
+    this.problems = problems;
+  }
+}
+
+// Fargate's valid CPU/memory pairs: memory in whole GiB within these bounds (plus 256 CPU with 512 MiB).
+const fargateMemoryRangeMiB = {
+  256: [512, 2048],
+  512: [1024, 4096],
+  1024: [2048, 8192],
+  2048: [4096, 16384],
+  4096: [8192, 30720],
+} as const;
+
+// The retention periods CloudWatch Logs accepts.
+const logRetentionPeriods = new Set([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653]);
+
+const environmentNames = Object.keys(environments) as EnvironmentName[];
+
+// Values copied from documentation or templates that must never reach a deployment.
+const placeholderAccounts = new Set(['000000000000', '123456789012']);
+const placeholderMarkers = /replace|change[-_ ]?me|todo|example|xxxx|<[^>]*>|\$\{/i;
+
+/**
+ * Picks the parameters for `-c env=<name>` and validates them: schema, placeholders, and the
+ * relations a schema cannot state. Throws one `InfraConfigError` listing every problem.
+ *
+ * @param candidates the parameter objects to choose from; tests pass altered copies.
+ */
+export function loadEnvironmentConfig(
+  name: unknown,
+  candidates: Readonly<Record<string, unknown>> = environments,
+): Readonly<EnvironmentConfig> {
+  if (typeof name !== 'string' || !environmentNames.includes(name as EnvironmentName)) {
+    throw new InfraConfigError('env', [
+      `choose an environment with -c env=<${environmentNames.join('|')}> (got ${JSON.stringify(name ?? null)})`,
+    ]);
+  }
+  const candidate = candidates[name];
+  const schemaProblems = Value.Errors(environmentConfigSchema, candidate).map(
+    (error) => `${error.instancePath.replace(/^\//, '') || '(root)'}: ${error.message}`,
+  );
+  if (schemaProblems.length > 0) throw new InfraConfigError(name, schemaProblems);
+  const config = structuredClone(candidate) as EnvironmentConfig;
+  const problems = [...findPlaceholders(config), ...findInconsistencies(name, config)];
+  if (problems.length > 0) throw new InfraConfigError(name, problems);
+  return deepFreeze(config);
+}
+
+function findPlaceholders(config: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  if (placeholderAccounts.has(config.account)) problems.push(`account: ${config.account} is a placeholder`);
+  for (const [path, value] of leafStrings(config)) {
+    if (placeholderMarkers.test(value)) problems.push(`${path}: "${value}" looks like a placeholder`);
+  }
+  return problems;
+}
+
+function findInconsistencies(name: string, config: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  if (config.name !== name) problems.push(`name: "${config.name}" is filed under "${name}"`);
+  for (const zone of config.availabilityZones) {
+    if (!zone.startsWith(config.region)) problems.push(`availabilityZones: ${zone} is not in ${config.region}`);
+  }
+  const [, , , certificateRegion, certificateAccount] = config.edge.certificateArn.split(':');
+  if (certificateRegion !== config.region || certificateAccount !== config.account) {
+    problems.push('edge.certificateArn: the certificate must be in the environment account and region');
+  }
+  if (config.network.natGateways > config.availabilityZones.length) {
+    problems.push('network.natGateways: more NAT gateways than availability zones');
+  }
+  if (config.aurora.minCapacityAcu > config.aurora.maxCapacityAcu) {
+    problems.push('aurora.minCapacityAcu: above maxCapacityAcu');
+  }
+  if (config.aurora.readers >= config.availabilityZones.length) {
+    problems.push('aurora.readers: place at most one reader per remaining availability zone');
+  }
+  if (config.redis.port === 6379) problems.push('redis.port: use a port other than the default 6379');
+  for (const service of ['edge', 'session', 'orchestrator'] as const) {
+    const sizing = config.services[service];
+    if (sizing.minTasks > sizing.maxTasks) problems.push(`services.${service}.minTasks: above maxTasks`);
+    const [lowest, highest] = fargateMemoryRangeMiB[sizing.cpu];
+    if (sizing.memoryMiB < lowest || sizing.memoryMiB > highest || sizing.memoryMiB % 1024 !== 0) {
+      if (!(sizing.cpu === 256 && sizing.memoryMiB === 512)) {
+        problems.push(
+          `services.${service}.memoryMiB: Fargate runs ${sizing.cpu} CPU units with ${lowest}-${highest} MiB`,
+        );
+      }
+    }
+  }
+  if (!logRetentionPeriods.has(config.services.logRetentionDays)) {
+    problems.push(`services.logRetentionDays: CloudWatch Logs keeps ${[...logRetentionPeriods].join(', ')} days`);
+  }
+  if (config.waf.authPerIpRequestsPer5Min >= config.waf.perIpRequestsPer5Min) {
+    problems.push('waf.authPerIpRequestsPer5Min: must be stricter than perIpRequestsPer5Min');
+  }
+  return problems;
+}
+
+function* leafStrings(value: unknown, path = ''): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) yield* leafStrings(child, path ? `${path}.${key}` : key);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,123 @@
+import { type Static, Type } from 'typebox';
+
+const positiveInteger = (options: { minimum?: number; maximum?: number; description: string }) =>
+  Type.Integer({ minimum: 1, ...options });
+
+const serviceSizing = Type.Object(
+  {
+    cpu: Type.Union(
+      [Type.Literal(256), Type.Literal(512), Type.Literal(1024), Type.Literal(2048), Type.Literal(4096)],
+      { description: 'Fargate task CPU units (1024 = 1 vCPU).' },
+    ),
+    memoryMiB: positiveInteger({ minimum: 512, maximum: 30720, description: 'Fargate task memory in MiB.' }),
+    minTasks: positiveInteger({ maximum: 100, description: 'Autoscaling floor; also the task count at deploy.' }),
+    maxTasks: positiveInteger({ maximum: 200, description: 'Autoscaling ceiling.' }),
+    targetCpuPercent: Type.Integer({ minimum: 10, maximum: 90, description: 'CPU target-tracking set point.' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Everything that differs between dev, staging and prod. Values are validated at synth by
+ * `loadEnvironmentConfig`; there are no context lookups, so synth needs no AWS credentials.
+ */
+export const environmentConfigSchema = Type.Object(
+  {
+    name: Type.Union([Type.Literal('dev'), Type.Literal('staging'), Type.Literal('prod')]),
+    account: Type.String({ pattern: '^[0-9]{12}$', description: 'AWS account id the stacks deploy to.' }),
+    region: Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$', description: 'AWS region, e.g. eu-west-1.' }),
+    availabilityZones: Type.Array(Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]$' }), {
+      minItems: 2,
+      maxItems: 3,
+      uniqueItems: true,
+      description: 'AZs the VPC spans; listed here so synth never looks them up. Aurora and ElastiCache need two.',
+    }),
+    network: Type.Object(
+      {
+        cidr: Type.String({ pattern: '^10\\.[0-9]{1,3}\\.0\\.0/16$', description: 'VPC CIDR (a /16 under 10/8).' }),
+        natGateways: positiveInteger({ maximum: 3, description: 'One per AZ in prod; fewer saves cost.' }),
+      },
+      { additionalProperties: false },
+    ),
+    edge: Type.Object(
+      {
+        publicHostname: Type.String({
+          pattern: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$',
+          description: 'The public name clients use; the certificate covers it and JWTs carry it as issuer.',
+        }),
+        certificateArn: Type.String({
+          pattern: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
+          description: 'ACM certificate for the HTTPS listener, in the same account and region.',
+        }),
+        accessLogRetentionDays: positiveInteger({ maximum: 3650, description: 'ALB access log lifetime in S3.' }),
+      },
+      { additionalProperties: false },
+    ),
+    waf: Type.Object(
+      {
+        perIpRequestsPer5Min: Type.Integer({ minimum: 100, description: 'Requests per IP per 5 minutes, any path.' }),
+        authPerIpRequestsPer5Min: Type.Integer({
+          minimum: 10,
+          description: 'Requests per IP per 5 minutes to /auth/login, /auth/mfa and /auth/token/refresh.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    aurora: Type.Object(
+      {
+        minCapacityAcu: Type.Number({ minimum: 0.5, maximum: 256, description: 'Serverless v2 floor in ACUs.' }),
+        maxCapacityAcu: Type.Number({ minimum: 1, maximum: 256, description: 'Serverless v2 ceiling.' }),
+        readers: Type.Integer({ minimum: 0, maximum: 15, description: 'Reader instances in other AZs.' }),
+        backupRetentionDays: positiveInteger({ maximum: 35, description: 'Automated backup retention.' }),
+      },
+      { additionalProperties: false },
+    ),
+    redis: Type.Object(
+      {
+        nodeType: Type.String({ pattern: '^cache\\.[a-z0-9]+\\.[a-z0-9]+$', description: 'e.g. cache.r7g.large.' }),
+        shards: positiveInteger({ maximum: 500, description: 'Node groups (primaries) in cluster mode.' }),
+        replicasPerShard: positiveInteger({
+          maximum: 5,
+          description: 'At least one, so every shard fails over automatically across AZs.',
+        }),
+        port: Type.Integer({ minimum: 1024, maximum: 65535, description: 'Anything but the default 6379.' }),
+        snapshotRetentionDays: Type.Integer({ minimum: 0, maximum: 35, description: 'Daily snapshots kept.' }),
+      },
+      { additionalProperties: false },
+    ),
+    services: Type.Object(
+      {
+        cpuArchitecture: Type.Union([Type.Literal('ARM64'), Type.Literal('X86_64')], {
+          description: 'Fargate CPU architecture; images are built for it.',
+        }),
+        edge: serviceSizing,
+        session: serviceSizing,
+        orchestrator: serviceSizing,
+        edgeRequestsPerTask: positiveInteger({ description: 'ALB requests per minute per edge task before scaling.' }),
+        logRetentionDays: Type.Integer({
+          minimum: 1,
+          maximum: 3653,
+          description: 'Retention of container, flow, WAF and database logs; one of the CloudWatch Logs periods.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    jwt: Type.Object(
+      {
+        signingKeyRotationDays: positiveInteger({ maximum: 365, description: 'Days between signing-key rotations.' }),
+      },
+      { additionalProperties: false },
+    ),
+    alarmEmail: Type.Optional(Type.String({ format: 'email', description: 'Subscribed to the alarm topic.' })),
+    protectData: Type.Boolean({
+      description:
+        'Retain stateful resources on stack deletion, enable Aurora and DynamoDB deletion protection and ' +
+        'stack termination protection. Only dev turns this off.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export type EnvironmentConfig = Static<typeof environmentConfigSchema>;
+export type EnvironmentName = EnvironmentConfig['name'];
+export type ServiceSizing = Static<typeof serviceSizing>;

@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export interface AuroraProps {
+  /** Names the cluster, and so its log group. */
+  readonly clusterIdentifier: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly encryptionKey: kms.IKey;
+  readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
+  readonly minCapacityAcu: number;
+  readonly maxCapacityAcu: number;
+  /** Serverless v2 readers; they scale with the writer so a failover lands on a warm instance. */
+  readonly readers: number;
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+}
+
+/** The identity database's owner, used by migrations only. */
+const adminUser = 'authscale_admin';
+/** The role the orchestrator connects as: not the tables' owner, no BYPASSRLS (created by the identity migrations). */
+const appUser = 'authscale_app';
+
+/**
+ * Aurora PostgreSQL Serverless v2 behind RDS Proxy. The proxy pools connections across every
+ * orchestrator task, which is what kept the seed's database from falling over; clients must use TLS.
+ * Both credentials live in Secrets Manager and rotate every 30 days.
+ */
+export class Aurora extends Construct {
+  public readonly cluster: rds.DatabaseCluster;
+  public readonly proxy: rds.DatabaseProxy;
+  /** The application role's credentials (`username`, `password`); the orchestrator reads these. */
+  public readonly appSecret: secretsmanager.ISecret;
+  /** The owner's credentials, for migrations. */
+  public readonly adminSecret: secretsmanager.ISecret;
+  public readonly databaseName = 'authscale';
+
+  constructor(scope: Construct, id: string, props: AuroraProps) {
+    super(scope, id);
+
+    // Created here, before the cluster, so its retention is ours without a log-retention function.
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    const cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      clusterIdentifier: props.clusterIdentifier,
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_7 }),
+      credentials: rds.Credentials.fromGeneratedSecret(adminUser, { encryptionKey: props.encryptionKey }),
+      defaultDatabaseName: this.databaseName,
+      writer: rds.ClusterInstance.serverlessV2('Writer', { enablePerformanceInsights: true }),
+      readers: Array.from({ length: props.readers }, (_, index) =>
+        rds.ClusterInstance.serverlessV2(`Reader${index + 1}`, {
+          scaleWithWriter: true,
+          enablePerformanceInsights: true,
+        }),
+      ),
+      serverlessV2MinCapacity: props.minCapacityAcu,
+      serverlessV2MaxCapacity: props.maxCapacityAcu,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      iamAuthentication: true,
+      deletionProtection: props.deletionProtection,
+      backup: { retention: Duration.days(props.backupRetentionDays), preferredWindow: '02:00-03:00' },
+      preferredMaintenanceWindow: 'Sun:03:30-Sun:04:30',
+      cloudwatchLogsExports: ['postgresql'],
+      parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '500' },
+      removalPolicy: props.removalPolicy,
+      copyTagsToSnapshot: true,
+    });
+    cluster.node.addDependency(logGroup);
+    this.cluster = cluster;
+    this.adminSecret = cluster.secret as secretsmanager.ISecret;
+
+    const rotationSubnets = props.subnets;
+    cluster.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: rotationSubnets,
+      endpoint: props.secretsManagerEndpoint,
+    });
+
+    const appSecret = new rds.DatabaseSecret(this, 'AppSecret', {
+      username: appUser,
+      dbname: this.databaseName,
+      encryptionKey: props.encryptionKey,
+      masterSecret: this.adminSecret,
+    });
+    const attachedAppSecret = appSecret.attach(cluster);
+    cluster.addRotationMultiUser('AppSecretRotation', {
+      secret: attachedAppSecret,
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: rotationSubnets,
+      endpoint: props.secretsManagerEndpoint,
+      // The role exists only once the identity migrations ran; the first rotation waits a full period.
+      rotateImmediatelyOnUpdate: false,
+    });
+    this.appSecret = attachedAppSecret;
+
+    this.proxy = cluster.addProxy('Proxy', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      secrets: [attachedAppSecret, this.adminSecret],
+      requireTLS: true,
+      idleClientTimeout: Duration.minutes(30),
+      maxConnectionsPercent: 90,
+      debugLogging: false,
+    });
+
+    this.addAlarms(cluster, props);
+  }
+
+  private addAlarms(cluster: rds.DatabaseCluster, props: AuroraProps): void {
+    const capacity = new cloudwatch.Alarm(this, 'CapacityNearMaximum', {
+      alarmDescription: 'Aurora Serverless v2 is above 80% of its maximum capacity: raise aurora.maxCapacityAcu.',
+      metric: cluster.metricServerlessDatabaseCapacity({ statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: props.maxCapacityAcu * 0.8,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const cpu = new cloudwatch.Alarm(this, 'CpuHigh', {
+      alarmDescription: 'Aurora CPU above 80% for 15 minutes.',
+      metric: cluster.metricCPUUtilization({ period: Duration.minutes(5) }),
+      threshold: 80,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [capacity, cpu]) alarm.addAlarmAction(props.alarmAction);
+  }
+}

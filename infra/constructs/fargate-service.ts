@@ -1,0 +1,189 @@
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { ServiceSizing } from '../config/schema.ts';
+
+/** A secret injected as an environment variable: the whole value, or one JSON field of it. */
+export interface ServiceSecret {
+  readonly secret: secretsmanager.ISecret;
+  readonly field?: string;
+}
+
+export interface FargateServiceProps {
+  readonly cluster: ecs.ICluster;
+  /** The folder under `services/` and the Service Connect name other services call. */
+  readonly serviceName: 'edge' | 'session' | 'orchestrator';
+  /** The build context: the repository root, which holds the workspace lockfile. */
+  readonly repositoryRoot: string;
+  readonly containerPort: number;
+  readonly sizing: ServiceSizing;
+  readonly cpuArchitecture: 'ARM64' | 'X86_64';
+  readonly subnets: ec2.SubnetSelection;
+  /** Non-secret settings, beside the ones every service gets (HOST, PORT, LOG_LEVEL, NODE_ENV). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Injected by the ECS agent at start; only the execution role can read them, the task role cannot. */
+  readonly secrets: Readonly<Record<string, ServiceSecret>>;
+  /** The key the secrets are encrypted with; the execution role may use it only through Secrets Manager. */
+  readonly secretsKey: kms.IKey;
+  /**
+   * Registers the service in the Service Connect namespace so others reach it at
+   * `http://<serviceName>:<containerPort>`.
+   * @default false: the service only calls others (the edge, which the load balancer reaches)
+   */
+  readonly acceptsServiceConnectTraffic?: boolean;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+}
+
+/**
+ * One authscale service on Fargate: an image built from `services/<name>/Dockerfile`, a read-only
+ * root filesystem, the deployment circuit breaker with rollback, Service Connect, and target-tracking
+ * on CPU between the configured floor and ceiling. There is no fixed desired count: autoscaling owns it.
+ */
+export class FargateService extends Construct {
+  public readonly service: ecs.FargateService;
+  public readonly scaling: ecs.ScalableTaskCount;
+  /** Grant the service's data access to this role (DynamoDB, KMS); it holds nothing else. */
+  public readonly taskRole: iam.IRole;
+  /** Pulls the image, writes logs and reads the injected secrets; the app never holds it. */
+  public readonly executionRole: iam.IRole;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const { sizing, serviceName, containerPort } = props;
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: sizing.cpu,
+      memoryLimitMiB: sizing.memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: props.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    this.taskRole = taskDefinition.taskRole;
+    this.executionRole = taskDefinition.obtainExecutionRole();
+    this.taskDefinition = taskDefinition;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    taskDefinition.addContainer('app', {
+      image: ecs.ContainerImage.fromAsset(props.repositoryRoot, {
+        file: `services/${serviceName}/Dockerfile`,
+        platform: props.cpuArchitecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
+      }),
+      essential: true,
+      readonlyRootFilesystem: true,
+      portMappings: [{ name: 'http', containerPort, appProtocol: ecs.AppProtocol.http }],
+      environment: {
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        PORT: String(containerPort),
+        LOG_LEVEL: 'info',
+        ...props.environment,
+      },
+      secrets: this.containerSecrets(props, taskDefinition.obtainExecutionRole()),
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: serviceName }),
+      // The image has no curl; Node's fetch is the probe.
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${containerPort}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(20),
+      },
+      stopTimeout: Duration.seconds(30),
+    });
+
+    // Outbound is HTTPS (AWS endpoints, ECR, OpenID providers) plus the peers granted with allowTo.
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: `authscale ${serviceName} tasks`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints and OpenID providers');
+    const service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      securityGroups: [securityGroup],
+      taskDefinition,
+      vpcSubnets: props.subnets,
+      assignPublicIp: false,
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      enableExecuteCommand: false,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      serviceConnectConfiguration: {
+        services: props.acceptsServiceConnectTraffic
+          ? [{ portMappingName: 'http', dnsName: serviceName, port: containerPort }]
+          : [],
+        logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: `${serviceName}-service-connect` }),
+      },
+    });
+    this.service = service;
+    this.connections = service.connections;
+
+    this.scaling = service.autoScaleTaskCount({ minCapacity: sizing.minTasks, maxCapacity: sizing.maxTasks });
+    this.scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: sizing.targetCpuPercent,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.minutes(5),
+    });
+
+    const saturated = new cloudwatch.Alarm(this, 'CpuSaturated', {
+      alarmDescription: `${serviceName}: CPU above 90% for 10 minutes; autoscaling is at its ceiling or too slow.`,
+      metric: service.metricCpuUtilization({ period: Duration.minutes(1) }),
+      threshold: 90,
+      evaluationPeriods: 10,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    saturated.addAlarmAction(props.alarmAction);
+  }
+
+  /**
+   * The secrets are referenced by ARN from this stack, so reading them grants the execution role
+   * GetSecretValue on exactly those secrets and Decrypt on the key only via Secrets Manager, without
+   * writing this stack's role into the data stack's key policy (which would make the stacks cyclic).
+   */
+  private containerSecrets(props: FargateServiceProps, executionRole: iam.IRole): Record<string, ecs.Secret> {
+    const referenced = new Map<string, secretsmanager.ISecret>();
+    const reference = (secret: secretsmanager.ISecret) => {
+      const key = secret.node.path;
+      if (!referenced.has(key)) {
+        const id = `Secret${referenced.size + 1}`;
+        referenced.set(key, secretsmanager.Secret.fromSecretCompleteArn(this, id, secret.secretArn));
+      }
+      return referenced.get(key) as secretsmanager.ISecret;
+    };
+    const secrets = Object.fromEntries(
+      Object.entries(props.secrets).map(([name, { secret, field }]) => [
+        name,
+        ecs.Secret.fromSecretsManager(reference(secret), field),
+      ]),
+    );
+    executionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.secretsKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    return secrets;
+  }
+}

@@ -1,0 +1,138 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+
+export interface WebAclProps {
+  /** The load balancer to protect. */
+  readonly resourceArn: string;
+  /** Requests per IP per 5 minutes on any path. */
+  readonly perIpRequestsPer5Min: number;
+  /** Requests per IP per 5 minutes on the credential-guessing paths. */
+  readonly authPerIpRequestsPer5Min: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The paths that check a secret; the stricter rate applies to each of them and everything under it. */
+export const credentialPaths = ['/auth/login', '/auth/mfa', '/auth/token/refresh'] as const;
+
+/**
+ * The managed rule groups. The core rule set is pinned: its static versions change what is blocked
+ * in request bodies, so a new one arrives by a reviewed deploy (watch its metrics in count mode
+ * first). The known-bad-inputs group follows AWS's default version on purpose: its updates are
+ * emergency exploit signatures that should not wait for a deploy. The IP reputation list is data
+ * and has no versions.
+ */
+export const managedRuleGroups = [
+  { name: 'AWSManagedRulesAmazonIpReputationList', version: undefined },
+  { name: 'AWSManagedRulesCommonRuleSet', version: 'Version_1.19' },
+  { name: 'AWSManagedRulesKnownBadInputsRuleSet', version: undefined },
+] as const;
+
+/**
+ * The first line of the edge's rate limiting: WAF drops floods per client IP before they reach the
+ * load balancer's targets (the edge service keeps its own finer per-account limits). Logs redact the
+ * cookie and authorization headers.
+ */
+export class WebAcl extends Construct {
+  public readonly webAclArn: string;
+
+  constructor(scope: Construct, id: string, props: WebAclProps) {
+    super(scope, id);
+    const metricName = (name: string) => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: name,
+    });
+
+    const credentialPathMatch: wafv2.CfnWebACL.StatementProperty = {
+      orStatement: {
+        statements: credentialPaths.map((path) => ({
+          byteMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: 'STARTS_WITH',
+            searchString: path,
+            textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+          },
+        })),
+      },
+    };
+
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [
+      {
+        name: 'credential-paths-per-ip',
+        priority: 0,
+        action: { block: { customResponse: { responseCode: 429 } } },
+        statement: {
+          rateBasedStatement: {
+            limit: props.authPerIpRequestsPer5Min,
+            evaluationWindowSec: 300,
+            aggregateKeyType: 'IP',
+            scopeDownStatement: credentialPathMatch,
+          },
+        },
+        visibilityConfig: metricName('credential-paths-per-ip'),
+      },
+      {
+        name: 'all-paths-per-ip',
+        priority: 1,
+        action: { block: { customResponse: { responseCode: 429 } } },
+        statement: {
+          rateBasedStatement: {
+            limit: props.perIpRequestsPer5Min,
+            evaluationWindowSec: 300,
+            aggregateKeyType: 'IP',
+          },
+        },
+        visibilityConfig: metricName('all-paths-per-ip'),
+      },
+      ...managedRuleGroups.map(
+        (group, index): wafv2.CfnWebACL.RuleProperty => ({
+          name: group.name,
+          priority: 10 + index,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name: group.name,
+              ...(group.version ? { version: group.version } : {}),
+            },
+          },
+          visibilityConfig: metricName(group.name),
+        }),
+      ),
+    ];
+
+    const acl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      rules,
+      visibilityConfig: metricName('authscale-edge'),
+    });
+    this.webAclArn = acl.attrArn;
+
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.resourceArn,
+      webAclArn: acl.attrArn,
+    });
+
+    // WAF only delivers to log groups whose name starts with aws-waf-logs-.
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `aws-waf-logs-${Stack.of(this).stackName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: acl.attrArn,
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'cookie' } }, { singleHeader: { Name: 'authorization' } }],
+    });
+  }
+}

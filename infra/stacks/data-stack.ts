@@ -1,0 +1,101 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/schema.ts';
+import { Aurora } from '../constructs/aurora.ts';
+import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
+import { RedisCluster } from '../constructs/redis-cluster.ts';
+import { TokenTable } from '../constructs/token-table.ts';
+
+export interface DataStackProps extends StackProps {
+  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'protectData'>;
+  readonly vpc: ec2.IVpc;
+  readonly dataSubnets: ec2.SubnetSelection;
+  readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Everything stateful: the identity database, the session cluster, the token table and the shared
+ * secrets, all encrypted with one customer-managed key created here and injected into each construct.
+ */
+export class DataStack extends Stack {
+  public readonly key: kms.IKey;
+  public readonly aurora: Aurora;
+  public readonly redis: RedisCluster;
+  public readonly tokenTable: TokenTable;
+  public readonly jwtSigningKeys: JwtSigningKeys;
+  /** The bearer token session replicas require on their internal API. */
+  public readonly internalApiToken: secretsmanager.ISecret;
+  /** The HS256 key of the edge's principal assertions to the orchestrator. */
+  public readonly principalAssertionKey: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const retain = config.protectData;
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: `authscale ${config.name}: encrypts the database, session cluster, token table and secrets`,
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: Duration.days(retain ? 30 : 7),
+    });
+
+    this.aurora = new Aurora(this, 'Identity', {
+      clusterIdentifier: `authscale-${config.name}-identity`,
+      vpc: props.vpc,
+      subnets: props.dataSubnets,
+      encryptionKey: this.key,
+      secretsManagerEndpoint: props.secretsManagerEndpoint,
+      ...config.aurora,
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      logRetention: props.logRetention,
+      alarmAction: props.alarmAction,
+    });
+
+    this.redis = new RedisCluster(this, 'Sessions', {
+      vpc: props.vpc,
+      subnets: props.dataSubnets,
+      encryptionKey: this.key,
+      replicationGroupId: `authscale-${config.name}-sessions`,
+      ...config.redis,
+      logRetention: props.logRetention,
+      alarmAction: props.alarmAction,
+    });
+
+    this.tokenTable = new TokenTable(this, 'Tokens', {
+      encryptionKey: this.key,
+      deletionProtection: retain,
+      removalPolicy,
+      alarmAction: props.alarmAction,
+    });
+
+    this.jwtSigningKeys = new JwtSigningKeys(this, 'JwtSigningKeys', {
+      encryptionKey: this.key,
+      rotationPeriod: Duration.days(config.jwt.signingKeyRotationDays),
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+
+    const generatedSecret = (secretId: string, description: string) =>
+      new secretsmanager.Secret(this, secretId, {
+        description,
+        encryptionKey: this.key,
+        removalPolicy,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      });
+    this.internalApiToken = generatedSecret('InternalApiToken', 'Bearer token of the session replicas internal API');
+    this.principalAssertionKey = generatedSecret(
+      'PrincipalAssertionKey',
+      'HS256 key of the principal assertions the edge sends the orchestrator',
+    );
+  }
+}

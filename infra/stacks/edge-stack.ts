@@ -1,0 +1,111 @@
+import { Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/schema.ts';
+import { Dashboard } from '../constructs/dashboard.ts';
+import { FargateService } from '../constructs/fargate-service.ts';
+import { LoadBalancer } from '../constructs/load-balancer.ts';
+import { WebAcl } from '../constructs/web-acl.ts';
+import type { DataStack } from './data-stack.ts';
+import { type ServicesStack, servicePorts } from './services-stack.ts';
+
+export interface EdgeStackProps extends StackProps {
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'waf' | 'protectData'>;
+  readonly vpc: ec2.IVpc;
+  readonly publicSubnets: ec2.SubnetSelection;
+  readonly serviceSubnets: ec2.SubnetSelection;
+  readonly data: Pick<
+    DataStack,
+    'key' | 'aurora' | 'redis' | 'tokenTable' | 'internalApiToken' | 'principalAssertionKey'
+  >;
+  readonly services: Pick<ServicesStack, 'cluster' | 'session' | 'orchestrator'>;
+  readonly repositoryRoot: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+}
+
+/**
+ * The seed's edge router: the internet-facing load balancer (TLS, HTTP to HTTPS redirect, access
+ * logs), the WAF rate rules in front of it, the edge service behind it, and the dashboard.
+ */
+export class EdgeStack extends Stack {
+  public readonly loadBalancer: LoadBalancer;
+  public readonly edge: FargateService;
+  public readonly webAcl: WebAcl;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    const { config, data, services } = props;
+
+    this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      subnets: props.publicSubnets,
+      certificateArn: config.edge.certificateArn,
+      accessLogRetentionDays: config.edge.accessLogRetentionDays,
+      removalPolicy: props.logRemovalPolicy,
+      alarmAction: props.alarmAction,
+    });
+
+    this.webAcl = new WebAcl(this, 'WebAcl', {
+      resourceArn: this.loadBalancer.loadBalancer.loadBalancerArn,
+      perIpRequestsPer5Min: config.waf.perIpRequestsPer5Min,
+      authPerIpRequestsPer5Min: config.waf.authPerIpRequestsPer5Min,
+      logRetention: props.logRetention,
+    });
+
+    this.edge = new FargateService(this, 'Edge', {
+      cluster: services.cluster,
+      serviceName: 'edge',
+      repositoryRoot: props.repositoryRoot,
+      containerPort: servicePorts.edge,
+      sizing: config.services.edge,
+      cpuArchitecture: config.services.cpuArchitecture,
+      subnets: props.serviceSubnets,
+      environment: {
+        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
+        SESSION_REPLICAS: `http://session:${servicePorts.session}`,
+        ORCHESTRATOR_URL: `http://orchestrator:${servicePorts.orchestrator}`,
+        REDIS_CLUSTER_URL: `rediss://${data.redis.configurationEndpoint}`,
+        // The load balancer is the one hop in front; the client address is the last X-Forwarded-For entry.
+        TRUST_PROXY_HOPS: '1',
+      },
+      secrets: {
+        REDIS_PASSWORD: { secret: data.redis.authSecret },
+        INTERNAL_API_TOKEN: { secret: data.internalApiToken },
+        PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
+      },
+      secretsKey: data.key,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      alarmAction: props.alarmAction,
+    });
+    const edgeConnections = this.edge.connections;
+    edgeConnections.allowTo(services.session, ec2.Port.tcp(servicePorts.session), 'edge to session');
+    edgeConnections.allowTo(services.orchestrator, ec2.Port.tcp(servicePorts.orchestrator), 'edge to orchestrator');
+    edgeConnections.allowTo(data.redis, ec2.Port.tcp(data.redis.port), 'edge to Redis (rate-limit counters)');
+
+    const targetGroup = this.loadBalancer.routeTo(this.edge.service, servicePorts.edge);
+    this.edge.scaling.scaleOnRequestCount('Requests', {
+      targetGroup,
+      requestsPerTarget: config.services.edgeRequestsPerTask,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.minutes(5),
+    });
+
+    new Dashboard(this, 'Dashboard', {
+      dashboardName: `authscale-${config.name}`,
+      loadBalancer: this.loadBalancer,
+      targetGroup,
+      clusterName: services.cluster.clusterName,
+      services: [this.edge, services.session, services.orchestrator],
+      sessionServiceName: services.session.service.serviceName,
+      redis: data.redis,
+      aurora: data.aurora,
+      tokenTable: data.tokenTable,
+      alarmAction: props.alarmAction,
+    });
+  }
+}

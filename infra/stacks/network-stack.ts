@@ -1,0 +1,37 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { Network } from '../constructs/network.ts';
+
+export interface NetworkStackProps extends StackProps {
+  readonly cidr: string;
+  readonly availabilityZones: readonly string[];
+  readonly natGateways: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly alarmEmail?: string;
+}
+
+/** The VPC every other stack lives in, and the alarm topic every alarm notifies. */
+export class NetworkStack extends Stack {
+  public readonly network: Network;
+  public readonly alarms: AlarmTopic;
+  private readonly configuredZones: readonly string[];
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, props);
+    this.configuredZones = props.availabilityZones;
+    this.network = new Network(this, 'Network', {
+      cidr: props.cidr,
+      availabilityZones: props.availabilityZones,
+      natGateways: props.natGateways,
+      flowLogRetention: props.logRetention,
+    });
+    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
+  }
+
+  /** The stack's zones come from configuration, so synth never asks AWS for them. */
+  override get availabilityZones(): string[] {
+    return [...this.configuredZones];
+  }
+}

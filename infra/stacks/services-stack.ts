@@ -1,0 +1,112 @@
+import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/schema.ts';
+import { FargateService } from '../constructs/fargate-service.ts';
+import { grantTokenTableAccess } from '../constructs/token-table.ts';
+import type { DataStack } from './data-stack.ts';
+
+export interface ServicesStackProps extends StackProps {
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge'>;
+  readonly vpc: ec2.IVpc;
+  readonly serviceSubnets: ec2.SubnetSelection;
+  readonly data: Pick<
+    DataStack,
+    'key' | 'aurora' | 'redis' | 'tokenTable' | 'jwtSigningKeys' | 'internalApiToken' | 'principalAssertionKey'
+  >;
+  readonly repositoryRoot: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly alarmAction: cloudwatch.IAlarmAction;
+}
+
+/** The ports the services listen on, the same as their local defaults. */
+export const servicePorts = { edge: 8080, session: 8081, orchestrator: 8082 } as const;
+
+/**
+ * The ECS cluster and the two internal services: the session replicas over the Redis cluster and the
+ * orchestrator over Aurora and DynamoDB. Both are reachable only through Service Connect.
+ */
+export class ServicesStack extends Stack {
+  public readonly cluster: ecs.ICluster;
+  public readonly session: FargateService;
+  public readonly orchestrator: FargateService;
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    });
+    cluster.addDefaultCloudMapNamespace({
+      name: `${config.name}.authscale.internal`,
+      type: servicediscovery.NamespaceType.HTTP,
+      useForServiceConnect: true,
+    });
+    this.cluster = cluster;
+
+    const common = {
+      cluster,
+      secretsKey: data.key,
+      repositoryRoot: props.repositoryRoot,
+      cpuArchitecture: config.services.cpuArchitecture,
+      subnets: props.serviceSubnets,
+      acceptsServiceConnectTraffic: true,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      alarmAction: props.alarmAction,
+    };
+    const internalApiToken = { secret: data.internalApiToken };
+    const redisEnvironment = {
+      REDIS_CLUSTER_URL: `rediss://${data.redis.configurationEndpoint}`,
+    };
+
+    this.session = new FargateService(this, 'Session', {
+      ...common,
+      serviceName: 'session',
+      containerPort: servicePorts.session,
+      sizing: config.services.session,
+      environment: { SESSION_BACKEND: 'redis-cluster', ...redisEnvironment },
+      secrets: {
+        REDIS_PASSWORD: { secret: data.redis.authSecret },
+        INTERNAL_API_TOKEN: internalApiToken,
+      },
+    });
+    this.session.connections.allowTo(data.redis, ec2.Port.tcp(data.redis.port), 'session to Redis');
+
+    const database = data.aurora;
+    this.orchestrator = new FargateService(this, 'Orchestrator', {
+      ...common,
+      serviceName: 'orchestrator',
+      containerPort: servicePorts.orchestrator,
+      sizing: config.services.orchestrator,
+      environment: {
+        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
+        SESSION_REPLICAS: `http://session:${servicePorts.session}`,
+        // node-postgres reads the PG* variables itself; RDS Proxy presents a publicly trusted certificate.
+        PGHOST: database.proxy.endpoint,
+        PGPORT: '5432',
+        PGDATABASE: database.databaseName,
+        PGSSLMODE: 'verify-full',
+        TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
+        AWS_REGION: this.region,
+      },
+      secrets: {
+        PGUSER: { secret: database.appSecret, field: 'username' },
+        PGPASSWORD: { secret: database.appSecret, field: 'password' },
+        JWT_SIGNING_KEYS: { secret: data.jwtSigningKeys.secret },
+        INTERNAL_API_TOKEN: internalApiToken,
+        PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
+      },
+    });
+    this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');
+    this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
+    grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
+  }
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+
+/** The one call the store needs; a node-redis `createCluster()` client has it. */
+export interface ClusterCommandSender {
+  sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>;
+}
+
+type IncrCallback = Parameters<FastifyRateLimitStore['incr']>[1];
+
+export interface RedisClusterRateLimitStoreOptions {
+  client: ClusterCommandSender;
+  /** Prefix of every counter key. @default 'ratelimit' */
+  namespace?: string;
+}
+
+// One key per script call, so each counter lives on one shard and the script is atomic there:
+// INCR and PEXPIRE in one round trip, the window starting with the first hit.
+const incrementScript = `
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {current, ttl}
+`;
+const incrementScriptSha = createHash('sha1').update(incrementScript).digest('hex');
+
+/**
+ * A `@fastify/rate-limit` store over a Redis Cluster through node-redis, the client the rest of
+ * authscale uses (the plugin's built-in Redis store expects ioredis).
+ */
+export function redisClusterRateLimitStore({
+  client,
+  namespace = 'ratelimit',
+}: RedisClusterRateLimitStoreOptions): FastifyRateLimitStoreCtor {
+  if (typeof client?.sendCommand !== 'function') {
+    throw new TypeError('authscale-rate-limit: option "client" must be a node-redis cluster client');
+  }
+
+  async function increment(key: string, windowMs: number): Promise<{ current: number; ttl: number }> {
+    const args = ['1', key, String(windowMs)];
+    let reply: unknown;
+    try {
+      reply = await client.sendCommand(key, false, ['EVALSHA', incrementScriptSha, ...args]);
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      reply = await client.sendCommand(key, false, ['EVAL', incrementScript, ...args]);
+    }
+    const [current, ttl] = reply as [number, number];
+    return { current, ttl };
+  }
+
+  return class RedisClusterRateLimitStore implements FastifyRateLimitStore {
+    readonly prefix: string;
+
+    constructor(_options?: FastifyRateLimitOptions, prefix = namespace) {
+      this.prefix = prefix;
+    }
+
+    incr(key: string, callback: IncrCallback, timeWindow: number) {
+      increment(`${this.prefix}:${key}`, timeWindow).then(
+        (result) => callback(null, result),
+        (error: Error) => callback(error),
+      );
+    }
+
+    child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]) {
+      const { method = '', url = '' } =
+        (routeOptions as { routeInfo?: { method?: string; url?: string } }).routeInfo ?? {};
+      return new RedisClusterRateLimitStore(undefined, `${this.prefix}:${method}${url}`);
+    }
+  };
+}

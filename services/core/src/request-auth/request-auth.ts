@@ -1,0 +1,103 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AuthError } from '../errors.ts';
+import '../route-config.ts';
+import type { AuthenticatedUser, RequestAuthClaims, RequestAuthSession } from './authenticated-user.ts';
+import { type SessionCookieSettings, secureSessionCookie } from './session-cookie.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; `null` on public routes. */
+    user: AuthenticatedUser | null;
+  }
+}
+
+export interface RequestAuthOptions {
+  /** The live session for a session token, or `null`. Throws a `dependency_*` AuthError when the session layer is down. */
+  validateSessionToken: (token: string) => Promise<RequestAuthSession | null>;
+  /** The claims of a valid access JWT (signature, `alg`, `iss`, `aud`, `typ`, expiry checked), or `null`. */
+  verifyAccessToken: (jwt: string) => Promise<RequestAuthClaims | null>;
+  /** Whether the session a JWT was issued for is still live (the session layer's near cache answers). */
+  isSessionLive: (userId: string, sid: string) => Promise<boolean>;
+  /**
+   * Refuse a JWT whose session was revoked, so logout is instant for JWTs too. Turning it off
+   * saves one near-cache lookup per bearer request and lets a revoked JWT live until it expires.
+   * @default true
+   */
+  checkJwtRevocation?: boolean;
+  /** @default secureSessionCookie() */
+  sessionCookie?: SessionCookieSettings;
+}
+
+const pluginName = 'authscale-request-auth';
+// A session token is `<userId>.<secret>` with a 32-byte base64url secret; a JWT is three base64url parts.
+const sessionTokenPattern = /^[A-Za-z0-9_-]{1,128}\.[A-Za-z0-9_-]{43}$/;
+const jwtPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const maxJwtLength = 8192;
+
+/**
+ * Request authentication: the session cookie or `Authorization: Bearer <JWT>` becomes
+ * `request.user`, or the request is refused with 401. Routes with `config: { public: true }` skip it.
+ * It says "valid user" and nothing else: tenant context and permissions live elsewhere.
+ */
+export const requestAuth = fp<RequestAuthOptions>(
+  async (app: FastifyInstance, options) => {
+    const { validateSessionToken, verifyAccessToken, isSessionLive, checkJwtRevocation, sessionCookie } =
+      validateOptions(options);
+
+    async function fromSessionCookie(token: string): Promise<AuthenticatedUser | null> {
+      if (!sessionTokenPattern.test(token)) return null;
+      const session = await validateSessionToken(token);
+      if (!session) return null;
+      const { sid, userId, tenantId, amr, acr, authTime } = session;
+      return { id: userId, sessionId: sid, tenantId, amr, acr, authTime: Math.floor(authTime / 1000), kind: 'session' };
+    }
+
+    async function fromBearer(jwt: string): Promise<AuthenticatedUser | null> {
+      if (jwt.length > maxJwtLength || !jwtPattern.test(jwt)) return null;
+      const claims = await verifyAccessToken(jwt);
+      if (!claims) return null;
+      if (checkJwtRevocation && !(await isSessionLive(claims.sub, claims.sid))) return null;
+      const { sub, sid, tid, amr, acr, auth_time } = claims;
+      return { id: sub, sessionId: sid, tenantId: tid, amr, acr, authTime: auth_time, kind: 'jwt' };
+    }
+
+    async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+      if (request.routeOptions.config?.public) return;
+      const authorization = request.headers.authorization;
+      if (authorization !== undefined) {
+        const [scheme, jwt, ...rest] = authorization.split(' ');
+        const user = scheme?.toLowerCase() === 'bearer' && jwt && rest.length === 0 ? await fromBearer(jwt) : null;
+        if (!user) {
+          reply.header('www-authenticate', 'Bearer error="invalid_token"');
+          throw new AuthError('unauthenticated');
+        }
+        request.user = user;
+        return;
+      }
+      const token = request.cookies[sessionCookie.name];
+      const user = token ? await fromSessionCookie(token) : null;
+      if (!user) throw new AuthError('unauthenticated');
+      request.user = user;
+    }
+
+    app.decorateRequest('user', null);
+    app.addHook('onRequest', authenticate);
+  },
+  { name: pluginName, fastify: '5.x', dependencies: ['@fastify/cookie'] },
+);
+
+function validateOptions(options: RequestAuthOptions) {
+  const { checkJwtRevocation = true, sessionCookie = secureSessionCookie() } = options;
+  for (const name of ['validateSessionToken', 'verifyAccessToken', 'isSessionLive'] as const) {
+    if (typeof options[name] !== 'function') throw new TypeError(`${pluginName}: option "${name}" must be a function`);
+  }
+  if (typeof checkJwtRevocation !== 'boolean') {
+    throw new TypeError(`${pluginName}: option "checkJwtRevocation" must be a boolean`);
+  }
+  if (typeof sessionCookie?.name !== 'string' || sessionCookie.name.length === 0) {
+    throw new TypeError(`${pluginName}: option "sessionCookie.name" must be a non-empty string`);
+  }
+  return { ...options, checkJwtRevocation, sessionCookie };
+}

@@ -1,0 +1,32 @@
+/**
+ * The session cookie. `__Host-` makes the browser refuse it unless it is Secure, has Path=/ and no
+ * Domain, so no subdomain or plain-HTTP page can plant or read it.
+ */
+export const sessionCookieName = '__Host-authscale_session';
+
+/**
+ * The cookie name for local development over plain HTTP, where browsers drop `__Host-` and Secure
+ * cookies. Only `insecureLocalHttpSessionCookie()` selects it; never use it behind a public origin.
+ */
+export const insecureLocalHttpSessionCookieName = 'authscale_session';
+
+export interface SessionCookieSettings {
+  name: string;
+  secure: boolean;
+  httpOnly: true;
+  sameSite: 'lax';
+  path: '/';
+}
+
+/** The production cookie settings: `__Host-` prefix, Secure, HttpOnly, SameSite=Lax, Path=/. */
+export function secureSessionCookie(): SessionCookieSettings {
+  return { name: sessionCookieName, secure: true, httpOnly: true, sameSite: 'lax', path: '/' };
+}
+
+/**
+ * WARNING: for a laptop on `http://localhost` only. The cookie loses its `__Host-` prefix and the
+ * Secure flag, so any plain-HTTP hop can read it.
+ */
+export function insecureLocalHttpSessionCookie(): SessionCookieSettings {
+  return { name: insecureLocalHttpSessionCookieName, secure: false, httpOnly: true, sameSite: 'lax', path: '/' };
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fastifyCookie from '@fastify/cookie';
+import {
+  AuthError,
+  createService,
+  insecureLocalHttpSessionCookie,
+  type RequestAuthOptions,
+  requestAuth,
+  sessionCookieName,
+} from '../../src/index.ts';
+import { accessTokenKit, sessionTable } from './fixtures.ts';
+
+type Kit = Awaited<ReturnType<typeof accessTokenKit>>;
+
+async function appWith(options: RequestAuthOptions) {
+  const app = await createService({ name: 'test', logLevel: 'silent' });
+  await app.register(fastifyCookie);
+  await app.register(requestAuth, options);
+  app.get('/whoami', async (request) => ({ user: request.user }));
+  app.get('/open', { config: { public: true } }, async (request) => ({ user: request.user }));
+  await app.ready();
+  return app;
+}
+
+describe('requestAuth', () => {
+  let kit: Kit;
+  const sessions = sessionTable();
+  let app: Awaited<ReturnType<typeof appWith>>;
+
+  before(async () => {
+    kit = await accessTokenKit();
+    app = await appWith({ ...sessions, verifyAccessToken: kit.verify });
+  });
+  after(() => app.close());
+
+  const claimsFor = (session: ReturnType<typeof sessions.create>['session']) => ({
+    sub: session.userId,
+    sid: session.sid,
+    tid: session.tenantId,
+    amr: session.amr,
+    acr: session.acr,
+    auth_time: Math.floor(session.authTime / 1000),
+  });
+
+  it('attaches the user of a valid session cookie', async () => {
+    const { token, session } = sessions.create('user-cookie');
+    const response = await app.inject({ url: '/whoami', cookies: { [sessionCookieName]: token } });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json().user, {
+      id: 'user-cookie',
+      sessionId: session.sid,
+      tenantId: 'tenant-of-user-cookie',
+      amr: ['pwd'],
+      acr: 'aal1',
+      authTime: Math.floor(session.authTime / 1000),
+      kind: 'session',
+    });
+  });
+
+  it('refuses an unknown, malformed or revoked session cookie with 401', async () => {
+    const { token } = sessions.create('user-revoked');
+    sessions.revoke(token);
+    for (const value of [token, 'garbage', `user.${'A'.repeat(43)}`, '']) {
+      const response = await app.inject({ url: '/whoami', cookies: { [sessionCookieName]: value } });
+      assert.equal(response.statusCode, 401, value);
+      assert.equal(response.json().error.code, 'unauthenticated');
+    }
+  });
+
+  it('refuses a request without credentials, and ignores the cookie under its plain-HTTP name', async () => {
+    const { token } = sessions.create('user-wrong-name');
+    const none = await app.inject({ url: '/whoami' });
+    assert.equal(none.statusCode, 401);
+    const wrongName = await app.inject({ url: '/whoami', cookies: { authscale_session: token } });
+    assert.equal(wrongName.statusCode, 401);
+  });
+
+  it('attaches the user of a valid bearer JWT', async () => {
+    const { session } = sessions.create('user-bearer');
+    const jwt = await kit.sign(claimsFor(session));
+    const response = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${jwt}` } });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().user.id, 'user-bearer');
+    assert.equal(response.json().user.kind, 'jwt');
+    assert.equal(response.json().user.sessionId, session.sid);
+  });
+
+  it('refuses an expired JWT, a JWT for another audience and a JWT whose session was revoked', async () => {
+    const { token, session } = sessions.create('user-bad-jwt');
+    const expired = await kit.sign(claimsFor(session), { expiresIn: '-1m' });
+    const otherAudience = await kit.sign(claimsFor(session), { aud: 'someone-else' });
+    const revoked = await kit.sign(claimsFor(session));
+    sessions.revoke(token);
+    for (const jwt of [expired, otherAudience, revoked]) {
+      const response = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${jwt}` } });
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.json().error.code, 'unauthenticated');
+      assert.match(String(response.headers['www-authenticate']), /^Bearer error="invalid_token"/);
+    }
+  });
+
+  it('accepts a JWT of a revoked session when the revocation check is switched off', async () => {
+    const lenient = await appWith({ ...sessions, verifyAccessToken: kit.verify, checkJwtRevocation: false });
+    const { token, session } = sessions.create('user-lenient');
+    const jwt = await kit.sign(claimsFor(session));
+    sessions.revoke(token);
+    const response = await lenient.inject({ url: '/whoami', headers: { authorization: `Bearer ${jwt}` } });
+    assert.equal(response.statusCode, 200);
+    await lenient.close();
+  });
+
+  it('refuses a bad Authorization header even when a valid cookie is present', async () => {
+    const { token } = sessions.create('user-both');
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a.b.c', 'Bearer x y']) {
+      const response = await app.inject({
+        url: '/whoami',
+        headers: { authorization },
+        cookies: { [sessionCookieName]: token },
+      });
+      assert.equal(response.statusCode, 401, authorization);
+    }
+  });
+
+  it('lets public routes through without credentials and without reading them', async () => {
+    const response = await app.inject({ url: '/open', headers: { authorization: 'Bearer nonsense' } });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { user: null });
+  });
+
+  it('passes a session-layer outage on as its own error, not as 401', async () => {
+    const down = await appWith({
+      ...sessions,
+      verifyAccessToken: kit.verify,
+      validateSessionToken: async () => {
+        throw new AuthError('dependency_unavailable');
+      },
+    });
+    const { token } = sessions.create('user-outage');
+    const response = await down.inject({ url: '/whoami', cookies: { [sessionCookieName]: token } });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.json().error.code, 'dependency_unavailable');
+    await down.close();
+  });
+
+  it('reads the plain-HTTP cookie name only in the explicitly named local mode', async () => {
+    const local = await appWith({
+      ...sessions,
+      verifyAccessToken: kit.verify,
+      sessionCookie: insecureLocalHttpSessionCookie(),
+    });
+    const { token } = sessions.create('user-local');
+    const response = await local.inject({ url: '/whoami', cookies: { authscale_session: token } });
+    assert.equal(response.statusCode, 200);
+    const secureName = await local.inject({ url: '/whoami', cookies: { [sessionCookieName]: token } });
+    assert.equal(secureName.statusCode, 401);
+    await local.close();
+  });
+
+  it('fails at registration with a prefixed message when an option is missing', async () => {
+    const app = await createService({ name: 'test', logLevel: 'silent' });
+    await app.register(fastifyCookie);
+    await assert.rejects(async () => {
+      await app.register(requestAuth, { ...sessions, verifyAccessToken: undefined } as unknown as RequestAuthOptions);
+    }, /authscale-request-auth: option "verifyAccessToken" must be a function/);
+  });
+});

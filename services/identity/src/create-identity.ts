@@ -1,0 +1,133 @@
+import { AuthError, ConfigError } from '@authscale/core';
+import pg, { type PoolClient } from 'pg';
+import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
+import { recordAuditEvent } from './audit/record-audit-event.ts';
+import { inTransaction } from './lib/in-transaction.ts';
+import { isUuid } from './lib/is-uuid.ts';
+import type { Queryable } from './lib/queryable.ts';
+import { translatePgError } from './lib/translate-pg-error.ts';
+import { findDefaultTenant } from './memberships/find-default-tenant.ts';
+import { findMembership } from './memberships/find-membership.ts';
+import { createProject } from './projects/create-project.ts';
+import { listProjects } from './projects/list-projects.ts';
+import type { AuditEvent } from './types.ts';
+import { findPasswordLogin } from './users/find-password-login.ts';
+import { getUser } from './users/get-user.ts';
+import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
+
+export interface CreateIdentityOptions {
+  /** A connection as the application role (`authscale_app`): not an owner, no BYPASSRLS. */
+  databaseUrl: string;
+  /** @default 10 */
+  maxConnections?: number;
+  /** @default 5000 */
+  statementTimeoutMs?: number;
+  /**
+   * A separate credential for `admin.unscoped`: a role with BYPASSRLS and only the grants the
+   * admin jobs need. Without it, `admin.unscoped` refuses to run.
+   */
+  unscopedDatabaseUrl?: string;
+  /** Told the reason each time the unscoped API is used. */
+  onUnscopedAccess?: (reason: string) => void;
+}
+
+/** The tenant-bound view handed to `withTenant` callbacks: every query runs under RLS. */
+export interface TenantScope {
+  readonly tenantId: string;
+  readonly projects: {
+    list(options?: { limit?: number }): ReturnType<typeof listProjects>;
+    create(input: { name: string }): ReturnType<typeof createProject>;
+  };
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translatePgError(error);
+  }
+}
+
+/**
+ * The identity module: the only code that reads or writes the identity tables. Call
+ * `assertSafeDatabaseRole()` before serving (the service factories do).
+ */
+export function createIdentity({
+  databaseUrl,
+  maxConnections = 10,
+  statementTimeoutMs = 5000,
+  unscopedDatabaseUrl,
+  onUnscopedAccess = () => {},
+}: CreateIdentityOptions) {
+  const poolOptions = { max: maxConnections, statement_timeout: statementTimeoutMs, connectionTimeoutMillis: 5000 };
+  const pool = new pg.Pool({ connectionString: databaseUrl, ...poolOptions });
+  const unscopedPool = unscopedDatabaseUrl
+    ? new pg.Pool({ connectionString: unscopedDatabaseUrl, ...poolOptions, max: 2 })
+    : undefined;
+  // An idle client's error (a Postgres restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  unscopedPool?.on('error', () => {});
+  const db: Queryable = pool;
+
+  return Object.freeze({
+    assertSafeDatabaseRole: () => assertSafeDatabaseRole(pool),
+    ping: () => guarded(() => pool.query('SELECT 1')),
+
+    users: Object.freeze({
+      signUpWithPassword: (input: SignUpWithPasswordOptions) =>
+        inTransaction({ pool }, (client) => signUpWithPassword(client, input)),
+      findPasswordLogin: (input: { email: string }) => guarded(() => findPasswordLogin(db, input)),
+      get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
+    }),
+
+    memberships: Object.freeze({
+      find: async (input: { userId: string; tenantId: string }) =>
+        isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null,
+      defaultTenant: (input: { userId: string }) => guarded(() => findDefaultTenant(db, input)),
+    }),
+
+    audit: Object.freeze({
+      record: (event: AuditEvent) => guarded(() => recordAuditEvent(db, event)),
+    }),
+
+    /**
+     * Runs `work` in one transaction with `app.tenant_id` set transaction-locally, so every
+     * tenant-scoped query inside it sees and writes only that tenant's rows.
+     */
+    withTenant<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
+      if (!isUuid(tenantId)) return Promise.reject(new AuthError('invalid_request', 'The tenant id is invalid.'));
+      return inTransaction({ pool, settings: { 'app.tenant_id': tenantId } }, (client) =>
+        work(Object.freeze({ tenantId, projects: tenantProjects(client) })),
+      );
+    },
+
+    admin: Object.freeze({
+      /**
+       * Runs `work` on a connection that is NOT subject to row-level security: every tenant's
+       * rows are visible. For named operator jobs only (exports, support tooling); never from a
+       * request handler. Each use reports `reason` through `onUnscopedAccess`.
+       */
+      unscoped<T>({ reason }: { reason: string }, work: (client: PoolClient) => Promise<T>): Promise<T> {
+        if (!unscopedPool) {
+          throw new ConfigError('identity.admin.unscoped', ['no unscopedDatabaseUrl was configured']);
+        }
+        if (!reason.trim()) throw new ConfigError('identity.admin.unscoped', ['a reason is required']);
+        onUnscopedAccess(reason);
+        return inTransaction({ pool: unscopedPool }, work);
+      },
+    }),
+
+    close: async () => {
+      await Promise.all([pool.end(), unscopedPool?.end()]);
+    },
+  });
+}
+
+function tenantProjects(client: PoolClient): TenantScope['projects'] {
+  return Object.freeze({
+    list: (options?: { limit?: number }) => listProjects(client, options),
+    create: (input: { name: string }) => createProject(client, input),
+  });
+}
+
+export type Identity = ReturnType<typeof createIdentity>;

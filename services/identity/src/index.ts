@@ -1,0 +1,13 @@
+export { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
+export type { CreateIdentityOptions, Identity, TenantScope } from './create-identity.ts';
+export { createIdentity } from './create-identity.ts';
+export type { MigrateIdentitySchemaOptions } from './migrate-identity-schema.ts';
+export { migrateIdentitySchema } from './migrate-identity-schema.ts';
+export type { ProvisionIdentityDatabaseOptions } from './provision-database.ts';
+export { provisionIdentityDatabase } from './provision-database.ts';
+export { identityRoles, identityTables, tenantScopedTables } from './roles.ts';
+export type { RequestTenant, TenantCaller, TenantContextOptions } from './tenant-context/tenant-context.ts';
+export { tenantContext } from './tenant-context/tenant-context.ts';
+export type { AuditEvent, AuditEventType, MembershipRole, PasswordLogin, Project, User } from './types.ts';
+export { UnsafeDatabaseRoleError } from './unsafe-database-role-error.ts';
+export type { SignUpResult, SignUpWithPasswordOptions } from './users/sign-up-with-password.ts';

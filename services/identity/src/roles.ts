@@ -1,0 +1,23 @@
+/**
+ * The two database roles. The owner runs migrations and owns every table; the application role
+ * connects at run time, owns nothing and has no BYPASSRLS, so row-level security always applies.
+ * The migrations grant to `authscale_app` by name.
+ */
+export const identityRoles = Object.freeze({ owner: 'authscale_owner', app: 'authscale_app' } as const);
+
+/** Tables whose rows belong to one tenant; each has FORCE ROW LEVEL SECURITY. */
+export const tenantScopedTables = Object.freeze(['projects'] as const);
+
+/** Every table the identity module owns. */
+export const identityTables = Object.freeze([
+  'tenants',
+  'users',
+  'memberships',
+  'password_credentials',
+  'webauthn_credentials',
+  'totp_credentials',
+  'recovery_codes',
+  'oidc_identities',
+  'audit_events',
+  ...tenantScopedTables,
+] as const);

@@ -1,0 +1,82 @@
+import { AuthError } from '@authscale/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Identity, TenantScope } from '../create-identity.ts';
+import { isUuid } from '../lib/is-uuid.ts';
+import type { MembershipRole } from '../types.ts';
+
+export interface RequestTenant {
+  id: string;
+  role: MembershipRole;
+}
+
+/** Who is calling, as request authentication established it; tenant logic stays out of that plugin. */
+export interface TenantCaller {
+  userId: string;
+  /** The tenant the session was created in, used when the request names none. */
+  tenantId?: string;
+}
+
+export interface TenantContextOptions {
+  identity: Pick<Identity, 'memberships' | 'withTenant'>;
+  currentCaller: (request: FastifyRequest) => TenantCaller | null;
+  /** @default 'x-tenant-id' */
+  headerName?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route works on one tenant's data: resolve the tenant and check membership first. */
+    tenant?: boolean;
+  }
+  interface FastifyRequest {
+    /** The resolved tenant and the caller's role in it; null on routes without `config.tenant`. */
+    tenant: RequestTenant | null;
+    /** Runs `work` in one transaction bound to `request.tenant` (row-level security applies). */
+    withTenant<T>(work: (scope: TenantScope) => Promise<T>): Promise<T>;
+  }
+}
+
+/**
+ * Tenant context: on routes with `config.tenant`, derives the tenant from the `X-Tenant-Id`
+ * header or else the session's tenant, checks that the caller is a member, and exposes
+ * `request.tenant` plus `request.withTenant()`, which runs queries with `app.tenant_id` set
+ * transaction-locally.
+ */
+export const tenantContext = fp<TenantContextOptions>(
+  async (app: FastifyInstance, options) => {
+    const { identity, currentCaller, headerName = 'x-tenant-id' } = options;
+    if (!identity || typeof identity.withTenant !== 'function' || typeof identity.memberships?.find !== 'function') {
+      throw new TypeError('authscale-tenant-context: options.identity must be the identity module');
+    }
+    if (typeof currentCaller !== 'function') {
+      throw new TypeError('authscale-tenant-context: options.currentCaller must be a function');
+    }
+    const header = headerName.toLowerCase();
+
+    app.decorateRequest('tenant', null);
+    app.decorateRequest('withTenant', function withTenant<
+      T,
+    >(this: FastifyRequest, work: (scope: TenantScope) => Promise<T>) {
+      const tenant = this.tenant;
+      // A handler reaching for tenant data on a route without `config.tenant` is a programmer error.
+      if (!tenant) return Promise.reject(new TypeError('withTenant() needs a route with config.tenant'));
+      return identity.withTenant(tenant.id, work);
+    });
+
+    app.addHook('preHandler', async (request) => {
+      if (!request.routeOptions.config.tenant) return;
+      const caller = currentCaller(request);
+      if (!caller) throw new AuthError('unauthenticated');
+      const named = request.headers[header];
+      const tenantId = named === undefined ? caller.tenantId : named;
+      if (tenantId === undefined) throw new AuthError('invalid_request', 'No tenant was given.');
+      if (!isUuid(tenantId)) throw new AuthError('invalid_request', 'The tenant id is invalid.');
+      const role = await identity.memberships.find({ userId: caller.userId, tenantId });
+      // Same answer for "no such tenant" and "not a member": tenant ids are not discoverable.
+      if (!role) throw new AuthError('forbidden');
+      request.tenant = { id: tenantId, role };
+    });
+  },
+  { name: 'authscale-tenant-context', fastify: '5.x' },
+);

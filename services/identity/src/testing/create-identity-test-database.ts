@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateIdentitySchema } from '../migrate-identity-schema.ts';
+import { provisionIdentityDatabase } from '../provision-database.ts';
+import { identityRoles } from '../roles.ts';
+
+export interface IdentityTestDatabase {
+  database: string;
+  /** The server's superuser on this database. */
+  adminUrl: string;
+  ownerUrl: string;
+  appUrl: string;
+  drop(): Promise<void>;
+}
+
+function withUserAndDatabase(serverUrl: string, user: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.username = user;
+  url.password = '';
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * A fresh database with the roles provisioned and the migrations applied, for one test file.
+ * `serverUrl` is a superuser connection to a throw-away test server.
+ */
+export async function createIdentityTestDatabase(serverUrl: string): Promise<IdentityTestDatabase> {
+  const database = `identity_test_${randomBytes(6).toString('hex')}`;
+  await provisionIdentityDatabase({ adminUrl: serverUrl, database });
+  const ownerUrl = withUserAndDatabase(serverUrl, identityRoles.owner, database);
+  await migrateIdentitySchema({ databaseUrl: ownerUrl });
+  return {
+    database,
+    adminUrl: withUserAndDatabase(serverUrl, new URL(serverUrl).username || 'postgres', database),
+    ownerUrl,
+    appUrl: withUserAndDatabase(serverUrl, identityRoles.app, database),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,38 @@
+export type MembershipRole = 'owner' | 'admin' | 'member';
+
+export interface User {
+  id: string;
+  email: string;
+}
+
+export interface PasswordLogin {
+  userId: string;
+  passwordHash: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export type AuditEventType =
+  | 'signup'
+  | 'signup.existing_email'
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'logout'
+  | 'refresh.replayed'
+  | 'mfa.succeeded'
+  | 'mfa.failed'
+  | 'session.revoked'
+  | 'signing_key.rotated';
+
+export interface AuditEvent {
+  type: AuditEventType;
+  userId?: string;
+  tenantId?: string;
+  ip?: string;
+  /** Ids and codes only: never tokens, passwords or claims. */
+  detail?: Record<string, string | number | boolean>;
+}

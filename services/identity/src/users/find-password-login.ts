@@ -1,0 +1,14 @@
+import { normalizeEmail } from '../lib/normalize-email.ts';
+import type { Queryable } from '../lib/queryable.ts';
+import type { PasswordLogin } from '../types.ts';
+
+/** The user id and password hash for an email, or null when either is missing. */
+export async function findPasswordLogin(db: Queryable, { email }: { email: string }): Promise<PasswordLogin | null> {
+  const { rows } = await db.query<{ user_id: string; hash: string }>(
+    `SELECT u.id AS user_id, p.hash FROM users u JOIN password_credentials p ON p.user_id = u.id
+     WHERE u.email = $1`,
+    [normalizeEmail(email)],
+  );
+  const row = rows[0];
+  return row ? { userId: row.user_id, passwordHash: row.hash } : null;
+}

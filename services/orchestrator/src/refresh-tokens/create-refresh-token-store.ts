@@ -1,0 +1,231 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import {
+  generateRefreshToken,
+  hashRefreshToken,
+  isWellFormedRefreshToken,
+  openSuccessor,
+  sealSuccessor,
+} from './refresh-token-crypto.ts';
+import { type FamilyRecord, familyKey, type TokenRecord, tokenKey } from './refresh-token-records.ts';
+
+export interface CreateRefreshTokenStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Absolute lifetime of a family (a sign-in), however often it is refreshed. @default 2592000 (30 days) */
+  familyLifetimeSeconds?: number;
+  /**
+   * How long after a rotation a repeat of the rotated token still gets the same successor, so two
+   * tabs refreshing at once stay signed in. @default 10
+   */
+  graceSeconds?: number;
+  now?: () => number;
+}
+
+export interface IssueRefreshTokenInput {
+  /** The session this sign-in created; it is also the family id. */
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  amr: string[];
+  acr: string;
+  authTime: number;
+}
+
+export type Family = Pick<FamilyRecord, 'familyId' | 'userId' | 'tenantId' | 'amr' | 'acr' | 'authTime' | 'expiresAt'>;
+
+export type RotateResult =
+  | { outcome: 'rotated'; refreshToken: string; family: Family; repeated: boolean }
+  /** A rotated token came back after the grace window: the family is now revoked. */
+  | { outcome: 'replayed'; family: Family }
+  /** Unknown, malformed, expired or revoked: nothing to say beyond "no". */
+  | { outcome: 'invalid' };
+
+const toFamily = ({ familyId, userId, tenantId, amr, acr, authTime, expiresAt }: FamilyRecord): Family => ({
+  familyId,
+  userId,
+  tenantId,
+  amr,
+  acr,
+  authTime,
+  expiresAt,
+});
+
+/**
+ * Refresh tokens in DynamoDB: rotation on every use, decided by a conditional write, so any
+ * number of concurrent refreshes of one token produce exactly one successor.
+ */
+export function createRefreshTokenStore({
+  client,
+  tableName,
+  familyLifetimeSeconds = 30 * 24 * 3600,
+  graceSeconds = 10,
+  now = Date.now,
+}: CreateRefreshTokenStoreOptions) {
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 60) {
+    throw new TypeError('refresh tokens: graceSeconds must be an integer from 0 to 60');
+  }
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const ttlOf = (expiresAt: number) => Math.ceil(expiresAt / 1000);
+
+  async function call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translateDynamoDbError(error);
+    }
+  }
+
+  const getToken = (tokenHash: string) =>
+    call(async () => {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: tokenKey(tokenHash), ConsistentRead: true }),
+      );
+      return Item as TokenRecord | undefined;
+    });
+
+  const getFamily = (familyId: string) =>
+    call(async () => {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: familyKey(familyId), ConsistentRead: true }),
+      );
+      return Item as FamilyRecord | undefined;
+    });
+
+  async function putToken({ token, familyId, expiresAt }: { token: string; familyId: string; expiresAt: number }) {
+    const record: TokenRecord = {
+      ...tokenKey(hashRefreshToken(token)),
+      familyId,
+      state: 'active',
+      createdAt: now(),
+      expiresAt,
+      ttl: ttlOf(expiresAt),
+    };
+    await call(() =>
+      documents.send(
+        new PutCommand({ TableName: tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
+      ),
+    );
+  }
+
+  async function revokeFamily({ familyId, reason }: { familyId: string; reason: string }): Promise<void> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: familyKey(familyId),
+          UpdateExpression:
+            'SET #state = :revoked, revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':now': now(), ':reason': reason },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw translateDynamoDbError(error);
+    }
+  }
+
+  /** Marks `record` rotated to `successor` if nobody else rotated it first; false when we lost. */
+  async function claimRotation(record: TokenRecord, token: string, successor: string): Promise<boolean> {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: record.pk, sk: record.sk },
+          UpdateExpression:
+            'SET #state = :rotated, rotatedAt = :now, successorHash = :successorHash, sealedSuccessor = :sealed',
+          ConditionExpression: '#state = :active',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':rotated': 'rotated',
+            ':active': 'active',
+            ':now': now(),
+            ':successorHash': hashRefreshToken(successor),
+            ':sealed': sealSuccessor({ token, successor }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw translateDynamoDbError(error);
+    }
+  }
+
+  return Object.freeze({
+    /** Starts a family for a new session and returns its first refresh token. */
+    async issue(input: IssueRefreshTokenInput): Promise<{ refreshToken: string; expiresAt: number }> {
+      const createdAt = now();
+      const expiresAt = createdAt + familyLifetimeSeconds * 1000;
+      const family: FamilyRecord = {
+        ...familyKey(input.sessionId),
+        familyId: input.sessionId,
+        userId: input.userId,
+        tenantId: input.tenantId,
+        amr: input.amr,
+        acr: input.acr,
+        authTime: input.authTime,
+        state: 'active',
+        createdAt,
+        expiresAt,
+        ttl: ttlOf(expiresAt),
+      };
+      await call(() =>
+        documents.send(
+          new PutCommand({ TableName: tableName, Item: family, ConditionExpression: 'attribute_not_exists(pk)' }),
+        ),
+      );
+      const refreshToken = generateRefreshToken();
+      await putToken({ token: refreshToken, familyId: input.sessionId, expiresAt });
+      return { refreshToken, expiresAt };
+    },
+
+    /**
+     * Exchanges a refresh token for its successor. The first use rotates; a repeat within the
+     * grace window gets the same successor; a repeat after it revokes the family.
+     */
+    async rotate(token: string): Promise<RotateResult> {
+      if (!isWellFormedRefreshToken(token)) return { outcome: 'invalid' };
+      let record = await getToken(hashRefreshToken(token));
+      if (!record) return { outcome: 'invalid' };
+      const family = await getFamily(record.familyId);
+      const at = now();
+      if (family?.state !== 'active' || at >= family.expiresAt || at >= record.expiresAt) {
+        return { outcome: 'invalid' };
+      }
+
+      if (record.state === 'active') {
+        // The successor is written first, so whoever learns it can use it at once.
+        const successor = generateRefreshToken();
+        await putToken({ token: successor, familyId: family.familyId, expiresAt: family.expiresAt });
+        if (await claimRotation(record, token, successor)) {
+          return { outcome: 'rotated', refreshToken: successor, family: toFamily(family), repeated: false };
+        }
+        // Another request rotated this token first: drop our unreachable successor, take theirs.
+        await call(() =>
+          documents.send(new DeleteCommand({ TableName: tableName, Key: tokenKey(hashRefreshToken(successor)) })),
+        );
+        record = await getToken(hashRefreshToken(token));
+        if (!record) return { outcome: 'invalid' };
+      }
+
+      if (record.state === 'rotated' && record.rotatedAt !== undefined && record.sealedSuccessor) {
+        if (now() - record.rotatedAt <= graceSeconds * 1000) {
+          const refreshToken = openSuccessor({ token, sealed: record.sealedSuccessor });
+          return { outcome: 'rotated', refreshToken, family: toFamily(family), repeated: true };
+        }
+        await revokeFamily({ familyId: family.familyId, reason: 'replay' });
+        return { outcome: 'replayed', family: toFamily(family) };
+      }
+      return { outcome: 'invalid' };
+    },
+
+    /** Ends a family (logout, session revoked, replay); its tokens stop working at once. */
+    revokeFamily,
+  });
+}
+
+export type RefreshTokenStore = ReturnType<typeof createRefreshTokenStore>;

@@ -1,0 +1,48 @@
+/**
+ * The DynamoDB items behind refresh tokens, in one table keyed by `pk` + `sk`:
+ *
+ * - `FAMILY#<sessionId>` / `FAMILY`: one per sign-in, bound 1:1 to the session. Holds what a
+ *   refreshed access token needs (user, tenant, amr, acr, auth_time), the absolute expiry and
+ *   the family state. Revoking the family is one write here.
+ * - `TOKEN#<sha256(token)>` / `TOKEN`: one per issued refresh token. `active` until used once,
+ *   then `rotated` with the successor's hash and the successor sealed under a key derived from
+ *   this token (so only a holder of this token can recover it, during the grace window).
+ *
+ * Raw tokens are never stored. `ttl` (epoch seconds) lets DynamoDB delete expired items lazily;
+ * expiry is still checked on every read because TTL deletion can lag by days.
+ */
+export type FamilyState = 'active' | 'revoked';
+export type TokenState = 'active' | 'rotated';
+
+export interface FamilyRecord {
+  pk: string;
+  sk: 'FAMILY';
+  familyId: string;
+  userId: string;
+  tenantId: string;
+  amr: string[];
+  acr: string;
+  authTime: number;
+  state: FamilyState;
+  createdAt: number;
+  expiresAt: number;
+  ttl: number;
+  revokedAt?: number;
+  revokedReason?: string;
+}
+
+export interface TokenRecord {
+  pk: string;
+  sk: 'TOKEN';
+  familyId: string;
+  state: TokenState;
+  createdAt: number;
+  expiresAt: number;
+  ttl: number;
+  rotatedAt?: number;
+  successorHash?: string;
+  sealedSuccessor?: string;
+}
+
+export const familyKey = (familyId: string) => ({ pk: `FAMILY#${familyId}`, sk: 'FAMILY' as const });
+export const tokenKey = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' as const });
