@@ -12,7 +12,7 @@ export type FlowPayload = Record<string, string | number | boolean | string[] | 
 export interface FlowStore {
   put(input: { kind: FlowKind; id: string; payload: FlowPayload; ttlSeconds: number }): Promise<void>;
   /** The payload if the flow exists and has not expired; leaves it in place. */
-  get(input: { kind: FlowKind; id: string }): Promise<FlowPayload | null>;
+  get(input: { kind: FlowKind; id: string }): Promise<Record<string, unknown> | null>;
   /** Deletes the flow and returns its payload, or `null` if it was already spent or expired. */
-  take(input: { kind: FlowKind; id: string }): Promise<FlowPayload | null>;
+  take(input: { kind: FlowKind; id: string }): Promise<Record<string, unknown> | null>;
 }

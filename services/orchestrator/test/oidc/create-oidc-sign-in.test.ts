@@ -69,7 +69,7 @@ describe('createOidcSignIn against a real OpenID provider', () => {
     const created = await oidc.complete({ provider: 'test', ...first });
     assert.equal(created.outcome, 'created');
     assert.equal(created.returnTo, '/settings');
-    assert.equal(await stores.accounts.userIdByEmail(`${name}@example.test`), created.userId);
+    assert.equal(await stores.userIdByEmail(`${name}@example.test`), created.userId);
 
     const again = await oidc.complete({ provider: 'test', ...(await throughProvider(name)) });
     assert.deepEqual(again, { ...created, outcome: 'existing' });
@@ -90,14 +90,14 @@ describe('createOidcSignIn against a real OpenID provider', () => {
       'invalid_request',
     );
     await rejectsWith(oidc.complete({ provider: 'test', ...attempt }), 'invalid_request');
-    assert.equal(await stores.accounts.userIdByEmail(`${name}@example.test`), null);
+    assert.equal(await stores.userIdByEmail(`${name}@example.test`), null);
   });
 
   it('refuses an ID token carrying another nonce, creating nothing', async () => {
     const name = account();
     const attempt = await throughProvider(name, (url) => url.searchParams.set('nonce', 'not-the-stored-nonce'));
     await rejectsWith(oidc.complete({ provider: 'test', ...attempt }), 'invalid_credentials');
-    assert.equal(await stores.accounts.userIdByEmail(`${name}@example.test`), null);
+    assert.equal(await stores.userIdByEmail(`${name}@example.test`), null);
   });
 
   it('refuses a code issued for another PKCE challenge, creating nothing', async () => {
@@ -105,7 +105,7 @@ describe('createOidcSignIn against a real OpenID provider', () => {
     const otherChallenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
     const attempt = await throughProvider(name, (url) => url.searchParams.set('code_challenge', otherChallenge));
     await rejectsWith(oidc.complete({ provider: 'test', ...attempt }), 'invalid_credentials');
-    assert.equal(await stores.accounts.userIdByEmail(`${name}@example.test`), null);
+    assert.equal(await stores.userIdByEmail(`${name}@example.test`), null);
   });
 
   it('refuses a callback without the flow cookie, or for another provider', async () => {

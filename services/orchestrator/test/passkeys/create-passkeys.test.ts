@@ -30,7 +30,7 @@ describe('createPasskeys', () => {
   after(() => stores.close());
 
   async function registered() {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     const authenticator = createSoftwareAuthenticator({ origin, rpId });
     const { flowId, options } = await passkeys.registrationOptions({ userId, userName: `${userId}@example.test` });
     await passkeys.verifyRegistration({ userId, flowId, response: authenticator.register(options) });
@@ -38,7 +38,7 @@ describe('createPasskeys', () => {
   }
 
   it('registers a passkey with user verification required and signs in without a username', async () => {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     const authenticator = createSoftwareAuthenticator({ origin, rpId });
     const { flowId, options } = await passkeys.registrationOptions({ userId, userName: 'a@example.test' });
     assert.equal(options.authenticatorSelection?.userVerification, 'required');
@@ -72,7 +72,7 @@ describe('createPasskeys', () => {
   });
 
   it('refuses a replayed registration challenge and stores nothing', async () => {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     const authenticator = createSoftwareAuthenticator({ origin, rpId });
     const { flowId, options } = await passkeys.registrationOptions({ userId, userName: 'a@example.test' });
     const response = authenticator.register(options, { rpId: 'evil.example.test' });
@@ -86,7 +86,7 @@ describe('createPasskeys', () => {
   });
 
   it('refuses registration for another user than the one the challenge was issued to', async () => {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     const authenticator = createSoftwareAuthenticator({ origin, rpId });
     const { flowId, options } = await passkeys.registrationOptions({ userId, userName: 'a@example.test' });
     await rejectsWith(
@@ -101,7 +101,7 @@ describe('createPasskeys', () => {
     ['no user verification', { userVerified: false }],
   ] as const) {
     it(`refuses a registration with ${name}`, async () => {
-      const userId = randomUUID();
+      const userId = await stores.newUser();
       const authenticator = createSoftwareAuthenticator({ origin, rpId });
       const { flowId, options } = await passkeys.registrationOptions({ userId, userName: 'a@example.test' });
       await rejectsWith(

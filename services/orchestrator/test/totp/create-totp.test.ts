@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AuthError } from '@authscale/core';
 import { generate } from 'otplib';
@@ -28,7 +28,7 @@ describe('createTotp', () => {
   after(() => stores.close());
 
   async function enrolled() {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     const { secret } = await totp.enroll({ userId, accountName: 'a@example.test' });
     const { recoveryCodes } = await totp.activate({ userId, code: await codeFor(secret) });
     nextStep();
@@ -36,7 +36,7 @@ describe('createTotp', () => {
   }
 
   it('enrols with a 160-bit secret that is stored sealed, active only after a valid code', async () => {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     const { secret, otpauthUrl } = await totp.enroll({ userId, accountName: 'a@example.test' });
     assert.equal(Buffer.from(secret.replace(/=+$/, ''), 'utf8').length, 32);
     assert.match(otpauthUrl, /^otpauth:\/\/totp\/authscale:a%40example\.test\?/);
@@ -94,7 +94,7 @@ describe('createTotp', () => {
   });
 
   it('refuses activation without an enrolment, and verification without a factor', async () => {
-    const userId = randomUUID();
+    const userId = await stores.newUser();
     await rejectsWith(totp.activate({ userId, code: '123456' }), 'conflict');
     await rejectsWith(totp.verify({ userId, code: '123456' }), 'invalid_credentials');
   });
