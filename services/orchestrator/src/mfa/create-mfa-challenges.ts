@@ -4,20 +4,23 @@ import { newFlowId } from './new-flow-id.ts';
 export interface MfaChallenge {
   userId: string;
   tenantId: string;
-  /** When the password step succeeded (Unix seconds). */
-  passwordAt: number;
+  /** The first factor's method: a password, or a federated sign-in. */
+  firstFactor: 'pwd' | 'fed';
+  /** When the first factor succeeded (Unix seconds). */
+  firstFactorAt: number;
 }
 
 /**
- * The `mfaToken` between a correct password and the second factor: opaque, stored server-side
- * for `ttlSeconds`, bound to the user and tenant the password step resolved, spent once.
+ * The `mfaToken` between a first factor (password or OIDC) and the second: opaque, stored
+ * server-side for `ttlSeconds`, bound to the user and tenant the first step resolved, spent once.
  */
 export function createMfaChallenges({ flows, ttlSeconds = 300 }: { flows: FlowStore; ttlSeconds?: number }) {
   return Object.freeze({
-    async issue({ userId, tenantId }: { userId: string; tenantId: string }): Promise<string> {
+    async issue({ userId, tenantId, firstFactor }: Omit<MfaChallenge, 'firstFactorAt'>): Promise<string> {
       const mfaToken = newFlowId();
-      const passwordAt = Math.floor(Date.now() / 1000);
-      await flows.put({ kind: 'mfa', id: mfaToken, payload: { userId, tenantId, passwordAt }, ttlSeconds });
+      const firstFactorAt = Math.floor(Date.now() / 1000);
+      const payload = { userId, tenantId, firstFactor, firstFactorAt };
+      await flows.put({ kind: 'mfa', id: mfaToken, payload, ttlSeconds });
       return mfaToken;
     },
 
@@ -35,9 +38,10 @@ export function createMfaChallenges({ flows, ttlSeconds = 300 }: { flows: FlowSt
 
 function parse(payload: Record<string, unknown> | null): MfaChallenge | null {
   if (!payload) return null;
-  const { userId, tenantId, passwordAt } = payload;
-  if (typeof userId !== 'string' || typeof tenantId !== 'string' || typeof passwordAt !== 'number') return null;
-  return { userId, tenantId, passwordAt };
+  const { userId, tenantId, firstFactor, firstFactorAt } = payload;
+  if (typeof userId !== 'string' || typeof tenantId !== 'string' || typeof firstFactorAt !== 'number') return null;
+  if (firstFactor !== 'pwd' && firstFactor !== 'fed') return null;
+  return { userId, tenantId, firstFactor, firstFactorAt };
 }
 
 export type MfaChallenges = ReturnType<typeof createMfaChallenges>;

@@ -28,11 +28,14 @@ describe('MFA challenges and elevation', () => {
     const challenges = createMfaChallenges({ flows: stores.flows });
     const userId = randomUUID();
     const tenantId = randomUUID();
-    const mfaToken = await challenges.issue({ userId, tenantId });
+    const mfaToken = await challenges.issue({ userId, tenantId, firstFactor: 'pwd' });
     assert.ok(mfaToken.length >= 43);
     assert.equal((await challenges.peek(mfaToken))?.userId, userId);
     const spent = await challenges.spend(mfaToken);
-    assert.deepEqual({ userId: spent?.userId, tenantId: spent?.tenantId }, { userId, tenantId });
+    assert.deepEqual(
+      { userId: spent?.userId, tenantId: spent?.tenantId, firstFactor: spent?.firstFactor },
+      { userId, tenantId, firstFactor: 'pwd' },
+    );
     assert.equal(await challenges.spend(mfaToken), null);
     assert.equal(await challenges.peek(mfaToken), null);
     assert.equal(await challenges.peek('forged'), null);
@@ -40,7 +43,7 @@ describe('MFA challenges and elevation', () => {
 
   it('an mfaToken expires on its own', async () => {
     const challenges = createMfaChallenges({ flows: stores.flows, ttlSeconds: 1 });
-    const mfaToken = await challenges.issue({ userId: randomUUID(), tenantId: randomUUID() });
+    const mfaToken = await challenges.issue({ userId: randomUUID(), tenantId: randomUUID(), firstFactor: 'fed' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.equal(await challenges.spend(mfaToken), null);
   });
