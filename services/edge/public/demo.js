@@ -164,4 +164,11 @@ api('GET', '/auth/oidc/providers')
   })
   .catch(() => {});
 
+// An OIDC sign-in for a user with TOTP comes back with its mfaToken in the fragment (never sent to a server).
+const fragment = new URLSearchParams(location.hash.slice(1));
+if (fragment.has('mfa_token')) {
+  history.replaceState(null, '', location.pathname);
+  signedIn({ mfaRequired: true, mfaToken: fragment.get('mfa_token') });
+}
+
 refresh();

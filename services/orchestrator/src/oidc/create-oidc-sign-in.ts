@@ -117,9 +117,17 @@ export function createOidcSignIn({
       const provider = settingsFor(name);
       if (!flowId) throw new AuthError('invalid_request', 'No sign-in is in progress.');
       const flow = await flows.take({ kind: 'oidc', id: flowId });
-      if (!flow || flow.provider !== name) throw new AuthError('invalid_request', 'No sign-in is in progress.');
-      const { state, nonce, codeVerifier, returnTo } = flow as Record<string, string>;
-      if (typeof query.state !== 'string' || !state || !sameText(query.state, state)) {
+      const { provider: flowProvider, state, nonce, codeVerifier, returnTo } = flow ?? {};
+      if (
+        flowProvider !== name ||
+        typeof state !== 'string' ||
+        typeof nonce !== 'string' ||
+        typeof codeVerifier !== 'string' ||
+        typeof returnTo !== 'string'
+      ) {
+        throw new AuthError('invalid_request', 'No sign-in is in progress.');
+      }
+      if (typeof query.state !== 'string' || !sameText(query.state, state)) {
         throw new AuthError('invalid_request', 'The sign-in state does not match.');
       }
       const configuration = await configurationFor(provider);
@@ -151,7 +159,7 @@ export function createOidcSignIn({
         emailVerified: profile.email_verified === true,
       });
       if (!account) throw new AuthError('forbidden', 'The identity provider did not verify an email address.');
-      return { ...account, returnTo: returnTo ?? '/' };
+      return { ...account, returnTo };
     },
   });
 }
