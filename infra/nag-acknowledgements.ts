@@ -64,6 +64,11 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     'AwsSolutions-SMG4',
     'ECS injects the key at task start; rotation is a redeploy of edge and orchestrator (docs/deploying.md).',
   );
+  acknowledge(
+    data.totpEncryptionKey,
+    'AwsSolutions-SMG4',
+    'Rotation adds a key id (TOTP_PREVIOUS_ENCRYPTION_KEYS keeps the old one readable, docs/mfa.md) and redeploys.',
+  );
 
   if (!config.protectData) {
     acknowledge(

@@ -34,6 +34,8 @@ export class DataStack extends Stack {
   public readonly internalApiToken: secretsmanager.ISecret;
   /** The HS256 key of the edge's principal assertions to the orchestrator. */
   public readonly principalAssertionKey: secretsmanager.ISecret;
+  /** The secret TOTP seeds are sealed under (AES-256-GCM, key derived with HKDF), itself KMS-encrypted. */
+  public readonly totpEncryptionKey: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -97,5 +99,6 @@ export class DataStack extends Stack {
       'PrincipalAssertionKey',
       'HS256 key of the principal assertions the edge sends the orchestrator',
     );
+    this.totpEncryptionKey = generatedSecret('TotpEncryptionKey', 'Key material sealing TOTP secrets at rest');
   }
 }
