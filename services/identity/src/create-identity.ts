@@ -2,6 +2,7 @@ import { AuthError, ConfigError } from '@authscale/core';
 import pg, { type PoolClient } from 'pg';
 import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
+import { ceremonyStores } from './ceremony-stores.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import { isUuid } from './lib/is-uuid.ts';
 import type { Queryable } from './lib/queryable.ts';
@@ -95,6 +96,8 @@ export function createIdentity({
     audit: Object.freeze({
       record: (event: AuditEvent) => guarded(() => recordAuditEvent(db, event)),
     }),
+
+    ...ceremonyStores({ pool, guarded }),
 
     /**
      * Runs `work` in one transaction with `app.tenant_id` set transaction-locally, so every
