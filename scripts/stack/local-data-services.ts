@@ -13,11 +13,18 @@ export const localTokenTableName = 'authscale-tokens';
 export async function provisionLocalData({
   adminUrlFor,
   dynamodbEndpoint,
+  rolePassword,
 }: {
   adminUrlFor: (database: string, user?: string) => string;
   dynamodbEndpoint: string;
+  /** For servers that require passwords; the throw-away test server trusts loopback. */
+  rolePassword?: string;
 }): Promise<{ databaseUrl: string }> {
-  await provisionIdentityDatabase({ adminUrl: adminUrlFor('postgres'), database: localDatabaseName });
+  await provisionIdentityDatabase({
+    adminUrl: adminUrlFor('postgres'),
+    database: localDatabaseName,
+    ...(rolePassword ? { ownerPassword: rolePassword, appPassword: rolePassword } : {}),
+  });
   await migrateIdentitySchema({ databaseUrl: adminUrlFor(localDatabaseName, identityRoles.owner) });
   const client = new DynamoDBClient({
     endpoint: dynamodbEndpoint,
