@@ -4,8 +4,9 @@
  * emulator in memory, and the three services on loopback with the edge on PORT (default 8080).
  * This is seed 004's "10 users" step; `npm run stack` is the full topology.
  */
-import { randomBytes } from 'node:crypto';
+
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdgeApp, loadEdgeConfig } from '@authscale/edge';
