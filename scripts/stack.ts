@@ -13,7 +13,7 @@ import { removeState, type StackProcess, writeState } from './stack/state-file.t
 
 const edgePort = Number(process.env.PORT ?? 8080);
 const replicaCount = Number(process.env.SESSION_REPLICAS_COUNT ?? 2);
-const logDir = join(process.cwd(), '.authscale', 'logs');
+const logDir = join('.authscale', 'logs');
 mkdirSync(logDir, { recursive: true });
 
 const started = Date.now();
