@@ -1,10 +1,8 @@
 import {
   AuthError,
-  type AuthenticatedUser,
   createService,
   csrfOrigin,
   insecureLocalHttpSessionCookie,
-  type RequestAuthOptions,
   redisClusterRateLimitStore,
   requestAuth,
   secureSessionCookie,
@@ -13,30 +11,22 @@ import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { EdgeConfig } from './config.ts';
+import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
 import { signInRateLimit } from './sign-in-rate-limit.ts';
 
-/** The Redis Cluster client calls the edge makes (a node-redis `createCluster()` client). */
-export interface RateLimitRedis {
-  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
-}
-
-/** The clients the edge talks through, built once by the entry point (or a test) and handed in. */
-export interface EdgeDependencies {
-  validateSessionToken: RequestAuthOptions['validateSessionToken'];
-  isSessionLive: RequestAuthOptions['isSessionLive'];
-  verifyAccessToken: RequestAuthOptions['verifyAccessToken'];
-  signPrincipal: (user: AuthenticatedUser) => Promise<string>;
-  rateLimitRedis: RateLimitRedis;
+export interface BuildEdgeAppOptions {
+  /** Clients to use instead of building them from the configuration; the caller then closes them. */
+  dependencies?: EdgeDependencies;
 }
 
 /** Builds the edge router: one origin for the public HTTP contract. */
-export async function buildEdgeApp(config: EdgeConfig, dependencies: EdgeDependencies) {
+export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOptions = {}) {
+  const owned = options.dependencies ? undefined : createEdgeDependencies(config);
+  const dependencies = options.dependencies ?? (owned as NonNullable<typeof owned>).dependencies;
   const { rateLimitRedis } = dependencies;
-  const sessionCookie = config.SESSION_COOKIE_INSECURE_LOCAL_HTTP
-    ? insecureLocalHttpSessionCookie()
-    : secureSessionCookie();
+  const sessionCookie = config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie();
 
   const app = await createService({
     name: 'edge',
@@ -45,17 +35,26 @@ export async function buildEdgeApp(config: EdgeConfig, dependencies: EdgeDepende
     readiness: {
       orchestrator: orchestratorAnswers(config.ORCHESTRATOR_URL),
       sessionReplicas: someSessionReplicaAnswers(config.SESSION_REPLICAS),
-      rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']),
+      ...(rateLimitRedis ? { rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']) } : {}),
     },
   });
-  if (config.SESSION_COOKIE_INSECURE_LOCAL_HTTP) {
-    app.log.warn('SESSION_COOKIE_INSECURE_LOCAL_HTTP is on: the session cookie is not Secure. Local development only.');
+  if (owned) {
+    owned.logTo(app.log);
+    app.addHook('onClose', () => owned.close());
+  }
+  if (config.INSECURE_LOCAL_HTTP_COOKIES) {
+    app.log.warn('INSECURE_LOCAL_HTTP_COOKIES is on: the session cookie is not Secure. Local development only.');
+  }
+  if (!rateLimitRedis) {
+    app.log.warn('RATE_LIMIT_REDIS_URLS is not set: rate limits count in this process only. One-process mode only.');
   }
 
   await app.register(helmet);
   await app.register(fastifyCookie);
   await app.register(rateLimit, {
-    store: redisClusterRateLimitStore({ client: rateLimitRedis, namespace: 'edge:ratelimit' }),
+    ...(rateLimitRedis
+      ? { store: redisClusterRateLimitStore({ client: rateLimitRedis, namespace: 'edge:ratelimit' }) }
+      : {}),
     max: config.RATE_LIMIT_PER_IP_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     // The WAF's rate rule is the first line; the per-IP limit keeps serving if Redis blips.

@@ -12,10 +12,13 @@ export const edgeConfigSchema = Type.Object({
   ORCHESTRATOR_URL: httpUrl,
   /** Base URLs of the session replicas; the session client spreads users over them by rendezvous hashing. */
   SESSION_REPLICAS: Type.Array(httpUrl, { minItems: 1 }),
-  /** Root nodes (`redis://` or `rediss://`) of the Redis Cluster that holds the rate-limit counters. */
-  REDIS_CLUSTER_URLS: Type.Array(redisUrl, { minItems: 1 }),
+  /**
+   * Root nodes (`redis://` or `rediss://`) of the Redis Cluster that holds the rate-limit counters.
+   * Unset, counters live in the process: right for one process, wrong for several edges.
+   */
+  RATE_LIMIT_REDIS_URLS: Type.Optional(Type.Array(redisUrl, { minItems: 1 })),
   /** The Redis AUTH token, when the cluster requires one (ElastiCache does). */
-  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  RATE_LIMIT_REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   /** The public origin of the edge: the `iss` of access tokens and the default allowed origin. */
   PUBLIC_ORIGIN: Type.String({ default: 'http://127.0.0.1:8080', pattern: originPattern }),
   /** Origins whose pages may change state with the session cookie (CSRF defence). @default [PUBLIC_ORIGIN] */
@@ -40,7 +43,7 @@ export const edgeConfigSchema = Type.Object({
    * WARNING: local plain-HTTP development only. Names the cookie `authscale_session` without the
    * `__Host-` prefix and the Secure flag.
    */
-  SESSION_COOKIE_INSECURE_LOCAL_HTTP: Type.Boolean({ default: false }),
+  INSECURE_LOCAL_HTTP_COOKIES: Type.Boolean({ default: false }),
   /**
    * How many proxies in front of the edge append to `X-Forwarded-For` (1 behind the ALB). The
    * client address is the one the outermost of them saw; 0 ignores the header.
@@ -55,7 +58,7 @@ export const edgeConfigSchema = Type.Object({
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;
 
-const listFields = ['SESSION_REPLICAS', 'REDIS_CLUSTER_URLS', 'ALLOWED_ORIGINS'] as const;
+const listFields = ['SESSION_REPLICAS', 'RATE_LIMIT_REDIS_URLS', 'ALLOWED_ORIGINS'] as const;
 
 /** Parses the edge's settings once; list settings arrive from the environment as comma lists. */
 export function loadEdgeConfig(values: Record<string, unknown>) {

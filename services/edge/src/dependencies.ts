@@ -1,15 +1,31 @@
 import {
+  type AuthenticatedUser,
   createJwksCache,
   createSessionClient,
   derivePrincipalKey,
   isAuthError,
+  type RequestAuthOptions,
   signPrincipal,
   verifyAccessToken,
 } from '@authscale/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { createCluster } from 'redis';
-import type { EdgeDependencies } from './app.ts';
 import type { EdgeConfig } from './config.ts';
+
+/** The Redis Cluster client calls the edge makes (a node-redis `createCluster()` client). */
+export interface RateLimitRedis {
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+}
+
+/** The clients the edge talks through. */
+export interface EdgeDependencies {
+  validateSessionToken: RequestAuthOptions['validateSessionToken'];
+  isSessionLive: RequestAuthOptions['isSessionLive'];
+  verifyAccessToken: RequestAuthOptions['verifyAccessToken'];
+  signPrincipal: (user: AuthenticatedUser) => Promise<string>;
+  /** Absent: rate-limit counters live in this process (one-process mode). */
+  rateLimitRedis?: RateLimitRedis;
+}
 
 const redisRetryMs = 1000;
 
@@ -27,22 +43,25 @@ export function createEdgeDependencies(config: EdgeConfig) {
   });
   const keys = createJwksCache({ url: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.ORCHESTRATOR_URL) });
   const principalKey = derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN);
-  const rateLimitRedis = createCluster({
-    rootNodes: config.REDIS_CLUSTER_URLS.map((url) => ({ url })),
-    // Discovered nodes get only these settings, not the root nodes' URLs: credentials and TLS go here.
-    defaults: {
-      ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}),
-      ...(config.REDIS_CLUSTER_URLS.some((url) => url.startsWith('rediss://')) ? { socket: { tls: true } } : {}),
-    },
-    // A counter that cannot be reached in time counts as unreachable instead of holding the request.
-    commandOptions: { timeout: config.RATE_LIMIT_REDIS_TIMEOUT_MS },
-  });
-  rateLimitRedis.on('error', (error: Error) => log?.warn({ err: error }, 'rate-limit redis error'));
+  const redisUrls = config.RATE_LIMIT_REDIS_URLS;
+  const rateLimitRedis = redisUrls
+    ? createCluster({
+        rootNodes: redisUrls.map((url) => ({ url })),
+        // Discovered nodes get only these settings, not the root nodes' URLs: credentials and TLS go here.
+        defaults: {
+          ...(config.RATE_LIMIT_REDIS_PASSWORD ? { password: config.RATE_LIMIT_REDIS_PASSWORD } : {}),
+          ...(redisUrls.some((url) => url.startsWith('rediss://')) ? { socket: { tls: true } } : {}),
+        },
+        // A counter that cannot be reached in time counts as unreachable instead of holding the request.
+        commandOptions: { timeout: config.RATE_LIMIT_REDIS_TIMEOUT_MS },
+      })
+    : undefined;
+  rateLimitRedis?.on('error', (error: Error) => log?.warn({ err: error }, 'rate-limit redis error'));
 
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = () => {
-    rateLimitRedis.connect().catch((error: unknown) => {
+    rateLimitRedis?.connect().catch((error: unknown) => {
       log?.warn({ err: error }, 'rate-limit redis unreachable; retrying');
       if (!closed) retry = setTimeout(connect, redisRetryMs).unref();
     });
@@ -61,7 +80,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
       }
     },
     signPrincipal: ({ id, ...rest }) => signPrincipal({ principal: { userId: id, ...rest }, key: principalKey }),
-    rateLimitRedis,
+    ...(rateLimitRedis ? { rateLimitRedis } : {}),
   };
 
   return {
@@ -75,7 +94,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
       clearTimeout(retry);
       // Runs after in-flight requests have drained: nothing waits for a counter any more, and a
       // graceful close would wait on a cluster that may be gone.
-      if (rateLimitRedis.isOpen) rateLimitRedis.destroy();
+      if (rateLimitRedis?.isOpen) rateLimitRedis.destroy();
       await sessions.close();
     },
   };

@@ -178,3 +178,23 @@ describe('edge per-IP rate limit', () => {
     await upstream.close();
   });
 });
+
+describe('edge without a rate-limit Redis (one-process mode)', () => {
+  it('counts in the process and is ready without Redis', async () => {
+    const upstream = await startEchoUpstream();
+    const edge = await startEdge({
+      orchestratorUrl: upstream.url,
+      sessionLayer,
+      redisUrls: [],
+      env: { RATE_LIMIT_SIGN_IN_MAX: '1' },
+    });
+    const ready = await edge.app.inject({ url: '/readyz' });
+    assert.deepEqual(ready.json().checks, { orchestrator: 'ok', sessionReplicas: 'ok' });
+    const login = () =>
+      edge.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'one@example.test', password: 'x' } });
+    assert.equal((await login()).statusCode, 200);
+    assert.equal((await login()).statusCode, 429);
+    await edge.app.close();
+    await upstream.close();
+  });
+});
