@@ -49,7 +49,7 @@ export function loadEnvironmentConfig(
   }
   const candidate = candidates[name];
   const schemaProblems = Value.Errors(environmentConfigSchema, candidate).map(
-    (error) => `${error.instancePath.replace(/^\//, '') || '(root)'}: ${error.message}`,
+    (error) => `${error.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)'}: ${error.message}`,
   );
   if (schemaProblems.length > 0) throw new InfraConfigError(name, schemaProblems);
   const config = structuredClone(candidate) as EnvironmentConfig;

@@ -4,7 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface AuroraProps {
@@ -25,9 +25,11 @@ export interface AuroraProps {
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
-/** The identity database's owner, used by migrations only. */
+/** The cluster's master user: provisions roles and the database, nothing else. */
 const adminUser = 'authscale_admin';
-/** The role the orchestrator connects as: not the tables' owner, no BYPASSRLS (created by the identity migrations). */
+/** Owns the identity tables and runs the migrations (`@authscale/identity` roles). */
+const ownerUser = 'authscale_owner';
+/** The role the orchestrator connects as: not the tables' owner, no BYPASSRLS. */
 const appUser = 'authscale_app';
 
 /**
@@ -40,8 +42,11 @@ export class Aurora extends Construct {
   public readonly proxy: rds.DatabaseProxy;
   /** The application role's credentials (`username`, `password`); the orchestrator reads these. */
   public readonly appSecret: secretsmanager.ISecret;
-  /** The owner's credentials, for migrations. */
+  /** The tables' owner, for migrations. */
+  public readonly ownerSecret: secretsmanager.ISecret;
+  /** The master user, for provisioning the roles and the database. */
   public readonly adminSecret: secretsmanager.ISecret;
+  /** Created by the identity provisioning step, owned by the owner role (not by the master user). */
   public readonly databaseName = 'authscale';
 
   constructor(scope: Construct, id: string, props: AuroraProps) {
@@ -57,7 +62,6 @@ export class Aurora extends Construct {
       clusterIdentifier: props.clusterIdentifier,
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_7 }),
       credentials: rds.Credentials.fromGeneratedSecret(adminUser, { encryptionKey: props.encryptionKey }),
-      defaultDatabaseName: this.databaseName,
       writer: rds.ClusterInstance.serverlessV2('Writer', { enablePerformanceInsights: true }),
       readers: Array.from({ length: props.readers }, (_, index) =>
         rds.ClusterInstance.serverlessV2(`Reader${index + 1}`, {
@@ -91,27 +95,41 @@ export class Aurora extends Construct {
       endpoint: props.secretsManagerEndpoint,
     });
 
-    const appSecret = new rds.DatabaseSecret(this, 'AppSecret', {
-      username: appUser,
-      dbname: this.databaseName,
-      encryptionKey: props.encryptionKey,
-      masterSecret: this.adminSecret,
+    // The identity provisioning step creates both roles with these secrets' passwords, so the
+    // first rotations wait a full period instead of running against roles that do not exist yet.
+    const roleSecret = (secretId: string, username: string) =>
+      new rds.DatabaseSecret(this, secretId, {
+        username,
+        dbname: this.databaseName,
+        encryptionKey: props.encryptionKey,
+        masterSecret: this.adminSecret,
+      }).attach(cluster);
+    this.ownerSecret = roleSecret('OwnerSecret', ownerUser);
+    new secretsmanager.SecretRotation(this, 'OwnerSecretRotation', {
+      application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
+      secret: this.ownerSecret,
+      target: cluster,
+      vpc: props.vpc,
+      vpcSubnets: rotationSubnets,
+      endpoint: props.secretsManagerEndpoint,
+      automaticallyAfter: Duration.days(30),
+      rotateImmediatelyOnUpdate: false,
     });
-    const attachedAppSecret = appSecret.attach(cluster);
+    // Multi-user: the rotation alternates between authscale_app and a clone that is granted
+    // authscale_app, so the credentials running tasks hold stay valid until the next rotation.
+    this.appSecret = roleSecret('AppSecret', appUser);
     cluster.addRotationMultiUser('AppSecretRotation', {
-      secret: attachedAppSecret,
+      secret: this.appSecret,
       automaticallyAfter: Duration.days(30),
       vpcSubnets: rotationSubnets,
       endpoint: props.secretsManagerEndpoint,
-      // The role exists only once the identity migrations ran; the first rotation waits a full period.
       rotateImmediatelyOnUpdate: false,
     });
-    this.appSecret = attachedAppSecret;
 
     this.proxy = cluster.addProxy('Proxy', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
-      secrets: [attachedAppSecret, this.adminSecret],
+      secrets: [this.appSecret, this.ownerSecret, this.adminSecret],
       requireTLS: true,
       idleClientTimeout: Duration.minutes(30),
       maxConnectionsPercent: 90,

@@ -49,7 +49,7 @@ export class JwtSigningKeys extends Construct {
       role,
       logGroup,
       description: 'Generates and rotates the ES256 JWT signing key set',
-      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false },
+      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false, logLevel: nodejs.LogLevel.WARNING },
     });
     // The schedule grants the function exactly the rotation actions on this secret and its key.
     secret.addRotationSchedule('Rotation', {

@@ -13,6 +13,8 @@ export interface LoadBalancerProps {
   readonly accessLogRetentionDays: number;
   /** Applies to the access-log bucket. */
   readonly removalPolicy: RemovalPolicy;
+  /** Blocks deleting the load balancer outside CloudFormation. */
+  readonly deletionProtection: boolean;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -58,6 +60,7 @@ export class LoadBalancer extends Construct {
       internetFacing: true,
       securityGroup,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection,
       idleTimeout: Duration.seconds(60),
     });
     loadBalancer.logAccessLogs(accessLogs);

@@ -23,6 +23,11 @@ export interface RedisClusterProps {
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
+/** The session cluster's replication group id in an environment; the failover drill finds it by this name. */
+export function sessionClusterId(environment: string): string {
+  return `authscale-${environment}-sessions`;
+}
+
 /** Valkey is the Redis-compatible engine ElastiCache develops; it is cheaper per node and speaks RESP3. */
 const engine = { name: 'valkey', version: '8.1', parameterFamily: 'valkey8' } as const;
 

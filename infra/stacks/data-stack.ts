@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { Aurora } from '../constructs/aurora.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
-import { RedisCluster } from '../constructs/redis-cluster.ts';
+import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
 import { TokenTable } from '../constructs/token-table.ts';
 
 export interface DataStackProps extends StackProps {
@@ -34,6 +34,8 @@ export class DataStack extends Stack {
   public readonly internalApiToken: secretsmanager.ISecret;
   /** The HS256 key of the edge's principal assertions to the orchestrator. */
   public readonly principalAssertionKey: secretsmanager.ISecret;
+  /** The secret TOTP seeds are sealed under (AES-256-GCM, key derived with HKDF), itself KMS-encrypted. */
+  public readonly totpEncryptionKey: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -65,7 +67,7 @@ export class DataStack extends Stack {
       vpc: props.vpc,
       subnets: props.dataSubnets,
       encryptionKey: this.key,
-      replicationGroupId: `authscale-${config.name}-sessions`,
+      replicationGroupId: sessionClusterId(config.name),
       ...config.redis,
       logRetention: props.logRetention,
       alarmAction: props.alarmAction,
@@ -97,5 +99,6 @@ export class DataStack extends Stack {
       'PrincipalAssertionKey',
       'HS256 key of the principal assertions the edge sends the orchestrator',
     );
+    this.totpEncryptionKey = generatedSecret('TotpEncryptionKey', 'Key material sealing TOTP secrets at rest');
   }
 }

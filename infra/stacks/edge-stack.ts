@@ -46,6 +46,7 @@ export class EdgeStack extends Stack {
       certificateArn: config.edge.certificateArn,
       accessLogRetentionDays: config.edge.accessLogRetentionDays,
       removalPolicy: props.logRemovalPolicy,
+      deletionProtection: config.protectData,
       alarmAction: props.alarmAction,
     });
 
@@ -68,7 +69,7 @@ export class EdgeStack extends Stack {
         PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
         SESSION_REPLICAS: `http://session:${servicePorts.session}`,
         ORCHESTRATOR_URL: `http://orchestrator:${servicePorts.orchestrator}`,
-        REDIS_CLUSTER_URL: `rediss://${data.redis.configurationEndpoint}`,
+        REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
         // The load balancer is the one hop in front; the client address is the last X-Forwarded-For entry.
         TRUST_PROXY_HOPS: '1',
       },

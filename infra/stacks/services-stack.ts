@@ -16,7 +16,14 @@ export interface ServicesStackProps extends StackProps {
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
     DataStack,
-    'key' | 'aurora' | 'redis' | 'tokenTable' | 'jwtSigningKeys' | 'internalApiToken' | 'principalAssertionKey'
+    | 'key'
+    | 'aurora'
+    | 'redis'
+    | 'tokenTable'
+    | 'jwtSigningKeys'
+    | 'internalApiToken'
+    | 'principalAssertionKey'
+    | 'totpEncryptionKey'
   >;
   readonly repositoryRoot: string;
   readonly logRetention: logs.RetentionDays;
@@ -64,7 +71,7 @@ export class ServicesStack extends Stack {
     };
     const internalApiToken = { secret: data.internalApiToken };
     const redisEnvironment = {
-      REDIS_CLUSTER_URL: `rediss://${data.redis.configurationEndpoint}`,
+      REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
     };
 
     this.session = new FargateService(this, 'Session', {
@@ -103,6 +110,7 @@ export class ServicesStack extends Stack {
         JWT_SIGNING_KEYS: { secret: data.jwtSigningKeys.secret },
         INTERNAL_API_TOKEN: internalApiToken,
         PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
+        TOTP_ENCRYPTION_KEY: { secret: data.totpEncryptionKey },
       },
     });
     this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');

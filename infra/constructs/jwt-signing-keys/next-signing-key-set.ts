@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 
 /** A private ES256 JWK as the orchestrator loads it. */
 export interface SigningJwk {
@@ -61,8 +61,15 @@ function isUsableSigningJwk(value: unknown): value is SigningJwk {
     return false;
   }
   try {
-    createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }, format: 'jwk' });
-    return true;
+    // The private scalar must belong to the published point, or its tokens would never verify:
+    // sign a probe with the private part and verify it with the public part alone.
+    const privateKey = createPrivateKey({
+      key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d },
+      format: 'jwk',
+    });
+    const publicKey = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
+    const probe = Buffer.from(jwk.kid);
+    return verify('sha256', probe, publicKey, sign('sha256', probe, privateKey));
   } catch {
     return false;
   }

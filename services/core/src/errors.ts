@@ -8,6 +8,7 @@ export type AuthErrorCode =
   | 'invalid_credentials'
   | 'weak_password'
   | 'mfa_required'
+  | 'step_up_required'
   | 'forbidden'
   | 'not_found'
   | 'conflict'
@@ -24,6 +25,7 @@ const statusByCode = {
   invalid_credentials: 401,
   weak_password: 400,
   mfa_required: 401,
+  step_up_required: 403,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -41,6 +43,7 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   invalid_credentials: 'The credentials are invalid.',
   weak_password: 'The password must be 8 to 128 characters long and not a commonly used password.',
   mfa_required: 'A second factor is required.',
+  step_up_required: 'This action needs a recent sign-in or step-up authentication.',
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',
   conflict: 'The request conflicts with the current state.',

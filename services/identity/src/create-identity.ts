@@ -2,6 +2,7 @@ import { AuthError, ConfigError } from '@authscale/core';
 import pg, { type PoolClient } from 'pg';
 import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
+import { ceremonyStores } from './ceremony-stores.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import { isUuid } from './lib/is-uuid.ts';
 import type { Queryable } from './lib/queryable.ts';
@@ -14,10 +15,14 @@ import type { AuditEvent } from './types.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
+import { updatePasswordHash } from './users/update-password-hash.ts';
 
 export interface CreateIdentityOptions {
-  /** A connection as the application role (`authscale_app`): not an owner, no BYPASSRLS. */
-  databaseUrl: string;
+  /**
+   * A connection as the application role (`authscale_app`): not an owner, no BYPASSRLS.
+   * Unset, node-postgres reads PGHOST, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE...
+   */
+  databaseUrl?: string;
   /** @default 10 */
   maxConnections?: number;
   /** @default 5000 */
@@ -60,7 +65,7 @@ export function createIdentity({
   onUnscopedAccess = () => {},
 }: CreateIdentityOptions) {
   const poolOptions = { max: maxConnections, statement_timeout: statementTimeoutMs, connectionTimeoutMillis: 5000 };
-  const pool = new pg.Pool({ connectionString: databaseUrl, ...poolOptions });
+  const pool = new pg.Pool({ ...(databaseUrl ? { connectionString: databaseUrl } : {}), ...poolOptions });
   const unscopedPool = unscopedDatabaseUrl
     ? new pg.Pool({ connectionString: unscopedDatabaseUrl, ...poolOptions, max: 2 })
     : undefined;
@@ -77,6 +82,8 @@ export function createIdentity({
       signUpWithPassword: (input: SignUpWithPasswordOptions) =>
         inTransaction({ pool }, (client) => signUpWithPassword(client, input)),
       findPasswordLogin: (input: { email: string }) => guarded(() => findPasswordLogin(db, input)),
+      updatePasswordHash: (input: { userId: string; passwordHash: string }) =>
+        guarded(() => updatePasswordHash(db, input)),
       get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
     }),
 
@@ -89,6 +96,8 @@ export function createIdentity({
     audit: Object.freeze({
       record: (event: AuditEvent) => guarded(() => recordAuditEvent(db, event)),
     }),
+
+    ...ceremonyStores({ pool, guarded }),
 
     /**
      * Runs `work` in one transaction with `app.tenant_id` set transaction-locally, so every

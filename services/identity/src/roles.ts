@@ -19,5 +19,6 @@ export const identityTables = Object.freeze([
   'recovery_codes',
   'oidc_identities',
   'audit_events',
+  'auth_flows',
   ...tenantScopedTables,
 ] as const);

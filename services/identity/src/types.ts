@@ -25,6 +25,7 @@ export type AuditEventType =
   | 'refresh.replayed'
   | 'mfa.succeeded'
   | 'mfa.failed'
+  | 'mfa.enrolled'
   | 'session.revoked'
   | 'signing_key.rotated';
 

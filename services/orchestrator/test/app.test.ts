@@ -1,11 +1,93 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
-import { buildOrchestratorApp, loadOrchestratorConfig } from '../src/index.ts';
+import { after, before, describe, it } from 'node:test';
+import { createIdentity, UnsafeDatabaseRoleError } from '@authscale/identity';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { buildOrchestratorApp } from '../src/index.ts';
+import { createRefreshTokenStore } from '../src/refresh-tokens/create-refresh-token-store.ts';
+import { type Harness, startOrchestrator } from './fixtures/orchestrator-harness.ts';
 
-it('orchestrator answers GET /healthz', async () => {
-  const app = await buildOrchestratorApp(loadOrchestratorConfig({ LOG_LEVEL: 'silent' }));
-  const response = await app.inject({ method: 'GET', url: '/healthz' });
-  assert.equal(response.statusCode, 200);
-  assert.deepEqual(response.json(), { status: 'ok' });
-  await app.close();
+describe('the orchestrator service', () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startOrchestrator();
+  });
+  after(() => harness.stop());
+
+  it('answers GET /healthz and GET /readyz', async () => {
+    const health = await harness.app.inject({ method: 'GET', url: '/healthz' });
+    assert.deepEqual(health.json(), { status: 'ok' });
+    const ready = await harness.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json().checks, { postgres: 'ok', dynamodb: 'ok' });
+  });
+
+  it('refuses to start with the table owner as its database role', async () => {
+    const identity = createIdentity({ databaseUrl: harness.database.ownerUrl });
+    try {
+      await assert.rejects(
+        buildOrchestratorApp(harness.config, {
+          identity,
+          sessions: harness.sessions,
+          refreshTokens: harness.refreshTokens,
+          loginThrottle: harness.loginThrottle,
+          signingKeys: harness.signingKeys,
+        }),
+        (error: Error) => error instanceof UnsafeDatabaseRoleError && /owns table/.test(error.message),
+      );
+    } finally {
+      await identity.close();
+    }
+  });
+
+  it('refuses to start as a superuser', async () => {
+    const identity = createIdentity({ databaseUrl: harness.database.adminUrl });
+    try {
+      await assert.rejects(
+        buildOrchestratorApp(harness.config, {
+          identity,
+          sessions: harness.sessions,
+          refreshTokens: harness.refreshTokens,
+          loginThrottle: harness.loginThrottle,
+          signingKeys: harness.signingKeys,
+        }),
+        UnsafeDatabaseRoleError,
+      );
+    } finally {
+      await identity.close();
+    }
+  });
+
+  it('is not ready while DynamoDB is unreachable', async () => {
+    const identity = createIdentity({ databaseUrl: harness.database.appUrl });
+    const unreachable = new DynamoDBClient({
+      endpoint: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const app = await buildOrchestratorApp(harness.config, {
+      identity,
+      sessions: harness.sessions,
+      refreshTokens: createRefreshTokenStore({ client: unreachable, tableName: 'none' }),
+      loginThrottle: harness.loginThrottle,
+      signingKeys: harness.signingKeys,
+      close: () => identity.close(),
+    });
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      assert.deepEqual(ready.json().checks, { postgres: 'ok', dynamodb: 'failing' });
+    } finally {
+      await app.close();
+      unreachable.destroy();
+    }
+  });
+
+  it('requires a valid principal assertion on non-public routes', async () => {
+    for (const headers of [{}, { 'x-authscale-principal': 'forged' }, { 'x-user-id': 'someone' }]) {
+      const response = await harness.app.inject({ method: 'GET', url: '/api/projects', headers });
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.json().error.code, 'unauthenticated');
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { internalSessionRoutes } from './routes/internal-session-routes.ts';
 import { createSessions } from './store/create-sessions.ts';
 import { openSessionStore } from './store/open-session-store.ts';
 import type { SessionStore } from './store/session-store.ts';
+import { translateStoreErrors } from './store/translate-store-errors.ts';
 
 export interface BuildSessionAppOptions {
   /** A store to serve instead of the one the configuration names (tests, one-process mode). */
@@ -13,7 +14,7 @@ export interface BuildSessionAppOptions {
 
 /** Builds a session replica: a stateless tier over the session store with a coherent near cache. */
 export async function buildSessionApp(config: SessionConfig, { store }: BuildSessionAppOptions = {}) {
-  const sessionStore = store ?? (await openSessionStore(config));
+  const sessionStore = store ? translateStoreErrors(store) : await openSessionStore(config);
   const sessions = createSessions({
     store: sessionStore,
     idleTtlMs: config.SESSION_IDLE_TTL_S * 1000,

@@ -31,7 +31,7 @@ export const sessionConfigSchema = Type.Object({
   SESSION_MIN_REPLICA_ACKS: Type.Integer({ default: 1, minimum: 0, maximum: 5 }),
   SESSION_WAIT_TIMEOUT_MS: Type.Integer({ default: 200, minimum: 1 }),
   /** How long an operation retries through a Redis failover before it fails. */
-  SESSION_RETRY_DEADLINE_MS: Type.Integer({ default: 5_000, minimum: 0 }),
+  SESSION_RETRY_DEADLINE_MS: Type.Integer({ default: 2_500, minimum: 0 }),
 });
 
 export type SessionConfig = ReturnType<typeof loadSessionConfig>;

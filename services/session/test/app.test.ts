@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '@authscale/core';
+import { startPostgres } from '@authscale/testkit';
 import { buildSessionApp, loadSessionConfig } from '../src/index.ts';
 
 const internalToken = randomBytes(32).toString('base64url');
@@ -124,4 +125,36 @@ describe('session replica internal API', () => {
 it('session config requires an internal API token of at least 32 characters', () => {
   assert.throws(() => loadSessionConfig({}), ConfigError);
   assert.throws(() => loadSessionConfig({ INTERNAL_API_TOKEN: 'short' }), ConfigError);
+});
+
+it('answers 503 dependency_unavailable, never a 500, when the store goes away', async () => {
+  const postgres = await startPostgres();
+  const app = await buildSessionApp(
+    loadSessionConfig({
+      LOG_LEVEL: 'silent',
+      INTERNAL_API_TOKEN: internalToken,
+      SESSION_BACKEND: 'postgres',
+      DATABASE_URL: postgres.url,
+    }),
+  );
+  try {
+    const payload = { userId: randomUUID(), tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' };
+    const created = await app.inject({ method: 'POST', url: '/internal/sessions', headers: auth, payload });
+    assert.equal(created.statusCode, 201);
+    await postgres.stop();
+    const validate = await app.inject({
+      method: 'POST',
+      url: '/internal/sessions/validate',
+      headers: auth,
+      payload: { token: created.json().token },
+    });
+    assert.equal(validate.statusCode, 503);
+    assert.deepEqual(validate.json(), {
+      error: { code: 'dependency_unavailable', message: 'A dependency is unavailable.' },
+    });
+    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 503);
+  } finally {
+    await app.close();
+    await postgres.stop();
+  }
 });

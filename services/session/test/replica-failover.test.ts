@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
-import { createSessionClient, type SessionClient } from '@authscale/core';
+import { AuthError, createSessionClient, type SessionClient } from '@authscale/core';
 import { sharedServers } from '@authscale/testkit';
 import { type ReplicaProcess, startReplica } from './support/start-replica.ts';
 
@@ -80,4 +80,30 @@ it('loses no request when a session replica is killed during steady traffic', as
 
   assert.deepEqual(failures, []);
   for (const { session } of ownedByVictim) assert.notEqual(client.replicaFor(session.userId), victim.url);
+});
+
+it('maps a replica that stops answering to dependency_timeout and one that is gone to dependency_unavailable', async () => {
+  const lonely = await startReplica({ INTERNAL_API_TOKEN: internalToken, SESSION_BACKEND: 'memory' });
+  const direct = createSessionClient({
+    replicas: [lonely.url],
+    internalToken,
+    timeoutMs: 300,
+    healthCheckIntervalMs: 0,
+  });
+  const { token } = await direct.create({ userId: randomUUID(), tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
+  const codeOf = (error: unknown) => (error instanceof AuthError ? error.code : String(error));
+  try {
+    lonely.process.kill('SIGSTOP');
+    await assert.rejects(direct.validate(token), (error) => codeOf(error) === 'dependency_timeout');
+  } finally {
+    lonely.process.kill('SIGCONT');
+  }
+  assert.ok(await direct.validate(token), 'answers again once resumed');
+  await lonely.kill();
+  await assert.rejects(direct.validate(token), (error) => codeOf(error) === 'dependency_unavailable');
+  await assert.rejects(
+    direct.create({ userId: randomUUID(), tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' }),
+    (error) => codeOf(error) === 'dependency_unavailable',
+  );
+  await direct.close();
 });

@@ -10,7 +10,7 @@ export const principalSchema = Type.Object({
   tenantId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   amr: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 8 }),
   acr: Type.String({ maxLength: 64 }),
-  /** Seconds since the epoch when the user last actively authenticated. */
+  /** Epoch SECONDS when the user last actively authenticated (session records keep milliseconds). */
   authTime: Type.Integer({ minimum: 0 }),
   kind: Type.Union([Type.Literal('session'), Type.Literal('jwt'), Type.Literal('api_key')]),
 });

@@ -67,7 +67,6 @@ export function createRefreshTokenStore({
     throw new TypeError('refresh tokens: graceSeconds must be an integer from 0 to 60');
   }
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const ttlOf = (expiresAt: number) => Math.ceil(expiresAt / 1000);
 
   async function call<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -100,7 +99,6 @@ export function createRefreshTokenStore({
       state: 'active',
       createdAt: now(),
       expiresAt,
-      ttl: ttlOf(expiresAt),
     };
     await call(() =>
       documents.send(
@@ -159,7 +157,7 @@ export function createRefreshTokenStore({
     /** Starts a family for a new session and returns its first refresh token. */
     async issue(input: IssueRefreshTokenInput): Promise<{ refreshToken: string; expiresAt: number }> {
       const createdAt = now();
-      const expiresAt = createdAt + familyLifetimeSeconds * 1000;
+      const expiresAt = Math.floor(createdAt / 1000) + familyLifetimeSeconds;
       const family: FamilyRecord = {
         ...familyKey(input.sessionId),
         familyId: input.sessionId,
@@ -171,7 +169,6 @@ export function createRefreshTokenStore({
         state: 'active',
         createdAt,
         expiresAt,
-        ttl: ttlOf(expiresAt),
       };
       await call(() =>
         documents.send(
@@ -192,7 +189,7 @@ export function createRefreshTokenStore({
       let record = await getToken(hashRefreshToken(token));
       if (!record) return { outcome: 'invalid' };
       const family = await getFamily(record.familyId);
-      const at = now();
+      const at = now() / 1000;
       if (family?.state !== 'active' || at >= family.expiresAt || at >= record.expiresAt) {
         return { outcome: 'invalid' };
       }
@@ -225,6 +222,10 @@ export function createRefreshTokenStore({
 
     /** Ends a family (logout, session revoked, replay); its tokens stop working at once. */
     revokeFamily,
+
+    /** A readiness probe: one read of a key that never exists. */
+    ping: () =>
+      call(() => documents.send(new GetCommand({ TableName: tableName, Key: { pk: 'READINESS', sk: 'READINESS' } }))),
   });
 }
 

@@ -8,8 +8,9 @@
  *   then `rotated` with the successor's hash and the successor sealed under a key derived from
  *   this token (so only a holder of this token can recover it, during the grace window).
  *
- * Raw tokens are never stored. `ttl` (epoch seconds) lets DynamoDB delete expired items lazily;
- * expiry is still checked on every read because TTL deletion can lag by days.
+ * Raw tokens are never stored. `expiresAt` is epoch seconds and is the table's TTL attribute, so
+ * DynamoDB deletes expired items lazily; expiry is still checked on every read because TTL
+ * deletion can lag by days (and the local emulator has none).
  */
 export type FamilyState = 'active' | 'revoked';
 export type TokenState = 'active' | 'rotated';
@@ -24,9 +25,10 @@ export interface FamilyRecord {
   acr: string;
   authTime: number;
   state: FamilyState;
+  /** Epoch milliseconds. */
   createdAt: number;
+  /** Epoch seconds: the absolute end of the sign-in, and the TTL attribute. */
   expiresAt: number;
-  ttl: number;
   revokedAt?: number;
   revokedReason?: string;
 }
@@ -38,7 +40,6 @@ export interface TokenRecord {
   state: TokenState;
   createdAt: number;
   expiresAt: number;
-  ttl: number;
   rotatedAt?: number;
   successorHash?: string;
   sealedSuccessor?: string;

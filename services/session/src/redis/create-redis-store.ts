@@ -20,7 +20,7 @@ export interface CreateRedisStoreOptions {
   minReplicaAcks?: number;
   /** @default 200 */
   waitTimeoutMs?: number;
-  /** How long an operation retries through a failover before it fails. @default 5000 */
+  /** How long an operation retries through a failover before it fails. @default 2500 */
   retryDeadlineMs?: number;
   /** How long a replicated revoke is replayed after a topology change. @default 60000 */
   revocationRetentionMs?: number;
@@ -47,7 +47,7 @@ export function createRedisStore({
   prefix = 'as',
   minReplicaAcks = 1,
   waitTimeoutMs = 200,
-  retryDeadlineMs = 5_000,
+  retryDeadlineMs = 2_500,
   revocationRetentionMs = 60_000,
   replayIntervalMs = 1_000,
   absoluteTtlMs,
@@ -96,10 +96,30 @@ export function createRedisStore({
     }
   }
 
+  /**
+   * Applies every journaled revoke again, then confirms them with one WAIT per primary (a WAIT
+   * per entry would hold each primary's write connection for a timeout apiece).
+   */
   let replaying: Promise<void> | null = null;
   async function replayRevocations(): Promise<void> {
     replaying ??= (async () => {
-      for (const revocation of journal.pending()) await apply(revocation).catch(() => {});
+      journal.prune();
+      const pending = journal.pending();
+      if (pending.length === 0) return;
+      const applied = await Promise.all(
+        pending.map(async (revocation) => {
+          const keys = sessionKeys(prefix, revocation.userId);
+          const key = keys.session(revocation.sid);
+          await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
+          connection.forget(key);
+          return revocation;
+        }),
+      ).catch(() => null);
+      if (!applied) return;
+      const durable =
+        minReplicaAcks === 0 ||
+        (await connection.waitForReplicasEverywhere(minReplicaAcks, waitTimeoutMs).catch(() => false));
+      if (durable) for (const revocation of applied) revocation.replicated = true;
     })().finally(() => {
       replaying = null;
     });
@@ -108,6 +128,7 @@ export function createRedisStore({
 
   connection.onReconnected(() => void replayRevocations());
   const replayTimer = setInterval(() => {
+    journal.prune();
     if (journal.unreplicatedCount() > 0) void replayRevocations();
   }, replayIntervalMs);
   replayTimer.unref();

@@ -14,6 +14,8 @@ export interface RedisConnection {
   runScript(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
   /** `WAIT replicas timeoutMs` on the writer connection of the node that owns `key`. */
   waitForReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
+  /** `WAIT` on every primary at once: true when each has `replicas` acknowledgements. */
+  waitForReplicasEverywhere(replicas: number, timeoutMs: number): Promise<boolean>;
   ping(): Promise<void>;
   /** Called on every (re)connection to a node after the first: the topology may have changed. */
   onReconnected(listener: () => void): void;
@@ -70,10 +72,14 @@ interface Pair {
   reader: Commands;
   writer: Commands;
   wait(key: string, args: string[]): Promise<unknown>;
+  waitEverywhere(args: string[]): Promise<unknown[]>;
   ping(): Promise<void>;
 }
 
-function connectionOver({ reader, writer, wait, ping }: Pair, listeners: Array<() => void>): RedisConnection {
+function connectionOver(
+  { reader, writer, wait, waitEverywhere, ping }: Pair,
+  listeners: Array<() => void>,
+): RedisConnection {
   return {
     readHash: (key) => reader.hGetAll(key) as Promise<Record<string, string>>,
     readSortedSet: (key) => reader.zRange(key, 0, -1) as Promise<string[]>,
@@ -87,6 +93,10 @@ function connectionOver({ reader, writer, wait, ping }: Pair, listeners: Array<(
     },
     waitForReplicas: async (key, replicas, timeoutMs) =>
       Number(await wait(key, ['WAIT', String(replicas), String(timeoutMs)])),
+    async waitForReplicasEverywhere(replicas, timeoutMs) {
+      const acks = await waitEverywhere(['WAIT', String(replicas), String(timeoutMs)]);
+      return acks.every((ack) => Number(ack) >= replicas);
+    },
     ping,
     onReconnected: (listener) => void listeners.push(listener),
     forget: (key) => reader.clientSideCache?.invalidate(key),
@@ -135,6 +145,7 @@ export async function connectRedis({
         reader,
         writer,
         wait: (_key, args) => writer.sendCommand(args),
+        waitEverywhere: async (args) => [await writer.sendCommand(args)],
         ping: async () => void (await writer.ping()),
       },
       listeners,
@@ -167,7 +178,11 @@ export async function connectRedis({
     {
       reader,
       writer,
-      wait: (key, args) => writer.sendCommand(key, false, args),
+      // WAIT goes to the key's primary on the connection that wrote: node-redis' own routing
+      // for WAIT (`sendCommand(key, ...)`) fans it out to every shard and keeps the minimum.
+      wait: async (key, args) => (await writer.getNodeClientForKey(key, false)).sendCommand(args),
+      waitEverywhere: (args) =>
+        Promise.all(writer.masters.map(async (node) => (await writer.nodeClient(node)).sendCommand(args))),
       async ping() {
         await Promise.all(writer.masters.map(async (node) => (await writer.nodeClient(node)).ping()));
       },

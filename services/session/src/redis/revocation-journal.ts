@@ -36,13 +36,17 @@ export function createRevocationJournal({ retentionMs, maxAgeMs, now = Date.now 
       return entries.has(keyOf(userId, sid));
     },
 
-    /** Entries to replay, oldest first, after dropping those past their retention. */
-    pending(): Revocation[] {
+    /** Drops entries past their retention. */
+    prune(): void {
       const at = now();
       for (const [key, entry] of entries) {
         const age = at - entry.recordedAt;
         if (age > maxAgeMs || (entry.replicated && age > retentionMs)) entries.delete(key);
       }
+    },
+
+    /** Entries to replay, oldest first. */
+    pending(): Revocation[] {
       return [...entries.values()];
     },
 

@@ -1,6 +1,9 @@
+import { generateSessionToken } from '../token/generate-session-token.ts';
+import { parseSessionToken } from '../token/parse-session-token.ts';
+import { sameSessionId } from '../token/same-session-id.ts';
+import { sessionIdFor } from '../token/session-id-for.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { SessionStore } from './session-store.ts';
-import { generateSessionToken, parseSessionToken, sameSessionId, sessionIdFor } from './session-token.ts';
 
 export interface NewSession {
   userId: string;

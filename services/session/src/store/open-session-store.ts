@@ -5,14 +5,19 @@ import { createPostgresStore } from '../postgres/create-postgres-store.ts';
 import { createRedisStore } from '../redis/create-redis-store.ts';
 import { connectRedis } from '../redis/redis-connection.ts';
 import type { SessionStore } from './session-store.ts';
+import { translateStoreErrors } from './translate-store-errors.ts';
 
 function required(value: string | undefined, name: string, backend: string): string {
   if (!value) throw new ConfigError('session', [`${name}: required when SESSION_BACKEND is ${backend}`]);
   return value;
 }
 
-/** The backend the configuration names, connected and ready. */
+/** The backend the configuration names, connected and ready, its errors translated to our codes. */
 export async function openSessionStore(config: SessionConfig): Promise<SessionStore> {
+  return translateStoreErrors(await openBackend(config));
+}
+
+async function openBackend(config: SessionConfig): Promise<SessionStore> {
   const backend = config.SESSION_BACKEND;
   switch (backend) {
     case 'memory':

@@ -1,0 +1,380 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { EnvironmentName } from '../config/schema.ts';
+import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
+import { credentialPaths } from '../constructs/web-acl.ts';
+import { type Synthesized, synthesize } from './synthesize.ts';
+
+/** Actions that have no resource-level permissions, so `*` is the only possible resource. */
+const actionsWithoutResourceScope = new Set(['ecr:GetAuthorizationToken', 'secretsmanager:GetRandomPassword']);
+
+interface PolicyStatement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+function statementsOf(policy: { Properties?: Record<string, unknown> }): PolicyStatement[] {
+  const document = policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] };
+  return document.Statement;
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+interface IngressRule {
+  /** The logical id of the group that admits, without its hash. */
+  readonly group: string;
+  /** A port number, or 'cluster port' when it is the database's own endpoint port. */
+  readonly port: number | 'cluster port';
+  /** A CIDR, or the logical id of the source security group. */
+  readonly source: string;
+}
+
+/** Every ingress rule of every stack, inline or standalone, in a comparable form. */
+function ingressRules(synthesized: Synthesized): IngressRule[] {
+  const sourceOf = (rule: Record<string, unknown>) =>
+    typeof rule.CidrIp === 'string'
+      ? rule.CidrIp
+      : String((rule.SourceSecurityGroupId as { 'Fn::GetAtt'?: [string] })['Fn::GetAtt']?.[0] ?? 'imported');
+  const portOf = (rule: Record<string, unknown>) =>
+    typeof rule.FromPort === 'number' ? rule.FromPort : ('cluster port' as const);
+  const withoutHash = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+  const inline = synthesized.resourcesOfType('AWS::EC2::SecurityGroup').flatMap(({ id, resource }) =>
+    ((resource.Properties.SecurityGroupIngress as Array<Record<string, unknown>> | undefined) ?? []).map((rule) => ({
+      group: withoutHash(id),
+      port: portOf(rule),
+      source: sourceOf(rule),
+    })),
+  );
+  const standalone = synthesized.resourcesOfType('AWS::EC2::SecurityGroupIngress').map(({ id, resource }) => ({
+    group: id,
+    port: portOf(resource.Properties),
+    source: sourceOf(resource.Properties),
+  }));
+  return [...inline, ...standalone];
+}
+
+/**
+ * The security properties every environment must have, asserted on one synthesis (the slow part)
+ * shared by all the tests below. A failed nag check fails `before`, and so every test.
+ */
+export function describeEnvironment(name: EnvironmentName): void {
+  describe(`${name} environment`, () => {
+    let synthesized: Synthesized;
+    before(() => {
+      synthesized = synthesize(name);
+    });
+
+    test('synthesizes four stacks in the configured account and region with no unacknowledged nag finding', () => {
+      const { stacks, config } = synthesized;
+      for (const stack of Object.values(stacks)) {
+        assert.equal(stack.account, config.account);
+        assert.equal(stack.region, config.region);
+      }
+      assert.equal(stacks.data.terminationProtection, config.protectData);
+    });
+
+    test('the VPC spans the configured zones with flow logs and private endpoints', () => {
+      const { templates, config } = synthesized;
+      const subnets = Object.values(templates.network.findResources('AWS::EC2::Subnet'));
+      const zones = new Set(subnets.map((subnet) => subnet.Properties.AvailabilityZone));
+      assert.deepEqual([...zones].sort(), [...config.availabilityZones].sort());
+      assert.equal(subnets.length, config.availabilityZones.length * 3);
+      templates.network.resourceCountIs('AWS::EC2::NatGateway', config.network.natGateways);
+      templates.network.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+      const endpoints = Object.values(templates.network.findResources('AWS::EC2::VPCEndpoint'));
+      const services = endpoints.map((endpoint) => JSON.stringify(endpoint.Properties.ServiceName));
+      for (const service of ['.s3', '.dynamodb', '.ecr.api', '.ecr.dkr', '.logs', '.secretsmanager']) {
+        assert.ok(
+          services.some((serviceName) => serviceName.includes(service)),
+          `missing ${service} endpoint`,
+        );
+      }
+    });
+
+    test('Aurora is encrypted, private, TLS-only, IAM-enabled, and protected as configured', () => {
+      const { templates, config } = synthesized;
+      templates.data.hasResource('AWS::RDS::DBCluster', {
+        Properties: Match.objectLike({
+          Engine: 'aurora-postgresql',
+          StorageEncrypted: true,
+          KmsKeyId: Match.anyValue(),
+          EnableIAMDatabaseAuthentication: true,
+          DeletionProtection: config.protectData,
+          BackupRetentionPeriod: config.aurora.backupRetentionDays,
+          ServerlessV2ScalingConfiguration: {
+            MinCapacity: config.aurora.minCapacityAcu,
+            MaxCapacity: config.aurora.maxCapacityAcu,
+          },
+        }),
+        DeletionPolicy: config.protectData ? 'Snapshot' : 'Delete',
+      });
+      templates.data.resourceCountIs('AWS::RDS::DBInstance', 1 + config.aurora.readers);
+      templates.data.allResourcesProperties('AWS::RDS::DBInstance', { PubliclyAccessible: false });
+      templates.data.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+        Parameters: Match.objectLike({ 'rds.force_ssl': '1' }),
+      });
+      templates.data.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });
+    });
+
+    test('database credentials live in Secrets Manager and rotate', () => {
+      const { templates } = synthesized;
+      const schedules = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule'));
+      // The master, owner and app database users, and the JWT signing keys.
+      assert.equal(schedules.length, 4);
+      for (const schedule of schedules) {
+        assert.ok(schedule.Properties.RotationRules, 'every rotation has a schedule');
+      }
+    });
+
+    test('the session cluster runs in cluster mode with TLS, encryption at rest, AUTH from a secret and failover', () => {
+      const { templates, config } = synthesized;
+      templates.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        ClusterMode: 'enabled',
+        NumNodeGroups: config.redis.shards,
+        ReplicasPerNodeGroup: config.redis.replicasPerShard,
+        TransitEncryptionEnabled: true,
+        TransitEncryptionMode: 'required',
+        AtRestEncryptionEnabled: true,
+        KmsKeyId: Match.anyValue(),
+        AutomaticFailoverEnabled: true,
+        MultiAZEnabled: true,
+        Port: config.redis.port,
+      });
+      const [group] = Object.values(templates.data.findResources('AWS::ElastiCache::ReplicationGroup'));
+      const authToken = JSON.stringify(group?.Properties.AuthToken);
+      assert.match(authToken, /\{\{resolve:secretsmanager:/, 'the AUTH token is a dynamic reference to a secret');
+      assert.notEqual(config.redis.port, 6379);
+      templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+        Properties: Match.objectLike({ 'cluster-enabled': 'yes' }),
+      });
+    });
+
+    test('the token table is on-demand, encrypted with the key, recoverable to a point in time, with TTL', () => {
+      const { templates, config } = synthesized;
+      templates.data.hasResource('AWS::DynamoDB::GlobalTable', {
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+          TimeToLiveSpecification: { AttributeName: TokenTable.ttlAttribute, Enabled: true },
+          Replicas: [
+            Match.objectLike({
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              DeletionProtectionEnabled: config.protectData,
+            }),
+          ],
+        }),
+        DeletionPolicy: config.protectData ? 'Retain' : 'Delete',
+      });
+      assert.equal(TokenTable.ttlAttribute, 'expiresAt');
+    });
+
+    test('every secret is encrypted with the customer-managed key, and every key rotates', () => {
+      for (const { id, resource } of synthesized.resourcesOfType('AWS::SecretsManager::Secret')) {
+        assert.ok(resource.Properties.KmsKeyId, `${id} has no KmsKeyId`);
+      }
+      for (const { id, resource } of synthesized.resourcesOfType('AWS::KMS::Key')) {
+        assert.equal(resource.Properties.EnableKeyRotation, true, `${id} does not rotate`);
+      }
+      for (const { id, resource } of synthesized.resourcesOfType('AWS::Logs::LogGroup')) {
+        assert.ok(resource.Properties.RetentionInDays, `${id} keeps logs forever`);
+      }
+    });
+
+    test('the WAF rate-limits every IP and, more strictly, the credential paths', () => {
+      const { templates, config } = synthesized;
+      const [acl] = Object.values(templates.edge.findResources('AWS::WAFv2::WebACL'));
+      const rules = acl?.Properties.Rules as Array<{
+        Name: string;
+        Statement: Record<string, Record<string, unknown>>;
+        Action?: unknown;
+      }>;
+      const rateRule = (ruleName: string) => rules.find((rule) => rule.Name === ruleName)?.Statement.RateBasedStatement;
+      assert.equal(rateRule('all-paths-per-ip')?.Limit, config.waf.perIpRequestsPer5Min);
+      const credentialRule = rateRule('credential-paths-per-ip');
+      assert.equal(credentialRule?.Limit, config.waf.authPerIpRequestsPer5Min);
+      assert.equal(credentialRule?.AggregateKeyType, 'IP');
+      const scopedPaths = JSON.stringify(credentialRule?.ScopeDownStatement);
+      for (const path of credentialPaths) assert.ok(scopedPaths.includes(`"${path}"`), `${path} is not rate-limited`);
+      assert.ok(config.waf.authPerIpRequestsPer5Min < config.waf.perIpRequestsPer5Min);
+      for (const group of ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']) {
+        assert.ok(
+          rules.some((rule) => rule.Name === group),
+          `${group} missing`,
+        );
+      }
+      templates.edge.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+      templates.edge.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
+      });
+    });
+
+    test('the load balancer serves TLS with the configured certificate, redirects HTTP and logs access', () => {
+      const { templates, config } = synthesized;
+      templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTPS',
+        Port: 443,
+        Certificates: [{ CertificateArn: config.edge.certificateArn }],
+        SslPolicy: Match.stringLikeRegexp('TLS13'),
+      });
+      templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [
+          Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS' }) }),
+        ],
+      });
+      templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([
+          { Key: 'deletion_protection.enabled', Value: String(config.protectData) },
+          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+        ]),
+      });
+      templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        HealthCheckPath: '/readyz',
+      });
+    });
+
+    test('services roll back failed deployments, have no fixed task count and scale on CPU (edge also on requests)', () => {
+      const services = synthesized.resourcesOfType('AWS::ECS::Service');
+      assert.equal(services.length, 3);
+      for (const { id, resource } of services) {
+        const properties = resource.Properties;
+        assert.equal(properties.DesiredCount, undefined, `${id} fixes DesiredCount`);
+        assert.deepEqual((properties.DeploymentConfiguration as Record<string, unknown>).DeploymentCircuitBreaker, {
+          Enable: true,
+          Rollback: true,
+        });
+        assert.equal((properties.ServiceConnectConfiguration as { Enabled: boolean }).Enabled, true);
+        assert.equal(
+          (properties.NetworkConfiguration as Record<string, Record<string, unknown>>).AwsvpcConfiguration
+            ?.AssignPublicIp,
+          'DISABLED',
+        );
+      }
+      const metrics = synthesized
+        .resourcesOfType('AWS::ApplicationAutoScaling::ScalingPolicy')
+        .map(({ resource }) => JSON.stringify(resource.Properties.TargetTrackingScalingPolicyConfiguration));
+      assert.equal(metrics.filter((metric) => metric.includes('ECSServiceAverageCPUUtilization')).length, 3);
+      assert.equal(metrics.filter((metric) => metric.includes('ALBRequestCountPerTarget')).length, 1);
+      synthesized.templates.services.hasResourceProperties('AWS::ECS::Cluster', {
+        ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
+      });
+    });
+
+    test('containers get secrets only through Secrets Manager references and run read-only', () => {
+      for (const { id, resource } of synthesized.resourcesOfType('AWS::ECS::TaskDefinition')) {
+        const [container] = resource.Properties.ContainerDefinitions as Array<{
+          Environment: Array<{ Name: string; Value: unknown }>;
+          Secrets: Array<{ Name: string; ValueFrom: unknown }>;
+          ReadonlyRootFilesystem: boolean;
+        }>;
+        assert.ok(container);
+        assert.equal(container.ReadonlyRootFilesystem, true, `${id} has a writable root filesystem`);
+        for (const variable of container.Environment) {
+          assert.doesNotMatch(
+            variable.Name,
+            /PASSWORD|_TOKEN$|SECRET|_KEYS?$/,
+            `${id} passes ${variable.Name} in plain text`,
+          );
+        }
+        assert.ok(container.Secrets.length > 0);
+        for (const secret of container.Secrets) {
+          assert.match(
+            JSON.stringify(secret.ValueFrom),
+            /ExportsOutputRef|Ref|arn:/,
+            `${secret.Name} is not a reference`,
+          );
+        }
+      }
+    });
+
+    test('IAM statements name their resources; only actions without resource scope use *', () => {
+      const policies = synthesized.resourcesOfType('AWS::IAM::Policy');
+      assert.ok(policies.length > 0);
+      for (const { id, resource } of policies) {
+        for (const statement of statementsOf(resource)) {
+          const actions = asList(statement.Action);
+          if (asList(statement.Resource).includes('*')) {
+            for (const action of actions) {
+              assert.ok(actionsWithoutResourceScope.has(action), `${id}: ${action} on *`);
+            }
+          }
+          for (const action of actions) assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/, `${id}: ${action}`);
+        }
+      }
+      for (const { id, resource } of synthesized.resourcesOfType('AWS::IAM::Role')) {
+        assert.equal(resource.Properties.ManagedPolicyArns, undefined, `${id} attaches a managed policy`);
+      }
+    });
+
+    test('task roles are least-privilege: only the orchestrator touches data, and only token-table items', () => {
+      const { templates, stacks } = synthesized;
+      const taskRolePolicies = (template: typeof templates.services, rolePrefix: string) =>
+        Object.entries(template.findResources('AWS::IAM::Policy')).filter(([policyId]) =>
+          policyId.startsWith(rolePrefix),
+        );
+      assert.deepEqual(taskRolePolicies(templates.services, 'SessionTaskTaskRole'), []);
+      assert.deepEqual(taskRolePolicies(templates.edge, 'EdgeTaskTaskRole'), []);
+      const orchestrator = taskRolePolicies(templates.services, 'OrchestratorTaskTaskRole');
+      assert.equal(orchestrator.length, 1);
+      const statements = statementsOf(orchestrator[0]?.[1] as never);
+      const dynamo = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('dynamodb:')));
+      assert.deepEqual(asList(dynamo?.Action ?? []).sort(), [...tokenTableActions].sort());
+      const kms = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('kms:')));
+      assert.match(JSON.stringify(kms?.Condition), /dynamodb\./, 'the table key is usable only through DynamoDB');
+      assert.equal(statements.length, 2);
+      assert.ok(stacks.services.orchestrator.taskRole);
+    });
+
+    test('only the load balancer is open to the internet; every other port admits named peers only', () => {
+      const rules = ingressRules(synthesized);
+      const open = rules.filter((rule) => rule.source === '0.0.0.0/0');
+      assert.deepEqual(open.map((rule) => `${rule.group}:${rule.port}`).sort(), [
+        'LoadBalancerSecurityGroup:443',
+        'LoadBalancerSecurityGroup:80',
+      ]);
+      const sourcesOf = (port: number) =>
+        rules
+          .filter((rule) => rule.port === port)
+          .map((rule) => rule.source.replace(/[0-9A-F]{8}$/, ''))
+          .sort();
+      const { config } = synthesized;
+      assert.deepEqual(sourcesOf(config.redis.port), ['EdgeSecurityGroup', 'SessionSecurityGroup']);
+      assert.deepEqual(sourcesOf(5432), ['OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(8081), ['EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(8082), ['EdgeSecurityGroup']);
+      assert.deepEqual(sourcesOf(8080), ['LoadBalancerSecurityGroup']);
+      for (const rule of rules.filter((candidate) => candidate.port === 'cluster port')) {
+        assert.match(rule.source, /Proxy|Rotation/, 'the database admits only the proxy and its rotation functions');
+      }
+    });
+
+    test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {
+      const alarms = synthesized.resourcesOfType('AWS::CloudWatch::Alarm');
+      const described = alarms.map(({ resource }) => String(resource.Properties.AlarmDescription));
+      for (const subject of [
+        'Edge p99',
+        'edge answered',
+        'Session-layer p99',
+        'Redis engine',
+        'memory',
+        'replica',
+        'Aurora',
+        'DynamoDB',
+      ]) {
+        assert.ok(
+          described.some((description) => description.includes(subject)),
+          `no alarm on ${subject}`,
+        );
+      }
+      for (const { id, resource } of alarms) {
+        assert.ok((resource.Properties.AlarmActions as unknown[])?.length, `${id} notifies nobody`);
+      }
+      synthesized.templates.edge.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { type AuthscaleStacks, composeAuthscale } from '../compose.ts';
+import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
+import type { EnvironmentConfig, EnvironmentName } from '../config/schema.ts';
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+export interface Synthesized {
+  readonly config: Readonly<EnvironmentConfig>;
+  readonly stacks: AuthscaleStacks;
+  readonly templates: Readonly<Record<keyof AuthscaleStacks, Template>>;
+  /** Every template's resources of one type, across the four stacks. */
+  resourcesOfType(type: string): Array<{ stack: keyof AuthscaleStacks; id: string; resource: CfnResource }>;
+}
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+/**
+ * Synthesizes one environment exactly as `cdk synth -c env=<name>` does: the same compose function,
+ * the same cdk.json context, the AwsSolutions checks attached (an unacknowledged finding throws here).
+ * The cloud assembly goes to a temp directory that is removed afterwards.
+ */
+export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleStacks) => void): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), `authscale-cdk-${name}-`));
+  try {
+    const app = new App({ outdir, context: cdkJson.context });
+    const config = loadEnvironmentConfig(name);
+    const stacks = composeAuthscale(app, config);
+    mutate?.(stacks);
+    const assembly = synthesizeWithReport(app, outdir);
+    const templateOf = (key: keyof AuthscaleStacks) =>
+      Template.fromJSON(assembly.getStackArtifact(stacks[key].artifactId).template);
+    const templates = {
+      network: templateOf('network'),
+      data: templateOf('data'),
+      services: templateOf('services'),
+      edge: templateOf('edge'),
+    };
+    return {
+      config,
+      stacks,
+      templates,
+      resourcesOfType(type) {
+        return (Object.keys(templates) as Array<keyof AuthscaleStacks>).flatMap((stack) =>
+          Object.entries(templates[stack].findResources(type)).map(([id, resource]) => ({
+            stack,
+            id,
+            resource: resource as CfnResource,
+          })),
+        );
+      },
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A failed validation names only its report file, which lives in the temp directory: put the report in the error. */
+function synthesizeWithReport(app: App, outdir: string) {
+  try {
+    return app.synth();
+  } catch (error) {
+    const reportFile = join(outdir, 'validation-report.json');
+    if (!existsSync(reportFile)) throw error;
+    throw new Error(`synth failed validation:\n${readFileSync(reportFile, 'utf8')}`, { cause: error });
+  }
+}

@@ -1,0 +1,37 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+// The browser build of @simplewebauthn/browser, served as-is from the installed package: its ESM
+// files import each other relatively, so the directory is served whole.
+const webAuthnBrowserDir = join(
+  dirname(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser'))),
+  'esm',
+);
+
+/**
+ * The demo page at `/` and the WebAuthn browser library under `/vendor/simplewebauthn/`: static,
+ * public, one route per file found at start-up (no wildcard, so nothing else under `/` is claimed).
+ */
+export const demoPage = fp(
+  async (app: FastifyInstance) => {
+    await app.register(async (files) => {
+      files.addHook('onRoute', (route) => {
+        route.config = { ...route.config, public: true };
+      });
+      await files.register(fastifyStatic, { root: publicDir, wildcard: false, index: 'index.html' });
+      await files.register(fastifyStatic, {
+        root: webAuthnBrowserDir,
+        prefix: '/vendor/simplewebauthn/',
+        wildcard: false,
+        decorateReply: false,
+        allowedPath: (path) => path.endsWith('.js'),
+      });
+    });
+  },
+  { name: 'authscale-demo-page', fastify: '5.x' },
+);

@@ -1,0 +1,31 @@
+import type { Queryable } from '../lib/queryable.ts';
+
+export interface CreatePasskeyInput {
+  userId: string;
+  credentialId: string;
+  publicKey: Uint8Array;
+  signCount: number;
+  transports: string[];
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+}
+
+/** `false` when the credential id is already registered, to this user or another. */
+export async function createPasskey(db: Queryable, input: CreatePasskeyInput): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO webauthn_credentials
+       (credential_id, user_id, public_key, sign_count, transports, device_type, backed_up)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (credential_id) DO NOTHING`,
+    [
+      input.credentialId,
+      input.userId,
+      Buffer.from(input.publicKey),
+      input.signCount,
+      input.transports,
+      input.deviceType,
+      input.backedUp,
+    ],
+  );
+  return rowCount === 1;
+}

@@ -1,0 +1,28 @@
+/** A stored WebAuthn credential, as the ceremonies read it. */
+export interface Passkey {
+  credentialId: string;
+  userId: string;
+  publicKey: Uint8Array;
+  signCount: number;
+  transports: string[];
+}
+
+export interface PasskeyRow {
+  credential_id: string;
+  user_id: string;
+  public_key: Buffer;
+  sign_count: string;
+  transports: string[];
+}
+
+export const passkeyColumns = 'credential_id, user_id, public_key, sign_count, transports';
+
+export function toPasskey(row: PasskeyRow): Passkey {
+  return {
+    credentialId: row.credential_id,
+    userId: row.user_id,
+    publicKey: new Uint8Array(row.public_key),
+    signCount: Number(row.sign_count),
+    transports: row.transports,
+  };
+}

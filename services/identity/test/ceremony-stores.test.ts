@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { sharedServers } from '@authscale/testkit';
+import pg from 'pg';
+import { createIdentity, type Identity } from '../src/index.ts';
+import { createIdentityTestDatabase, type IdentityTestDatabase } from '../src/testing/index.ts';
+
+describe('ceremony stores', () => {
+  let database: IdentityTestDatabase;
+  let identity: Identity;
+  let admin: pg.Pool;
+
+  before(async () => {
+    database = await createIdentityTestDatabase((await sharedServers()).postgres.url);
+    identity = createIdentity({ databaseUrl: database.appUrl, maxConnections: 12 });
+    admin = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
+  });
+  after(async () => {
+    await identity.close();
+    await admin.end();
+    await database.drop();
+  });
+
+  const newUser = async () =>
+    (
+      await identity.users.signUpWithPassword({
+        email: `${randomBytes(6).toString('hex')}@example.test`,
+        passwordHash: 'h',
+      })
+    ).userId;
+  const id = () => randomBytes(32).toString('base64url');
+
+  it('a flow is taken by exactly one of many concurrent callers, and stored only as a hash', async () => {
+    const flowId = id();
+    await identity.flows.put({ kind: 'mfa', id: flowId, payload: { userId: 'u' }, ttlSeconds: 60 });
+    const { rows } = await admin.query<{ id_hash: Buffer }>('SELECT id_hash FROM auth_flows');
+    assert.ok(rows.every((row) => !row.id_hash.toString('utf8').includes(flowId)));
+    assert.deepEqual(await identity.flows.get({ kind: 'mfa', id: flowId }), { userId: 'u' });
+    assert.equal(await identity.flows.get({ kind: 'oidc', id: flowId }), null);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => identity.flows.take({ kind: 'mfa', id: flowId })),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  it('an expired flow is neither read nor taken', async () => {
+    const flowId = id();
+    await identity.flows.put({ kind: 'oidc', id: flowId, payload: { a: 1 }, ttlSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal(await identity.flows.get({ kind: 'oidc', id: flowId }), null);
+    assert.equal(await identity.flows.take({ kind: 'oidc', id: flowId }), null);
+  });
+
+  it('one TOTP time step is accepted by exactly one of many concurrent requests', async () => {
+    const userId = await newUser();
+    await identity.totp.savePending({ userId, secretCiphertext: 'k1.a.b.c' });
+    assert.ok(
+      await identity.totp.activate({
+        userId,
+        pendingSecretCiphertext: 'k1.a.b.c',
+        timeStep: 100,
+        recoveryCodeHashes: [],
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => identity.totp.acceptTimeStep({ userId, timeStep: 101 })),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await identity.totp.acceptTimeStep({ userId, timeStep: 100 }), false);
+    assert.equal((await identity.totp.find({ userId }))?.lastUsedStep, 101);
+  });
+
+  it('activation only promotes the pending secret the caller checked, and replaces the recovery codes', async () => {
+    const userId = await newUser();
+    await identity.totp.savePending({ userId, secretCiphertext: 'first' });
+    await identity.totp.activate({
+      userId,
+      pendingSecretCiphertext: 'first',
+      timeStep: 1,
+      recoveryCodeHashes: ['a', 'b'],
+    });
+    await identity.totp.savePending({ userId, secretCiphertext: 'second' });
+    assert.equal(
+      await identity.totp.activate({
+        userId,
+        pendingSecretCiphertext: 'stale',
+        timeStep: 2,
+        recoveryCodeHashes: ['c'],
+      }),
+      false,
+    );
+    assert.equal((await identity.totp.find({ userId }))?.secretCiphertext, 'first');
+    assert.ok(
+      await identity.totp.activate({
+        userId,
+        pendingSecretCiphertext: 'second',
+        timeStep: 2,
+        recoveryCodeHashes: ['c'],
+      }),
+    );
+    assert.deepEqual(await identity.totp.find({ userId }), {
+      secretCiphertext: 'second',
+      pendingSecretCiphertext: null,
+      lastUsedStep: 2,
+      locked: false,
+    });
+    assert.equal(await identity.totp.consumeRecoveryCode({ userId, codeHash: 'a' }), false);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => identity.totp.consumeRecoveryCode({ userId, codeHash: 'c' })),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  it('the failure that reaches the limit locks the factor, and a lock refuses steps and recovery codes', async () => {
+    const userId = await newUser();
+    await identity.totp.savePending({ userId, secretCiphertext: 's' });
+    await identity.totp.activate({ userId, pendingSecretCiphertext: 's', timeStep: 1, recoveryCodeHashes: ['r'] });
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => identity.totp.recordFailure({ userId, maxAttempts: 5, lockoutSeconds: 60 })),
+    );
+    assert.equal(outcomes.filter(({ locked }) => locked).length, 5 - 4);
+    assert.equal((await identity.totp.find({ userId }))?.locked, true);
+    assert.equal(await identity.totp.acceptTimeStep({ userId, timeStep: 2 }), false);
+    assert.equal(await identity.totp.consumeRecoveryCode({ userId, codeHash: 'r' }), false);
+  });
+
+  it('passkeys: a credential id registers once, and the counter moves by compare-and-set', async () => {
+    const userId = await newUser();
+    const other = await newUser();
+    const passkey = {
+      userId,
+      credentialId: id(),
+      publicKey: new Uint8Array([1, 2, 3]),
+      signCount: 0,
+      transports: ['internal'],
+      deviceType: 'singleDevice' as const,
+      backedUp: false,
+    };
+    assert.equal(await identity.passkeys.create(passkey), true);
+    assert.equal(await identity.passkeys.create({ ...passkey, userId: other }), false);
+    assert.deepEqual(await identity.passkeys.find({ credentialId: passkey.credentialId }), {
+      credentialId: passkey.credentialId,
+      userId,
+      publicKey: new Uint8Array([1, 2, 3]),
+      signCount: 0,
+      transports: ['internal'],
+    });
+    assert.equal((await identity.passkeys.listForUser({ userId: other })).length, 0);
+    const moves = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        identity.passkeys.updateSignCount({
+          credentialId: passkey.credentialId,
+          userId,
+          previousCount: 0,
+          newCount: 1,
+        }),
+      ),
+    );
+    assert.equal(moves.filter(Boolean).length, 1);
+    assert.equal(
+      await identity.passkeys.updateSignCount({
+        credentialId: passkey.credentialId,
+        userId: other,
+        previousCount: 1,
+        newCount: 2,
+      }),
+      false,
+    );
+  });
+
+  it('OIDC: creates once, links only on a verified email, and writes nothing when it may not', async () => {
+    const issuer = 'https://idp.example.test';
+    const email = `${randomBytes(6).toString('hex')}@example.test`;
+    assert.equal(await identity.oidc.signInWithOidc({ issuer, subject: 's0', email, emailVerified: false }), null);
+    const created = await identity.oidc.signInWithOidc({ issuer, subject: 's1', email, emailVerified: true });
+    assert.equal(created?.outcome, 'created');
+    assert.ok(await identity.memberships.defaultTenant({ userId: created?.userId as string }));
+    const again = await identity.oidc.signInWithOidc({ issuer, subject: 's1', email: null, emailVerified: false });
+    assert.deepEqual(again, { userId: created?.userId, outcome: 'existing' });
+    const linked = await identity.oidc.signInWithOidc({
+      issuer: 'https://other.example.test',
+      subject: 's1',
+      email,
+      emailVerified: true,
+    });
+    assert.deepEqual(linked, { userId: created?.userId, outcome: 'linked' });
+    const { rows } = await admin.query('SELECT 1 FROM oidc_identities WHERE subject = $1', ['s0']);
+    assert.equal(rows.length, 0);
+  });
+});

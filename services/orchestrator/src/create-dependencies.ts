@@ -1,0 +1,51 @@
+import { createSessionClient } from '@authscale/core';
+import { createIdentity } from '@authscale/identity';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OrchestratorConfig } from './config.ts';
+import type { OrchestratorDependencies } from './dependencies.ts';
+import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
+import { createRefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
+import { signingKeysFromConfig } from './tokens/signing-keys-from-config.ts';
+
+/** Builds the orchestrator's clients from its configuration, once, at start-up. */
+export async function createOrchestratorDependencies(
+  config: OrchestratorConfig,
+  { warn }: { warn?: (message: string) => void } = {},
+): Promise<OrchestratorDependencies> {
+  const signingKeys = await signingKeysFromConfig(config, warn);
+  const identity = createIdentity({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    maxConnections: config.DATABASE_POOL_SIZE,
+  });
+  const sessions = createSessionClient({
+    replicas: config.SESSION_REPLICAS.split(',').map((replica) => replica.trim()),
+    internalToken: config.INTERNAL_API_TOKEN,
+  });
+  const dynamodb = new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  const refreshTokens = createRefreshTokenStore({
+    client: dynamodb,
+    tableName: config.TOKEN_TABLE_NAME,
+    familyLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS,
+    graceSeconds: config.REFRESH_TOKEN_GRACE_SECONDS,
+  });
+  const loginThrottle = createLoginThrottle({
+    client: dynamodb,
+    tableName: config.TOKEN_TABLE_NAME,
+    freeAttempts: config.LOGIN_FREE_ATTEMPTS,
+    maxDelaySeconds: config.LOGIN_MAX_DELAY_SECONDS,
+  });
+  return {
+    identity,
+    sessions,
+    refreshTokens,
+    loginThrottle,
+    signingKeys,
+    async close() {
+      dynamodb.destroy();
+      await Promise.all([identity.close(), sessions.close()]);
+    },
+  };
+}

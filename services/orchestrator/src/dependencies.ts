@@ -1,0 +1,16 @@
+import type { Identity } from '@authscale/identity';
+import type { LoginThrottle } from './login-throttle/create-login-throttle.ts';
+import type { RefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
+import type { SessionGateway } from './sessions/session-gateway.ts';
+import type { SigningKeys } from './tokens/signing-keys.ts';
+
+/** Everything the orchestrator talks to, built once and handed to the app. */
+export interface OrchestratorDependencies {
+  identity: Identity;
+  sessions: SessionGateway;
+  refreshTokens: RefreshTokenStore;
+  loginThrottle: LoginThrottle;
+  signingKeys: SigningKeys;
+  /** Releases pools and clients; called when the app closes. */
+  close?: () => Promise<void>;
+}

@@ -1,0 +1,28 @@
+import { AuthError } from '@authscale/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+
+/** `GET /me`: the caller and their role in the current tenant. */
+export const meRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+  app.get(
+    '/me',
+    {
+      config: { tenant: true },
+      schema: {
+        response: {
+          200: Type.Object({
+            user: Type.Object({ id: Type.String(), email: Type.String() }),
+            tenant: Type.Object({ id: Type.String(), role: Type.String() }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const userId = (request.principal as NonNullable<typeof request.principal>).userId;
+      const user = await deps.identity.users.get({ userId });
+      if (!user) throw new AuthError('unauthenticated');
+      return { user: { id: user.id, email: user.email }, tenant: request.tenant as NonNullable<typeof request.tenant> };
+    },
+  );
+};

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { accessTokenAlgorithm, accessTokenType } from '@authscale/core';
+import { SignJWT } from 'jose';
+import type { SigningKeys } from './signing-keys.ts';
+
+export interface AccessTokenSubject {
+  userId: string;
+  sessionId: string;
+  tenantId: string;
+  amr: string[];
+  acr: string;
+  authTime: number;
+}
+
+export interface IssueAccessTokenOptions {
+  keys: Pick<SigningKeys, 'activeKid' | 'privateKey'>;
+  issuer: string;
+  audience: string;
+  subject: AccessTokenSubject;
+  /** @default 900 (15 minutes) */
+  lifetimeSeconds?: number;
+}
+
+/** An RFC 9068 access token (`typ: at+jwt`), ES256, signed by the active key. */
+export async function issueAccessToken({
+  keys,
+  issuer,
+  audience,
+  subject,
+  lifetimeSeconds = 900,
+}: IssueAccessTokenOptions): Promise<{ accessToken: string; expiresIn: number }> {
+  const now = Math.floor(Date.now() / 1000);
+  const accessToken = await new SignJWT({
+    sid: subject.sessionId,
+    tid: subject.tenantId,
+    amr: subject.amr,
+    acr: subject.acr,
+    auth_time: subject.authTime,
+  })
+    .setProtectedHeader({ alg: accessTokenAlgorithm, typ: accessTokenType, kid: keys.activeKid })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setSubject(subject.userId)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + lifetimeSeconds)
+    .setJti(randomUUID())
+    .sign(keys.privateKey);
+  return { accessToken, expiresIn: lifetimeSeconds };
+}
