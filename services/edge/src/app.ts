@@ -11,6 +11,7 @@ import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { EdgeConfig } from './config.ts';
+import { demoPage } from './demo-page.ts';
 import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
@@ -49,7 +50,14 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     app.log.warn('RATE_LIMIT_REDIS_URLS is not set: rate limits count in this process only. One-process mode only.');
   }
 
-  await app.register(helmet);
+  // On plain-HTTP localhost, HSTS and upgrade-insecure-requests would send the browser to an
+  // HTTPS port nobody listens on.
+  await app.register(
+    helmet,
+    config.INSECURE_LOCAL_HTTP_COOKIES
+      ? { hsts: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }
+      : {},
+  );
   await app.register(fastifyCookie);
   await app.register(rateLimit, {
     ...(rateLimitRedis
@@ -72,6 +80,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     allowedOrigins: config.ALLOWED_ORIGINS ?? [config.PUBLIC_ORIGIN],
     sessionCookieName: sessionCookie.name,
   });
+  await app.register(demoPage);
   await app.register(orchestratorProxy, {
     orchestratorUrl: config.ORCHESTRATOR_URL,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,

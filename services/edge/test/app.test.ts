@@ -110,6 +110,12 @@ describe('edge', () => {
     assert.equal(upstream.received.length, before);
   });
 
+  it('serves the demo page without credentials', async () => {
+    const page = await edge.app.inject({ url: '/' });
+    assert.equal(page.statusCode, 200);
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+  });
+
   it('sets security headers on every answer', async () => {
     const response = await edge.app.inject({ url: '/.well-known/jwks.json' });
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
