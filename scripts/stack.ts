@@ -74,7 +74,7 @@ const edge = await startServiceProcess({
 });
 
 await waitFor(async () => ((await fetch(`${edge.url}/readyz`)).ok ? true : undefined), {
-  timeoutMs: 60_000,
+  timeoutMs: 120_000,
   what: 'the edge to be ready',
 });
 

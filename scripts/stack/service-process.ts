@@ -1,16 +1,16 @@
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnServer, waitFor } from '@authscale/testkit';
+import { type ServiceName, startService } from '@authscale/testkit';
 
 export interface ServiceProcess {
-  role: 'edge' | 'session' | 'orchestrator';
+  role: ServiceName;
   pid: number;
   port: number;
   url: string;
   log: string;
 }
 
-/** Starts one service as its own Node process, logging to a file, and waits for its /healthz. */
+/** Starts one service as its own process, logging to `<logDir>/<name>.log`, and waits for its /healthz. */
 export async function startServiceProcess({
   role,
   port,
@@ -18,7 +18,7 @@ export async function startServiceProcess({
   logDir,
   name = role,
 }: {
-  role: ServiceProcess['role'];
+  role: ServiceName;
   port: number;
   env: Record<string, string>;
   logDir: string;
@@ -26,18 +26,14 @@ export async function startServiceProcess({
 }): Promise<ServiceProcess> {
   const log = join(logDir, `${name}.log`);
   const fd = openSync(log, 'a');
-  const child = spawnServer(process.execPath, ['--import', 'tsx', `services/${role}/src/main.ts`], {
+  const service = await startService({
+    service: role,
+    port,
+    env,
+    waitPath: '/healthz',
     stdio: ['ignore', fd, fd],
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
+  }).catch((error: unknown) => {
+    throw new Error(`${name} did not start; see ${log}`, { cause: error });
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${log}`);
-      const response = await fetch(`${url}/healthz`);
-      return response.ok ? true : undefined;
-    },
-    { timeoutMs: 30_000, what: `${name} on ${url}` },
-  );
-  return { role, pid: child.pid ?? -1, port, url, log };
+  return { role, pid: service.pid, port, url: service.url, log };
 }

@@ -9,3 +9,5 @@ export type { RedisClusterServer, RedisNode, RedisServer, StartRedisClusterOptio
 export { startRedis, startRedisCluster } from './redis.ts';
 export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
+export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';
+export { startService } from './start-service.ts';

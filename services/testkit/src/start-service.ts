@@ -1,0 +1,76 @@
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { spawnServer, stopProcess, waitFor } from './child-processes.ts';
+import { freePort } from './free-port.ts';
+
+const repositoryRoot = new URL('../../../', import.meta.url).pathname;
+
+export type ServiceName = 'edge' | 'session' | 'orchestrator';
+
+export interface StartServiceOptions {
+  service: ServiceName;
+  env: Record<string, string>;
+  /** @default a free port */
+  port?: number;
+  /** The route that must answer 200 before the service counts as started. @default '/readyz' */
+  waitPath?: string;
+  /** @default 120000: a cold tsx start on a busy 2-core machine can take a minute */
+  timeoutMs?: number;
+  /** Where stdout and stderr go; stderr is also kept for the error message when the start fails. */
+  stdio?: StdioOptions;
+}
+
+export interface ServiceProcess {
+  service: ServiceName;
+  url: string;
+  port: number;
+  pid: number;
+  process: ChildProcess;
+  /** SIGKILL: a crash, no draining. */
+  kill(): Promise<void>;
+  /** SIGTERM: a graceful stop. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `services/<service>/src/main.ts` as its own process, as a container would, on loopback.
+ * Registered with the harness, so a failing test or Ctrl-C never leaves it behind.
+ */
+export async function startService({
+  service,
+  env,
+  port,
+  waitPath = '/readyz',
+  timeoutMs = 120_000,
+  stdio = ['ignore', 'ignore', 'pipe'],
+}: StartServiceOptions): Promise<ServiceProcess> {
+  const listenPort = port ?? (await freePort());
+  const child = spawnServer(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
+    cwd: repositoryRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(listenPort) },
+    stdio,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const url = `http://127.0.0.1:${listenPort}`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${stderr}`);
+        return (await fetch(`${url}${waitPath}`)).status === 200 ? true : undefined;
+      },
+      { what: `${service} on ${url}${waitPath}`, timeoutMs },
+    );
+  } catch (error) {
+    await stopProcess(child, 'SIGKILL');
+    throw error;
+  }
+  return {
+    service,
+    url,
+    port: listenPort,
+    pid: child.pid ?? -1,
+    process: child,
+    kill: () => stopProcess(child, 'SIGKILL'),
+    stop: () => stopProcess(child, 'SIGTERM'),
+  };
+}
