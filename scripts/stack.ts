@@ -53,6 +53,7 @@ const orchestrator = await startServiceProcess({
     AWS_SECRET_ACCESS_KEY: 'local',
     PUBLIC_ORIGIN: publicOrigin,
     INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
+    INSECURE_LOCAL_HTTP_COOKIES: 'true',
     TRUST_PROXY: 'true',
   },
 });

@@ -70,6 +70,7 @@ const orchestratorConfig = loadOrchestratorConfig({
   TOKEN_TABLE_NAME: localTokenTableName,
   PUBLIC_ORIGIN: publicOrigin,
   INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
+  INSECURE_LOCAL_HTTP_COOKIES: 'true',
   TRUST_PROXY: 'true',
 });
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
