@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { principalHeaderName } from '@authscale/core';
 import type { FastifyRequest } from 'fastify';
 
-export const principalHeader = 'x-authscale-principal';
 const internalHeaderPrefix = 'x-authscale-';
 
 /**
@@ -17,7 +17,7 @@ export function forwardedHeaders(
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(internalHeaderPrefix)) forwarded[name] = value;
   }
-  if (principal) forwarded[principalHeader] = principal;
+  if (principal) forwarded[principalHeaderName] = principal;
   forwarded['x-forwarded-for'] = request.ip;
   forwarded['x-request-id'] = request.id;
   return forwarded;

@@ -1,0 +1,194 @@
+/**
+ * `npm run bench:edge`: authenticated `GET /me` through the edge, with the session cookie (the
+ * session replica answers from its near cache) and with a bearer JWT (verified at the edge against
+ * the cached JWKS; its session checked live, then with that check switched off), against a bare
+ * Fastify hello-world in the same run. The full topology runs as separate processes on this
+ * machine. Prints a table and writes it into the "Edge" section of docs/benchmarks.md.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePorts, startDynamoDb, startPostgres, startRedisCluster, stopProcess, waitFor } from '@authscale/testkit';
+import autocannon from 'autocannon';
+import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
+
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = 64;
+const root = new URL('..', import.meta.url).pathname;
+const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
+mkdirSync(logDir, { recursive: true });
+
+async function load(url: string, headers: Record<string, string> = {}) {
+  // A short warm-up fills connection pools, JIT caches and the near cache.
+  await autocannon({ url, headers, connections, duration: 2 });
+  const result = await autocannon({ url, headers, connections, duration: durationSeconds });
+  if (result.non2xx > 0 || result.errors > 0) {
+    const statuses = JSON.stringify(result.statusCodeStats);
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers (${statuses}) and ${result.errors} errors under load`);
+  }
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function startHelloWorld(port: number) {
+  const source = `import Fastify from 'fastify';
+const app = Fastify();
+app.get('/*', async () => ({ hello: 'world' }));
+await app.listen({ host: '127.0.0.1', port: ${port} });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: root, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  await waitFor(async () => ((await fetch(url)).ok ? true : undefined), { what: 'hello-world' });
+  return { url, stop: () => stopProcess(child) };
+}
+
+const [redis, postgres, dynamodb] = await Promise.all([startRedisCluster(), startPostgres(), startDynamoDb()]);
+const processes: ServiceProcess[] = [];
+const stops: (() => Promise<void>)[] = [];
+try {
+  const { databaseUrl } = await provisionLocalData({
+    adminUrlFor: postgres.urlFor,
+    dynamodbEndpoint: dynamodb.endpoint,
+  });
+  const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, helloPort, bareEdgePort] = (await freePorts(6)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' };
+  const publicOrigin = `http://127.0.0.1:${edgePort}`;
+  const session = await startServiceProcess({
+    role: 'session',
+    port: sessionPort,
+    logDir,
+    env: { ...shared, SESSION_BACKEND: 'redis-cluster', REDIS_CLUSTER_URLS: redis.urls.join(',') },
+  });
+  const orchestrator = await startServiceProcess({
+    role: 'orchestrator',
+    port: orchestratorPort,
+    logDir,
+    env: {
+      ...shared,
+      DATABASE_URL: databaseUrl,
+      SESSION_REPLICAS: session.url,
+      DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      TOKEN_TABLE_NAME: localTokenTableName,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      PUBLIC_ORIGIN: publicOrigin,
+      INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
+      TRUST_PROXY: 'true',
+    },
+  });
+  const edgeEnv = {
+    ...shared,
+    ORCHESTRATOR_URL: orchestrator.url,
+    SESSION_REPLICAS: session.url,
+    RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
+    PUBLIC_ORIGIN: publicOrigin,
+    // One client address sends everything here; the per-IP counter is still incremented per request.
+    RATE_LIMIT_PER_IP_MAX: '1000000000',
+  };
+  const edge = await startServiceProcess({ role: 'edge', port: edgePort, logDir, env: edgeEnv });
+  const lenientEdge = await startServiceProcess({
+    role: 'edge',
+    name: 'edge-no-revocation-check',
+    port: lenientEdgePort,
+    logDir,
+    env: { ...edgeEnv, REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' },
+  });
+  processes.push(session, orchestrator, edge, lenientEdge);
+  for (const service of [edge, lenientEdge]) {
+    await waitFor(async () => ((await fetch(`${service.url}/readyz`)).ok ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the edge to be ready',
+    });
+  }
+  const hello = await startHelloWorld(helloPort);
+  stops.push(hello.stop);
+  // The same edge in front of the hello-world instead of the orchestrator: the edge's own cost.
+  const edgeBeforeHello = await startServiceProcess({
+    role: 'edge',
+    name: 'edge-before-hello-world',
+    port: bareEdgePort,
+    logDir,
+    env: { ...edgeEnv, ORCHESTRATOR_URL: hello.url, JWKS_URL: `${orchestrator.url}/.well-known/jwks.json` },
+  });
+  processes.push(edgeBeforeHello);
+
+  const credentials = { email: `bench-${randomUUID()}@example.test`, password: `bench ${randomUUID()}` };
+  const json = { 'content-type': 'application/json', origin: publicOrigin };
+  const signup = await fetch(`${edge.url}/auth/signup`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(credentials),
+  });
+  if (signup.status !== 201) throw new Error(`signup answered ${signup.status}: ${await signup.text()}`);
+  const login = await fetch(`${edge.url}/auth/login`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(credentials),
+  });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+
+  const rows = [
+    { what: 'bare Fastify hello-world', ...(await load(hello.url)) },
+    { what: 'edge `GET /me`, session cookie', ...(await load(`${edge.url}/me`, { cookie })) },
+    {
+      what: 'edge `GET /me`, bearer JWT, revocation check on',
+      ...(await load(`${edge.url}/me`, { authorization: `Bearer ${accessToken}` })),
+    },
+    {
+      what: 'edge `GET /me`, bearer JWT, revocation check off',
+      ...(await load(`${lenientEdge.url}/me`, { authorization: `Bearer ${accessToken}` })),
+    },
+  ];
+  rows.push(
+    {
+      what: 'edge in front of the hello-world, session cookie',
+      ...(await load(`${edgeBeforeHello.url}/me`, { cookie })),
+    },
+    {
+      what: 'edge in front of the hello-world, bearer JWT, revocation check on',
+      ...(await load(`${edgeBeforeHello.url}/me`, { authorization: `Bearer ${accessToken}` })),
+    },
+  );
+  const helloRps = rows[0]?.rps ?? 1;
+  const cpu = cpus();
+  const lines = [
+    `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
+    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge, one session replica (redis-cluster backend, near cache on), the orchestrator (which reads the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. The hello-world is a separate process too.`,
+    '',
+    '| request | req/s | p50 ms | p99 ms | vs hello-world |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) => `| ${row.what} | ${row.rps} | ${row.p50} | ${row.p99} | ${Math.round((100 * row.rps) / helloRps)}% |`,
+    ),
+    '',
+    'Target: >= 50% of hello-world throughput. The `GET /me` path is three services deep (edge, session replica, orchestrator, plus Postgres and Redis), all sharing the same cores as the load generator, so the ratio mostly measures how the cores are split. The last two rows put the same edge in front of the hello-world, which isolates what the edge itself adds (rate-limit counter, session or JWT check, principal signing, proxying); rows 3 and 4 differ only by the live JWT revocation check.',
+  ];
+  const section = `## Edge\n\n${lines.join('\n')}\n`;
+  console.log(`\n${section}`);
+
+  const path = new URL('../docs/benchmarks.md', import.meta.url);
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const pattern = /## Edge\n[\s\S]*?(?=\n## |$)/;
+  const next = pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}`;
+  writeFileSync(path, next);
+} finally {
+  await Promise.allSettled(stops.map((stop) => stop()));
+  for (const service of processes) {
+    try {
+      process.kill(service.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.allSettled([redis.stop(), postgres.stop(), dynamodb.stop()]);
+}
