@@ -52,17 +52,17 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     data.redis.authSecret,
     'AwsSolutions-SMG4',
     'Rotating the AUTH token is a two-step ElastiCache change (ROTATE, then SET) run by the runbook in ' +
-      'docs/deploying.md; a scheduled rotation would restart clients mid-traffic.',
+      'docs/deploy.md; a scheduled rotation would restart clients mid-traffic.',
   );
   acknowledge(
     data.internalApiToken,
     'AwsSolutions-SMG4',
-    'ECS injects the token at task start; rotation is a redeploy of all services (docs/deploying.md).',
+    'ECS injects the token at task start; rotation is a redeploy of all services (docs/deploy.md).',
   );
   acknowledge(
     data.principalAssertionKey,
     'AwsSolutions-SMG4',
-    'ECS injects the key at task start; rotation is a redeploy of edge and orchestrator (docs/deploying.md).',
+    'ECS injects the key at task start; rotation is a redeploy of edge and orchestrator (docs/deploy.md).',
   );
   acknowledge(
     data.totpEncryptionKey,

@@ -3,7 +3,7 @@ import type { EnvironmentConfig, EnvironmentName } from './schema.ts';
 /**
  * The per-environment parameters, one typed object each. A fork replaces the account ids and
  * certificate ARNs with its own; `loadEnvironmentConfig` rejects the well-known placeholders and
- * anything that is not a real-shaped value. docs/deploying.md explains each field.
+ * anything that is not a real-shaped value. docs/deploy.md explains each field.
  */
 export const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {

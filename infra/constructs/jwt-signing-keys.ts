@@ -17,7 +17,7 @@ export interface JwtSigningKeysProps {
 /**
  * The access-token signing keys: an ES256 JWK set in Secrets Manager, encrypted with the stack's key,
  * generated and rotated by a small function beside this file (`jwt-signing-keys/rotate-handler.ts`).
- * The orchestrator signs in-process with jose; see docs/deploying.md for why not KMS signing.
+ * The orchestrator signs in-process with jose; see docs/deploy.md for why not KMS signing.
  * The first rotation runs at deploy and replaces the bootstrap value with a real key set.
  */
 export class JwtSigningKeys extends Construct {

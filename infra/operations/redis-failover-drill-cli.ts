@@ -1,7 +1,7 @@
 /**
  * `npm run drill:redis-failover -- --env staging --shard 0001`: fails over one shard of a deployed
  * environment's session cluster and prints the report as JSON. Uses the shell's AWS credentials.
- * ElastiCache allows a handful of TestFailover calls per day per group; see docs/deploying.md.
+ * ElastiCache allows a handful of TestFailover calls per day per group; see docs/deploy.md.
  */
 import { parseArgs } from 'node:util';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';

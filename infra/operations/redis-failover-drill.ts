@@ -54,7 +54,7 @@ const failoverCompleted = /Failover from primary node (\S+) to replica node (\S+
 /**
  * Fails over one shard of a deployed session cluster with ElastiCache's TestFailover, waits until the
  * group is available again with a new primary, and reports how long the shard had no primary.
- * Run it while a load test is running to see what clients feel (docs/deploying.md).
+ * Run it while a load test is running to see what clients feel (docs/deploy.md).
  */
 export async function runFailoverDrill(options: FailoverDrillOptions): Promise<FailoverDrillReport> {
   const { client, replicationGroupId, shard } = options;

@@ -7,6 +7,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { FargateService } from '../constructs/fargate-service.ts';
+import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
 import type { DataStack } from './data-stack.ts';
 
@@ -116,5 +117,11 @@ export class ServicesStack extends Stack {
     this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
+
+    new RedeployOnRotation(this, 'RedeployOrchestratorOnRotation', {
+      service: this.orchestrator.service,
+      secrets: [database.appSecret, data.jwtSigningKeys.secret],
+      logRetention: props.logRetention,
+    });
   }
 }

@@ -32,6 +32,14 @@ interface IngressRule {
   readonly source: string;
 }
 
+function orchestratorServiceId(template: Synthesized['templates']['services']): string {
+  const id = Object.keys(template.findResources('AWS::ECS::Service')).find((candidate) =>
+    candidate.startsWith('OrchestratorService'),
+  );
+  assert.ok(id, 'no orchestrator service');
+  return id;
+}
+
 /** Every ingress rule of every stack, inline or standalone, in a comparable form. */
 function ingressRules(synthesized: Synthesized): IngressRule[] {
   const sourceOf = (rule: Record<string, unknown>) =>
@@ -351,6 +359,29 @@ export function describeEnvironment(name: EnvironmentName): void {
       for (const rule of rules.filter((candidate) => candidate.port === 'cluster port')) {
         assert.match(rule.source, /Proxy|Rotation/, 'the database admits only the proxy and its rotation functions');
       }
+    });
+
+    test('a rotated database or signing-key secret rolls the orchestrator, and that function can do nothing else', () => {
+      const { templates } = synthesized;
+      const [rule] = Object.values(templates.services.findResources('AWS::Events::Rule'));
+      const pattern = rule?.Properties.EventPattern as {
+        detail: { eventName: string[]; additionalEventData: unknown };
+      };
+      assert.deepEqual(pattern.detail.eventName, ['RotationSucceeded']);
+      const secrets = JSON.stringify(pattern.detail.additionalEventData);
+      assert.match(secrets, /IdentityAppSecret/);
+      assert.match(secrets, /JwtSigningKeysSecret/);
+      const [, policy] =
+        Object.entries(templates.services.findResources('AWS::IAM::Policy')).find(([id]) =>
+          id.startsWith('RedeployOrchestratorOnRotationRole'),
+        ) ?? [];
+      const ecsStatements = statementsOf(policy as never).filter((statement) =>
+        asList(statement.Action).some((action) => action.startsWith('ecs:')),
+      );
+      assert.deepEqual(
+        ecsStatements.map((statement) => [statement.Action, JSON.stringify(statement.Resource)]),
+        [['ecs:UpdateService', JSON.stringify({ Ref: orchestratorServiceId(templates.services) })]],
+      );
     });
 
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {

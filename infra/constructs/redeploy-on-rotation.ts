@@ -1,0 +1,68 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export interface RedeployOnRotationProps {
+  readonly service: ecs.IBaseService;
+  /** Secrets the service receives through `ecs.Secret`. */
+  readonly secrets: readonly secretsmanager.ISecret[];
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * ECS injects secrets at task start, and RDS Proxy admits only a secret's current value: when one of
+ * the service's secrets rotates, this starts a rolling deployment so new tasks carry the new value
+ * while the old ones drain. The function beside this file (`redeploy-on-rotation/`) does only that.
+ */
+export class RedeployOnRotation extends Construct {
+  public readonly rule: events.Rule;
+  public readonly role: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: RedeployOnRotationProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Redeploys ${props.service.serviceName} after its secrets rotate`,
+    });
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ecs:UpdateService'], resources: [props.service.serviceArn] }),
+    );
+    this.role = role;
+
+    const redeploy = new nodejs.NodejsFunction(this, 'Function', {
+      entry: new URL('./redeploy-on-rotation/redeploy-handler.ts', import.meta.url).pathname,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 128,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+      description: 'Rolls the service after one of its secrets rotated',
+      environment: { CLUSTER_NAME: props.service.cluster.clusterName, SERVICE_NAME: props.service.serviceName },
+      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false, logLevel: nodejs.LogLevel.WARNING },
+    });
+
+    this.rule = new events.Rule(this, 'RotationSucceeded', {
+      description: `Secret rotated: redeploy ${props.service.serviceName}`,
+      eventPattern: {
+        source: ['aws.secretsmanager'],
+        detailType: ['AWS Service Event via CloudTrail'],
+        detail: {
+          eventName: ['RotationSucceeded'],
+          additionalEventData: { SecretId: props.secrets.map((secret) => secret.secretArn) },
+        },
+      },
+      targets: [new targets.LambdaFunction(redeploy, { retryAttempts: 4, maxEventAge: Duration.hours(1) })],
+    });
+  }
+}
