@@ -13,6 +13,7 @@ import { logoutRoute } from './routes/logout.ts';
 import { meRoute } from './routes/me.ts';
 import { projectsRoute } from './routes/projects.ts';
 import { refreshRoute } from './routes/refresh.ts';
+import { sessionsRoute } from './routes/sessions.ts';
 import { signupRoute } from './routes/signup.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 
@@ -62,6 +63,7 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(totpRoutes, { ceremonies });
   await app.register(passkeyRoutes, { ceremonies });
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });
+  await app.register(sessionsRoute, { deps, ceremonies });
   await app.register(logoutRoute, { deps });
   await app.register(refreshRoute, { deps });
   await app.register(meRoute, { deps });
