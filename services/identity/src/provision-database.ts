@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ensureRole } from './lib/ensure-role.ts';
 import { identityRoles } from './roles.ts';
 
 export interface ProvisionIdentityDatabaseOptions {
@@ -9,8 +10,6 @@ export interface ProvisionIdentityDatabaseOptions {
   ownerPassword?: string;
   appPassword?: string;
 }
-
-const roleAttributes = 'LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION';
 
 /**
  * Creates the owner and application roles when missing and a database owned by the owner role.
@@ -26,17 +25,8 @@ export async function provisionIdentityDatabase({
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    for (const [role, password] of [
-      [identityRoles.owner, ownerPassword],
-      [identityRoles.app, appPassword],
-    ] as const) {
-      const name = client.escapeIdentifier(role);
-      // Roles are cluster-wide and several databases may be provisioned at once: tolerate the race.
-      await client.query(`DO $$ BEGIN CREATE ROLE ${name} ${roleAttributes};
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-      await client.query(`ALTER ROLE ${name} ${roleAttributes}`);
-      if (password) await client.query(`ALTER ROLE ${name} PASSWORD ${client.escapeLiteral(password)}`);
-    }
+    await ensureRole(client, { role: identityRoles.owner, ...(ownerPassword ? { password: ownerPassword } : {}) });
+    await ensureRole(client, { role: identityRoles.app, ...(appPassword ? { password: appPassword } : {}) });
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {
       await client.query(

@@ -50,10 +50,26 @@ describe('the refresh-token store', () => {
     assert.notEqual(second.refreshToken, first.refreshToken);
   });
 
-  it('concurrent refreshes of one token all get the same single successor', async () => {
+  it('concurrent refreshes of one token, across tasks, all get the same single successor', async () => {
     const tokens = store({ graceSeconds: 10 });
     const { refreshToken } = await signIn(tokens);
-    const results = await Promise.all(Array.from({ length: 20 }, () => tokens.rotate(refreshToken)));
+    // Four orchestrator tasks, each with its own DynamoDB client, five requests each.
+    const endpoint = (await sharedServers()).dynamodb.endpoint;
+    const tasks = Array.from({ length: 4 }, () =>
+      createRefreshTokenStore({
+        client: new DynamoDBClient({
+          endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        }),
+        tableName,
+        graceSeconds: 10,
+        now,
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => (tasks[index % tasks.length] as typeof tokens).rotate(refreshToken)),
+    );
     const successors = new Set(results.map((result) => (result.outcome === 'rotated' ? result.refreshToken : 'none')));
     assert.equal(successors.size, 1);
     assert.ok(!successors.has('none'));

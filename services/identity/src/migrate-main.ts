@@ -1,0 +1,14 @@
+/**
+ * `npm run migrate -w @authscale/identity`: applies the identity migrations, as a one-off task
+ * before a deployment's services start. Connects as the tables' owner through
+ * `MIGRATION_DATABASE_URL` or the standard PG* variables; with `APP_ROLE_PASSWORD` it also
+ * creates the application role when missing and sets its password.
+ */
+import { migrateIdentitySchema } from './migrate-identity-schema.ts';
+
+const { MIGRATION_DATABASE_URL: databaseUrl, APP_ROLE_PASSWORD: password } = process.env;
+const applied = await migrateIdentitySchema({
+  ...(databaseUrl ? { databaseUrl } : {}),
+  ...(password ? { ensureAppRole: { password } } : {}),
+});
+console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'identity schema is up to date');
