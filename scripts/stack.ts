@@ -71,7 +71,8 @@ const edge = await startServiceProcess({
     RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
     PUBLIC_ORIGIN: publicOrigin,
     ALLOWED_ORIGINS: publicOrigin,
-    INSECURE_LOCAL_HTTP_COOKIES: 'true',
+    // No INSECURE_LOCAL_HTTP_COOKIES: browsers accept the Secure `__Host-` cookie the orchestrator
+    // sets on http://localhost, and the edge must read the name the orchestrator writes.
   },
 });
 

@@ -93,7 +93,8 @@ const edge = await buildEdgeApp(
     SESSION_REPLICAS: sessionUrl,
     PUBLIC_ORIGIN: publicOrigin,
     ALLOWED_ORIGINS: publicOrigin,
-    INSECURE_LOCAL_HTTP_COOKIES: 'true',
+    // No INSECURE_LOCAL_HTTP_COOKIES: browsers accept the Secure `__Host-` cookie the orchestrator
+    // sets on http://localhost, and the edge must read the name the orchestrator writes.
   }),
 );
 await edge.listen({ host: process.env.HOST ?? '127.0.0.1', port: edgePort });
