@@ -73,6 +73,7 @@ const orchestratorConfig = loadOrchestratorConfig({
   TOKEN_TABLE_NAME: localTokenTableName,
   PUBLIC_ORIGIN: publicOrigin,
   INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
+  INSECURE_LOCAL_HTTP_COOKIES: 'true',
   TRUST_PROXY: 'true',
   TOTP_ENCRYPTION_KEY: localTotpKey,
 });

@@ -1,4 +1,10 @@
-import { createService, derivePrincipalKey } from '@authscale/core';
+import {
+  createService,
+  derivePrincipalKey,
+  insecureLocalHttpSessionCookie,
+  type SessionCookieSettings,
+  secureSessionCookie,
+} from '@authscale/core';
 import { tenantContext } from '@authscale/identity';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
@@ -32,6 +38,11 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   app.addHook('onClose', async () => {
     await deps.close?.();
   });
+  // The cookie is set here and read by the edge: both take its settings from core.
+  app.decorate(
+    'sessionCookieSettings',
+    config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
+  );
 
   await app.register(principal, {
     key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
@@ -69,4 +80,10 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(meRoute, { deps });
   await app.register(projectsRoute);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessionCookieSettings: SessionCookieSettings;
+  }
 }

@@ -41,6 +41,11 @@ export const orchestratorConfigSchema = Type.Object({
    * and replicas disagree about keys, so production configuration refuses it.
    */
   INSECURE_EPHEMERAL_SIGNING_KEY: Type.Boolean({ default: false }),
+  /**
+   * Local development over plain HTTP only: the session cookie loses its `__Host-` prefix and
+   * Secure flag (the edge must be told the same). Never set in a deployment.
+   */
+  INSECURE_LOCAL_HTTP_COOKIES: Type.Boolean({ default: false }),
   /** Read the client address from X-Forwarded-For (behind the edge/ALB). @default false */
   TRUST_PROXY: Type.Boolean({ default: false }),
   ...ceremonyConfigFields,

@@ -46,7 +46,10 @@ export async function completeSignIn({ deps, request, reply, userId, tenantId, a
     acr,
     authTime,
   });
-  reply.header('set-cookie', sessionCookie({ token, expiresAt: session.absoluteExpiresAt }));
+  reply.header(
+    'set-cookie',
+    sessionCookie({ token, expiresAt: session.absoluteExpiresAt, settings: request.server.sessionCookieSettings }),
+  );
   reply.header('cache-control', 'no-store');
   return { accessToken, refreshToken, expiresIn, sessionId: session.sid };
 }

@@ -1,22 +1,28 @@
-/**
- * The session cookie the edge reads. `__Host-` pins it to this origin, path `/` and Secure;
- * HttpOnly keeps it from scripts; SameSite=Lax plus the edge's origin check covers CSRF.
- */
-export const sessionCookieName = '__Host-authscale_session';
+import type { SessionCookieSettings } from '@authscale/core';
 
+/**
+ * The session cookie the edge reads, in the settings the edge reads it with (core's
+ * `secureSessionCookie()` in production: `__Host-` prefix, Secure, HttpOnly, SameSite=Lax).
+ */
 export function sessionCookie({
   token,
   expiresAt,
+  settings,
   now = Date.now(),
 }: {
   token: string;
   expiresAt: number;
+  settings: SessionCookieSettings;
   now?: number;
 }) {
   const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
-  return `${sessionCookieName}=${token}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
+  return `${settings.name}=${token}; ${attributes(settings)}; Max-Age=${maxAge}`;
 }
 
-export function clearedSessionCookie() {
-  return `${sessionCookieName}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`;
+export function clearedSessionCookie(settings: SessionCookieSettings) {
+  return `${settings.name}=; ${attributes(settings)}; Max-Age=0`;
+}
+
+function attributes({ path, secure }: SessionCookieSettings) {
+  return `Path=${path}; ${secure ? 'Secure; ' : ''}HttpOnly; SameSite=Lax`;
 }

@@ -9,6 +9,6 @@ export const logoutRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependen
     await deps.sessions.revoke(userId, sessionId);
     await deps.refreshTokens.revokeFamily({ familyId: sessionId, reason: 'logout' });
     await deps.identity.audit.record({ type: 'logout', userId, ip: request.ip, detail: { sessionId } });
-    return reply.status(204).header('set-cookie', clearedSessionCookie()).send();
+    return reply.status(204).header('set-cookie', clearedSessionCookie(request.server.sessionCookieSettings)).send();
   });
 };
