@@ -72,8 +72,7 @@ const edge = await startServiceProcess({
     RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
     PUBLIC_ORIGIN: publicOrigin,
     ALLOWED_ORIGINS: publicOrigin,
-    // No INSECURE_LOCAL_HTTP_COOKIES: browsers accept the Secure `__Host-` cookie the orchestrator
-    // sets on http://localhost, and the edge must read the name the orchestrator writes.
+    INSECURE_LOCAL_HTTP_COOKIES: 'true',
   },
 });
 

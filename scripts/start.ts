@@ -94,8 +94,7 @@ const edge = await buildEdgeApp(
     SESSION_REPLICAS: sessionUrl,
     PUBLIC_ORIGIN: publicOrigin,
     ALLOWED_ORIGINS: publicOrigin,
-    // No INSECURE_LOCAL_HTTP_COOKIES: browsers accept the Secure `__Host-` cookie the orchestrator
-    // sets on http://localhost, and the edge must read the name the orchestrator writes.
+    INSECURE_LOCAL_HTTP_COOKIES: 'true',
   }),
 );
 await edge.listen({ host: process.env.HOST ?? '127.0.0.1', port: edgePort });

@@ -61,7 +61,7 @@ export const sessionsRoute: FastifyPluginAsyncTypebox<{
       await deps.sessions.revoke(userId, id);
       await deps.refreshTokens.revokeFamily({ familyId: id, reason: 'revoked' });
       await deps.identity.audit.record({ type: 'session.revoked', userId, ip: request.ip, detail: { sessionId: id } });
-      if (id === sessionId) reply.header('set-cookie', clearedSessionCookie());
+      if (id === sessionId) reply.header('set-cookie', clearedSessionCookie(request.server.sessionCookieSettings));
       return reply.status(204).send();
     },
   );
@@ -82,7 +82,7 @@ export const sessionsRoute: FastifyPluginAsyncTypebox<{
         ip: request.ip,
         detail: { all: true, revoked },
       });
-      return reply.header('set-cookie', clearedSessionCookie()).send({ revoked });
+      return reply.header('set-cookie', clearedSessionCookie(request.server.sessionCookieSettings)).send({ revoked });
     },
   );
 };
