@@ -37,7 +37,8 @@ const replicas = await Promise.all(
   ),
 );
 const sessionReplicas = replicas.map((replica) => replica.url).join(',');
-const publicOrigin = `http://127.0.0.1:${edgePort}`;
+// localhost, not 127.0.0.1: WebAuthn refuses IP addresses as RP IDs, so passkeys need a host name.
+const publicOrigin = `http://localhost:${edgePort}`;
 
 const orchestrator = await startServiceProcess({
   role: 'orchestrator',
@@ -55,6 +56,8 @@ const orchestrator = await startServiceProcess({
     INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
     INSECURE_LOCAL_HTTP_COOKIES: 'true',
     TRUST_PROXY: 'true',
+    // The stack's data lives as long as the stack, so a key per run is enough.
+    TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
   },
 });
 

@@ -21,6 +21,8 @@ const logLevel = process.env.LOG_LEVEL ?? 'warn';
 const dataDir = join(process.cwd(), '.authscale', 'postgres');
 // A database on loopback that only this laptop's developer uses; never a deployment secret.
 const localPassword = 'authscale-local-only';
+// Seals TOTP secrets in that same local database, which outlives a restart; never a deployment key.
+const localTotpKey = 'authscale-local-only-totp-sealing-key';
 const [postgresPort, sessionPort, orchestratorPort] = (await freePorts(3)) as [number, number, number];
 
 const postgres = new EmbeddedPostgres({
@@ -52,7 +54,8 @@ const { databaseUrl } = await provisionLocalData({
 });
 
 const internalToken = randomBytes(32).toString('base64url');
-const publicOrigin = `http://127.0.0.1:${edgePort}`;
+// localhost, not 127.0.0.1: WebAuthn refuses IP addresses as RP IDs, so passkeys need a host name.
+const publicOrigin = `http://localhost:${edgePort}`;
 const sessionUrl = `http://127.0.0.1:${sessionPort}`;
 const orchestratorUrl = `http://127.0.0.1:${orchestratorPort}`;
 
@@ -72,6 +75,7 @@ const orchestratorConfig = loadOrchestratorConfig({
   INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
   INSECURE_LOCAL_HTTP_COOKIES: 'true',
   TRUST_PROXY: 'true',
+  TOTP_ENCRYPTION_KEY: localTotpKey,
 });
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';

@@ -50,6 +50,7 @@ export const proxiedRoutes: readonly ProxiedRoute[] = [
   },
   { method: 'POST', url: '/auth/passkeys/login/options', public: true },
   { method: 'POST', url: '/auth/passkeys/login/verify', public: true },
+  { method: 'GET', url: '/auth/oidc/providers', public: true },
   { method: 'GET', url: '/auth/oidc/:provider/start', public: true, schema: { params: oidcParams } },
   { method: 'GET', url: '/auth/oidc/:provider/callback', public: true, schema: { params: oidcParams } },
   { method: 'GET', url: '/.well-known/jwks.json', public: true },

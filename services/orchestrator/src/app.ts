@@ -8,6 +8,10 @@ import {
 import { tenantContext } from '@authscale/identity';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { completeSignIn } from './lib/complete-sign-in.ts';
+import { createCeremonies } from './mfa/create-ceremonies.ts';
+import { oidcRoutes } from './oidc/oidc-routes.ts';
+import { passkeyRoutes } from './passkeys/passkey-routes.ts';
 import { accessTokens } from './plugins/access-tokens.ts';
 import { principal } from './plugins/principal.ts';
 import { loginRoute } from './routes/login.ts';
@@ -15,7 +19,9 @@ import { logoutRoute } from './routes/logout.ts';
 import { meRoute } from './routes/me.ts';
 import { projectsRoute } from './routes/projects.ts';
 import { refreshRoute } from './routes/refresh.ts';
+import { sessionsRoute } from './routes/sessions.ts';
 import { signupRoute } from './routes/signup.ts';
+import { totpRoutes } from './totp/totp-routes.ts';
 
 /**
  * Builds the orchestrator: sign-in ceremonies, token issuing and the tenant-scoped API. Refuses
@@ -58,7 +64,17 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   });
 
   await app.register(signupRoute, { deps });
-  await app.register(loginRoute, { deps });
+  const ceremonies = createCeremonies({
+    config,
+    identity: deps.identity,
+    completeSignIn: (input) => completeSignIn({ deps, ...input }),
+    extraOidcProviders: deps.oidcProviders ?? [],
+  });
+  await app.register(loginRoute, { deps, ceremonies });
+  await app.register(totpRoutes, { ceremonies });
+  await app.register(passkeyRoutes, { ceremonies });
+  await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });
+  await app.register(sessionsRoute, { deps, ceremonies });
   await app.register(logoutRoute, { deps });
   await app.register(refreshRoute, { deps });
   await app.register(meRoute, { deps });

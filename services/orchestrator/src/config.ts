@@ -1,5 +1,6 @@
 import { loadConfig, serviceConfigFields } from '@authscale/core';
 import { Type } from 'typebox';
+import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
 
 export const orchestratorConfigSchema = Type.Object({
   ...serviceConfigFields(8082),
@@ -47,6 +48,7 @@ export const orchestratorConfigSchema = Type.Object({
   INSECURE_LOCAL_HTTP_COOKIES: Type.Boolean({ default: false }),
   /** Read the client address from X-Forwarded-For (behind the edge/ALB). @default false */
   TRUST_PROXY: Type.Boolean({ default: false }),
+  ...ceremonyConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

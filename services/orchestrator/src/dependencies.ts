@@ -1,5 +1,6 @@
 import type { Identity } from '@authscale/identity';
 import type { LoginThrottle } from './login-throttle/create-login-throttle.ts';
+import type { OidcProviderSettings } from './oidc/oidc-provider-settings.ts';
 import type { RefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
 import type { SessionGateway } from './sessions/session-gateway.ts';
 import type { SigningKeys } from './tokens/signing-keys.ts';
@@ -11,6 +12,8 @@ export interface OrchestratorDependencies {
   refreshTokens: RefreshTokenStore;
   loginThrottle: LoginThrottle;
   signingKeys: SigningKeys;
+  /** OpenID providers built in code, beside OIDC_PROVIDERS (tests: a loopback provider). */
+  oidcProviders?: OidcProviderSettings[];
   /** Releases pools and clients; called when the app closes. */
   close?: () => Promise<void>;
 }

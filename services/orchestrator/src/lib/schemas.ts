@@ -11,6 +11,9 @@ export const credentialsBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The password was right and a second factor is enrolled: finish at `POST /auth/mfa/totp`. */
+export const mfaRequiredSchema = Type.Object({ mfaRequired: Type.Literal(true), mfaToken: Type.String() });
+
 export const tokenPairSchema = Type.Object({
   accessToken: Type.String(),
   refreshToken: Type.String(),

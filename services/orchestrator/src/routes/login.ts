@@ -1,8 +1,9 @@
 import { AuthError } from '@authscale/core';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { completeSignIn } from '../lib/complete-sign-in.ts';
-import { credentialsBody, tokenPairSchema } from '../lib/schemas.ts';
+import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from '../lib/schemas.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { needsRehash } from '../passwords/needs-rehash.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
@@ -12,12 +13,18 @@ import { verifyPassword } from '../passwords/verify-password.ts';
  * path (a full Argon2 verification against a dummy hash) and give the same 401. Each attempt is
  * counted against the account first (per-IP limits are the edge's).
  */
-export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const loginRoute: FastifyPluginAsyncTypebox<{
+  deps: OrchestratorDependencies;
+  ceremonies: Pick<CeremonyDependencies, 'totp' | 'mfaChallenges'>;
+}> = async (app, { deps, ceremonies }) => {
   // Computes the dummy hash now, so the first unknown-email login costs no more than any other.
   await verifyPassword({ password: '', passwordHash: null });
   app.post(
     '/auth/login',
-    { config: { public: true }, schema: { body: credentialsBody, response: { 200: tokenPairSchema } } },
+    {
+      config: { public: true },
+      schema: { body: credentialsBody, response: { 200: Type.Union([tokenPairSchema, mfaRequiredSchema]) } },
+    },
     async (request, reply) => {
       const { email, password } = request.body;
       const gate = await deps.loginThrottle.attempt({ email });
@@ -43,6 +50,12 @@ export const loginRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependenc
           userId: login.userId,
           passwordHash: await hashPassword(password),
         });
+      }
+      // An enrolled second factor turns the answer into a challenge; no session exists yet.
+      if (await ceremonies.totp.isEnrolled({ userId: login.userId })) {
+        const mfaToken = await ceremonies.mfaChallenges.issue({ userId: login.userId, tenantId, firstFactor: 'pwd' });
+        reply.header('cache-control', 'no-store');
+        return { mfaRequired: true as const, mfaToken };
       }
       const tokens = await completeSignIn({
         deps,

@@ -1,0 +1,85 @@
+import fastifyCookie from '@fastify/cookie';
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { assuranceLevel } from '../mfa/assurance-level.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
+
+/** `__Host-`: Secure, path `/`, no Domain, so only this origin ever sees the flow id. */
+export const oidcFlowCookieName = '__Host-authscale_oidc';
+
+const providerParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }) });
+
+/**
+ * OpenID Connect sign-in. The flow id rides in a short-lived HttpOnly cookie; `SameSite=Lax`
+ * because the callback is a top-level navigation from the provider's site.
+ */
+export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies; providers: string[] }> = async (
+  app,
+  { ceremonies, providers },
+) => {
+  const { oidc, totp, mfaChallenges, identity, completeSignIn } = ceremonies;
+  await app.register(fastifyCookie);
+
+  app.get('/auth/oidc/providers', { config: { public: true } }, async () => ({ providers }));
+
+  app.get(
+    '/auth/oidc/:provider/start',
+    {
+      config: { public: true },
+      schema: {
+        params: providerParams,
+        querystring: Type.Object({ return_to: Type.Optional(Type.String({ maxLength: 512 })) }),
+      },
+    },
+    async (request, reply) => {
+      const { authorizationUrl, flowId, flowTtlSeconds } = await oidc.start({
+        provider: request.params.provider,
+        returnTo: request.query.return_to,
+      });
+      reply.header(
+        'set-cookie',
+        `${oidcFlowCookieName}=${flowId}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${flowTtlSeconds}`,
+      );
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(authorizationUrl, 303);
+    },
+  );
+
+  app.get(
+    '/auth/oidc/:provider/callback',
+    {
+      config: { public: true },
+      schema: {
+        params: providerParams,
+        querystring: Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 4096 }), {
+          maxProperties: 16,
+        }),
+      },
+    },
+    async (request, reply) => {
+      // The flow is spent whatever happens next, so the cookie goes too.
+      reply.header('set-cookie', `${oidcFlowCookieName}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`);
+      reply.header('cache-control', 'no-store');
+      const { userId, outcome, returnTo } = await oidc.complete({
+        provider: request.params.provider,
+        flowId: request.cookies[oidcFlowCookieName],
+        query: request.query,
+      });
+      const tenantId = await defaultTenantOf(identity, userId);
+      if (await totp.isEnrolled({ userId })) {
+        const mfaToken = await mfaChallenges.issue({ userId, tenantId, firstFactor: 'fed' });
+        return reply.redirect(`${returnTo}#mfa_token=${encodeURIComponent(mfaToken)}`, 303);
+      }
+      const amr = ['fed'];
+      const tokens = await completeSignIn({ request, reply, userId, tenantId, amr, acr: assuranceLevel(amr) });
+      await identity.audit.record({
+        type: 'login.succeeded',
+        userId,
+        tenantId,
+        ip: request.ip,
+        detail: { method: 'oidc', outcome, sessionId: tokens.sessionId },
+      });
+      return reply.redirect(returnTo, 303);
+    },
+  );
+};

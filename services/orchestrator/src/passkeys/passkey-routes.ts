@@ -1,0 +1,78 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { assuranceLevel } from '../mfa/assurance-level.ts';
+import { callerOf } from '../mfa/caller-of.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
+import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+
+/** The browser's serialised credential; @simplewebauthn/server checks every field inside. */
+const credentialJson = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 1024 }),
+  rawId: Type.String({ minLength: 1, maxLength: 1024 }),
+  type: Type.Literal('public-key'),
+  response: Type.Object({}, { additionalProperties: true }),
+  clientExtensionResults: Type.Object({}, { additionalProperties: true }),
+  authenticatorAttachment: Type.Optional(Type.String({ maxLength: 32 })),
+});
+
+const verifyBody = Type.Object(
+  { flowId: Type.String({ minLength: 1, maxLength: 128 }), response: credentialJson },
+  { additionalProperties: false },
+);
+
+/** WebAuthn registration for the signed-in user and usernameless sign-in with passkeys. */
+export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
+  app,
+  { ceremonies },
+) => {
+  const { passkeys, elevation, identity, completeSignIn } = ceremonies;
+  const recent = requireRecentAuthentication(elevation);
+
+  app.post('/auth/passkeys/register/options', { preHandler: recent }, async (request, reply) => {
+    const { userId } = callerOf(request);
+    const user = await identity.users.get({ userId });
+    reply.header('cache-control', 'no-store');
+    return passkeys.registrationOptions({ userId, userName: user?.email ?? userId });
+  });
+
+  app.post('/auth/passkeys/register/verify', { preHandler: recent, schema: { body: verifyBody } }, async (request) => {
+    const { userId } = callerOf(request);
+    const { flowId, response } = request.body;
+    const result = await passkeys.verifyRegistration({
+      userId,
+      flowId,
+      response: response as unknown as RegistrationResponseJSON,
+    });
+    await identity.audit.record({ type: 'mfa.enrolled', userId, ip: request.ip, detail: { method: 'passkey' } });
+    return result;
+  });
+
+  app.post('/auth/passkeys/login/options', { config: { public: true } }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return passkeys.authenticationOptions();
+  });
+
+  app.post(
+    '/auth/passkeys/login/verify',
+    { config: { public: true }, schema: { body: verifyBody } },
+    async (request, reply) => {
+      const { flowId, response } = request.body;
+      const { userId, method } = await passkeys.verifyAuthentication({
+        flowId,
+        response: response as unknown as AuthenticationResponseJSON,
+      });
+      const tenantId = await defaultTenantOf(identity, userId);
+      const amr = [method];
+      const tokens = await completeSignIn({ request, reply, userId, tenantId, amr, acr: assuranceLevel(amr) });
+      await identity.audit.record({
+        type: 'login.succeeded',
+        userId,
+        tenantId,
+        ip: request.ip,
+        detail: { method: 'passkey', sessionId: tokens.sessionId },
+      });
+      return tokens;
+    },
+  );
+};

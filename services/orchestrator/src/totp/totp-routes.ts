@@ -1,0 +1,107 @@
+import { AuthError } from '@authscale/core';
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { assuranceLevel } from '../mfa/assurance-level.ts';
+import { callerOf } from '../mfa/caller-of.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+
+const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }) }, { additionalProperties: false });
+
+/**
+ * TOTP enrolment (a sensitive action: recent authentication required), the second step of a
+ * sign-in (`/auth/mfa/totp`) and step-up for an existing session.
+ */
+export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
+  app,
+  { ceremonies },
+) => {
+  const { totp, mfaChallenges, elevation, identity, completeSignIn } = ceremonies;
+  const recent = requireRecentAuthentication(elevation);
+
+  app.post(
+    '/auth/totp/enroll',
+    {
+      preHandler: recent,
+      schema: { response: { 200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String() }) } },
+    },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      const user = await identity.users.get({ userId });
+      reply.header('cache-control', 'no-store');
+      return totp.enroll({ userId, accountName: user?.email ?? userId });
+    },
+  );
+
+  app.post(
+    '/auth/totp/activate',
+    {
+      preHandler: recent,
+      schema: { body: codeBody, response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) } },
+    },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      const result = await totp.activate({ userId, code: request.body.code });
+      await identity.audit.record({ type: 'mfa.enrolled', userId, ip: request.ip, detail: { method: 'totp' } });
+      reply.header('cache-control', 'no-store');
+      return result;
+    },
+  );
+
+  app.post(
+    '/auth/mfa/totp',
+    {
+      config: { public: true },
+      schema: {
+        body: Type.Object(
+          {
+            mfaToken: Type.String({ minLength: 1, maxLength: 128 }),
+            code: Type.String({ minLength: 6, maxLength: 64 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { mfaToken, code } = request.body;
+      const challenge = await mfaChallenges.peek(mfaToken);
+      if (!challenge) throw new AuthError('invalid_credentials');
+      let method: Awaited<ReturnType<typeof totp.verify>>;
+      try {
+        method = await totp.verify({ userId: challenge.userId, code });
+      } catch (error) {
+        await identity.audit.record({ type: 'mfa.failed', userId: challenge.userId, ip: request.ip });
+        throw error;
+      }
+      // Spent only now, so a mistyped code can be retried; of two completions only one gets here.
+      if (!(await mfaChallenges.spend(mfaToken))) throw new AuthError('invalid_credentials');
+      const amr = [challenge.firstFactor, 'otp'];
+      const tokens = await completeSignIn({
+        request,
+        reply,
+        userId: challenge.userId,
+        tenantId: challenge.tenantId,
+        amr,
+        acr: assuranceLevel(amr),
+      });
+      await identity.audit.record({
+        type: 'mfa.succeeded',
+        userId: challenge.userId,
+        tenantId: challenge.tenantId,
+        ip: request.ip,
+        detail: { method, sessionId: tokens.sessionId },
+      });
+      return tokens;
+    },
+  );
+
+  app.post(
+    '/auth/step-up/totp',
+    { schema: { body: codeBody, response: { 200: Type.Object({ elevatedForSeconds: Type.Integer() }) } } },
+    async (request) => {
+      const { userId, sessionId } = callerOf(request);
+      await totp.verify({ userId, code: request.body.code });
+      await elevation.grant({ sessionId, userId });
+      return { elevatedForSeconds: elevation.ttlSeconds };
+    },
+  );
+};

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { generate } from 'otplib';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startStack } from './start-stack.ts';
+
+/**
+ * The demo page in Debian's Chromium against the whole stack: password, TOTP (with a recovery
+ * code) and passkey sign-in, enrolment, projects and sessions. Chromium's virtual authenticator
+ * (DevTools WebAuthn domain) stands in for a platform passkey with user verification.
+ */
+describe('the demo page in a real browser', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const email = `e2e-${randomBytes(4).toString('hex')}@example.test`;
+  const password = `correct horse ${randomBytes(6).toString('hex')}`;
+  let recoveryCodes: string[] = [];
+
+  before(async () => {
+    stack = await startStack();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    context = await browser.newContext();
+    page = await context.newPage();
+    const devtools = await context.newCDPSession(page);
+    await devtools.send('WebAuthn.enable', {});
+    await devtools.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+    await page.goto(`${stack.publicOrigin}/`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const status = () => page.locator('#status');
+  const whoami = () => page.locator('#whoami');
+
+  async function signInWithPassword() {
+    await page.getByLabel('Email', { exact: true }).nth(1).fill(email);
+    await page.locator('#login-password').fill(password);
+    await page.getByRole('button', { name: 'Sign in with password' }).click();
+  }
+
+  async function signOut() {
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await whoami().filter({ hasText: 'Not signed in.' }).waitFor();
+  }
+
+  it('signs up and signs in with a password', async () => {
+    await page.locator('#signup-email').fill(email);
+    await page.locator('#signup-password').fill(password);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await status().filter({ hasText: 'Account created' }).waitFor();
+    await signInWithPassword();
+    await whoami()
+      .filter({ hasText: `Signed in as ${email}.` })
+      .waitFor();
+  });
+
+  it('creates and lists a project', async () => {
+    await page.locator('#project-name').fill('Apollo');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.locator('#projects li', { hasText: 'Apollo' }).waitFor();
+  });
+
+  it('enrols a passkey with the virtual authenticator', async () => {
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await status().filter({ hasText: 'Passkey added.' }).waitFor();
+  });
+
+  it('enrols TOTP and shows 10 recovery codes once', async () => {
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.locator('#totp-setup').waitFor({ state: 'visible' });
+    const secret = (await page.locator('#totp-secret').textContent()) ?? '';
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    await page.locator('#totp-code').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await status().filter({ hasText: 'Authenticator app activated.' }).waitFor();
+    recoveryCodes = await page.locator('#recovery-codes li').allTextContents();
+    assert.equal(recoveryCodes.length, 10);
+  });
+
+  it('asks for the second factor at the next password sign-in, and takes a recovery code once', async () => {
+    await signOut();
+    await signInWithPassword();
+    await page.locator('#mfa-code').waitFor({ state: 'visible' });
+    await page.locator('#mfa-code').fill(recoveryCodes[0] as string);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await whoami()
+      .filter({ hasText: `Signed in as ${email}.` })
+      .waitFor();
+
+    await signOut();
+    await signInWithPassword();
+    await page.locator('#mfa-code').fill(recoveryCodes[0] as string);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await status().filter({ hasText: 'The credentials are invalid.' }).waitFor();
+    assert.equal(await whoami().textContent(), 'Not signed in.');
+  });
+
+  it('signs in with the passkey, without a username', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await whoami()
+      .filter({ hasText: `Signed in as ${email}.` })
+      .waitFor();
+    await page.locator('#projects li', { hasText: 'Apollo' }).waitFor();
+  });
+
+  it('lists sessions and signs out everywhere', async () => {
+    await page.locator('#sessions li').first().waitFor();
+    assert.ok((await page.locator('#sessions li').count()) >= 1);
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await whoami().filter({ hasText: 'Not signed in.' }).waitFor();
+  });
+});

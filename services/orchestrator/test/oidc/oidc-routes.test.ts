@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { allowInsecureLoopbackIssuer } from '../../src/oidc/allow-insecure-loopback-issuer.ts';
+import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { signInAtProvider } from './browser-session.ts';
+import { startTestProvider, type TestProvider } from './start-test-provider.ts';
+
+const publicOrigin = 'http://127.0.0.1:8080';
+const redirectUri = `${publicOrigin}/auth/oidc/test/callback`;
+
+/** OIDC sign-in over HTTP: the flow cookie, the redirects and the session, against a real provider. */
+describe('OIDC routes', () => {
+  let provider: TestProvider;
+  let harness: Harness;
+  let admin: pg.Pool;
+
+  before(async () => {
+    provider = await startTestProvider({ redirectUri });
+    harness = await startOrchestrator({
+      oidcProviders: [
+        allowInsecureLoopbackIssuer({
+          name: 'test',
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+          scope: 'openid email',
+          allowedReturnTo: ['/', '/projects'],
+        }),
+      ],
+    });
+    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
+  });
+  after(async () => {
+    await admin.end();
+    await harness.stop();
+    await provider.stop();
+  });
+
+  const userCount = async (email: string) =>
+    (await admin.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount;
+
+  async function start(returnTo = '/projects') {
+    const response = await harness.app.inject({ method: 'GET', url: `/auth/oidc/test/start?return_to=${returnTo}` });
+    assert.equal(response.statusCode, 303);
+    const cookie = String(response.headers['set-cookie']);
+    assert.match(cookie, /^__Host-authscale_oidc=[\w-]{43}; Path=\/; Secure; HttpOnly; SameSite=Lax; Max-Age=600$/);
+    return { location: String(response.headers.location), flowCookie: cookie.split(';')[0] as string };
+  }
+
+  const callback = (url: URL, cookie?: string) =>
+    harness.app.inject({
+      method: 'GET',
+      url: `${url.pathname}${url.search}`,
+      headers: cookie ? { cookie } : {},
+    });
+
+  it('lists the providers', async () => {
+    const response = await harness.app.inject({ method: 'GET', url: '/auth/oidc/providers' });
+    assert.deepEqual(response.json(), { providers: ['test'] });
+  });
+
+  it('signs in, sets the session cookie, returns to the allowed path; the callback cannot be replayed', async () => {
+    const name = `oidc${randomBytes(4).toString('hex')}`;
+    const { location, flowCookie } = await start();
+    const back = await signInAtProvider({ authorizationUrl: location, redirectUri, accountId: name });
+    const done = await callback(back, flowCookie);
+    assert.equal(done.statusCode, 303);
+    assert.equal(done.headers.location, '/projects');
+    const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
+    assert.ok(
+      cookies.some((cookie) => cookie.startsWith('__Host-authscale_session=') && !cookie.includes('Max-Age=0')),
+    );
+    assert.ok(cookies.some((cookie) => cookie.startsWith('__Host-authscale_oidc=;')));
+    assert.equal(await userCount(`${name}@example.test`), 1);
+
+    const replay = await callback(back, flowCookie);
+    assert.equal(replay.statusCode, 400);
+    assert.equal(replay.json().error.code, 'invalid_request');
+  });
+
+  it('a wrong state, a missing cookie or a wrong nonce: 4xx and no account', async () => {
+    const name = `oidc${randomBytes(4).toString('hex')}`;
+    const first = await start();
+    const back = await signInAtProvider({ authorizationUrl: first.location, redirectUri, accountId: name });
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'forged');
+    assert.equal((await callback(forged, first.flowCookie)).statusCode, 400);
+    assert.equal((await callback(back)).statusCode, 400);
+
+    const second = await start();
+    const tampered = new URL(second.location);
+    tampered.searchParams.set('nonce', 'another-nonce');
+    const withWrongNonce = await signInAtProvider({
+      authorizationUrl: tampered.toString(),
+      redirectUri,
+      accountId: name,
+    });
+    const refused = await callback(withWrongNonce, second.flowCookie);
+    assert.equal(refused.statusCode, 401);
+    assert.equal(await userCount(`${name}@example.test`), 0);
+  });
+
+  it('a return_to outside the allowlist is refused before anything is stored', async () => {
+    const response = await harness.app.inject({
+      method: 'GET',
+      url: '/auth/oidc/test/start?return_to=https%3A%2F%2Fevil.example.test%2F',
+    });
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.headers['set-cookie'], undefined);
+  });
+
+  it('a user with TOTP goes to the second factor: the mfaToken rides in the fragment', async () => {
+    const name = `oidc${randomBytes(4).toString('hex')}`;
+    const signIn = async () => {
+      const { location, flowCookie } = await start();
+      return callback(await signInAtProvider({ authorizationUrl: location, redirectUri, accountId: name }), flowCookie);
+    };
+    const first = await signIn();
+    const sessionToken = ([] as string[])
+      .concat(first.headers['set-cookie'] ?? [])
+      .find((cookie) => cookie.startsWith('__Host-authscale_session='));
+    assert.ok(sessionToken);
+    const { rows } = await admin.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [
+      `${name}@example.test`,
+    ]);
+    await admin.query(
+      `INSERT INTO totp_credentials (user_id, secret_ciphertext, activated_at) VALUES ($1, 'k1.a.b.c', now())`,
+      [rows[0]?.id],
+    );
+    const second = await signIn();
+    assert.equal(second.statusCode, 303);
+    assert.match(String(second.headers.location), /^\/projects#mfa_token=[\w-]{43}$/);
+    const cookies = ([] as string[]).concat(second.headers['set-cookie'] ?? []);
+    assert.ok(!cookies.some((cookie) => cookie.startsWith('__Host-authscale_session=')));
+  });
+});
