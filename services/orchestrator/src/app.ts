@@ -10,6 +10,9 @@ import { meRoute } from './routes/me.ts';
 import { projectsRoute } from './routes/projects.ts';
 import { refreshRoute } from './routes/refresh.ts';
 import { signupRoute } from './routes/signup.ts';
+import { tenantAuditEventsRoute } from './routes/tenant-audit-events.ts';
+import { tenantMembersRoute } from './routes/tenant-members.ts';
+import { tenantsRoute } from './routes/tenants.ts';
 
 /**
  * Builds the orchestrator: sign-in ceremonies, token issuing and the tenant-scoped API. Refuses
@@ -52,5 +55,8 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(refreshRoute, { deps });
   await app.register(meRoute, { deps });
   await app.register(projectsRoute);
+  await app.register(tenantsRoute, { deps });
+  await app.register(tenantMembersRoute, { deps });
+  await app.register(tenantAuditEventsRoute);
   return app;
 }
