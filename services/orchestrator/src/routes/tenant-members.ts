@@ -6,8 +6,8 @@ import { requireManager } from '../tenants/require-manager.ts';
 import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams } from '../tenants/tenant-schemas.ts';
 
 /**
- * Member management under `/api/tenants/:tenantId/members`. Any member may list; owners and
- * admins add, change and remove; anyone may leave or lower their own role. The role rules and the
+ * Member management under `/api/tenants/:tenantId/members`: owners and admins list, add, change
+ * and remove; anyone may leave or lower their own role. The role rules and the
  * last-owner rule are enforced by identity inside the change's transaction.
  */
 export const tenantMembersRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (
@@ -22,7 +22,11 @@ export const tenantMembersRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
       config: { tenant: true },
       schema: { params: tenantParams, response: { 200: Type.Object({ members: Type.Array(memberSchema) }) } },
     },
-    async (request) => ({ members: await memberships.list({ tenantId: request.params.tenantId }) }),
+    async (request) => {
+      actingUser(request);
+      requireManager(request);
+      return { members: await memberships.list({ tenantId: request.params.tenantId }) };
+    },
   );
 
   app.post(
