@@ -1,17 +1,25 @@
 import { AuthError, ConfigError } from '@authscale/core';
 import pg, { type PoolClient } from 'pg';
 import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
+import { listAuditEvents } from './audit/list-audit-events.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
 import { ceremonyStores } from './ceremony-stores.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import { isUuid } from './lib/is-uuid.ts';
 import type { Queryable } from './lib/queryable.ts';
 import { translatePgError } from './lib/translate-pg-error.ts';
+import { type AddMemberInput, addMember } from './memberships/add-member.ts';
+import { type ChangeMemberRoleInput, changeMemberRole } from './memberships/change-member-role.ts';
+import { createTenant } from './memberships/create-tenant.ts';
 import { findDefaultTenant } from './memberships/find-default-tenant.ts';
 import { findMembership } from './memberships/find-membership.ts';
+import { listMembers } from './memberships/list-members.ts';
+import { listUserTenants } from './memberships/list-user-tenants.ts';
+import { removeMember } from './memberships/remove-member.ts';
 import { createProject } from './projects/create-project.ts';
 import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
+import { disableUser } from './users/disable-user.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
@@ -42,6 +50,9 @@ export interface TenantScope {
   readonly projects: {
     list(options?: { limit?: number }): ReturnType<typeof listProjects>;
     create(input: { name: string }): ReturnType<typeof createProject>;
+  };
+  readonly auditEvents: {
+    list(options?: { limit?: number; before?: string }): ReturnType<typeof listAuditEvents>;
   };
 }
 
@@ -91,6 +102,20 @@ export function createIdentity({
       find: async (input: { userId: string; tenantId: string }) =>
         isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null,
       defaultTenant: (input: { userId: string }) => guarded(() => findDefaultTenant(db, input)),
+      tenantsOf: (input: { userId: string }) => guarded(() => listUserTenants(db, input)),
+      createTenant: (input: { userId: string; name: string }) =>
+        inTransaction({ pool }, (client) => createTenant(client, input)),
+      /** Member management: the role rules are checked inside the transaction, under a tenant lock. */
+      list: (input: { tenantId: string }) => guarded(() => listMembers(db, input)),
+      add: (input: AddMemberInput) => inTransaction({ pool }, (client) => addMember(client, input)),
+      changeRole: (input: ChangeMemberRoleInput) =>
+        isUuid(input.userId)
+          ? inTransaction({ pool }, (client) => changeMemberRole(client, input))
+          : Promise.reject(new AuthError('not_found', 'That user is not a member.')),
+      remove: (input: { tenantId: string; actorId: string; userId: string }) =>
+        isUuid(input.userId)
+          ? inTransaction({ pool }, (client) => removeMember(client, input))
+          : Promise.reject(new AuthError('not_found', 'That user is not a member.')),
     }),
 
     audit: Object.freeze({
@@ -106,11 +131,25 @@ export function createIdentity({
     withTenant<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
       if (!isUuid(tenantId)) return Promise.reject(new AuthError('invalid_request', 'The tenant id is invalid.'));
       return inTransaction({ pool, settings: { 'app.tenant_id': tenantId } }, (client) =>
-        work(Object.freeze({ tenantId, projects: tenantProjects(client) })),
+        work(
+          Object.freeze({
+            tenantId,
+            projects: tenantProjects(client),
+            auditEvents: Object.freeze({
+              list: (options?: { limit?: number; before?: string }) => listAuditEvents(client, options),
+            }),
+          }),
+        ),
       );
     },
 
     admin: Object.freeze({
+      /**
+       * Operator action: disables the user with this email (sign-in and membership checks refuse
+       * them from now on). Revoking their sessions and refresh tokens is the caller's next step.
+       */
+      disableUser: (input: { email: string; reason: string }) =>
+        inTransaction({ pool }, (client) => disableUser(client, input)),
       /**
        * Runs `work` on a connection that is NOT subject to row-level security: every tenant's
        * rows are visible. For named operator jobs only (exports, support tooling); never from a

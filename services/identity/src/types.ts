@@ -27,7 +27,12 @@ export type AuditEventType =
   | 'mfa.failed'
   | 'mfa.enrolled'
   | 'session.revoked'
-  | 'signing_key.rotated';
+  | 'signing_key.rotated'
+  | 'tenant.created'
+  | 'member.added'
+  | 'member.role_changed'
+  | 'member.removed'
+  | 'user.disabled';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -60,13 +60,14 @@ describe('the identity module', () => {
     );
   });
 
-  it('appends audit events the application role cannot read back', async () => {
+  it('appends audit events the application role cannot change, nor read outside a tenant', async () => {
     await identity.audit.record({ type: 'login.failed', ip: '203.0.113.7', detail: { reason: 'invalid_credentials' } });
     const app = new pg.Client({ connectionString: database.appUrl });
     const owner = new pg.Client({ connectionString: database.ownerUrl });
     await Promise.all([app.connect(), owner.connect()]);
     try {
-      await assert.rejects(app.query('SELECT * FROM audit_events'), { code: '42501' });
+      assert.deepEqual((await app.query('SELECT * FROM audit_events')).rows, []);
+      await assert.rejects(app.query('UPDATE audit_events SET type = $1', ['x']), { code: '42501' });
       await assert.rejects(app.query('DELETE FROM audit_events'), { code: '42501' });
       const { rows } = await owner.query('SELECT type, host(ip) AS ip, detail FROM audit_events');
       assert.deepEqual(rows, [{ type: 'login.failed', ip: '203.0.113.7', detail: { reason: 'invalid_credentials' } }]);

@@ -21,6 +21,9 @@ import { projectsRoute } from './routes/projects.ts';
 import { refreshRoute } from './routes/refresh.ts';
 import { sessionsRoute } from './routes/sessions.ts';
 import { signupRoute } from './routes/signup.ts';
+import { tenantAuditEventsRoute } from './routes/tenant-audit-events.ts';
+import { tenantMembersRoute } from './routes/tenant-members.ts';
+import { tenantsRoute } from './routes/tenants.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 
 /**
@@ -79,6 +82,9 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(refreshRoute, { deps });
   await app.register(meRoute, { deps });
   await app.register(projectsRoute);
+  await app.register(tenantsRoute, { deps });
+  await app.register(tenantMembersRoute, { deps });
+  await app.register(tenantAuditEventsRoute);
   return app;
 }
 

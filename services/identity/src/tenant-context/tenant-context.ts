@@ -38,8 +38,9 @@ declare module 'fastify' {
 }
 
 /**
- * Tenant context: on routes with `config.tenant`, derives the tenant from the `X-Tenant-Id`
- * header or else the session's tenant, checks that the caller is a member, and exposes
+ * Tenant context: on routes with `config.tenant`, derives the tenant from the route's `:tenantId`
+ * parameter, else the `X-Tenant-Id` header, else the session's tenant, checks that the caller is
+ * a member (on every request, so a removal takes effect at once), and exposes
  * `request.tenant` plus `request.withTenant()`, which runs queries with `app.tenant_id` set
  * transaction-locally.
  */
@@ -68,8 +69,13 @@ export const tenantContext = fp<TenantContextOptions>(
       if (!request.routeOptions.config.tenant) return;
       const caller = currentCaller(request);
       if (!caller) throw new AuthError('unauthenticated');
+      const inPath = (request.params as { tenantId?: string } | undefined)?.tenantId;
       const named = request.headers[header];
-      const tenantId = named === undefined ? caller.tenantId : named;
+      // A header naming another tenant than the path is a confused client: refuse rather than pick one.
+      if (inPath !== undefined && named !== undefined && named !== inPath) {
+        throw new AuthError('invalid_request', 'The X-Tenant-Id header and the path name different tenants.');
+      }
+      const tenantId = inPath ?? named ?? caller.tenantId;
       if (tenantId === undefined) throw new AuthError('invalid_request', 'No tenant was given.');
       if (!isUuid(tenantId)) throw new AuthError('invalid_request', 'The tenant id is invalid.');
       const role = await identity.memberships.find({ userId: caller.userId, tenantId });

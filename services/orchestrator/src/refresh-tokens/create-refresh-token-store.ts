@@ -8,7 +8,14 @@ import {
   openSuccessor,
   sealSuccessor,
 } from './refresh-token-crypto.ts';
-import { type FamilyRecord, familyKey, type TokenRecord, tokenKey } from './refresh-token-records.ts';
+import {
+  type FamilyRecord,
+  familyKey,
+  type TokenRecord,
+  tokenKey,
+  type UserRevocationRecord,
+  userRevocationKey,
+} from './refresh-token-records.ts';
 
 export interface CreateRefreshTokenStoreOptions {
   client: DynamoDBClient;
@@ -90,6 +97,14 @@ export function createRefreshTokenStore({
         new GetCommand({ TableName: tableName, Key: familyKey(familyId), ConsistentRead: true }),
       );
       return Item as FamilyRecord | undefined;
+    });
+
+  const getUserRevocation = (userId: string) =>
+    call(async () => {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: userRevocationKey(userId), ConsistentRead: true }),
+      );
+      return Item as UserRevocationRecord | undefined;
     });
 
   async function putToken({ token, familyId, expiresAt }: { token: string; familyId: string; expiresAt: number }) {
@@ -193,6 +208,8 @@ export function createRefreshTokenStore({
       if (family?.state !== 'active' || at >= family.expiresAt || at >= record.expiresAt) {
         return { outcome: 'invalid' };
       }
+      const revocation = await getUserRevocation(family.userId);
+      if (revocation && family.createdAt <= revocation.revokedBefore) return { outcome: 'invalid' };
 
       if (record.state === 'active') {
         // The successor is written first, so whoever learns it can use it at once.
@@ -222,6 +239,12 @@ export function createRefreshTokenStore({
 
     /** Ends a family (logout, session revoked, replay); its tokens stop working at once. */
     revokeFamily,
+
+    /** Ends every family of the user at once (an operator disabled them); idempotent. */
+    async revokeUser({ userId }: { userId: string }): Promise<void> {
+      const record: UserRevocationRecord = { ...userRevocationKey(userId), userId, revokedBefore: now() };
+      await call(() => documents.send(new PutCommand({ TableName: tableName, Item: record })));
+    },
 
     /** A readiness probe: one read of a key that never exists. */
     ping: () =>

@@ -8,6 +8,10 @@
  *   then `rotated` with the successor's hash and the successor sealed under a key derived from
  *   this token (so only a holder of this token can recover it, during the grace window).
  *
+ * - `USER#<userId>` / `REVOCATION`: written when an operator disables the user. Every family of
+ *   theirs created at or before `revokedBefore` is refused, so all of them end with one write
+ *   (the table has no index by user to find them one by one).
+ *
  * Raw tokens are never stored. `expiresAt` is epoch seconds and is the table's TTL attribute, so
  * DynamoDB deletes expired items lazily; expiry is still checked on every read because TTL
  * deletion can lag by days (and the local emulator has none).
@@ -45,5 +49,14 @@ export interface TokenRecord {
   sealedSuccessor?: string;
 }
 
+export interface UserRevocationRecord {
+  pk: string;
+  sk: 'REVOCATION';
+  userId: string;
+  /** Epoch milliseconds: families created at or before it are revoked. */
+  revokedBefore: number;
+}
+
+export const userRevocationKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'REVOCATION' as const });
 export const familyKey = (familyId: string) => ({ pk: `FAMILY#${familyId}`, sk: 'FAMILY' as const });
 export const tokenKey = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' as const });

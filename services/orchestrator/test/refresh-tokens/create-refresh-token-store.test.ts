@@ -148,6 +148,29 @@ describe('the refresh-token store', () => {
     assert.deepEqual(await tokens.rotate(refreshToken), { outcome: 'invalid' });
   });
 
+  it("revoking a user ends every family of theirs, rotated or not, and nobody else's", async () => {
+    const tokens = store();
+    const userId = randomUUID();
+    const issue = (forUser: string) =>
+      tokens.issue({
+        sessionId: `session-${randomUUID()}`,
+        userId: forUser,
+        tenantId: randomUUID(),
+        amr: ['pwd'],
+        acr: 'aal1',
+        authTime: 1,
+      });
+    const [first, second, someoneElse] = await Promise.all([issue(userId), issue(userId), issue(randomUUID())]);
+    const rotated = await tokens.rotate(second.refreshToken);
+    assert.ok(rotated.outcome === 'rotated');
+    clock += 1;
+    await tokens.revokeUser({ userId });
+    await tokens.revokeUser({ userId });
+    assert.deepEqual(await tokens.rotate(first.refreshToken), { outcome: 'invalid' });
+    assert.deepEqual(await tokens.rotate(rotated.refreshToken), { outcome: 'invalid' });
+    assert.equal((await tokens.rotate(someoneElse.refreshToken)).outcome, 'rotated');
+  });
+
   it('answers invalid for unknown and malformed tokens', async () => {
     const tokens = store();
     for (const value of ['', 'rt_', `rt_${'A'.repeat(43)}`, 'x'.repeat(5000), 'eyJhbGciOiJFUzI1NiJ9.e30.sig']) {

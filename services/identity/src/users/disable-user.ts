@@ -1,0 +1,23 @@
+import type { PoolClient } from 'pg';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { normalizeEmail } from '../lib/normalize-email.ts';
+
+/**
+ * Disables the user with this email, in the caller's transaction: sign-in and tenant membership
+ * checks refuse them from the commit on. Idempotent; null when no user has the email.
+ */
+export async function disableUser(
+  client: PoolClient,
+  { email, reason }: { email: string; reason: string },
+): Promise<{ userId: string } | null> {
+  const { rows } = await client.query<{ id: string; was_disabled: boolean }>(
+    `UPDATE users u SET disabled_at = coalesce(u.disabled_at, now())
+     FROM (SELECT id, disabled_at IS NOT NULL AS was_disabled FROM users WHERE email = $1 FOR UPDATE) before
+     WHERE u.id = before.id RETURNING u.id, before.was_disabled`,
+    [normalizeEmail(email)],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.was_disabled) await recordAuditEvent(client, { type: 'user.disabled', userId: row.id, detail: { reason } });
+  return { userId: row.id };
+}

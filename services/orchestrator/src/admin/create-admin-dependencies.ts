@@ -1,0 +1,36 @@
+import { createSessionClient } from '@authscale/core';
+import { createIdentity } from '@authscale/identity';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { OrchestratorConfig } from '../config.ts';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import { createRefreshTokenStore } from '../refresh-tokens/create-refresh-token-store.ts';
+
+export type AdminDependencies = Pick<OrchestratorDependencies, 'identity' | 'sessions' | 'refreshTokens'> & {
+  close(): Promise<void>;
+};
+
+/** What the operator commands need, from the orchestrator's configuration: no signing keys, no listener. */
+export function createAdminDependencies(config: OrchestratorConfig): AdminDependencies {
+  const identity = createIdentity({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    maxConnections: 2,
+  });
+  const sessions = createSessionClient({
+    replicas: config.SESSION_REPLICAS.split(',').map((replica) => replica.trim()),
+    internalToken: config.INTERNAL_API_TOKEN,
+  });
+  const dynamodb = new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  });
+  const refreshTokens = createRefreshTokenStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME });
+  return {
+    identity,
+    sessions,
+    refreshTokens,
+    async close() {
+      dynamodb.destroy();
+      await Promise.all([identity.close(), sessions.close()]);
+    },
+  };
+}

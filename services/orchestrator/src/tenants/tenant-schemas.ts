@@ -1,0 +1,31 @@
+import { Type } from 'typebox';
+import { emailSchema } from '../lib/schemas.ts';
+
+export const roleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+
+export const tenantSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: roleSchema,
+  joinedAt: Type.String(),
+});
+
+export const memberSchema = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  role: roleSchema,
+  joinedAt: Type.String(),
+});
+
+export const tenantParams = Type.Object({ tenantId: Type.String({ format: 'uuid' }) });
+export const memberParams = Type.Object({
+  tenantId: Type.String({ format: 'uuid' }),
+  userId: Type.String({ format: 'uuid' }),
+});
+
+export const tenantNameBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export const addMemberBody = Type.Object({ email: emailSchema, role: roleSchema }, { additionalProperties: false });
+export const changeRoleBody = Type.Object({ role: roleSchema }, { additionalProperties: false });
