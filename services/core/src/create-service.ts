@@ -15,8 +15,12 @@ export interface CreateServiceOptions {
   readiness?: HealthOptions['readiness'];
   /** @default 65536 (auth payloads are small; WebAuthn attestations fit well within this) */
   bodyLimit?: number;
-  /** Trust `X-Forwarded-For` from the load balancer in front of us. @default false */
-  trustProxy?: boolean;
+  /**
+   * Trust `X-Forwarded-For` from the load balancer in front of us. A number trusts that many hops
+   * (the address the nearest trusted proxy saw), so a client cannot pick its own address by sending
+   * the header itself. @default false
+   */
+  trustProxy?: boolean | number;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
@@ -32,7 +36,8 @@ export async function createService({
   const app = Fastify({
     logger: loggerOptions({ service: name, level: logLevel }),
     bodyLimit,
-    trustProxy,
+    // proxy-addr's hop-count rule, spelled as the trust function Fastify's types accept.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

@@ -1,8 +1,95 @@
-import { createService } from '@authscale/core';
+import {
+  AuthError,
+  createService,
+  csrfOrigin,
+  insecureLocalHttpSessionCookie,
+  redisClusterRateLimitStore,
+  requestAuth,
+  secureSessionCookie,
+} from '@authscale/core';
+import fastifyCookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { EdgeConfig } from './config.ts';
+import { demoPage } from './demo-page.ts';
+import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
+import { orchestratorProxy } from './orchestrator-proxy.ts';
+import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
+import { signInRateLimit } from './sign-in-rate-limit.ts';
+
+export interface BuildEdgeAppOptions {
+  /** Clients to use instead of building them from the configuration; the caller then closes them. */
+  dependencies?: EdgeDependencies;
+}
 
 /** Builds the edge router: one origin for the public HTTP contract. */
-export async function buildEdgeApp(config: EdgeConfig) {
-  const app = await createService({ name: 'edge', logLevel: config.LOG_LEVEL });
+export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOptions = {}) {
+  const owned = options.dependencies ? undefined : createEdgeDependencies(config);
+  const dependencies = options.dependencies ?? (owned as NonNullable<typeof owned>).dependencies;
+  const { rateLimitRedis } = dependencies;
+  const sessionCookie = config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie();
+
+  const app = await createService({
+    name: 'edge',
+    logLevel: config.LOG_LEVEL,
+    trustProxy: config.TRUST_PROXY_HOPS,
+    readiness: {
+      orchestrator: orchestratorAnswers(config.ORCHESTRATOR_URL),
+      sessionReplicas: someSessionReplicaAnswers(config.SESSION_REPLICAS),
+      ...(rateLimitRedis ? { rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']) } : {}),
+    },
+  });
+  if (owned) {
+    owned.logTo(app.log);
+    app.addHook('onClose', () => owned.close());
+  }
+  if (config.INSECURE_LOCAL_HTTP_COOKIES) {
+    app.log.warn('INSECURE_LOCAL_HTTP_COOKIES is on: the session cookie is not Secure. Local development only.');
+  }
+  if (!rateLimitRedis) {
+    app.log.warn('RATE_LIMIT_REDIS_URLS is not set: rate limits count in this process only. One-process mode only.');
+  }
+
+  // On plain-HTTP localhost, HSTS and upgrade-insecure-requests would send the browser to an
+  // HTTPS port nobody listens on.
+  await app.register(
+    helmet,
+    config.INSECURE_LOCAL_HTTP_COOKIES
+      ? { hsts: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }
+      : {},
+  );
+  await app.register(fastifyCookie);
+  await app.register(rateLimit, {
+    ...(rateLimitRedis
+      ? { store: redisClusterRateLimitStore({ client: rateLimitRedis, namespace: 'edge:ratelimit' }) }
+      : {}),
+    max: config.RATE_LIMIT_PER_IP_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    // The WAF's rate rule is the first line; the per-IP limit keeps serving if Redis blips.
+    skipOnError: true,
+    errorResponseBuilder: () => new AuthError('rate_limited'),
+  });
+  await app.register(requestAuth, {
+    validateSessionToken: dependencies.validateSessionToken,
+    isSessionLive: dependencies.isSessionLive,
+    verifyAccessToken: dependencies.verifyAccessToken,
+    checkJwtRevocation: config.REQUEST_AUTH_CHECK_JWT_REVOCATION,
+    sessionCookie,
+  });
+  await app.register(csrfOrigin, {
+    allowedOrigins: config.ALLOWED_ORIGINS ?? [config.PUBLIC_ORIGIN],
+    sessionCookieName: sessionCookie.name,
+  });
+  await app.register(demoPage);
+  await app.register(orchestratorProxy, {
+    orchestratorUrl: config.ORCHESTRATOR_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    signPrincipal: dependencies.signPrincipal,
+    signInPreHandler: signInRateLimit(app, {
+      max: config.RATE_LIMIT_SIGN_IN_MAX,
+      timeWindowMs: config.RATE_LIMIT_WINDOW_MS,
+    }),
+  });
   return app;
 }

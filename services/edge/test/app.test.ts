@@ -1,11 +1,206 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
-import { buildEdgeApp, loadEdgeConfig } from '../src/index.ts';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { derivePrincipalKey, sessionCookieName, verifyPrincipal } from '@authscale/core';
+import { type AccessTokenIssuer, accessTokenIssuer, claimsFor } from './fixtures/access-tokens.ts';
+import { startEchoUpstream } from './fixtures/echo-upstream.ts';
+import { allowedOrigin, startEdge } from './fixtures/edge-harness.ts';
+import { type SessionLayer, startSessionLayer } from './fixtures/session-layer.ts';
 
-it('edge answers GET /healthz', async () => {
-  const app = await buildEdgeApp(loadEdgeConfig({ LOG_LEVEL: 'silent' }));
-  const response = await app.inject({ method: 'GET', url: '/healthz' });
-  assert.equal(response.statusCode, 200);
-  assert.deepEqual(response.json(), { status: 'ok' });
-  await app.close();
+const newUser = () => `u${randomUUID()}`;
+
+let sessionLayer: SessionLayer;
+before(async () => {
+  sessionLayer = await startSessionLayer();
+});
+after(() => sessionLayer.stop());
+
+describe('edge', () => {
+  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
+  let edge: Awaited<ReturnType<typeof startEdge>>;
+  let tokens: AccessTokenIssuer;
+
+  before(async () => {
+    tokens = await accessTokenIssuer();
+    upstream = await startEchoUpstream({ jwks: tokens.jwks });
+    edge = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, env: { RATE_LIMIT_SIGN_IN_MAX: '3' } });
+  });
+  after(async () => {
+    await edge.app.close();
+    await upstream.close();
+  });
+
+  it('answers /healthz, and /readyz once the orchestrator, a session replica and Redis answer', async () => {
+    const health = await edge.app.inject({ url: '/healthz' });
+    assert.deepEqual(health.json(), { status: 'ok' });
+    const ready = await edge.app.inject({ url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json().checks, { orchestrator: 'ok', sessionReplicas: 'ok', rateLimitRedis: 'ok' });
+  });
+
+  it('forwards a public sign-in request with its body, without a principal', async () => {
+    const response = await edge.app.inject({
+      method: 'POST',
+      url: '/auth/signup',
+      payload: { email: 'a@example.test', password: 'correct horse battery staple' },
+    });
+    assert.equal(response.statusCode, 200);
+    const echo = response.json();
+    assert.equal(echo.url, '/auth/signup');
+    assert.deepEqual(echo.body, { email: 'a@example.test', password: 'correct horse battery staple' });
+    assert.equal(echo.headers['x-authscale-principal'], undefined);
+  });
+
+  it('forwards an authenticated request with a principal, and drops client-sent x-authscale-* headers', async () => {
+    const { token, session } = await sessionLayer.create(newUser());
+    const response = await edge.app.inject({
+      url: '/me?x=1',
+      cookies: { [sessionCookieName]: token },
+      headers: { 'x-authscale-principal': 'forged', 'x-authscale-tenant': 'forged', 'x-request-id': 'req-12345678' },
+    });
+    assert.equal(response.statusCode, 200);
+    const echo = response.json();
+    assert.equal(echo.url, '/me?x=1');
+    const principal = await verifyPrincipal({
+      assertion: echo.headers['x-authscale-principal'],
+      key: derivePrincipalKey(sessionLayer.internalToken),
+    });
+    assert.equal(principal?.userId, session.userId);
+    assert.equal(principal?.sessionId, session.sid);
+    assert.equal(principal?.kind, 'session');
+    assert.equal(echo.headers['x-authscale-tenant'], undefined);
+    assert.equal(echo.headers['x-request-id'], 'req-12345678');
+    assert.equal(echo.headers['x-forwarded-for'], '127.0.0.1');
+  });
+
+  it('forwards a bearer request; refuses an expired or foreign-audience JWT, and cookie and JWT once the session is revoked', async () => {
+    const { token, session } = await sessionLayer.create(newUser());
+    const jwt = await tokens.sign(claimsFor(session));
+    const withBearer = await edge.app.inject({ url: '/me', headers: { authorization: `Bearer ${jwt}` } });
+    assert.equal(withBearer.statusCode, 200);
+    const principal = await verifyPrincipal({
+      assertion: withBearer.json().headers['x-authscale-principal'],
+      key: derivePrincipalKey(sessionLayer.internalToken),
+    });
+    assert.equal(principal?.kind, 'jwt');
+
+    for (const bad of [
+      await tokens.sign(claimsFor(session), { expiresIn: '-1m' }),
+      await tokens.sign(claimsFor(session), { aud: 'someone-else' }),
+    ]) {
+      const refused = await edge.app.inject({ url: '/me', headers: { authorization: `Bearer ${bad}` } });
+      assert.equal(refused.statusCode, 401);
+    }
+
+    await sessionLayer.revoke(session.userId, session.sid);
+    const cookieAfter = await edge.app.inject({ url: '/me', cookies: { [sessionCookieName]: token } });
+    assert.equal(cookieAfter.statusCode, 401);
+    const bearerAfter = await edge.app.inject({ url: '/me', headers: { authorization: `Bearer ${jwt}` } });
+    assert.equal(bearerAfter.statusCode, 401);
+    assert.equal(bearerAfter.json().error.code, 'unauthenticated');
+  });
+
+  it('refuses unauthenticated requests to protected routes without reaching the orchestrator', async () => {
+    const before = upstream.received.length;
+    for (const url of ['/me', '/api/projects', '/auth/sessions', '/auth/logout', '/nowhere']) {
+      const response = await edge.app.inject({ method: url === '/auth/logout' ? 'POST' : 'GET', url });
+      assert.equal(response.statusCode, 401, url);
+      assert.equal(response.json().error.code, 'unauthenticated');
+    }
+    assert.equal(upstream.received.length, before);
+  });
+
+  it('serves the demo page without credentials', async () => {
+    const page = await edge.app.inject({ url: '/' });
+    assert.equal(page.statusCode, 200);
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+  });
+
+  it('sets security headers on every answer', async () => {
+    const response = await edge.app.inject({ url: '/.well-known/jwks.json' });
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(response.headers['strict-transport-security']), /max-age=\d+/);
+    assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
+  });
+
+  it('refuses a cookie-authenticated change with a foreign or missing Origin', async () => {
+    const { token } = await sessionLayer.create(newUser());
+    for (const headers of [{ origin: 'https://evil.example' }, {}]) {
+      const response = await edge.app.inject({
+        method: 'POST',
+        url: '/api/projects',
+        cookies: { [sessionCookieName]: token },
+        headers,
+        payload: { name: 'p' },
+      });
+      assert.equal(response.statusCode, 403);
+      assert.equal(response.json().error.code, 'forbidden');
+    }
+    const allowed = await edge.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      cookies: { [sessionCookieName]: token },
+      headers: { origin: allowedOrigin },
+      payload: { name: 'p' },
+    });
+    assert.equal(allowed.statusCode, 200);
+  });
+
+  it('answers the N+1th login attempt for one account with 429 and Retry-After', async () => {
+    const email = `${randomUUID()}@example.test`;
+    const attempt = (address: string) =>
+      edge.app.inject({ method: 'POST', url: '/auth/login', payload: { email: address, password: 'wrong' } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await attempt(email)).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await attempt(email.toUpperCase());
+    assert.equal(limited.statusCode, 429, 'the account is the normalised email');
+    assert.equal(limited.json().error.code, 'rate_limited');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    const otherAccount = await attempt(`${randomUUID()}@example.test`);
+    assert.equal(otherAccount.statusCode, 200);
+  });
+
+  it('validates the fields the edge reads', async () => {
+    const response = await edge.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 42 } });
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json().error.code, 'invalid_request');
+    const provider = await edge.app.inject({ url: '/auth/oidc/Not_A_Provider!/start' });
+    assert.equal(provider.statusCode, 400);
+  });
+});
+
+describe('edge per-IP rate limit', () => {
+  it('answers the N+1th request from one address with 429', async () => {
+    const upstream = await startEchoUpstream();
+    const edge = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, env: { RATE_LIMIT_PER_IP_MAX: '2' } });
+    const remoteAddress = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await edge.app.inject({ url: '/.well-known/jwks.json', remoteAddress })).statusCode);
+    }
+    assert.deepEqual(statuses, [200, 200, 429]);
+    await edge.app.close();
+    await upstream.close();
+  });
+});
+
+describe('edge without a rate-limit Redis (one-process mode)', () => {
+  it('counts in the process and is ready without Redis', async () => {
+    const upstream = await startEchoUpstream();
+    const edge = await startEdge({
+      orchestratorUrl: upstream.url,
+      sessionLayer,
+      redisUrls: [],
+      env: { RATE_LIMIT_SIGN_IN_MAX: '1' },
+    });
+    const ready = await edge.app.inject({ url: '/readyz' });
+    assert.deepEqual(ready.json().checks, { orchestrator: 'ok', sessionReplicas: 'ok' });
+    const login = () =>
+      edge.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'one@example.test', password: 'x' } });
+    assert.equal((await login()).statusCode, 200);
+    assert.equal((await login()).statusCode, 429);
+    await edge.app.close();
+    await upstream.close();
+  });
 });

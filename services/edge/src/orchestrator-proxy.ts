@@ -1,0 +1,119 @@
+import type { AuthenticatedUser } from '@authscale/core';
+import replyFrom from '@fastify/reply-from';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { type TSchema, Type } from 'typebox';
+import { forwardedHeaders } from './forwarded-headers.ts';
+import { upstreamError } from './upstream-error.ts';
+
+export interface OrchestratorProxyOptions {
+  orchestratorUrl: string;
+  /** Time allowed for the orchestrator's headers, and then between body chunks. */
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  /** Signs the principal assertion for an authenticated request. */
+  signPrincipal: (user: AuthenticatedUser) => Promise<string>;
+  /** Runs on login, MFA and refresh after the body is parsed (the per-account rate limit). */
+  signInPreHandler: preHandlerAsyncHookHandler;
+}
+
+interface ProxiedRoute {
+  method: HTTPMethods | HTTPMethods[];
+  url: string;
+  public?: boolean;
+  signIn?: boolean;
+  /** Only the fields the edge itself reads; the orchestrator validates the rest. */
+  schema?: { body?: TSchema; params?: TSchema };
+}
+
+const anyMethod: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const signInBody = (field: string, maxLength: number) =>
+  Type.Object({ [field]: Type.Optional(Type.String({ maxLength })) });
+const oidcParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }) });
+
+/**
+ * What the edge serves on behalf of the orchestrator. The sign-in ceremonies and public keys are
+ * public; everything else under `/auth`, `/me` and `/api` needs a signed-in user, so a route the
+ * orchestrator adds stays closed until it is listed here as public.
+ */
+export const proxiedRoutes: readonly ProxiedRoute[] = [
+  { method: 'POST', url: '/auth/signup', public: true },
+  { method: 'POST', url: '/auth/login', public: true, signIn: true, schema: { body: signInBody('email', 320) } },
+  { method: 'POST', url: '/auth/mfa/totp', public: true, signIn: true, schema: { body: signInBody('mfaToken', 4096) } },
+  {
+    method: 'POST',
+    url: '/auth/token/refresh',
+    public: true,
+    signIn: true,
+    schema: { body: signInBody('refreshToken', 4096) },
+  },
+  { method: 'POST', url: '/auth/passkeys/login/options', public: true },
+  { method: 'POST', url: '/auth/passkeys/login/verify', public: true },
+  { method: 'GET', url: '/auth/oidc/:provider/start', public: true, schema: { params: oidcParams } },
+  { method: 'GET', url: '/auth/oidc/:provider/callback', public: true, schema: { params: oidcParams } },
+  { method: 'GET', url: '/.well-known/jwks.json', public: true },
+  { method: 'GET', url: '/openapi.json', public: true },
+  { method: anyMethod, url: '/auth/*' },
+  { method: 'GET', url: '/me' },
+  { method: anyMethod, url: '/api/*' },
+];
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+const staleConnectionCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
+
+/**
+ * A kept-alive connection the orchestrator closed as we reused it fails before any answer; an
+ * idempotent request is then safe to send once more on a fresh connection.
+ */
+function retryOnStaleConnection({ err, req, attempt }: { err: Error; req: unknown; attempt: number }) {
+  const method = (req as { method?: string }).method ?? '';
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return attempt === 0 && idempotentMethods.has(method) && staleConnectionCodes.has(code) ? 1 : null;
+}
+
+/** reply-from forwards a falsy parsed body as no body; JSON `null`, `false` and `0` are still bodies. */
+function bodyRepliesFromWouldDrop({ body }: FastifyRequest): { body?: string } {
+  return body === null || body === false || body === 0 ? { body: JSON.stringify(body) } : {};
+}
+
+/** Forwards the public contract to the orchestrator over an undici keep-alive pool. */
+export const orchestratorProxy = fp<OrchestratorProxyOptions>(
+  async (fastify: FastifyInstance, options) => {
+    const { orchestratorUrl, timeoutMs, connectTimeoutMs, signPrincipal, signInPreHandler } = options;
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    await app.register(replyFrom, {
+      base: orchestratorUrl,
+      disableRequestLogging: true,
+      undici: {
+        connections: 256,
+        pipelining: 1,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        connect: { timeout: connectTimeoutMs },
+      },
+    });
+
+    async function forward(request: FastifyRequest, reply: FastifyReply) {
+      const principal = request.user ? await signPrincipal(request.user) : undefined;
+      return reply.from(undefined, {
+        ...bodyRepliesFromWouldDrop(request),
+        rewriteRequestHeaders: (_request, headers) => forwardedHeaders(request, headers, principal),
+        onError: (failed, { error }) => failed.send(upstreamError(error)),
+        retryDelay: retryOnStaleConnection,
+      });
+    }
+
+    for (const route of proxiedRoutes) {
+      app.route({
+        method: route.method,
+        url: route.url,
+        schema: route.schema ?? {},
+        config: { public: route.public === true },
+        preHandler: route.signIn ? [signInPreHandler] : [],
+        handler: forward,
+      });
+    }
+  },
+  { name: 'authscale-edge-orchestrator-proxy', fastify: '5.x', dependencies: ['authscale-request-auth'] },
+);
