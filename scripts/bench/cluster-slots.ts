@@ -1,5 +1,3 @@
-import type { RedisClusterServer } from '@authscale/testkit';
-
 /** CRC16-XMODEM, the checksum Redis Cluster maps keys to slots with. */
 function crc16(text: string): number {
   let crc = 0;
@@ -17,10 +15,10 @@ export function keySlot(key: string): number {
   return crc16(close > open + 1 ? key.slice(open + 1, close) : key) % 16_384;
 }
 
-/** Which primary (by port) serves each of the 16,384 slots, from `CLUSTER NODES`. */
-export async function slotOwners(cluster: RedisClusterServer): Promise<Int32Array> {
+/** Which primary (by port) serves each of the 16,384 slots, from a node's `CLUSTER NODES`. */
+export async function slotOwners(cli: (port: number, ...args: string[]) => Promise<string>, port: number) {
   const owners = new Int32Array(16_384).fill(-1);
-  const listing = await cluster.cli(cluster.nodes[0]?.port as number, 'CLUSTER', 'NODES');
+  const listing = await cli(port, 'CLUSTER', 'NODES');
   for (const line of listing.trim().split('\n')) {
     const [, address, flags, , , , , , ...ranges] = line.split(' ');
     if (!flags?.includes('master') || flags.includes('fail')) continue;

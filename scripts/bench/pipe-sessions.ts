@@ -67,7 +67,7 @@ export async function pipeSessions({
   onToken: (token: string) => void;
   idleTtlMs: number;
 }): Promise<void> {
-  const owners = await slotOwners(cluster);
+  const owners = await slotOwners(cluster.cli, cluster.nodes[0]?.port as number);
   const cli = findBinary('redis-cli', { install: 'apt-get install redis-server', extraDirs: ['/usr/bin'] });
   const pipes = new Map<number, { stdin: Writable; done: Promise<unknown>; buffer: string[] }>();
   for (const port of new Set(owners)) {
