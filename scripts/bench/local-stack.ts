@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { insecureLocalHttpSessionCookieName } from '@authscale/core';
 import { freePort } from '@authscale/testkit';
 import { readState, type StackState } from '../stack/state-file.ts';
 
@@ -50,11 +51,14 @@ export async function startLocalStack(): Promise<LocalStack> {
     const signup = await post('/auth/signup');
     if (signup.status !== 201) throw new Error(`signup answered ${signup.status}: ${await signup.text()}`);
     const login = await post('/auth/login');
-    const cookie = login.headers
+    const token = login.headers
       .getSetCookie()
       .map((header) => header.split(';')[0] as string)
-      .find((pair) => pair.includes('authscale_session='));
-    if (!cookie) throw new Error(`login answered ${login.status} without a session cookie`);
+      .find((pair) => pair.includes('authscale_session='))
+      ?.split('=')[1];
+    if (!token) throw new Error(`login answered ${login.status} without a session cookie`);
+    // The stack serves plain HTTP, where the edge reads the cookie under its local name.
+    const cookie = `${insecureLocalHttpSessionCookieName}=${token}`;
     const me = await fetch(`${origin}/me`, { headers: { cookie } });
     if (!me.ok) throw new Error(`GET /me answered ${me.status}`);
     const { user } = (await me.json()) as { user: { id: string } };
