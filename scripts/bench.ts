@@ -134,7 +134,7 @@ row(
   "zero read errors, zero lost acknowledged writes, writes back within the cluster's failover window",
   failed(primary)
     ? primary
-    : `${primary.readErrors} read errors (p99 ${fixed(primary.readWindowP99)} ms in the 3 s after the kill); ${primary.lostAcknowledgedWrites} of ${whole(primary.acknowledgedWrites)} acknowledged writes lost (${primary.writeFailures} writes refused after the store's retry deadline); writes unavailable: slowest acknowledged write ${whole(primary.slowestAcknowledgedWriteMs)} ms, longest gap between acknowledgements ${whole(primary.longestGapMs)} ms`,
+    : `${primary.readErrors} read errors (p99 ${fixed(primary.readWindowP99)} ms in the 3 s after the kill); ${primary.lostAcknowledgedWrites} of ${whole(primary.acknowledgedWrites)} acknowledged writes lost (${primary.writeFailures} writes refused after the store's retry deadline); ${whole(primary.acknowledgedAfterKill)} acknowledged after the kill; writes unavailable: slowest acknowledged write ${whole(primary.slowestAcknowledgedWriteMs)} ms, longest gap between acknowledgements (or until the run ended) ${whole(primary.longestGapMs)} ms`,
 );
 
 const throughputLine = () => {

@@ -95,7 +95,8 @@ export async function redisPrimaryKilled(stack: LocalStack, rate: number) {
   let lost = 0;
   for (const { userId, sid } of acknowledged) if (!(await store.get(userId, sid))) lost++;
   await store.close();
-  const times = acknowledged.map(({ at }) => at).sort((a, b) => a - b);
+  // The run's end counts as a boundary: writes that never came back leave a gap up to it.
+  const times = [...acknowledged.map(({ at }) => at), Date.now() - started].sort((a, b) => a - b);
   let longestGap = 0;
   for (let index = 1; index < times.length; index++) {
     longestGap = Math.max(longestGap, (times[index] as number) - (times[index - 1] as number));
@@ -107,6 +108,7 @@ export async function redisPrimaryKilled(stack: LocalStack, rate: number) {
     writeFailures,
     lostAcknowledgedWrites: lost,
     longestGapMs: longestGap,
+    acknowledgedAfterKill: acknowledged.filter(({ at }) => at > killAtMs).length,
     slowestAcknowledgedWriteMs: Math.max(0, ...acknowledged.map(({ tookMs }) => tookMs)),
   };
 }
