@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createSessionClient } from '@authscale/core';
 import {
@@ -22,6 +22,7 @@ import {
 } from '@authscale/session';
 import { startPostgres, startRedis, startRedisCluster } from '@authscale/testkit';
 import { createClient } from 'redis';
+import { describeMachine, ms, percentile, replaceSection, timed, yieldToLoop } from './bench/measure.ts';
 
 const sessionsPerRun = 5_000;
 const warmUp = 1_000;
@@ -29,19 +30,6 @@ const throughputMs = 2_000;
 const concurrency = 64;
 const absoluteTtlMs = 24 * 3_600_000;
 const nearCache = { ttlMs: 60_000, maxEntries: 100_000 };
-
-const percentile = (samples: number[], p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-};
-const ms = (value: number) => value.toFixed(3);
-const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
-
-async function timed(operation: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await operation();
-  return performance.now() - start;
-}
 
 async function throughput(operation: (index: number) => Promise<unknown>): Promise<number> {
   const deadline = performance.now() + throughputMs;
@@ -270,7 +258,6 @@ try {
   rows.push(await measureBackend('redis-cluster, via HTTP', 'on', await overHttp(cluster.urls), true));
   const visibility = await revocationVisibility(cluster.urls);
 
-  const cpu = cpus();
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   // The targets are the replica's own validation; the HTTP row adds the hop and is shown alongside.
   const replicaRows = rows.filter((row) => !row.backend.includes('HTTP'));
@@ -280,7 +267,7 @@ try {
   );
   const dash = (value: number | undefined) => (value === undefined ? '-' : ms(value));
   const lines = [
-    `Command: \`npm run bench:sessions\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
+    `Command: \`npm run bench:sessions\`. Machine: ${describeMachine()}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
     `Each row: ${sessionsPerRun} sessions validated one at a time (latency, in ms), then ${concurrency} validations in flight for ${throughputMs / 1000} s (throughput).`,
     'Validation is measured inside the replica process (`createSessions().validate`), except the "via HTTP" row: the session client calling a replica\'s internal API on loopback (client and replica share one process). Redis, the cluster and Postgres run on this machine.',
     '',
@@ -302,9 +289,7 @@ try {
 
   const path = new URL('../docs/benchmarks.md', import.meta.url);
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Sessions\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}`;
-  writeFileSync(path, next);
+  writeFileSync(path, replaceSection(current, 'Sessions', section));
 } finally {
   await Promise.allSettled([redis.stop(), cluster.stop(), postgres.stop()]);
 }

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { freePort } from '@authscale/testkit';
+import autocannon from 'autocannon';
+import { percentile } from './measure.ts';
+
+export interface LoadRun {
+  requestsPerSecond: number;
+  p99: number;
+  errors: number;
+  /** Every response: when it arrived (ms since the run began), how long it took, its status. */
+  responses: Array<{ at: number; latency: number; status: number }>;
+  /** When each failed request (connection error or timeout) was noticed, ms since the run began. */
+  failures: number[];
+}
+
+/**
+ * GET `url` with `headers` for `seconds`. Closed loop when `rate` is absent (each connection
+ * sends its next request when the last one is answered: the maximum rate); otherwise requests
+ * are paced at `rate` per second across the connections.
+ */
+export async function load({
+  url,
+  headers = {},
+  seconds,
+  connections = 32,
+  rate,
+}: {
+  url: string;
+  headers?: Record<string, string>;
+  seconds: number;
+  connections?: number;
+  rate?: number;
+}): Promise<LoadRun> {
+  const responses: LoadRun['responses'] = [];
+  const failures: number[] = [];
+  const started = performance.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, headers, duration: seconds, connections, overallRate: rate, timeout: 5 },
+      (error, outcome) => (error ? reject(error) : resolve(outcome)),
+    );
+    instance.on('response', (_client, status, _bytes, latency) => {
+      responses.push({ at: performance.now() - started, latency, status });
+    });
+    instance.on('reqError', () => failures.push(performance.now() - started));
+  });
+  const errors = result.errors + result.non2xx;
+  return {
+    requestsPerSecond: result.requests.total / seconds,
+    p99: percentile(
+      responses.map((response) => response.latency),
+      99,
+    ),
+    errors,
+    responses,
+    failures,
+  };
+}
+
+/** A reference server as its own process (so it does not share the load generator's event loop). */
+export async function startScript(
+  file: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { insecureLocalHttpSessionCookieName } from '@authscale/core';
+import { freePort } from '@authscale/testkit';
+import { readState, type StackState } from '../stack/state-file.ts';
+
+export interface LocalStack {
+  state: StackState;
+  /** A signed-in user: the Cookie header for the edge, and the user's id. */
+  cookie: string;
+  userId: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `npm run stack` (every service its own process, the real Redis Cluster and Postgres)
+ * and signs one user up and in through the edge. The per-IP request limit is raised so one load
+ * generator on one address is not throttled; the limiter still runs on every request.
+ */
+export async function startLocalStack(): Promise<LocalStack> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../stack.ts', import.meta.url).pathname], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP_MAX: '1000000000' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('authscale stack ready')) resolve();
+    });
+    void exited.then(([code]) => reject(new Error(`the stack exited with ${code}:\n${output}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGINT');
+    await exited;
+  };
+  try {
+    const state = readState();
+    const origin = state.edgeUrl;
+    const email = `bench-${Date.now()}@example.test`;
+    const password = 'bench correct horse battery staple';
+    const post = (path: string) =>
+      fetch(`${origin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email, password }),
+      });
+    const signup = await post('/auth/signup');
+    if (signup.status !== 201) throw new Error(`signup answered ${signup.status}: ${await signup.text()}`);
+    const login = await post('/auth/login');
+    const token = login.headers
+      .getSetCookie()
+      .map((header) => header.split(';')[0] as string)
+      .find((pair) => pair.includes('authscale_session='))
+      ?.split('=')[1];
+    if (!token) throw new Error(`login answered ${login.status} without a session cookie`);
+    // The stack serves plain HTTP, where the edge reads the cookie under its local name.
+    const cookie = `${insecureLocalHttpSessionCookieName}=${token}`;
+    const me = await fetch(`${origin}/me`, { headers: { cookie } });
+    if (!me.ok) throw new Error(`GET /me answered ${me.status}`);
+    const { user } = (await me.json()) as { user: { id: string } };
+    return { state, cookie, userId: user.id, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
