@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { run } from '@authscale/testkit';
 import { asPrincipal, type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
@@ -22,6 +23,7 @@ describe('the disable-user operator command', () => {
         TOKEN_TABLE_NAME: harness.tableName,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
+        TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
         LOG_LEVEL: 'silent',
       },
     });
