@@ -1,5 +1,5 @@
 // Shared settings for every k6 script. Point BASE_URL at the local stack (default) or a deployed edge.
-export const baseUrl = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+export const baseUrl = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
 
 // Cookie-authenticated state changes must carry an allowed Origin (CSRF defence); the edge's origin is one.
 export const origin = __ENV.ORIGIN || baseUrl;
