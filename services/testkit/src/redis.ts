@@ -94,7 +94,7 @@ export interface StartRedisClusterOptions {
 /**
  * Starts a real Redis Cluster: `primaries * (1 + replicas)` redis-server processes with
  * `cluster-enabled yes`, joined by `redis-cli --cluster create`, returned once every node
- * reports `cluster_state:ok`.
+ * reports `cluster_state:ok` and every replica is in sync with its primary.
  */
 export async function startRedisCluster({
   primaries = 3,
@@ -144,11 +144,15 @@ export async function startRedisCluster({
         waitFor(
           async () => {
             const info = await run(cli, ['-p', String(node.port), 'CLUSTER', 'INFO']);
-            return info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${count}`)
-              ? true
-              : undefined;
+            if (!info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${count}`)) return undefined;
+            // Writes confirmed with WAIT need every replica synced, not only the slots assigned.
+            const replication = await run(cli, ['-p', String(node.port), 'INFO', 'replication']);
+            const synced = replication.includes('role:master')
+              ? replication.includes(`connected_slaves:${replicas}`) && !/slave\d+:.*state=(?!online)/.test(replication)
+              : replication.includes('master_link_status:up');
+            return synced ? true : undefined;
           },
-          { what: `cluster_state:ok on ${node.port}`, timeoutMs: 30_000 },
+          { what: `cluster_state:ok and replicas in sync on ${node.port}`, timeoutMs: 30_000 },
         ),
       ),
     );
