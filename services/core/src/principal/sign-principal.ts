@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { hmacKey } from './hmac-key.ts';
 import { type Principal, principalAudience, principalIssuer } from './principal.ts';
 
 export interface SignPrincipalOptions {
@@ -10,7 +11,7 @@ export interface SignPrincipalOptions {
 }
 
 /** The edge's assertion of who is calling, sent to internal services as `x-authscale-principal`. */
-export function signPrincipal({ principal, key, lifetimeSeconds = 30 }: SignPrincipalOptions): Promise<string> {
+export async function signPrincipal({ principal, key, lifetimeSeconds = 30 }: SignPrincipalOptions): Promise<string> {
   const { userId, sessionId, tenantId, amr, acr, authTime, kind } = principal;
   return new SignJWT({ sid: sessionId, ...(tenantId ? { tid: tenantId } : {}), amr, acr, auth_time: authTime, kind })
     .setProtectedHeader({ alg: 'HS256', typ: 'authscale-principal+jwt' })
@@ -19,5 +20,5 @@ export function signPrincipal({ principal, key, lifetimeSeconds = 30 }: SignPrin
     .setAudience(principalAudience)
     .setIssuedAt()
     .setExpirationTime(`${lifetimeSeconds}s`)
-    .sign(key);
+    .sign(await hmacKey(key));
 }

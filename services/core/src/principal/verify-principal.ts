@@ -1,5 +1,6 @@
 import { jwtVerify } from 'jose';
 import { Value } from 'typebox/value';
+import { hmacKey } from './hmac-key.ts';
 import { type Principal, principalAudience, principalIssuer, principalSchema } from './principal.ts';
 
 export interface VerifyPrincipalOptions {
@@ -17,7 +18,7 @@ export async function verifyPrincipal({
   clockToleranceSeconds = 5,
 }: VerifyPrincipalOptions): Promise<Principal | null> {
   try {
-    const { payload } = await jwtVerify(assertion, key, {
+    const { payload } = await jwtVerify(assertion, await hmacKey(key), {
       algorithms: ['HS256'],
       issuer: principalIssuer,
       audience: principalAudience,

@@ -70,7 +70,18 @@ export function createSessionClient({
     }
     for (const origin of normalised) {
       if (!pools.has(origin))
-        pools.set(origin, new Pool(origin, { connections: connectionsPerReplica, pipelining: 1 }));
+        pools.set(
+          origin,
+          // Per-phase deadlines on the pool rather than an AbortSignal timer per call: same bound
+          // on a hung replica, less work on the hot path.
+          new Pool(origin, {
+            connections: connectionsPerReplica,
+            pipelining: 1,
+            connectTimeout: timeoutMs,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          }),
+        );
     }
     replicas = normalised;
   }
@@ -84,7 +95,6 @@ export function createSessionClient({
       path,
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.body.text();
     return { status: response.statusCode, body: text ? JSON.parse(text) : null };

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
+import type { AuthError } from '../../src/errors.ts';
 import { createSessionClient } from '../../src/session-client/create-session-client.ts';
 
 const internalToken = 'x'.repeat(32);
@@ -36,4 +39,35 @@ it('answers null without a network call for a token that has no user id', async 
   const client = createSessionClient({ replicas: ['http://127.0.0.1:1'], internalToken, healthCheckIntervalMs: 0 });
   assert.equal(await client.validate('no-dot-here'), null);
   await client.close();
+});
+
+it('answers dependency_timeout when replicas accept the call and never answer, after trying the next one', async () => {
+  const held: ServerResponse[] = [];
+  let calls = 0;
+  const holdForever = (_request: IncomingMessage, response: ServerResponse) => {
+    calls++;
+    held.push(response);
+  };
+  const listening = [
+    createServer(holdForever).listen(0, '127.0.0.1'),
+    createServer(holdForever).listen(0, '127.0.0.1'),
+  ];
+  await Promise.all(listening.map((server) => new Promise((resolve) => server.once('listening', resolve))));
+  const client = createSessionClient({
+    replicas: listening.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    internalToken,
+    timeoutMs: 200,
+    healthCheckIntervalMs: 0,
+  });
+  try {
+    await assert.rejects(client.validate('user-1.secret'), (error: AuthError) => {
+      assert.equal(error.code, 'dependency_timeout');
+      return true;
+    });
+    assert.equal(calls, 2, 'an idempotent read is tried once more on the next replica');
+  } finally {
+    for (const response of held) response.destroy();
+    await client.close();
+    for (const server of listening) server.close();
+  }
 });
