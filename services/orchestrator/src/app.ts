@@ -13,6 +13,7 @@ import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
 import { accessTokens } from './plugins/access-tokens.ts';
+import { openapi } from './plugins/openapi.ts';
 import { principal } from './plugins/principal.ts';
 import { loginRoute } from './routes/login.ts';
 import { logoutRoute } from './routes/logout.ts';
@@ -47,6 +48,7 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
     config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
   );
 
+  await app.register(openapi);
   await app.register(principal, {
     key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
   });

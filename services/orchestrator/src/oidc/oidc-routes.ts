@@ -50,6 +50,8 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
     {
       config: { public: true },
       schema: {
+        description:
+          "The provider's redirect back: the authorization response (`code`, `state`, `iss`, or `error`) in the query string.",
         params: providerParams,
         querystring: Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 4096 }), {
           maxProperties: 16,
