@@ -70,7 +70,8 @@ export function createEdgeDependencies(config: EdgeConfig) {
 
   const dependencies: EdgeDependencies = {
     validateSessionToken: (token) => sessions.validate(token),
-    isSessionLive: async (userId, sid) => (await sessions.get(userId, sid)) !== null,
+    // The bearer revocation check slides the session's idle expiry, as a cookie request does.
+    isSessionLive: async (userId, sid) => (await sessions.touch(userId, sid)) !== null,
     async verifyAccessToken(token) {
       try {
         return await verifyAccessToken({ token, keys, issuer: config.PUBLIC_ORIGIN, audience: config.JWT_AUDIENCE });

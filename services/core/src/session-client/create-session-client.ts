@@ -169,12 +169,28 @@ export function createSessionClient({
       return (reply.body as { session: SessionView }).session;
     },
 
-    /** The live session by id, or null: the revocation check for access JWTs. */
+    /** The live session by id, or null, without sliding its activity. */
     async get(userId: string, sid: string): Promise<SessionView | null> {
       const reply = await call({
         key: userId,
         method: 'GET',
         path: `${users(userId)}/${encodeURIComponent(sid)}`,
+        idempotent: true,
+      });
+      if (reply.status === 404 || reply.status === 400) return null;
+      if (reply.status !== 200) throw unexpected(reply);
+      return (reply.body as { session: SessionView }).session;
+    },
+
+    /**
+     * The live session by id with its activity slid forward, or null: the revocation check for
+     * access JWTs and refresh. Sliding is idempotent, so it is retried like a read.
+     */
+    async touch(userId: string, sid: string): Promise<SessionView | null> {
+      const reply = await call({
+        key: userId,
+        method: 'POST',
+        path: `${users(userId)}/${encodeURIComponent(sid)}/touch`,
         idempotent: true,
       });
       if (reply.status === 404 || reply.status === 400) return null;

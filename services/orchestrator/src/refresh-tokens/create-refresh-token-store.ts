@@ -46,8 +46,16 @@ export type RotateResult =
   | { outcome: 'rotated'; refreshToken: string; family: Family; repeated: boolean }
   /** A rotated token came back after the grace window: the family is now revoked. */
   | { outcome: 'replayed'; family: Family }
+  /** The family's session is gone (logout, revoke-all, expiry): the family is now revoked. */
+  | { outcome: 'session_ended'; family: Family }
   /** Unknown, malformed, expired or revoked: nothing to say beyond "no". */
   | { outcome: 'invalid' };
+
+/**
+ * Asked before a token is exchanged: is the family's session still live? It runs first so that a
+ * failure to answer (the session layer down) leaves the presented token unspent for a retry.
+ */
+export type SessionCheck = (family: Family) => Promise<boolean>;
 
 const toFamily = ({ familyId, userId, tenantId, amr, acr, authTime, expiresAt }: FamilyRecord): Family => ({
   familyId,
@@ -197,9 +205,10 @@ export function createRefreshTokenStore({
 
     /**
      * Exchanges a refresh token for its successor. The first use rotates; a repeat within the
-     * grace window gets the same successor; a repeat after it revokes the family.
+     * grace window gets the same successor; a repeat after it revokes the family. `sessionIsLive`
+     * is asked before any exchange; if it throws, nothing was spent.
      */
-    async rotate(token: string): Promise<RotateResult> {
+    async rotate(token: string, sessionIsLive: SessionCheck = async () => true): Promise<RotateResult> {
       if (!isWellFormedRefreshToken(token)) return { outcome: 'invalid' };
       let record = await getToken(hashRefreshToken(token));
       if (!record) return { outcome: 'invalid' };
@@ -210,6 +219,11 @@ export function createRefreshTokenStore({
       }
       const revocation = await getUserRevocation(family.userId);
       if (revocation && family.createdAt <= revocation.revokedBefore) return { outcome: 'invalid' };
+      const exchangeable = record.state === 'active' || now() - (record.rotatedAt ?? 0) <= graceSeconds * 1000;
+      if (exchangeable && !(await sessionIsLive(toFamily(family)))) {
+        await revokeFamily({ familyId: family.familyId, reason: 'session_ended' });
+        return { outcome: 'session_ended', family: toFamily(family) };
+      }
 
       if (record.state === 'active') {
         // The successor is written first, so whoever learns it can use it at once.

@@ -6,7 +6,8 @@ import { tokenPairSchema } from '../lib/schemas.ts';
 
 /**
  * `POST /auth/token/refresh`: rotates the refresh token and issues a new access token. A replay
- * outside the grace window revokes the family and its session before answering 401.
+ * outside the grace window revokes the family and its session before answering 401; a family
+ * whose session ended (logout, revoke-all, expiry on the replicas) is revoked too.
  */
 export const refreshRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   app.post(
@@ -22,17 +23,16 @@ export const refreshRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
       },
     },
     async (request, reply) => {
-      const result = await deps.refreshTokens.rotate(request.body.refreshToken);
-      if (result.outcome === 'invalid') throw new AuthError('unauthenticated');
+      // Using the refresh token is the user's activity too: the session's idle expiry slides.
+      const result = await deps.refreshTokens.rotate(
+        request.body.refreshToken,
+        async ({ userId, familyId }) => (await deps.sessions.touch(userId, familyId)) !== null,
+      );
+      if (result.outcome === 'invalid' || result.outcome === 'session_ended') throw new AuthError('unauthenticated');
       const { familyId: sessionId, userId, tenantId, amr, acr, authTime } = result.family;
       if (result.outcome === 'replayed') {
         await deps.sessions.revoke(userId, sessionId);
         await deps.identity.audit.record({ type: 'refresh.replayed', userId, ip: request.ip, detail: { sessionId } });
-        throw new AuthError('unauthenticated');
-      }
-      // Logout, revoke-all or expiry on the replicas ends the family too.
-      if (!(await deps.sessions.get(userId, sessionId))) {
-        await deps.refreshTokens.revokeFamily({ familyId: sessionId, reason: 'session_ended' });
         throw new AuthError('unauthenticated');
       }
       const { accessToken, expiresIn } = await app.accessTokens.issue({

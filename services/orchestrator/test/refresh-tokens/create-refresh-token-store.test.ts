@@ -50,6 +50,29 @@ describe('the refresh-token store', () => {
     assert.notEqual(second.refreshToken, first.refreshToken);
   });
 
+  it('spends nothing when the session check fails, so the same token works on a retry', async () => {
+    const tokens = store({ graceSeconds: 0 });
+    const { refreshToken } = await signIn(tokens);
+    await assert.rejects(
+      tokens.rotate(refreshToken, async () => {
+        throw new Error('session layer unavailable');
+      }),
+      /session layer unavailable/,
+    );
+    clock += 60_000;
+    const retry = await tokens.rotate(refreshToken);
+    assert.equal(retry.outcome, 'rotated');
+    assert.ok(retry.outcome === 'rotated' && !retry.repeated, 'the first exchange, not a replay');
+  });
+
+  it('revokes the family when its session has ended', async () => {
+    const tokens = store();
+    const { refreshToken } = await signIn(tokens);
+    const ended = await tokens.rotate(refreshToken, async () => false);
+    assert.equal(ended.outcome, 'session_ended');
+    assert.deepEqual(await tokens.rotate(refreshToken), { outcome: 'invalid' });
+  });
+
   it('concurrent refreshes of one token, across tasks, all get the same single successor', async () => {
     const tokens = store({ graceSeconds: 10 });
     const { refreshToken } = await signIn(tokens);

@@ -21,6 +21,16 @@ export async function internalSessionRoutes(app: Service, { sessions }: { sessio
     },
   );
 
+  app.post(
+    '/internal/users/:userId/sessions/:sid/touch',
+    { schema: { params: SessionParams, response: { 200: Type.Object({ session: Session }) } } },
+    async (request) => {
+      const session = await sessions.touch(request.params.userId, request.params.sid);
+      if (!session) throw new AuthError('not_found');
+      return { session };
+    },
+  );
+
   app.get(
     '/internal/users/:userId/sessions/:sid',
     { schema: { params: SessionParams, response: { 200: Type.Object({ session: Session }) } } },

@@ -46,6 +46,15 @@ export function createSessions({
     throw new TypeError('createSessions: need 0 < idleTtlMs <= absoluteTtlMs and 0 <= touchIntervalMs < idleTtlMs');
   }
   const isLive = (record: SessionRecord, at: number) => at < record.idleExpiresAt && at < record.absoluteExpiresAt;
+  /** The record if live, its idle expiry moved forward at most once per `touchIntervalMs`. */
+  async function slide(record: SessionRecord, at: number): Promise<SessionRecord | null> {
+    if (!isLive(record, at)) return null;
+    if (at - record.lastSeenAt < touchIntervalMs) return record;
+    const activity = { lastSeenAt: at, idleExpiresAt: Math.min(at + idleTtlMs, record.absoluteExpiresAt) };
+    // A failed write-back costs only a shorter idle window, so it must not fail the read.
+    const touched = await store.touch(record.userId, record.sid, activity).catch(() => true);
+    return touched ? { ...record, ...activity } : null;
+  }
 
   return {
     store,
@@ -79,18 +88,22 @@ export function createSessions({
       const record = await store.get(parsed.userId, parsed.sid);
       const at = now();
       if (!record || !sameSessionId(record.sid, parsed.sid) || record.userId !== parsed.userId) return null;
-      if (!isLive(record, at)) return null;
-      if (at - record.lastSeenAt < touchIntervalMs) return record;
-      const activity = { lastSeenAt: at, idleExpiresAt: Math.min(at + idleTtlMs, record.absoluteExpiresAt) };
-      // A failed write-back costs only a shorter idle window, so it must not fail the validation.
-      const touched = await store.touch(record.userId, record.sid, activity).catch(() => true);
-      return touched ? { ...record, ...activity } : null;
+      return slide(record, at);
     },
 
-    /** A live session by id: the revocation check behind access JWTs. No write-back. */
+    /** A live session by id, or null. No write-back: for reads that are not the user's activity. */
     async get(userId: string, sid: string): Promise<SessionRecord | null> {
       const record = await store.get(userId, sid);
       return record && isLive(record, now()) ? record : null;
+    },
+
+    /**
+     * A live session by id with its activity slid forward, or null: the check behind access JWTs
+     * and refresh, so an app that only sends bearer tokens keeps its session alive by using it.
+     */
+    async touch(userId: string, sid: string): Promise<SessionRecord | null> {
+      const record = await store.get(userId, sid);
+      return record ? slide(record, now()) : null;
     },
 
     async list(userId: string): Promise<SessionRecord[]> {

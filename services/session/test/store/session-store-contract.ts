@@ -122,6 +122,22 @@ export function sessionStoreContract(name: string, open: (clock: TestClock) => P
       assert.deepEqual(await store.get(session.userId, session.sid), slid);
     });
 
+    it('keeps a session used only by id (bearer tokens, refresh) alive by touch, and get never slides it', async () => {
+      const { session } = await sessions.create(input(newUser()));
+      let last = session;
+      for (let step = 0; step < 4; step++) {
+        clock.advance(idleTtlMs * 0.75);
+        assert.equal((await sessions.get(session.userId, session.sid))?.lastSeenAt, last.lastSeenAt, 'get reads only');
+        const touched = await sessions.touch(session.userId, session.sid);
+        assert.ok(touched && touched.idleExpiresAt > last.idleExpiresAt, 'touch slides the idle expiry');
+        last = touched;
+      }
+      assert.ok(clock.now() > session.idleExpiresAt, 'the session outlived its first idle window');
+      clock.advance(idleTtlMs + 1);
+      assert.equal(await sessions.touch(session.userId, session.sid), null);
+      assert.equal(await sessions.touch(newUser(), session.sid), null);
+    });
+
     it('expires a session left idle', async () => {
       const { token } = await sessions.create(input(newUser()));
       clock.advance(idleTtlMs + 1);
