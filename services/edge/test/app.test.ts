@@ -102,9 +102,23 @@ describe('edge', () => {
 
   it('refuses unauthenticated requests to protected routes without reaching the orchestrator', async () => {
     const before = upstream.received.length;
-    for (const url of ['/me', '/api/projects', '/auth/sessions', '/auth/logout', '/nowhere']) {
-      const response = await edge.app.inject({ method: url === '/auth/logout' ? 'POST' : 'GET', url });
-      assert.equal(response.statusCode, 401, url);
+    for (const [method, url] of [
+      ['GET', '/me'],
+      ['GET', '/api/projects'],
+      ['GET', '/auth/sessions'],
+      ['POST', '/auth/logout'],
+      ['GET', '/nowhere'],
+      ['GET', '/auth/passkeys'],
+      ['DELETE', '/auth/passkeys/AAAA'],
+      ['DELETE', '/auth/totp'],
+      ['POST', '/auth/totp/recovery-codes'],
+      ['PUT', '/auth/password'],
+      ['PUT', '/auth/email'],
+      ['POST', '/auth/step-up/passkey/options'],
+      ['POST', '/auth/step-up/passkey/verify'],
+    ] as const) {
+      const response = await edge.app.inject({ method, url });
+      assert.equal(response.statusCode, 401, `${method} ${url}`);
       assert.equal(response.json().error.code, 'unauthenticated');
     }
     assert.equal(upstream.received.length, before);

@@ -5,6 +5,7 @@ import { takeFlow } from './flows/take-flow.ts';
 import { inTransaction } from './lib/in-transaction.ts';
 import { type SignInWithOidcInput, signInWithOidc } from './oidc/sign-in-with-oidc.ts';
 import { type CreatePasskeyInput, createPasskey } from './passkeys/create-passkey.ts';
+import { deletePasskey } from './passkeys/delete-passkey.ts';
 import { findPasskey } from './passkeys/find-passkey.ts';
 import { listPasskeys } from './passkeys/list-passkeys.ts';
 import { type UpdatePasskeySignCountInput, updatePasskeySignCount } from './passkeys/update-passkey-sign-count.ts';
@@ -13,6 +14,8 @@ import { type ActivateTotpInput, activateTotp } from './totp/activate-totp.ts';
 import { consumeRecoveryCode } from './totp/consume-recovery-code.ts';
 import { findTotpFactor } from './totp/find-totp-factor.ts';
 import { type RecordTotpFailureInput, recordTotpFailure } from './totp/record-totp-failure.ts';
+import { removeTotp } from './totp/remove-totp.ts';
+import { replaceRecoveryCodes } from './totp/replace-recovery-codes.ts';
 import { savePendingTotp } from './totp/save-pending-totp.ts';
 
 type Guarded = <T>(work: () => Promise<T>) => Promise<T>;
@@ -37,12 +40,16 @@ export function ceremonyStores({ pool, guarded }: { pool: Pool; guarded: Guarded
       consumeRecoveryCode: (input: { userId: string; codeHash: string }) =>
         guarded(() => consumeRecoveryCode(pool, input)),
       recordFailure: (input: RecordTotpFailureInput) => guarded(() => recordTotpFailure(pool, input)),
+      remove: (input: { userId: string }) => inTransaction({ pool }, (client) => removeTotp(client, input)),
+      replaceRecoveryCodes: (input: { userId: string; recoveryCodeHashes: string[] }) =>
+        inTransaction({ pool }, (client) => replaceRecoveryCodes(client, input)),
     }),
     passkeys: Object.freeze({
       listForUser: (input: { userId: string }) => guarded(() => listPasskeys(pool, input)),
       find: (input: { credentialId: string }) => guarded(() => findPasskey(pool, input)),
       create: (input: CreatePasskeyInput) => guarded(() => createPasskey(pool, input)),
       updateSignCount: (input: UpdatePasskeySignCountInput) => guarded(() => updatePasskeySignCount(pool, input)),
+      remove: (input: { userId: string; credentialId: string }) => guarded(() => deletePasskey(pool, input)),
     }),
     oidc: Object.freeze({
       signInWithOidc: (input: SignInWithOidcInput) =>

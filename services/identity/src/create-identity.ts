@@ -19,9 +19,12 @@ import { removeMember } from './memberships/remove-member.ts';
 import { createProject } from './projects/create-project.ts';
 import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
+import { changeEmail } from './users/change-email.ts';
 import { disableUser } from './users/disable-user.ts';
+import { findPasswordHash } from './users/find-password-hash.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
+import { type ReplacePasswordHashInput, replacePasswordHash } from './users/replace-password-hash.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
 import { updatePasswordHash } from './users/update-password-hash.ts';
 
@@ -96,6 +99,10 @@ export function createIdentity({
       updatePasswordHash: (input: { userId: string; passwordHash: string }) =>
         guarded(() => updatePasswordHash(db, input)),
       get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
+      passwordHashOf: async (input: { userId: string }) =>
+        isUuid(input.userId) ? guarded(() => findPasswordHash(db, input)) : null,
+      replacePasswordHash: (input: ReplacePasswordHashInput) => guarded(() => replacePasswordHash(db, input)),
+      changeEmail: (input: { userId: string; email: string }) => guarded(() => changeEmail(db, input)),
     }),
 
     memberships: Object.freeze({

@@ -139,13 +139,18 @@ describe('ceremony stores', () => {
     };
     assert.equal(await identity.passkeys.create(passkey), true);
     assert.equal(await identity.passkeys.create({ ...passkey, userId: other }), false);
-    assert.deepEqual(await identity.passkeys.find({ credentialId: passkey.credentialId }), {
+    const { createdAt, lastUsedAt, ...found } = (await identity.passkeys.find({
+      credentialId: passkey.credentialId,
+    })) as NonNullable<Awaited<ReturnType<typeof identity.passkeys.find>>>;
+    assert.deepEqual(found, {
       credentialId: passkey.credentialId,
       userId,
       publicKey: new Uint8Array([1, 2, 3]),
       signCount: 0,
       transports: ['internal'],
     });
+    assert.ok(createdAt instanceof Date);
+    assert.equal(lastUsedAt, null);
     assert.equal((await identity.passkeys.listForUser({ userId: other })).length, 0);
     const moves = await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -167,6 +172,37 @@ describe('ceremony stores', () => {
       }),
       false,
     );
+    assert.ok((await identity.passkeys.find({ credentialId: passkey.credentialId }))?.lastUsedAt instanceof Date);
+    assert.equal(await identity.passkeys.remove({ userId: other, credentialId: passkey.credentialId }), false);
+    assert.equal(await identity.passkeys.remove({ userId, credentialId: passkey.credentialId }), true);
+    assert.equal(await identity.passkeys.find({ credentialId: passkey.credentialId }), null);
+  });
+
+  it('TOTP removal takes the recovery codes with it; codes are replaced only while a factor is active', async () => {
+    const userId = await newUser();
+    const codes = (await admin.query('SELECT 1 FROM recovery_codes WHERE user_id = $1', [userId])).rowCount;
+    assert.equal(codes, 0);
+    assert.equal(await identity.totp.replaceRecoveryCodes({ userId, recoveryCodeHashes: ['a'] }), false);
+    await identity.totp.savePending({ userId, secretCiphertext: 'pending' });
+    assert.equal(await identity.totp.replaceRecoveryCodes({ userId, recoveryCodeHashes: ['a'] }), false);
+    await identity.totp.activate({
+      userId,
+      pendingSecretCiphertext: 'pending',
+      timeStep: 1,
+      recoveryCodeHashes: ['a'],
+    });
+    assert.equal(await identity.totp.replaceRecoveryCodes({ userId, recoveryCodeHashes: ['b', 'c'] }), true);
+    const hashes = async () =>
+      (
+        await admin.query<{ code_hash: string }>('SELECT code_hash FROM recovery_codes WHERE user_id = $1 ORDER BY 1', [
+          userId,
+        ])
+      ).rows.map(({ code_hash }) => code_hash);
+    assert.deepEqual(await hashes(), ['b', 'c']);
+    assert.equal(await identity.totp.remove({ userId }), true);
+    assert.equal(await identity.totp.find({ userId }), null);
+    assert.deepEqual(await hashes(), []);
+    assert.equal(await identity.totp.remove({ userId }), false);
   });
 
   it('OIDC: creates once, links only on a verified email, and writes nothing when it may not', async () => {

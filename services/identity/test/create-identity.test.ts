@@ -50,6 +50,40 @@ describe('the identity module', () => {
     assert.equal(results.filter((result) => result.created).length, 1);
   });
 
+  it('a password change is compare-and-set: of two changes from the same hash only one wins', async () => {
+    const { userId } = (await identity.users.signUpWithPassword({
+      email: 'ivy.changes@example.com',
+      passwordHash: 'h0',
+    })) as {
+      userId: string;
+    };
+    assert.equal(await identity.users.passwordHashOf({ userId }), 'h0');
+    const results = await Promise.all(
+      ['h1', 'h2'].map((passwordHash) =>
+        identity.users.replacePasswordHash({ userId, previousHash: 'h0', passwordHash }),
+      ),
+    );
+    assert.deepEqual(results.sort(), [false, true]);
+    assert.match((await identity.users.passwordHashOf({ userId })) ?? '', /^h[12]$/);
+    assert.equal(await identity.users.passwordHashOf({ userId: 'not-a-uuid' }), null);
+  });
+
+  it('an email change succeeds to a free address and changes nothing for a taken one, naming its holder', async () => {
+    const frank = await identity.users.signUpWithPassword({ email: 'frank.moves@example.com', passwordHash: 'h' });
+    const grace = await identity.users.signUpWithPassword({ email: 'grace.holds@example.com', passwordHash: 'h' });
+    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, email: ' GRACE.HOLDS@example.com ' }), {
+      changed: false,
+      existingUserId: grace.userId,
+    });
+    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, email: 'Frank.Moved@Example.com' }), {
+      changed: true,
+    });
+    assert.equal((await identity.users.get({ userId: frank.userId }))?.email, 'frank.moved@example.com');
+    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, email: 'frank.moved@example.com' }), {
+      changed: true,
+    });
+  });
+
   it('answers null, not an error, for unknown or malformed ids', async () => {
     assert.equal(await identity.users.findPasswordLogin({ email: 'nobody@example.com' }), null);
     assert.equal(await identity.users.get({ userId: 'not-a-uuid' }), null);

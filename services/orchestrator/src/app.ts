@@ -6,11 +6,14 @@ import {
   secureSessionCookie,
 } from '@authscale/core';
 import { tenantContext } from '@authscale/identity';
+import { emailRoute } from './account/email-route.ts';
+import { passwordRoute } from './account/password-route.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { completeSignIn } from './lib/complete-sign-in.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
+import { passkeyManagementRoutes } from './passkeys/passkey-management-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
 import { accessTokens } from './plugins/access-tokens.ts';
 import { openapi } from './plugins/openapi.ts';
@@ -25,6 +28,7 @@ import { signupRoute } from './routes/signup.ts';
 import { tenantAuditEventsRoute } from './routes/tenant-audit-events.ts';
 import { tenantMembersRoute } from './routes/tenant-members.ts';
 import { tenantsRoute } from './routes/tenants.ts';
+import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 
 /**
@@ -77,9 +81,13 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   });
   await app.register(loginRoute, { deps, ceremonies });
   await app.register(totpRoutes, { ceremonies });
+  await app.register(totpManagementRoutes, { ceremonies });
   await app.register(passkeyRoutes, { ceremonies });
+  await app.register(passkeyManagementRoutes, { ceremonies });
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });
   await app.register(sessionsRoute, { deps, ceremonies });
+  await app.register(passwordRoute, { deps, ceremonies });
+  await app.register(emailRoute, { deps, ceremonies });
   await app.register(logoutRoute, { deps });
   await app.register(refreshRoute, { deps });
   await app.register(meRoute, { deps });

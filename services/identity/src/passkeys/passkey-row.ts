@@ -5,6 +5,8 @@ export interface Passkey {
   publicKey: Uint8Array;
   signCount: number;
   transports: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
 }
 
 export interface PasskeyRow {
@@ -13,9 +15,11 @@ export interface PasskeyRow {
   public_key: Buffer;
   sign_count: string;
   transports: string[];
+  created_at: Date;
+  last_used_at: Date | null;
 }
 
-export const passkeyColumns = 'credential_id, user_id, public_key, sign_count, transports';
+export const passkeyColumns = 'credential_id, user_id, public_key, sign_count, transports, created_at, last_used_at';
 
 export function toPasskey(row: PasskeyRow): Passkey {
   return {
@@ -24,5 +28,7 @@ export function toPasskey(row: PasskeyRow): Passkey {
     publicKey: new Uint8Array(row.public_key),
     signCount: Number(row.sign_count),
     transports: row.transports,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
   };
 }

@@ -1,5 +1,11 @@
 /** What a short-lived, server-side flow record is for; each kind is a separate keyspace. */
-export type FlowKind = 'mfa' | 'webauthn_registration' | 'webauthn_authentication' | 'oidc' | 'elevation';
+export type FlowKind =
+  | 'mfa'
+  | 'webauthn_registration'
+  | 'webauthn_authentication'
+  | 'webauthn_step_up'
+  | 'oidc'
+  | 'elevation';
 
 export type FlowPayload = Record<string, string | number | boolean | string[] | null>;
 

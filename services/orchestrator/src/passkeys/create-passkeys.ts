@@ -4,12 +4,12 @@ import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
   type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { FlowStore } from '../mfa/flow-store.ts';
 import { newFlowId } from '../mfa/new-flow-id.ts';
 import type { PasskeyStore } from './passkey-store.ts';
+import { type PasskeyMethod, passkeyRefused, verifyAssertion } from './verify-assertion.ts';
 
 export interface CreatePasskeysOptions {
   store: PasskeyStore;
@@ -22,11 +22,6 @@ export interface CreatePasskeysOptions {
   /** How long a challenge stays usable. @default 300 */
   challengeTtlSeconds?: number;
 }
-
-/** RFC 8176 method: a passkey that syncs between devices is software-protected. */
-export type PasskeyMethod = 'hwk' | 'swk';
-
-const refused = (cause: unknown) => new AuthError('invalid_credentials', 'The passkey was not accepted.', { cause });
 
 /**
  * WebAuthn registration for a signed-in user and usernameless sign-in with discoverable
@@ -90,9 +85,9 @@ export function createPasskeys({
           requireUserVerification: true,
         });
       } catch (error) {
-        throw refused(error);
+        throw passkeyRefused(error);
       }
-      if (!verification.verified) throw refused(undefined);
+      if (!verification.verified) throw passkeyRefused(undefined);
       const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
       const created = await store.create({
         userId,
@@ -131,41 +126,72 @@ export function createPasskeys({
       if (!flow || typeof flow.challenge !== 'string') {
         throw new AuthError('invalid_request', 'The sign-in challenge is unknown or spent.');
       }
-      const record = await store.find({ credentialId: response.id });
-      if (!record) throw refused(undefined);
-      // A discoverable credential names its user; it must be the one we registered it to.
-      const userHandle = response.response.userHandle;
-      if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== record.userId) {
-        throw refused(undefined);
-      }
-      let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-      try {
-        verification = await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: flow.challenge,
-          expectedOrigin,
-          expectedRPID: rpId,
-          credential: {
-            id: record.credentialId,
-            publicKey: new Uint8Array(record.publicKey),
-            counter: record.signCount,
-            transports: record.transports,
-          },
-          requireUserVerification: true,
-        });
-      } catch (error) {
-        throw refused(error);
-      }
-      if (!verification.verified) throw refused(undefined);
-      const { newCounter, credentialDeviceType } = verification.authenticationInfo;
-      const counted = await store.updateSignCount({
-        credentialId: record.credentialId,
-        userId: record.userId,
-        previousCount: record.signCount,
-        newCount: newCounter,
+      return verifyAssertion({ store, response, challenge: flow.challenge, rpId, origins: expectedOrigin });
+    },
+
+    /**
+     * A challenge for re-proving presence in an existing session: bound to the user and the
+     * session, limited to the user's own credentials, single-use like a sign-in challenge.
+     */
+    async stepUpOptions({ userId, sessionId }: { userId: string; sessionId: string }) {
+      const existing = await store.listForUser({ userId });
+      if (existing.length === 0) throw new AuthError('conflict', 'No passkey is registered for this account.');
+      const options = await generateAuthenticationOptions({
+        rpID: rpId,
+        timeout,
+        userVerification: 'required',
+        allowCredentials: existing.map(({ credentialId, transports }) => ({ id: credentialId, transports })),
       });
-      if (!counted) throw refused(undefined);
-      return { userId: record.userId, method: credentialDeviceType === 'multiDevice' ? 'swk' : 'hwk' };
+      const flowId = newFlowId();
+      await flows.put({
+        kind: 'webauthn_step_up',
+        id: flowId,
+        payload: { userId, sessionId, challenge: options.challenge },
+        ttlSeconds: challengeTtlSeconds,
+      });
+      return { flowId, options };
+    },
+
+    /** Checks a step-up assertion: the flow is this session's and the credential this user's. */
+    async verifyStepUp({
+      userId,
+      sessionId,
+      flowId,
+      response,
+    }: {
+      userId: string;
+      sessionId: string;
+      flowId: string;
+      response: AuthenticationResponseJSON;
+    }): Promise<{ method: PasskeyMethod }> {
+      const flow = await flows.take({ kind: 'webauthn_step_up', id: flowId });
+      if (!flow || flow.userId !== userId || flow.sessionId !== sessionId || typeof flow.challenge !== 'string') {
+        throw new AuthError('invalid_request', 'The step-up challenge is unknown or spent.');
+      }
+      const { method } = await verifyAssertion({
+        store,
+        response,
+        challenge: flow.challenge,
+        rpId,
+        origins: expectedOrigin,
+        expectedUserId: userId,
+      });
+      return { method };
+    },
+
+    /** The user's passkeys as the account page shows them: never the public key. */
+    async list({ userId }: { userId: string }) {
+      const records = await store.listForUser({ userId });
+      return records.map(({ credentialId, transports, createdAt, lastUsedAt }) => ({
+        id: credentialId,
+        transports,
+        createdAt: createdAt.toISOString(),
+        lastUsedAt: lastUsedAt?.toISOString() ?? null,
+      }));
+    },
+
+    async remove({ userId, credentialId }: { userId: string; credentialId: string }): Promise<void> {
+      if (!(await store.remove({ userId, credentialId }))) throw new AuthError('not_found');
     },
   });
 }

@@ -5,6 +5,7 @@ import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { sessionCallerOf } from '../mfa/session-caller-of.ts';
 
 /** The browser's serialised credential; @simplewebauthn/server checks every field inside. */
 const credentialJson = Type.Object({
@@ -21,7 +22,10 @@ const verifyBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** WebAuthn registration for the signed-in user and usernameless sign-in with passkeys. */
+/**
+ * WebAuthn registration for the signed-in user, usernameless sign-in with passkeys, and step-up
+ * with a passkey for a session that needs a fresh strong authentication.
+ */
 export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
   app,
   { ceremonies },
@@ -73,6 +77,32 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepe
         detail: { method: 'passkey', sessionId: tokens.sessionId },
       });
       return tokens;
+    },
+  );
+
+  app.post('/auth/step-up/passkey/options', async (request, reply) => {
+    const { userId, sessionId } = sessionCallerOf(request);
+    reply.header('cache-control', 'no-store');
+    return passkeys.stepUpOptions({ userId, sessionId });
+  });
+
+  app.post(
+    '/auth/step-up/passkey/verify',
+    {
+      schema: { body: verifyBody, response: { 200: Type.Object({ elevatedForSeconds: Type.Integer() }) } },
+    },
+    async (request) => {
+      const { userId, sessionId } = sessionCallerOf(request);
+      const { flowId, response } = request.body;
+      await passkeys.verifyStepUp({
+        userId,
+        sessionId,
+        flowId,
+        response: response as unknown as AuthenticationResponseJSON,
+      });
+      await elevation.grant({ sessionId, userId });
+      await identity.audit.record({ type: 'mfa.stepped_up', userId, ip: request.ip, detail: { method: 'passkey' } });
+      return { elevatedForSeconds: elevation.ttlSeconds };
     },
   );
 };

@@ -6,12 +6,16 @@ export interface PasskeyRecord {
   publicKey: Uint8Array;
   signCount: number;
   transports: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
 }
 
 /** What the passkey ceremonies need from the identity module's `webauthn_credentials` table. */
 export interface PasskeyStore {
   listForUser(input: { userId: string }): Promise<PasskeyRecord[]>;
   find(input: { credentialId: string }): Promise<PasskeyRecord | null>;
+  /** Deletes the user's own credential; `false` when it is unknown or belongs to someone else. */
+  remove(input: { userId: string; credentialId: string }): Promise<boolean>;
   /** `false` when the credential id is already registered (to anyone). */
   create(input: {
     userId: string;

@@ -76,6 +76,20 @@ export function createTotp({
       return { recoveryCodes: codes };
     },
 
+    /** Turns TOTP off: the secret and every recovery code go in one transaction. */
+    async disable({ userId }: { userId: string }): Promise<void> {
+      if (!(await store.remove({ userId }))) throw new AuthError('not_found', 'No authenticator app is set up.');
+    },
+
+    /** Ten fresh recovery codes, shown once; the old ones stop working in the same transaction. */
+    async regenerateRecoveryCodes({ userId }: { userId: string }): Promise<{ recoveryCodes: string[] }> {
+      const { codes, hashes } = generateRecoveryCodes();
+      if (!(await store.replaceRecoveryCodes({ userId, recoveryCodeHashes: hashes }))) {
+        throw new AuthError('conflict', 'Recovery codes back up an authenticator app; set one up first.');
+      }
+      return { recoveryCodes: codes };
+    },
+
     /**
      * Checks a second factor: a current TOTP code (each accepted once) or an unused recovery code.
      * Wrong codes count towards the lockout; a locked factor refuses even correct codes.

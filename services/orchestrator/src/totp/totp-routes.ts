@@ -4,6 +4,7 @@ import { assuranceLevel } from '../mfa/assurance-level.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { sessionCallerOf } from '../mfa/session-caller-of.ts';
 
 const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }) }, { additionalProperties: false });
 
@@ -98,9 +99,10 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
     '/auth/step-up/totp',
     { schema: { body: codeBody, response: { 200: Type.Object({ elevatedForSeconds: Type.Integer() }) } } },
     async (request) => {
-      const { userId, sessionId } = callerOf(request);
-      await totp.verify({ userId, code: request.body.code });
+      const { userId, sessionId } = sessionCallerOf(request);
+      const method = await totp.verify({ userId, code: request.body.code });
       await elevation.grant({ sessionId, userId });
+      await identity.audit.record({ type: 'mfa.stepped_up', userId, ip: request.ip, detail: { method } });
       return { elevatedForSeconds: elevation.ttlSeconds };
     },
   );

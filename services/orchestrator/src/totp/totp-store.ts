@@ -33,6 +33,10 @@ export interface TotpStore {
   acceptTimeStep(input: { userId: string; timeStep: number }): Promise<boolean>;
   /** Marks an unused recovery code used, and clears failures. `false` if unknown or already used. */
   consumeRecoveryCode(input: { userId: string; codeHash: string }): Promise<boolean>;
+  /** Deletes the factor and every recovery code in one transaction; `false` when there was none. */
+  remove(input: { userId: string }): Promise<boolean>;
+  /** Replaces every recovery code while an active factor exists; `false` when none does. */
+  replaceRecoveryCodes(input: { userId: string; recoveryCodeHashes: string[] }): Promise<boolean>;
   /** Counts a wrong code; at `maxAttempts` locks the factor for `lockoutSeconds` and restarts the count. */
   recordFailure(input: { userId: string; maxAttempts: number; lockoutSeconds: number }): Promise<{ locked: boolean }>;
 }

@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startTestProvider, type TestProvider } from '../oidc/start-test-provider.ts';
+import { loopbackCertificate } from './loopback-certificate.ts';
 import { startStack } from './start-stack.ts';
 
 /**
  * The demo page in Debian's Chromium against the whole stack: password, TOTP (with a recovery
- * code) and passkey sign-in, enrolment, projects and sessions. Chromium's virtual authenticator
- * (DevTools WebAuthn domain) stands in for a platform passkey with user verification.
+ * code), passkey and OpenID Connect sign-in, enrolment, projects and sessions. Chromium's virtual
+ * authenticator (DevTools WebAuthn domain) stands in for a platform passkey with user
+ * verification; a real `oidc-provider` on https (a throw-away certificate the orchestrator trusts)
+ * stands in for an identity provider.
  */
 describe('the demo page in a real browser', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -19,8 +26,21 @@ describe('the demo page in a real browser', () => {
   const password = `correct horse ${randomBytes(6).toString('hex')}`;
   let recoveryCodes: string[] = [];
 
+  let provider: TestProvider | undefined;
+  const certificateDir = mkdtempSync(join(tmpdir(), 'authscale-e2e-tls-'));
+
   before(async () => {
-    stack = await startStack();
+    const tls = loopbackCertificate(certificateDir);
+    stack = await startStack({
+      orchestratorEnv: async (publicOrigin) => {
+        provider = await startTestProvider({ redirectUri: `${publicOrigin}/auth/oidc/test/callback`, tls });
+        const { issuer, clientId, clientSecret } = provider;
+        return {
+          OIDC_PROVIDERS: JSON.stringify([{ name: 'test', issuer, clientId, clientSecret }]),
+          NODE_EXTRA_CA_CERTS: tls.certPath,
+        };
+      },
+    });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -51,6 +71,8 @@ describe('the demo page in a real browser', () => {
   after(async () => {
     await browser?.close();
     await stack?.stop();
+    await provider?.stop();
+    rmSync(certificateDir, { recursive: true, force: true });
   });
 
   const status = () => page.locator('#status');
@@ -133,5 +155,25 @@ describe('the demo page in a real browser', () => {
     assert.ok((await page.locator('#sessions li').count()) >= 1);
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await whoami().filter({ hasText: 'Not signed in.' }).waitFor();
+  });
+
+  it('signs in with the OpenID provider: a new account for the email it verified', async () => {
+    const accountId = `oidc${randomBytes(4).toString('hex')}`;
+    // The provider's certificate is self-signed; its login page pulls a web font we do not need.
+    const oidcContext = await browser.newContext({ ignoreHTTPSErrors: true });
+    await oidcContext.route(/^https:\/\/fonts\./, (route) => route.abort());
+    const oidcPage = await oidcContext.newPage();
+    await oidcPage.goto(`${stack.publicOrigin}/`);
+    await oidcPage.getByRole('link', { name: 'Sign in with test' }).click();
+    await oidcPage.locator('input[name="login"]').fill(accountId);
+    await oidcPage.locator('input[name="password"]').fill('any');
+    await oidcPage.getByRole('button', { name: 'Sign-in' }).click();
+    await oidcPage.getByRole('button', { name: 'Continue' }).click();
+    await oidcPage
+      .locator('#whoami')
+      .filter({ hasText: `Signed in as ${accountId}@example.test.` })
+      .waitFor();
+    assert.equal(new URL(oidcPage.url()).origin, stack.publicOrigin);
+    await oidcContext.close();
   });
 });

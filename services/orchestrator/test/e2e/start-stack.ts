@@ -14,7 +14,12 @@ import { createRefreshTokenTable } from '../../src/index.ts';
  * emulator, and the edge in front. The public origin is `http://localhost:<port>`, because
  * WebAuthn refuses IP addresses as RP IDs and browsers treat localhost as a secure context.
  */
-export async function startStack() {
+export async function startStack({
+  orchestratorEnv,
+}: {
+  /** Extra orchestrator settings that depend on the public origin (an OpenID provider's redirect URI). */
+  orchestratorEnv?: (publicOrigin: string) => Promise<Record<string, string>>;
+} = {}) {
   const servers = await sharedServers();
   const database = await createIdentityTestDatabase(servers.postgres.url);
   const [sessionPort, orchestratorPort, edgePort] = (await freePorts(3)) as [number, number, number];
@@ -65,6 +70,7 @@ export async function startStack() {
           INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
           TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
           LOG_LEVEL: 'warn',
+          ...(orchestratorEnv ? await orchestratorEnv(publicOrigin) : {}),
         },
       }),
     );

@@ -1,6 +1,6 @@
 /** The slice of `oidc-provider` (a Koa application; the package ships no types) the tests use. */
 declare module 'oidc-provider' {
-  import type { Server } from 'node:http';
+  import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
   export interface ProviderAccount {
     accountId: string;
@@ -20,5 +20,7 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration?: ProviderConfiguration);
     listen(port: number, host: string, callback?: () => void): Server;
+    /** Koa's request handler, for a server the caller creates (https). */
+    callback(): (request: IncomingMessage, response: ServerResponse) => void;
   }
 }

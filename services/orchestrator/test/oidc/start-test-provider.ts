@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer } from 'node:https';
 import { freePort } from '@authscale/testkit';
 import Provider from 'oidc-provider';
 
@@ -12,9 +13,16 @@ export interface TestProvider {
 /**
  * A real OpenID provider on a free loopback port. The account id typed at its login prompt
  * decides the claims: `<name>` has a verified `<name>@example.test`, `unverified-<name>` an
- * unverified one.
+ * unverified one. With `tls` it serves https, as a provider configured through the environment
+ * must (only code may allow a plain-http loopback issuer).
  */
-export async function startTestProvider({ redirectUri }: { redirectUri: string }): Promise<TestProvider> {
+export async function startTestProvider({
+  redirectUri,
+  tls,
+}: {
+  redirectUri: string;
+  tls?: { key: string; cert: string };
+}): Promise<TestProvider> {
   const clientId = 'authscale-test';
   const clientSecret = 'a-test-client-secret-of-decent-length';
   let issuer = '';
@@ -46,8 +54,10 @@ export async function startTestProvider({ redirectUri }: { redirectUri: string }
     });
   // The issuer names the port, so the port is chosen before the provider exists.
   const port = await freePort();
-  issuer = `http://127.0.0.1:${port}`;
-  const server = provider().listen(port, '127.0.0.1');
+  issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const server = tls
+    ? createServer(tls, provider().callback()).listen(port, '127.0.0.1')
+    : provider().listen(port, '127.0.0.1');
   await once(server, 'listening');
   return {
     issuer,

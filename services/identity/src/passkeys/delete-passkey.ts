@@ -1,0 +1,16 @@
+import type { Queryable } from '../lib/queryable.ts';
+
+/**
+ * Removes one of the user's own credentials; `false` when it is unknown or someone else's, so
+ * a caller cannot tell another user's credential id from a made-up one.
+ */
+export async function deletePasskey(
+  db: Queryable,
+  { userId, credentialId }: { userId: string; credentialId: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM webauthn_credentials WHERE credential_id = $1 AND user_id = $2', [
+    credentialId,
+    userId,
+  ]);
+  return rowCount === 1;
+}

@@ -1,0 +1,49 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { callerOf } from '../mfa/caller-of.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+
+// Only what an account page shows: the public key and the counter stay in the identity module.
+const passkeySummary = Type.Object({
+  id: Type.String(),
+  transports: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const credentialParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,1024}$' }) });
+
+/** The signed-in user's own passkeys: list and delete, both behind step-up. */
+export const passkeyManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
+  app,
+  { ceremonies },
+) => {
+  const { passkeys, elevation, identity } = ceremonies;
+  const recent = requireRecentAuthentication(elevation);
+
+  app.get(
+    '/auth/passkeys',
+    { preHandler: recent, schema: { response: { 200: Type.Object({ passkeys: Type.Array(passkeySummary) }) } } },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      reply.header('cache-control', 'no-store');
+      return { passkeys: await passkeys.list({ userId }) };
+    },
+  );
+
+  app.delete(
+    '/auth/passkeys/:id',
+    { preHandler: recent, schema: { params: credentialParams } },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      await passkeys.remove({ userId, credentialId: request.params.id });
+      await identity.audit.record({
+        type: 'mfa.removed',
+        userId,
+        ip: request.ip,
+        detail: { method: 'passkey', credentialId: request.params.id },
+      });
+      return reply.status(204).send();
+    },
+  );
+};
