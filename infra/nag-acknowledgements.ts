@@ -39,7 +39,7 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     acknowledge(
       service.taskDefinition,
       'AwsSolutions-ECS2',
-      'Plain environment variables carry only endpoints, names and ports; every secret is an ecs.Secret.',
+      'Plain environment variables carry only endpoints, names, ports and switches; every secret is an ecs.Secret.',
     );
   }
 

@@ -16,6 +16,14 @@ export interface ServiceSecret {
   readonly field?: string;
 }
 
+export interface InitContainer {
+  /** The container name, also its log stream prefix after the service name. */
+  readonly name: string;
+  readonly command: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, ServiceSecret>>;
+}
+
 export interface FargateServiceProps {
   readonly cluster: ecs.ICluster;
   /** The folder under `services/` and the Service Connect name other services call. */
@@ -30,6 +38,13 @@ export interface FargateServiceProps {
   readonly environment: Readonly<Record<string, string>>;
   /** Injected by the ECS agent at start; only the execution role can read them, the task role cannot. */
   readonly secrets: Readonly<Record<string, ServiceSecret>>;
+  /**
+   * A command from the same image that every task runs to completion before the app starts: the app
+   * container starts only after it exits 0, so a failure stops the task and the circuit breaker
+   * rolls the deployment back. It gets only its own variables and secrets, none of the app's.
+   * @default none
+   */
+  readonly initContainer?: InitContainer;
   /** The key the secrets are encrypted with; the execution role may use it only through Secrets Manager. */
   readonly secretsKey: kms.IKey;
   /**
@@ -43,8 +58,11 @@ export interface FargateServiceProps {
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
+/** The one Dockerfile of every service image; the `SERVICE` build argument picks the service. */
+export const serviceDockerfile = 'services/Dockerfile';
+
 /**
- * One authscale service on Fargate: an image built from `services/<name>/Dockerfile`, a read-only
+ * One authscale service on Fargate: an image built from `services/Dockerfile` for the service, a read-only
  * root filesystem, the deployment circuit breaker with rollback, Service Connect, and target-tracking
  * on CPU between the configured floor and ceiling. There is no fixed desired count: autoscaling owns it.
  */
@@ -57,6 +75,8 @@ export class FargateService extends Construct {
   public readonly executionRole: iam.IRole;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly connections: ec2.Connections;
+  /** Secrets imported by ARN, one construct per secret however many containers read it. */
+  private readonly secretReferences = new Map<string, secretsmanager.ISecret>();
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -78,22 +98,25 @@ export class FargateService extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
-    taskDefinition.addContainer('app', {
-      image: ecs.ContainerImage.fromAsset(props.repositoryRoot, {
-        file: `services/${serviceName}/Dockerfile`,
-        platform: props.cpuArchitecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
-      }),
+    const image = ecs.ContainerImage.fromAsset(props.repositoryRoot, {
+      file: serviceDockerfile,
+      buildArgs: { SERVICE: serviceName },
+      platform: props.cpuArchitecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
+    });
+    this.allowSecretsKey(props.secretsKey, this.executionRole);
+    const app = taskDefinition.addContainer('app', {
+      image,
       essential: true,
       readonlyRootFilesystem: true,
       portMappings: [{ name: 'http', containerPort, appProtocol: ecs.AppProtocol.http }],
+      // NODE_ENV comes from the image; these are the settings every service's config schema reads.
       environment: {
-        NODE_ENV: 'production',
         HOST: '0.0.0.0',
         PORT: String(containerPort),
         LOG_LEVEL: 'info',
         ...props.environment,
       },
-      secrets: this.containerSecrets(props, taskDefinition.obtainExecutionRole()),
+      secrets: this.containerSecrets(props.secrets),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: serviceName }),
       // The image has no curl; Node's fetch is the probe.
       healthCheck: {
@@ -110,6 +133,19 @@ export class FargateService extends Construct {
       },
       stopTimeout: Duration.seconds(30),
     });
+    const init = props.initContainer;
+    if (init) {
+      const initContainer = taskDefinition.addContainer(init.name, {
+        image,
+        essential: false,
+        readonlyRootFilesystem: true,
+        command: [...init.command],
+        environment: { ...init.environment },
+        secrets: this.containerSecrets(init.secrets),
+        logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: `${serviceName}-${init.name}` }),
+      });
+      app.addContainerDependencies({ container: initContainer, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    }
 
     // Outbound is HTTPS (AWS endpoints, ECR, OpenID providers) plus the peers granted with allowTo.
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -158,32 +194,39 @@ export class FargateService extends Construct {
 
   /**
    * The secrets are referenced by ARN from this stack, so reading them grants the execution role
-   * GetSecretValue on exactly those secrets and Decrypt on the key only via Secrets Manager, without
-   * writing this stack's role into the data stack's key policy (which would make the stacks cyclic).
+   * GetSecretValue on exactly those secrets, without writing this stack's role into the data stack's
+   * key policy (which would make the stacks cyclic).
    */
-  private containerSecrets(props: FargateServiceProps, executionRole: iam.IRole): Record<string, ecs.Secret> {
-    const referenced = new Map<string, secretsmanager.ISecret>();
+  private containerSecrets(secrets: Readonly<Record<string, ServiceSecret>>): Record<string, ecs.Secret> {
     const reference = (secret: secretsmanager.ISecret) => {
       const key = secret.node.path;
-      if (!referenced.has(key)) {
-        const id = `Secret${referenced.size + 1}`;
-        referenced.set(key, secretsmanager.Secret.fromSecretCompleteArn(this, id, secret.secretArn));
+      let imported = this.secretReferences.get(key);
+      if (!imported) {
+        imported = secretsmanager.Secret.fromSecretCompleteArn(
+          this,
+          `Secret${this.secretReferences.size + 1}`,
+          secret.secretArn,
+        );
+        this.secretReferences.set(key, imported);
       }
-      return referenced.get(key) as secretsmanager.ISecret;
+      return imported;
     };
-    const secrets = Object.fromEntries(
-      Object.entries(props.secrets).map(([name, { secret, field }]) => [
+    return Object.fromEntries(
+      Object.entries(secrets).map(([name, { secret, field }]) => [
         name,
         ecs.Secret.fromSecretsManager(reference(secret), field),
       ]),
     );
+  }
+
+  /** Decrypt with the secrets' key, only when Secrets Manager asks on the role's behalf. */
+  private allowSecretsKey(key: kms.IKey, executionRole: iam.IRole): void {
     executionRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kms:Decrypt'],
-        resources: [props.secretsKey.keyArn],
+        resources: [key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
-    return secrets;
   }
 }

@@ -69,12 +69,13 @@ export class EdgeStack extends Stack {
         PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
         SESSION_REPLICAS: `http://session:${servicePorts.session}`,
         ORCHESTRATOR_URL: `http://orchestrator:${servicePorts.orchestrator}`,
-        REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
+        // The rate-limit counters share the session cluster; rediss:// turns TLS on for every node.
+        RATE_LIMIT_REDIS_URLS: `rediss://${data.redis.configurationEndpoint}`,
         // The load balancer is the one hop in front; the client address is the last X-Forwarded-For entry.
         TRUST_PROXY_HOPS: '1',
       },
       secrets: {
-        REDIS_PASSWORD: { secret: data.redis.authSecret },
+        RATE_LIMIT_REDIS_PASSWORD: { secret: data.redis.authSecret },
         INTERNAL_API_TOKEN: { secret: data.internalApiToken },
         PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
       },

@@ -32,6 +32,9 @@ export interface ServicesStackProps extends StackProps {
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
+/** The identity migrations' entry point inside the orchestrator image (`services/Dockerfile`). */
+export const identityMigrationsEntry = '/app/services/identity/src/migrate-main.ts';
+
 /** The ports the services listen on, the same as their local defaults. */
 export const servicePorts = { edge: 8080, session: 8081, orchestrator: 8082 } as const;
 
@@ -71,16 +74,17 @@ export class ServicesStack extends Stack {
       alarmAction: props.alarmAction,
     };
     const internalApiToken = { secret: data.internalApiToken };
-    const redisEnvironment = {
-      REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
-    };
 
     this.session = new FargateService(this, 'Session', {
       ...common,
       serviceName: 'session',
       containerPort: servicePorts.session,
       sizing: config.services.session,
-      environment: { SESSION_BACKEND: 'redis-cluster', ...redisEnvironment },
+      environment: {
+        SESSION_BACKEND: 'redis-cluster',
+        // rediss:// turns TLS on for every node the client discovers; ElastiCache requires it.
+        REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
+      },
       secrets: {
         REDIS_PASSWORD: { secret: data.redis.authSecret },
         INTERNAL_API_TOKEN: internalApiToken,
@@ -89,6 +93,13 @@ export class ServicesStack extends Stack {
     this.session.connections.allowTo(data.redis, ec2.Port.tcp(data.redis.port), 'session to Redis');
 
     const database = data.aurora;
+    // node-postgres reads the PG* variables itself; RDS Proxy presents a publicly trusted certificate.
+    const databaseEndpoint = {
+      PGHOST: database.proxy.endpoint,
+      PGPORT: '5432',
+      PGDATABASE: database.databaseName,
+      PGSSLMODE: 'verify-full',
+    };
     this.orchestrator = new FargateService(this, 'Orchestrator', {
       ...common,
       serviceName: 'orchestrator',
@@ -97,13 +108,12 @@ export class ServicesStack extends Stack {
       environment: {
         PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
         SESSION_REPLICAS: `http://session:${servicePorts.session}`,
-        // node-postgres reads the PG* variables itself; RDS Proxy presents a publicly trusted certificate.
-        PGHOST: database.proxy.endpoint,
-        PGPORT: '5432',
-        PGDATABASE: database.databaseName,
-        PGSSLMODE: 'verify-full',
+        ...databaseEndpoint,
         TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
         AWS_REGION: this.region,
+        // Only the edge can reach the orchestrator, and it replaces X-Forwarded-For with the client
+        // address it saw; without this, audit events and session records would carry the edge's address.
+        TRUST_PROXY: 'true',
       },
       secrets: {
         PGUSER: { secret: database.appSecret, field: 'username' },
@@ -112,6 +122,19 @@ export class ServicesStack extends Stack {
         INTERNAL_API_TOKEN: internalApiToken,
         PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
         TOTP_ENCRYPTION_KEY: { secret: data.totpEncryptionKey },
+      },
+      // Every task brings the identity schema up to date before its app starts, so no orchestrator
+      // ever runs against an older schema, the first deployment included. The migrations take an
+      // advisory lock and run in one transaction: tasks starting together apply them once, and a
+      // schema already current costs one query. Only this container holds the owner's credentials.
+      initContainer: {
+        name: 'migrate',
+        command: ['node', identityMigrationsEntry],
+        environment: databaseEndpoint,
+        secrets: {
+          PGUSER: { secret: database.ownerSecret, field: 'username' },
+          PGPASSWORD: { secret: database.ownerSecret, field: 'password' },
+        },
       },
     });
     this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../config/schema.ts';
+import { serviceDockerfile } from '../constructs/fargate-service.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { credentialPaths } from '../constructs/web-acl.ts';
+import { identityMigrationsEntry } from '../stacks/services-stack.ts';
+import { type ServiceName, serviceEnvironmentContracts } from './service-config-schemas.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
@@ -63,6 +67,69 @@ function ingressRules(synthesized: Synthesized): IngressRule[] {
   }));
   return [...inline, ...standalone];
 }
+
+interface ContainerDefinition {
+  readonly Name: string;
+  readonly Essential?: boolean;
+  readonly Command?: string[];
+  readonly DependsOn?: Array<{ ContainerName: string; Condition: string }>;
+  readonly Environment?: Array<{ Name: string; Value: unknown }>;
+  readonly Secrets?: Array<{ Name: string; ValueFrom: unknown }>;
+  readonly ReadonlyRootFilesystem?: boolean;
+}
+
+/** Every container of every task definition, with the service whose task it belongs to. */
+function containersOf(synthesized: Synthesized): Array<{ service: ServiceName; container: ContainerDefinition }> {
+  return synthesized.resourcesOfType('AWS::ECS::TaskDefinition').flatMap(({ id, resource }) => {
+    const service = /^(Edge|Session|Orchestrator)Task[0-9A-F]{8}$/.exec(id)?.[1]?.toLowerCase() as ServiceName;
+    assert.ok(service, `task definition ${id} belongs to no service`);
+    return (resource.Properties.ContainerDefinitions as ContainerDefinition[]).map((container) => ({
+      service,
+      container,
+    }));
+  });
+}
+
+const namesPassedTo = (container: ContainerDefinition) =>
+  new Set([...(container.Environment ?? []), ...(container.Secrets ?? [])].map(({ Name }) => Name));
+
+const secretSources = (container: ContainerDefinition, name: string) =>
+  (container.Secrets ?? []).filter((secret) => secret.Name === name).map((secret) => JSON.stringify(secret.ValueFrom));
+
+/** node-postgres reads these itself when DATABASE_URL is unset, as the orchestrator's config documents. */
+const postgresVariables = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE', 'PGUSER', 'PGPASSWORD'] as const;
+
+/** Variables a service's dependencies read, which its config schema therefore does not list. */
+const variablesReadByLibraries: Readonly<Record<ServiceName, readonly string[]>> = {
+  edge: [],
+  session: [],
+  orchestrator: postgresVariables,
+};
+
+/**
+ * What the AWS deployment needs beyond each schema's unconditional requirements: settings that are
+ * optional for one local process (in-process counters, an in-memory store, a development signing
+ * key) but not for several tasks behind a load balancer.
+ */
+const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> = {
+  edge: [
+    'PUBLIC_ORIGIN',
+    'RATE_LIMIT_REDIS_URLS',
+    'RATE_LIMIT_REDIS_PASSWORD',
+    'PRINCIPAL_ASSERTION_KEY',
+    'TRUST_PROXY_HOPS',
+  ],
+  session: ['SESSION_BACKEND', 'REDIS_CLUSTER_URLS', 'REDIS_PASSWORD'],
+  orchestrator: [
+    'PUBLIC_ORIGIN',
+    'JWT_SIGNING_KEYS',
+    'PRINCIPAL_ASSERTION_KEY',
+    'TOKEN_TABLE_NAME',
+    'AWS_REGION',
+    'TRUST_PROXY',
+    ...postgresVariables,
+  ],
+};
 
 /**
  * The security properties every environment must have, asserted on one synthesis (the slow part)
@@ -274,29 +341,98 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
 
     test('containers get secrets only through Secrets Manager references and run read-only', () => {
-      for (const { id, resource } of synthesized.resourcesOfType('AWS::ECS::TaskDefinition')) {
-        const [container] = resource.Properties.ContainerDefinitions as Array<{
-          Environment: Array<{ Name: string; Value: unknown }>;
-          Secrets: Array<{ Name: string; ValueFrom: unknown }>;
-          ReadonlyRootFilesystem: boolean;
-        }>;
-        assert.ok(container);
-        assert.equal(container.ReadonlyRootFilesystem, true, `${id} has a writable root filesystem`);
-        for (const variable of container.Environment) {
+      for (const { service, container } of containersOf(synthesized)) {
+        const where = `${service}/${container.Name}`;
+        assert.equal(container.ReadonlyRootFilesystem, true, `${where} has a writable root filesystem`);
+        for (const variable of container.Environment ?? []) {
           assert.doesNotMatch(
             variable.Name,
-            /PASSWORD|_TOKEN$|SECRET|_KEYS?$/,
-            `${id} passes ${variable.Name} in plain text`,
+            /PASSWORD|_TOKEN$|SECRET|_KEYS?$|^PGUSER$/,
+            `${where} passes ${variable.Name} in plain text`,
           );
         }
-        assert.ok(container.Secrets.length > 0);
-        for (const secret of container.Secrets) {
+        assert.ok((container.Secrets ?? []).length > 0, `${where} has no secrets`);
+        for (const secret of container.Secrets ?? []) {
           assert.match(
             JSON.stringify(secret.ValueFrom),
             /ExportsOutputRef|Ref|arn:/,
-            `${secret.Name} is not a reference`,
+            `${where}: ${secret.Name} is not a reference`,
           );
         }
+      }
+    });
+
+    test('every app container gets each variable its service requires, and no name its service does not read', () => {
+      const contracts = serviceEnvironmentContracts();
+      const apps = containersOf(synthesized).filter(({ container }) => container.Name === 'app');
+      assert.deepEqual(apps.map(({ service }) => service).sort(), ['edge', 'orchestrator', 'session']);
+      for (const { service, container } of apps) {
+        const passed = namesPassedTo(container);
+        const { known, required } = contracts[service];
+        const readByLibraries = new Set<string>(variablesReadByLibraries[service]);
+        for (const name of passed) {
+          assert.ok(known.has(name) || readByLibraries.has(name), `${service} is given ${name}, which it never reads`);
+        }
+        for (const name of [...required, ...requiredByTheDeployment[service]]) {
+          assert.ok(passed.has(name), `${service} needs ${name} and the stack does not pass it`);
+        }
+      }
+      const plainValue = (service: ServiceName, name: string) =>
+        JSON.stringify(
+          apps.find((app) => app.service === service)?.container.Environment?.find((variable) => variable.Name === name)
+            ?.Value,
+        );
+      assert.equal(plainValue('session', 'SESSION_BACKEND'), '"redis-cluster"');
+      assert.match(
+        plainValue('session', 'REDIS_CLUSTER_URLS'),
+        /^\{"Fn::Join":\["",\["rediss:\/\//,
+        'TLS to the cluster',
+      );
+      assert.match(
+        plainValue('edge', 'RATE_LIMIT_REDIS_URLS'),
+        /^\{"Fn::Join":\["",\["rediss:\/\//,
+        'TLS to the cluster',
+      );
+      // The services must agree on the shared secrets, so each is the one secret everywhere.
+      for (const name of ['INTERNAL_API_TOKEN', 'PRINCIPAL_ASSERTION_KEY']) {
+        const sources = new Set(apps.flatMap(({ container }) => secretSources(container, name)));
+        assert.equal(sources.size, 1, `${name} comes from ${sources.size} different secrets`);
+      }
+    });
+
+    test("every orchestrator task migrates the identity schema before its app starts; only the migration holds the owner's credentials", () => {
+      const byName = (service: ServiceName, name: string) =>
+        containersOf(synthesized).find((entry) => entry.service === service && entry.container.Name === name)
+          ?.container;
+      const migrate = byName('orchestrator', 'migrate');
+      const app = byName('orchestrator', 'app');
+      assert.ok(migrate && app);
+      assert.equal(migrate.Essential, false, 'a migration that exits must not stop the task');
+      assert.deepEqual(migrate.Command, ['node', identityMigrationsEntry]);
+      assert.deepEqual(app.DependsOn, [{ ContainerName: 'migrate', Condition: 'SUCCESS' }]);
+      assert.deepEqual([...namesPassedTo(migrate)].sort(), [...postgresVariables].sort());
+      for (const name of ['PGUSER', 'PGPASSWORD']) {
+        assert.match(secretSources(migrate, name).join(), /IdentityOwnerSecret/, `migrate ${name} is not the owner's`);
+        assert.match(secretSources(app, name).join(), /IdentityAppSecret/, `app ${name} is not the app role's`);
+      }
+      for (const { container } of containersOf(synthesized).filter((entry) => entry.container !== migrate)) {
+        assert.doesNotMatch(JSON.stringify(container.Secrets), /OwnerSecret|IdentityClusterSecret/);
+      }
+      assert.equal(byName('edge', 'migrate'), undefined);
+      assert.equal(byName('session', 'migrate'), undefined);
+    });
+
+    test('every image builds from the one services Dockerfile, once per service', () => {
+      const images = synthesized.dockerImages;
+      assert.deepEqual(images.map((image) => image.dockerBuildArgs?.SERVICE).sort(), [
+        'edge',
+        'orchestrator',
+        'session',
+      ]);
+      for (const image of images) {
+        assert.equal(image.dockerFile, serviceDockerfile);
+        assert.ok(existsSync(new URL(`../../${image.dockerFile}`, import.meta.url)), `${image.dockerFile} is missing`);
+        assert.deepEqual(Object.keys(image.dockerBuildArgs ?? {}), ['SERVICE']);
       }
     });
 

@@ -15,8 +15,16 @@ export interface Synthesized {
   readonly config: Readonly<EnvironmentConfig>;
   readonly stacks: AuthscaleStacks;
   readonly templates: Readonly<Record<keyof AuthscaleStacks, Template>>;
+  /** The container images `cdk deploy` would build, from the stacks' asset manifests. */
+  readonly dockerImages: readonly DockerImageSource[];
   /** Every template's resources of one type, across the four stacks. */
   resourcesOfType(type: string): Array<{ stack: keyof AuthscaleStacks; id: string; resource: CfnResource }>;
+}
+
+export interface DockerImageSource {
+  readonly stack: keyof AuthscaleStacks;
+  readonly dockerFile?: string;
+  readonly dockerBuildArgs?: Readonly<Record<string, string>>;
 }
 
 export interface CfnResource {
@@ -47,10 +55,17 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
       services: templateOf('services'),
       edge: templateOf('edge'),
     };
+    const dockerImages = (Object.keys(templates) as Array<keyof AuthscaleStacks>).flatMap((stack) => {
+      const manifest = JSON.parse(readFileSync(join(outdir, `${stacks[stack].artifactId}.assets.json`), 'utf8')) as {
+        dockerImages?: Record<string, { source: Omit<DockerImageSource, 'stack'> }>;
+      };
+      return Object.values(manifest.dockerImages ?? {}).map(({ source }) => ({ stack, ...source }));
+    });
     return {
       config,
       stacks,
       templates,
+      dockerImages,
       resourcesOfType(type) {
         return (Object.keys(templates) as Array<keyof AuthscaleStacks>).flatMap((stack) =>
           Object.entries(templates[stack].findResources(type)).map(([id, resource]) => ({

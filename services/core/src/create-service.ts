@@ -13,6 +13,8 @@ export interface CreateServiceOptions {
   logLevel?: string;
   /** Dependency checks behind `/readyz`. */
   readiness?: HealthOptions['readiness'];
+  /** Checks `/readyz` reports without failing on them. */
+  optionalReadiness?: HealthOptions['optional'];
   /** @default 65536 (auth payloads are small; WebAuthn attestations fit well within this) */
   bodyLimit?: number;
   /**
@@ -30,6 +32,7 @@ export async function createService({
   name,
   logLevel = 'info',
   readiness = {},
+  optionalReadiness = {},
   bodyLimit = 65_536,
   trustProxy = false,
 }: CreateServiceOptions) {
@@ -50,7 +53,7 @@ export async function createService({
     reply.header('x-request-id', request.id);
   });
   await app.register(errorHandler);
-  await app.register(health, { readiness });
+  await app.register(health, { readiness, optional: optionalReadiness });
   return app;
 }
 

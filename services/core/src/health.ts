@@ -7,16 +7,22 @@ export type ReadinessCheck = () => Promise<unknown>;
 export interface HealthOptions {
   /** Named checks for `/readyz`. @default {} (ready as soon as the process listens) */
   readiness?: Record<string, ReadinessCheck>;
+  /**
+   * Checks `/readyz` reports but does not fail on: dependencies the service keeps serving without
+   * (answering `degraded`), so their outage does not take every task out of the load balancer.
+   * @default {}
+   */
+  optional?: Record<string, ReadinessCheck>;
   /** How long one check may take before it counts as failed. @default 1000 */
   checkTimeoutMs?: number;
 }
 
 /**
- * `/healthz` answers while the process is alive. `/readyz` answers 503 until every dependency
- * answers, and again from the moment shutdown begins so load balancers drain us first.
+ * `/healthz` answers while the process is alive. `/readyz` answers 503 until every required
+ * dependency answers, and again from the moment shutdown begins so load balancers drain us first.
  */
 export const health = fp<HealthOptions>(
-  async (app: FastifyInstance, { readiness = {}, checkTimeoutMs = 1000 }) => {
+  async (app: FastifyInstance, { readiness = {}, optional = {}, checkTimeoutMs = 1000 }) => {
     let closing = false;
     app.addHook('preClose', async () => {
       closing = true;
@@ -26,12 +32,15 @@ export const health = fp<HealthOptions>(
 
     app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
       if (closing) return reply.status(503).send({ status: 'closing', checks: {} });
-      const results = await Promise.all(
-        Object.entries(readiness).map(async ([name, check]) => [name, await runCheck(check, checkTimeoutMs)] as const),
-      );
-      const checks = Object.fromEntries(results);
-      const ready = results.every(([, result]) => result === 'ok');
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+      const run = (entries: Record<string, ReadinessCheck>) =>
+        Promise.all(
+          Object.entries(entries).map(async ([name, check]) => [name, await runCheck(check, checkTimeoutMs)] as const),
+        );
+      const [required, extra] = await Promise.all([run(readiness), run(optional)]);
+      const checks = Object.fromEntries([...required, ...extra]);
+      const ready = required.every(([, result]) => result === 'ok');
+      const status = !ready ? 'not_ready' : extra.every(([, result]) => result === 'ok') ? 'ready' : 'degraded';
+      return reply.status(ready ? 200 : 503).send({ status, checks });
     });
   },
   { name: 'authscale-health', fastify: '5.x' },

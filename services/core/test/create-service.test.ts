@@ -43,6 +43,22 @@ describe('createService', () => {
     await app.close();
   });
 
+  it('reports an optional dependency as degraded without failing /readyz', async () => {
+    const app = await createService({
+      name: 'test',
+      logLevel: 'silent',
+      optionalReadiness: {
+        counters: async () => {
+          throw new Error('down');
+        },
+      },
+    });
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { status: 'degraded', checks: { counters: 'failing' } });
+    await app.close();
+  });
+
   it('maps schema violations, bad JSON and oversized bodies to stable 4xx errors', async () => {
     const app = await serviceWithRoutes();
     const invalid = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'x'.repeat(11) } });

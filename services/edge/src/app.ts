@@ -36,8 +36,12 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     readiness: {
       orchestrator: orchestratorAnswers(config.ORCHESTRATOR_URL),
       sessionReplicas: someSessionReplicaAnswers(config.SESSION_REPLICAS),
-      ...(rateLimitRedis ? { rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']) } : {}),
     },
+    // Without the counters the edge still serves (per-IP limit fails open, sign-in fails closed):
+    // reported, but not a reason for the load balancer to drop every edge task at once.
+    optionalReadiness: rateLimitRedis
+      ? { rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']) }
+      : {},
   });
   if (owned) {
     owned.logTo(app.log);

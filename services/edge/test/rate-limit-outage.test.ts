@@ -39,9 +39,10 @@ describe('edge while the rate-limit Redis Cluster is down', () => {
     assert.equal(response.json().error.code, 'dependency_unavailable');
   });
 
-  it('reports not ready', async () => {
+  it('reports degraded but stays ready, so the load balancer keeps it', async () => {
     const response = await edge.app.inject({ url: '/readyz' });
-    assert.equal(response.statusCode, 503);
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().status, 'degraded');
     assert.equal(response.json().checks.rateLimitRedis, 'failing');
   });
 });

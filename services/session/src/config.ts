@@ -17,8 +17,16 @@ export const sessionConfigSchema = Type.Object({
   SESSION_CLEANUP_INTERVAL_S: Type.Integer({ default: 60, minimum: 1 }),
   /** For `redis`. */
   REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
-  /** For `redis-cluster`: comma-separated `redis://host:port` of some nodes. */
+  /**
+   * For `redis-cluster`: comma-separated `redis://host:port` of some nodes. `rediss://` turns TLS on
+   * for every node the client discovers, not only these (ElastiCache with encryption in transit).
+   */
   REDIS_CLUSTER_URLS: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The AUTH token, for `redis` and `redis-cluster`, applied to every node. Kept out of the URLs so
+   * it arrives as a secret of its own (ElastiCache: the replication group's AUTH token).
+   */
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   SESSION_KEY_PREFIX: Type.String({ default: 'as', pattern: '^[A-Za-z0-9_-]{1,32}$' }),
   SESSION_IDLE_TTL_S: Type.Integer({ default: 1800, minimum: 60 }),
   SESSION_ABSOLUTE_TTL_S: Type.Integer({ default: 604_800, minimum: 60 }),

@@ -44,6 +44,13 @@ export interface ConnectRedisOptions {
   /** `redis://host:port` of a single node, or of some cluster nodes when `cluster` is true. */
   urls: string[];
   cluster: boolean;
+  /** AUTH password of every node. @default none */
+  password?: string;
+  /**
+   * TLS to every node, the discovered ones included; the URLs must then be `rediss://` (node-redis
+   * refuses a scheme that disagrees). @default false
+   */
+  tls?: boolean;
   /** Off: every read goes to Redis. */
   nearCache: NearCacheOptions | null;
   /** `CLIENT SETNAME` prefix, so operators (and tests) can tell the connections apart. @default 'authscale-session' */
@@ -113,6 +120,8 @@ export async function connectRedis({
   cluster,
   nearCache,
   name = 'authscale-session',
+  password,
+  tls = false,
 }: ConnectRedisOptions): Promise<RedisConnection> {
   const clientSideCache = nearCache
     ? { ttl: nearCache.ttlMs, maxEntries: nearCache.maxEntries, evictPolicy: 'LRU' as const }
@@ -121,6 +130,8 @@ export async function connectRedis({
   const reconnected = () => {
     for (const listener of listeners) listener();
   };
+  const nodeSocket = tls ? { ...socket, tls: true as const } : socket;
+  const credentials = password ? { password } : {};
 
   if (!cluster) {
     const make = (cache: typeof clientSideCache) =>
@@ -128,7 +139,8 @@ export async function connectRedis({
         url: urls[0],
         RESP: 3,
         disableOfflineQueue: true,
-        socket,
+        socket: nodeSocket,
+        ...credentials,
         ...(cache ? { clientSideCache: cache } : {}),
       });
     const reader = make(clientSideCache) as RedisClientType;
@@ -156,7 +168,9 @@ export async function connectRedis({
     createCluster({
       rootNodes: urls.map((url) => ({ url })),
       RESP: 3,
-      defaults: { name: `${name}-${role}`, disableOfflineQueue: true, socket },
+      // The client connects to the nodes it discovers with these settings only, not with the root
+      // nodes' URLs: the password and TLS must be here to reach every shard.
+      defaults: { name: `${name}-${role}`, disableOfflineQueue: true, socket: nodeSocket, ...credentials },
       // After a primary dies its replica takes over within about the cluster node timeout; look
       // for the new owner soon after instead of the default 5 s.
       topologyRefreshOnReconnectionAttemptStrategy: 250,

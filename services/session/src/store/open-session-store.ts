@@ -4,6 +4,7 @@ import { createMemoryStore } from '../memory/create-memory-store.ts';
 import { createPostgresStore } from '../postgres/create-postgres-store.ts';
 import { createRedisStore } from '../redis/create-redis-store.ts';
 import { connectRedis } from '../redis/redis-connection.ts';
+import { redisConnectionSettings } from '../redis/redis-connection-settings.ts';
 import type { SessionStore } from './session-store.ts';
 import { translateStoreErrors } from './translate-store-errors.ts';
 
@@ -30,18 +31,11 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
       });
     case 'redis':
     case 'redis-cluster': {
-      const urls =
-        backend === 'redis'
-          ? [required(config.REDIS_URL, 'REDIS_URL', backend)]
-          : required(config.REDIS_CLUSTER_URLS, 'REDIS_CLUSTER_URLS', backend)
-              .split(',')
-              .map((url) => url.trim())
-              .filter(Boolean);
       const nearCache =
         config.SESSION_NEAR_CACHE === 'on'
           ? { ttlMs: config.SESSION_NEAR_CACHE_TTL_MS, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES }
           : null;
-      const connection = await connectRedis({ urls, cluster: backend === 'redis-cluster', nearCache });
+      const connection = await connectRedis({ ...redisConnectionSettings(config), nearCache });
       return createRedisStore({
         connection,
         backend,
