@@ -16,11 +16,13 @@ export interface TokenTableProps {
  * The durable token records (refresh-token families, API keys): one on-demand table with generic
  * `pk`/`sk` keys so each record kind chooses its own key shapes, point-in-time recovery, encryption
  * with the stack's key, and TTL on `expiresAt` (epoch seconds). TTL deletes lazily; readers still
- * check expiry.
+ * check expiry. One sparse index, `gsi1` (`gsi1pk`/`gsi1sk`), holds only the records that set those
+ * attributes: today a tenant's active API keys, for listing and revoking by public id.
  */
 export class TokenTable extends Construct {
   public readonly table: dynamodb.ITableV2;
   public static readonly ttlAttribute = 'expiresAt';
+  public static readonly indexName = 'gsi1';
 
   constructor(scope: Construct, id: string, props: TokenTableProps) {
     super(scope, id);
@@ -31,6 +33,14 @@ export class TokenTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey),
       timeToLiveAttribute: TokenTable.ttlAttribute,
+      globalSecondaryIndexes: [
+        {
+          indexName: TokenTable.indexName,
+          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        },
+      ],
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });
@@ -70,11 +80,17 @@ export const tokenTableActions = [
 ] as const;
 
 /**
- * Lets a service read and write token records: the item actions on this table only, and the table's
- * key only through DynamoDB (the `*` actions of the generic grant are not needed for item access).
+ * Lets a service read and write token records: the item actions on this table and its one named
+ * index only (the generic grant would name `index/*`), and the table's key only through DynamoDB
+ * (the `*` actions of the generic grant are not needed for item access).
  */
 export function grantTokenTableAccess(tokens: TokenTable, key: kms.IKey, grantee: iam.IGrantable): void {
-  tokens.table.grant(grantee, ...tokenTableActions);
+  const { tableArn } = tokens.table;
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: [...tokenTableActions],
+    resourceArns: [tableArn, `${tableArn}/index/${TokenTable.indexName}`],
+  });
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],

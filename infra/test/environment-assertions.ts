@@ -227,13 +227,22 @@ export function describeEnvironment(name: EnvironmentName): void {
       });
     });
 
-    test('the token table is on-demand, encrypted with the key, recoverable to a point in time, with TTL', () => {
+    test('the token table is on-demand, encrypted with the key, recoverable to a point in time, with TTL and the gsi1 index', () => {
       const { templates, config } = synthesized;
       templates.data.hasResource('AWS::DynamoDB::GlobalTable', {
         Properties: Match.objectLike({
           BillingMode: 'PAY_PER_REQUEST',
           SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
           TimeToLiveSpecification: { AttributeName: TokenTable.ttlAttribute, Enabled: true },
+          GlobalSecondaryIndexes: [
+            Match.objectLike({
+              IndexName: TokenTable.indexName,
+              KeySchema: [
+                { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+                { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+              ],
+            }),
+          ],
           Replicas: [
             Match.objectLike({
               PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -244,6 +253,8 @@ export function describeEnvironment(name: EnvironmentName): void {
         DeletionPolicy: config.protectData ? 'Retain' : 'Delete',
       });
       assert.equal(TokenTable.ttlAttribute, 'expiresAt');
+      // The services create the same index locally under this name (the API-key listing queries it).
+      assert.equal(TokenTable.indexName, 'gsi1');
     });
 
     test('every secret is encrypted with the customer-managed key, and every key rotates', () => {
@@ -468,6 +479,9 @@ export function describeEnvironment(name: EnvironmentName): void {
       const statements = statementsOf(orchestrator[0]?.[1] as never);
       const dynamo = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('dynamodb:')));
       assert.deepEqual(asList(dynamo?.Action ?? []).sort(), [...tokenTableActions].sort());
+      const tableResources = JSON.stringify(dynamo?.Resource);
+      assert.match(tableResources, /\/index\/gsi1"/, 'the one index the API-key listing queries');
+      assert.doesNotMatch(tableResources, /index\/\*/, 'no wildcard over indexes');
       const kms = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('kms:')));
       assert.match(JSON.stringify(kms?.Condition), /dynamodb\./, 'the table key is usable only through DynamoDB');
       assert.equal(statements.length, 2);

@@ -1,3 +1,6 @@
+export { apiKeyPrefix, isWellFormedApiKey } from './api-keys/api-key-format.ts';
+export type { ApiKeyClient, ApiKeyClientOptions, VerifiedApiKey } from './api-keys/create-api-key-client.ts';
+export { createApiKeyClient } from './api-keys/create-api-key-client.ts';
 export type { LoadConfigOptions } from './config.ts';
 export { loadConfig } from './config.ts';
 export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';
@@ -34,6 +37,7 @@ export type { ClusterCommandSender, RedisClusterRateLimitStoreOptions } from './
 export { redisClusterRateLimitStore } from './rate-limit/redis-cluster-store.ts';
 export type {
   AuthenticatedUser,
+  RequestAuthApiKey,
   RequestAuthClaims,
   RequestAuthSession,
 } from './request-auth/authenticated-user.ts';

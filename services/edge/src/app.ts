@@ -77,6 +77,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     validateSessionToken: dependencies.validateSessionToken,
     isSessionLive: dependencies.isSessionLive,
     verifyAccessToken: dependencies.verifyAccessToken,
+    verifyApiKey: dependencies.verifyApiKey,
     checkJwtRevocation: config.REQUEST_AUTH_CHECK_JWT_REVOCATION,
     sessionCookie,
   });

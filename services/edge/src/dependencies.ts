@@ -1,5 +1,6 @@
 import {
   type AuthenticatedUser,
+  createApiKeyClient,
   createJwksCache,
   createSessionClient,
   derivePrincipalKey,
@@ -22,6 +23,7 @@ export interface EdgeDependencies {
   validateSessionToken: RequestAuthOptions['validateSessionToken'];
   isSessionLive: RequestAuthOptions['isSessionLive'];
   verifyAccessToken: RequestAuthOptions['verifyAccessToken'];
+  verifyApiKey: NonNullable<RequestAuthOptions['verifyApiKey']>;
   signPrincipal: (user: AuthenticatedUser) => Promise<string>;
   /** Absent: rate-limit counters live in this process (one-process mode). */
   rateLimitRedis?: RateLimitRedis;
@@ -31,7 +33,8 @@ const redisRetryMs = 1000;
 
 /**
  * The edge's clients, built once from its configuration: the session client, the cached JWKS,
- * the principal key and the Redis Cluster that holds the rate-limit counters. The edge starts even
+ * the API-key client (the orchestrator owns the key records), the principal key and the Redis
+ * Cluster that holds the rate-limit counters. The edge starts even
  * while Redis is down (`/readyz` says so) and connects as soon as it answers.
  */
 export function createEdgeDependencies(config: EdgeConfig) {
@@ -40,6 +43,11 @@ export function createEdgeDependencies(config: EdgeConfig) {
     replicas: config.SESSION_REPLICAS,
     internalToken: config.INTERNAL_API_TOKEN,
     timeoutMs: config.SESSION_TIMEOUT_MS,
+  });
+  const apiKeys = createApiKeyClient({
+    baseUrl: config.ORCHESTRATOR_URL,
+    internalToken: config.INTERNAL_API_TOKEN,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   const keys = createJwksCache({ url: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.ORCHESTRATOR_URL) });
   const principalKey = derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN);
@@ -80,6 +88,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
         throw error;
       }
     },
+    verifyApiKey: (key) => apiKeys.verify(key),
     signPrincipal: ({ id, ...rest }) => signPrincipal({ principal: { userId: id, ...rest }, key: principalKey }),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
   };
@@ -96,7 +105,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
       // Runs after in-flight requests have drained: nothing waits for a counter any more, and a
       // graceful close would wait on a cluster that may be gone.
       if (rateLimitRedis?.isOpen) rateLimitRedis.destroy();
-      await sessions.close();
+      await Promise.all([sessions.close(), apiKeys.close()]);
     },
   };
 }

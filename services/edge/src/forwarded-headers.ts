@@ -7,6 +7,8 @@ const internalHeaderPrefix = 'x-authscale-';
 /**
  * The headers the orchestrator receives: the client's, minus anything claiming to be ours
  * (`x-authscale-*`), plus the signed principal, the client address we saw and the request id.
+ * An API key stops here: the principal says everything the orchestrator needs, and the secret
+ * need not travel (or be logged) one hop further.
  */
 export function forwardedHeaders(
   request: FastifyRequest,
@@ -14,8 +16,10 @@ export function forwardedHeaders(
   principal: string | undefined,
 ): IncomingHttpHeaders {
   const forwarded: IncomingHttpHeaders = {};
+  const dropAuthorization = request.user?.kind === 'api_key';
   for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(internalHeaderPrefix)) forwarded[name] = value;
+    if (name.startsWith(internalHeaderPrefix) || (dropAuthorization && name === 'authorization')) continue;
+    forwarded[name] = value;
   }
   if (principal) forwarded[principalHeaderName] = principal;
   forwarded['x-forwarded-for'] = request.ip;

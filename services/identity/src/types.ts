@@ -39,7 +39,9 @@ export type AuditEventType =
   | 'member.added'
   | 'member.role_changed'
   | 'member.removed'
-  | 'user.disabled';
+  | 'user.disabled'
+  | 'api_key.created'
+  | 'api_key.revoked';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -5,7 +5,8 @@ import {
   type SessionCookieSettings,
   secureSessionCookie,
 } from '@authscale/core';
-import { tenantContext } from '@authscale/identity';
+import { type TenantCaller, tenantContext } from '@authscale/identity';
+import type { FastifyRequest } from 'fastify';
 import { emailRoute } from './account/email-route.ts';
 import { passwordRoute } from './account/password-route.ts';
 import type { OrchestratorConfig } from './config.ts';
@@ -16,8 +17,10 @@ import { oidcRoutes } from './oidc/oidc-routes.ts';
 import { passkeyManagementRoutes } from './passkeys/passkey-management-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
 import { accessTokens } from './plugins/access-tokens.ts';
+import { apiKeyScope } from './plugins/api-key-scope.ts';
 import { openapi } from './plugins/openapi.ts';
 import { principal } from './plugins/principal.ts';
+import { internalApiKeysRoute } from './routes/internal-api-keys.ts';
 import { loginRoute } from './routes/login.ts';
 import { logoutRoute } from './routes/logout.ts';
 import { meRoute } from './routes/me.ts';
@@ -25,6 +28,7 @@ import { projectsRoute } from './routes/projects.ts';
 import { refreshRoute } from './routes/refresh.ts';
 import { sessionsRoute } from './routes/sessions.ts';
 import { signupRoute } from './routes/signup.ts';
+import { tenantApiKeysRoute } from './routes/tenant-api-keys.ts';
 import { tenantAuditEventsRoute } from './routes/tenant-audit-events.ts';
 import { tenantMembersRoute } from './routes/tenant-members.ts';
 import { tenantsRoute } from './routes/tenants.ts';
@@ -56,21 +60,13 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(principal, {
     key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
   });
+  await app.register(apiKeyScope);
   await app.register(accessTokens, {
     keys: deps.signingKeys,
     issuer: config.PUBLIC_ORIGIN,
     audience: config.JWT_AUDIENCE,
   });
-  await app.register(tenantContext, {
-    identity: deps.identity,
-    currentCaller: (request) =>
-      request.principal
-        ? {
-            userId: request.principal.userId,
-            ...(request.principal.tenantId ? { tenantId: request.principal.tenantId } : {}),
-          }
-        : null,
-  });
+  await app.register(tenantContext, { identity: deps.identity, currentCaller: tenantCallerOf });
 
   await app.register(signupRoute, { deps });
   const ceremonies = createCeremonies({
@@ -95,7 +91,19 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(tenantsRoute, { deps });
   await app.register(tenantMembersRoute, { deps });
   await app.register(tenantAuditEventsRoute);
+  await app.register(tenantApiKeysRoute, { deps });
+  await app.register(internalApiKeysRoute, { deps, internalToken: config.INTERNAL_API_TOKEN });
   return app;
+}
+
+/** The caller as tenant context sees it: a member by user id, or an API key bound to its tenant. */
+function tenantCallerOf({ principal }: FastifyRequest): TenantCaller | null {
+  if (!principal) return null;
+  if (principal.kind === 'api_key') {
+    // A key principal always names its tenant; one without is not a key the edge vouched for.
+    return principal.tenantId ? { kind: 'api_key', tenantId: principal.tenantId } : null;
+  }
+  return { userId: principal.userId, ...(principal.tenantId ? { tenantId: principal.tenantId } : {}) };
 }
 
 declare module 'fastify' {

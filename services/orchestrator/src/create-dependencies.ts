@@ -1,6 +1,7 @@
 import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApiKeyStore } from './api-keys/create-api-key-store.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
@@ -31,6 +32,7 @@ export async function createOrchestratorDependencies(
     familyLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS,
     graceSeconds: config.REFRESH_TOKEN_GRACE_SECONDS,
   });
+  const apiKeys = createApiKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME });
   const loginThrottle = createLoginThrottle({
     client: dynamodb,
     tableName: config.TOKEN_TABLE_NAME,
@@ -41,6 +43,7 @@ export async function createOrchestratorDependencies(
     identity,
     sessions,
     refreshTokens,
+    apiKeys,
     loginThrottle,
     signingKeys,
     async close() {

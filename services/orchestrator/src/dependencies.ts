@@ -1,4 +1,5 @@
 import type { Identity } from '@authscale/identity';
+import type { ApiKeyStore } from './api-keys/create-api-key-store.ts';
 import type { LoginThrottle } from './login-throttle/create-login-throttle.ts';
 import type { OidcProviderSettings } from './oidc/oidc-provider-settings.ts';
 import type { RefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
@@ -10,6 +11,7 @@ export interface OrchestratorDependencies {
   identity: Identity;
   sessions: SessionGateway;
   refreshTokens: RefreshTokenStore;
+  apiKeys: ApiKeyStore;
   loginThrottle: LoginThrottle;
   signingKeys: SigningKeys;
   /** OpenID providers built in code, beside OIDC_PROVIDERS (tests: a loopback provider). */

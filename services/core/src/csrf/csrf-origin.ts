@@ -18,15 +18,15 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * CSRF defence for cookie-authenticated state changes: a POST, PUT, PATCH or DELETE that carries
  * the session cookie must come with an `Origin` we serve. A foreign `Origin` is refused on every
- * state-changing request (that also stops login CSRF on public routes). Bearer requests carry no
- * ambient credential and are exempt. Runs after request authentication.
+ * state-changing request (that also stops login CSRF on public routes). Bearer requests (JWTs and
+ * API keys) carry no ambient credential and are exempt. Runs after request authentication.
  */
 export const csrfOrigin = fp<CsrfOriginOptions>(
   async (app: FastifyInstance, options) => {
     const { allowedOrigins, sessionCookieName } = validateOptions(options);
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      if (safeMethods.has(request.method) || request.user?.kind === 'jwt') return;
+      if (safeMethods.has(request.method) || request.user?.kind === 'jwt' || request.user?.kind === 'api_key') return;
       const origin = request.headers.origin;
       if (origin !== undefined) {
         if (!allowedOrigins.has(origin)) throw new AuthError('forbidden');

@@ -13,6 +13,8 @@ export const principalSchema = Type.Object({
   /** Epoch SECONDS when the user last actively authenticated (session records keep milliseconds). */
   authTime: Type.Integer({ minimum: 0 }),
   kind: Type.Union([Type.Literal('session'), Type.Literal('jwt'), Type.Literal('api_key')]),
+  /** API keys only: what the key may do. Users have no scopes; their role in the tenant decides. */
+  scopes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 })),
 });
 
 export type Principal = Static<typeof principalSchema>;

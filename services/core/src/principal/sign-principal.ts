@@ -12,8 +12,16 @@ export interface SignPrincipalOptions {
 
 /** The edge's assertion of who is calling, sent to internal services as `x-authscale-principal`. */
 export async function signPrincipal({ principal, key, lifetimeSeconds = 30 }: SignPrincipalOptions): Promise<string> {
-  const { userId, sessionId, tenantId, amr, acr, authTime, kind } = principal;
-  return new SignJWT({ sid: sessionId, ...(tenantId ? { tid: tenantId } : {}), amr, acr, auth_time: authTime, kind })
+  const { userId, sessionId, tenantId, amr, acr, authTime, kind, scopes } = principal;
+  return new SignJWT({
+    sid: sessionId,
+    ...(tenantId ? { tid: tenantId } : {}),
+    amr,
+    acr,
+    auth_time: authTime,
+    kind,
+    ...(scopes ? { scope: scopes.join(' ') } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'authscale-principal+jwt' })
     .setSubject(userId)
     .setIssuer(principalIssuer)

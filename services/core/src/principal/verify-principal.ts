@@ -34,6 +34,7 @@ export async function verifyPrincipal({
       acr: payload.acr,
       authTime: payload.auth_time,
       kind: payload.kind,
+      ...(typeof payload.scope === 'string' ? { scopes: payload.scope.split(' ').filter(Boolean) } : {}),
     };
     return Value.Check(principalSchema, principal) ? principal : null;
   } catch {

@@ -8,7 +8,16 @@ export interface AuthenticatedUser {
   /** Seconds since the epoch when the user signed in. */
   authTime: number;
   /** How the caller proved who they are. */
-  kind: 'session' | 'jwt';
+  kind: 'session' | 'jwt' | 'api_key';
+  /** API keys only: what the key may do in its tenant. */
+  scopes?: string[];
+}
+
+/** A live API key as its owner vouches for it: the key acts in its one tenant within its scopes. */
+export interface RequestAuthApiKey {
+  keyId: string;
+  tenantId: string;
+  scopes: string[];
 }
 
 /** The fields of a session record that request authentication reads. */

@@ -3,7 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthError } from '../errors.ts';
 import '../route-config.ts';
-import type { AuthenticatedUser, RequestAuthClaims, RequestAuthSession } from './authenticated-user.ts';
+import { apiKeyPrefix, isWellFormedApiKey } from '../api-keys/api-key-format.ts';
+import type {
+  AuthenticatedUser,
+  RequestAuthApiKey,
+  RequestAuthClaims,
+  RequestAuthSession,
+} from './authenticated-user.ts';
 import { type SessionCookieSettings, secureSessionCookie } from './session-cookie.ts';
 
 declare module 'fastify' {
@@ -26,6 +32,12 @@ export interface RequestAuthOptions {
    * @default true
    */
   checkJwtRevocation?: boolean;
+  /**
+   * The live API key for an `ask_...` bearer, or `null`; asked on every request (no cache), so a
+   * revoked key is refused at once. Throws a `dependency_*` AuthError when the key owner is down.
+   * Unset: API keys are refused like any unknown bearer.
+   */
+  verifyApiKey?: (key: string) => Promise<RequestAuthApiKey | null>;
   /** @default secureSessionCookie() */
   sessionCookie?: SessionCookieSettings;
 }
@@ -37,13 +49,14 @@ const jwtPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const maxJwtLength = 8192;
 
 /**
- * Request authentication: the session cookie or `Authorization: Bearer <JWT>` becomes
- * `request.user`, or the request is refused with 401. Routes with `config: { public: true }` skip it.
+ * Request authentication: the session cookie, `Authorization: Bearer <JWT>` or
+ * `Authorization: Bearer ask_...` (an API key) becomes `request.user`, or the request is refused
+ * with 401. Routes with `config: { public: true }` skip it.
  * It says "valid user" and nothing else: tenant context and permissions live elsewhere.
  */
 export const requestAuth = fp<RequestAuthOptions>(
   async (app: FastifyInstance, options) => {
-    const { validateSessionToken, verifyAccessToken, isSessionLive, checkJwtRevocation, sessionCookie } =
+    const { validateSessionToken, verifyAccessToken, isSessionLive, checkJwtRevocation, verifyApiKey, sessionCookie } =
       validateOptions(options);
 
     async function fromSessionCookie(token: string): Promise<AuthenticatedUser | null> {
@@ -54,7 +67,19 @@ export const requestAuth = fp<RequestAuthOptions>(
       return { id: userId, sessionId: sid, tenantId, amr, acr, authTime: Math.floor(authTime / 1000), kind: 'session' };
     }
 
-    async function fromBearer(jwt: string): Promise<AuthenticatedUser | null> {
+    // A key is no user and no session: its id stands in for both, so nothing can mistake it for a
+    // user id (identity refuses non-UUID user ids), and it carries no authentication methods.
+    async function fromApiKey(key: string): Promise<AuthenticatedUser | null> {
+      if (!verifyApiKey || !isWellFormedApiKey(key)) return null;
+      const verified = await verifyApiKey(key);
+      if (!verified) return null;
+      const { keyId, tenantId, scopes } = verified;
+      return { id: keyId, sessionId: keyId, tenantId, amr: [], acr: 'api_key', authTime: 0, kind: 'api_key', scopes };
+    }
+
+    async function fromBearer(credential: string): Promise<AuthenticatedUser | null> {
+      if (credential.startsWith(apiKeyPrefix)) return fromApiKey(credential);
+      const jwt = credential;
       if (jwt.length > maxJwtLength || !jwtPattern.test(jwt)) return null;
       const claims = await verifyAccessToken(jwt);
       if (!claims) return null;
@@ -67,8 +92,9 @@ export const requestAuth = fp<RequestAuthOptions>(
       if (request.routeOptions.config?.public) return;
       const authorization = request.headers.authorization;
       if (authorization !== undefined) {
-        const [scheme, jwt, ...rest] = authorization.split(' ');
-        const user = scheme?.toLowerCase() === 'bearer' && jwt && rest.length === 0 ? await fromBearer(jwt) : null;
+        const [scheme, credential, ...rest] = authorization.split(' ');
+        const user =
+          scheme?.toLowerCase() === 'bearer' && credential && rest.length === 0 ? await fromBearer(credential) : null;
         if (!user) {
           reply.header('www-authenticate', 'Bearer error="invalid_token"');
           throw new AuthError('unauthenticated');
@@ -92,6 +118,9 @@ function validateOptions(options: RequestAuthOptions) {
   const { checkJwtRevocation = true, sessionCookie = secureSessionCookie() } = options;
   for (const name of ['validateSessionToken', 'verifyAccessToken', 'isSessionLive'] as const) {
     if (typeof options[name] !== 'function') throw new TypeError(`${pluginName}: option "${name}" must be a function`);
+  }
+  if (options.verifyApiKey !== undefined && typeof options.verifyApiKey !== 'function') {
+    throw new TypeError(`${pluginName}: option "verifyApiKey" must be a function when set`);
   }
   if (typeof checkJwtRevocation !== 'boolean') {
     throw new TypeError(`${pluginName}: option "checkJwtRevocation" must be a boolean`);

@@ -21,6 +21,21 @@ describe('principal assertions', () => {
     assert.deepEqual(await verifyPrincipal({ assertion, key }), principal);
   });
 
+  it("round-trips an API key's principal with its scopes", async () => {
+    const keyPrincipal: Principal = {
+      userId: 'ak_0123456789abcdef',
+      sessionId: 'ak_0123456789abcdef',
+      tenantId: 'tenant-1',
+      amr: [],
+      acr: 'api_key',
+      authTime: 0,
+      kind: 'api_key',
+      scopes: ['projects:read', 'projects:write'],
+    };
+    const assertion = await signPrincipal({ principal: keyPrincipal, key });
+    assert.deepEqual(await verifyPrincipal({ assertion, key }), keyPrincipal);
+  });
+
   it('refuses an assertion signed with another key', async () => {
     const assertion = await signPrincipal({ principal, key: derivePrincipalKey(`${internalToken}-other`) });
     assert.equal(await verifyPrincipal({ assertion, key }), null);

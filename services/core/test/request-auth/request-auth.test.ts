@@ -5,6 +5,7 @@ import {
   AuthError,
   createService,
   insecureLocalHttpSessionCookie,
+  type RequestAuthApiKey,
   type RequestAuthOptions,
   requestAuth,
   sessionCookieName,
@@ -163,5 +164,65 @@ describe('requestAuth', () => {
     await assert.rejects(async () => {
       await app.register(requestAuth, { ...sessions, verifyAccessToken: undefined } as unknown as RequestAuthOptions);
     }, /authscale-request-auth: option "verifyAccessToken" must be a function/);
+  });
+
+  describe('API keys', () => {
+    const live = new Map<string, RequestAuthApiKey>();
+    const asked: string[] = [];
+    const liveKey = `ask_${'k'.repeat(43)}`;
+    live.set(liveKey, { keyId: 'ak_0123456789abcdef', tenantId: 'tenant-k', scopes: ['projects:read'] });
+    // Stands in for the key owner's internal verify API; it records what reached it.
+    const verifyApiKey = async (key: string) => {
+      asked.push(key);
+      return live.get(key) ?? null;
+    };
+
+    it('attaches an API key as a caller of its tenant with its scopes, asking on every request', async () => {
+      const keyed = await appWith({ ...sessions, verifyAccessToken: kit.verify, verifyApiKey });
+      asked.length = 0;
+      for (let i = 0; i < 2; i++) {
+        const response = await keyed.inject({ url: '/whoami', headers: { authorization: `Bearer ${liveKey}` } });
+        assert.equal(response.statusCode, 200);
+        assert.deepEqual(response.json().user, {
+          id: 'ak_0123456789abcdef',
+          sessionId: 'ak_0123456789abcdef',
+          tenantId: 'tenant-k',
+          amr: [],
+          acr: 'api_key',
+          authTime: 0,
+          kind: 'api_key',
+          scopes: ['projects:read'],
+        });
+      }
+      assert.equal(asked.length, 2, 'nothing is cached, so a revocation applies to the next request');
+      await keyed.close();
+    });
+
+    it('refuses unknown and malformed keys with 401, asking only about well-formed ones', async () => {
+      const keyed = await appWith({ ...sessions, verifyAccessToken: kit.verify, verifyApiKey });
+      asked.length = 0;
+      for (const key of [`ask_${'u'.repeat(43)}`, 'ask_short', `ask_${'k'.repeat(44)}`, `ask_${'!'.repeat(43)}`]) {
+        const response = await keyed.inject({ url: '/whoami', headers: { authorization: `Bearer ${key}` } });
+        assert.equal(response.statusCode, 401, key);
+        assert.match(String(response.headers['www-authenticate']), /invalid_token/);
+      }
+      assert.deepEqual(asked, [`ask_${'u'.repeat(43)}`]);
+      await keyed.close();
+    });
+
+    it('refuses every key when no verifier is configured, and passes a key-owner outage on as its own error', async () => {
+      const response = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${liveKey}` } });
+      assert.equal(response.statusCode, 401);
+      const down = await appWith({
+        ...sessions,
+        verifyAccessToken: kit.verify,
+        verifyApiKey: async () => {
+          throw new AuthError('dependency_timeout');
+        },
+      });
+      const outage = await down.inject({ url: '/whoami', headers: { authorization: `Bearer ${liveKey}` } });
+      assert.equal(outage.statusCode, 504);
+      await down.close();
+    });
   });
 });

@@ -7,15 +7,23 @@ import type { MembershipRole } from '../types.ts';
 
 export interface RequestTenant {
   id: string;
-  role: MembershipRole;
+  /** The caller's role; `null` for an API key, which is no member (its scopes decide). */
+  role: MembershipRole | null;
 }
 
 /** Who is calling, as request authentication established it; tenant logic stays out of that plugin. */
-export interface TenantCaller {
-  userId: string;
-  /** The tenant the session was created in, used when the request names none. */
-  tenantId?: string;
-}
+export type TenantCaller =
+  | {
+      kind?: 'user';
+      userId: string;
+      /** The tenant the session was created in, used when the request names none. */
+      tenantId?: string;
+    }
+  | {
+      /** An API key acts in the one tenant it was created for, and in no other. */
+      kind: 'api_key';
+      tenantId: string;
+    };
 
 export interface TenantContextOptions {
   identity: Pick<Identity, 'memberships' | 'withTenant'>;
@@ -40,7 +48,8 @@ declare module 'fastify' {
 /**
  * Tenant context: on routes with `config.tenant`, derives the tenant from the route's `:tenantId`
  * parameter, else the `X-Tenant-Id` header, else the session's tenant, checks that the caller is
- * a member (on every request, so a removal takes effect at once), and exposes
+ * a member (on every request, so a removal takes effect at once) or, for an API key, that it is
+ * the key's own tenant, and exposes
  * `request.tenant` plus `request.withTenant()`, which runs queries with `app.tenant_id` set
  * transaction-locally.
  */
@@ -78,6 +87,13 @@ export const tenantContext = fp<TenantContextOptions>(
       const tenantId = inPath ?? named ?? caller.tenantId;
       if (tenantId === undefined) throw new AuthError('invalid_request', 'No tenant was given.');
       if (!isUuid(tenantId)) throw new AuthError('invalid_request', 'The tenant id is invalid.');
+      if (caller.kind === 'api_key') {
+        // The key was verified live by request auth; naming any other tenant gets the same 403
+        // as a non-member, so a key cannot probe which tenants exist.
+        if (tenantId !== caller.tenantId) throw new AuthError('forbidden');
+        request.tenant = { id: tenantId, role: null };
+        return;
+      }
       const role = await identity.memberships.find({ userId: caller.userId, tenantId });
       // Same answer for "no such tenant" and "not a member": tenant ids are not discoverable.
       if (!role) throw new AuthError('forbidden');

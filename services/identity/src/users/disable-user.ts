@@ -1,10 +1,12 @@
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { deleteUserFlows } from '../flows/delete-user-flows.ts';
 import { normalizeEmail } from '../lib/normalize-email.ts';
 
 /**
  * Disables the user with this email, in the caller's transaction: sign-in and tenant membership
- * checks refuse them from the commit on. Idempotent; null when no user has the email.
+ * checks refuse them from the commit on, and their pending challenges (passkey registration, MFA,
+ * step-up) are gone with it. Idempotent; null when no user has the email.
  */
 export async function disableUser(
   client: PoolClient,
@@ -18,6 +20,9 @@ export async function disableUser(
   );
   const row = rows[0];
   if (!row) return null;
+  // Also on a repeat run: a challenge created in the moment before the first run committed is
+  // swept by the next one.
+  await deleteUserFlows(client, { userId: row.id });
   if (!row.was_disabled) await recordAuditEvent(client, { type: 'user.disabled', userId: row.id, detail: { reason } });
   return { userId: row.id };
 }

@@ -28,6 +28,8 @@ describe('the tenant-context plugin', () => {
     await app.register(tenantContext, {
       identity,
       currentCaller: (request) => {
+        const keyTenant = request.headers['x-test-key-tenant'];
+        if (typeof keyTenant === 'string') return { kind: 'api_key', tenantId: keyTenant };
         const userId = request.headers['x-test-user'];
         const tenantId = request.headers['x-test-session-tenant'];
         return typeof userId === 'string' ? { userId, ...(typeof tenantId === 'string' ? { tenantId } : {}) } : null;
@@ -85,6 +87,18 @@ describe('the tenant-context plugin', () => {
     assert.equal(malformed.json().error.code, 'invalid_request');
     const none = await get({ 'x-test-user': alice.userId });
     assert.equal(none.statusCode, 400);
+  });
+
+  it('binds an API key to its own tenant: no membership needed, no role, any other tenant 403', async () => {
+    const own = await get({ 'x-test-key-tenant': bob.tenantId });
+    assert.equal(own.statusCode, 200);
+    assert.deepEqual(own.json(), {
+      tenant: { id: bob.tenantId, role: null },
+      projects: [{ id: own.json().projects[0].id, name: 'bob-only', createdAt: own.json().projects[0].createdAt }],
+    });
+    const named = await get({ 'x-test-key-tenant': bob.tenantId, 'x-tenant-id': alice.tenantId });
+    assert.equal(named.statusCode, 403);
+    assert.equal(named.json().error.code, 'forbidden');
   });
 
   it('answers 401 without a caller', async () => {

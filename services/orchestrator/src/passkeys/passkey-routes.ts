@@ -1,3 +1,4 @@
+import { AuthError } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { assuranceLevel } from '../mfa/assurance-level.ts';
@@ -33,15 +34,24 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepe
   const { passkeys, elevation, identity, completeSignIn } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
 
+  // A disabled user's requests already in flight get no challenge and register nothing; the
+  // operator's disable deletes the challenges they already hold.
+  const enabledUser = async (userId: string) => {
+    const user = await identity.users.get({ userId });
+    if (!user) throw new AuthError('unauthenticated');
+    return user;
+  };
+
   app.post('/auth/passkeys/register/options', { preHandler: recent }, async (request, reply) => {
     const { userId } = callerOf(request);
-    const user = await identity.users.get({ userId });
+    const user = await enabledUser(userId);
     reply.header('cache-control', 'no-store');
-    return passkeys.registrationOptions({ userId, userName: user?.email ?? userId });
+    return passkeys.registrationOptions({ userId, userName: user.email });
   });
 
   app.post('/auth/passkeys/register/verify', { preHandler: recent, schema: { body: verifyBody } }, async (request) => {
     const { userId } = callerOf(request);
+    await enabledUser(userId);
     const { flowId, response } = request.body;
     const result = await passkeys.verifyRegistration({
       userId,

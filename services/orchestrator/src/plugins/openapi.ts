@@ -59,7 +59,8 @@ export const openapi = fp(
             bearer: {
               type: 'http',
               scheme: 'bearer',
-              description: 'A 15-minute access JWT from sign-in or refresh.',
+              description:
+                'A 15-minute access JWT from sign-in or refresh, or a tenant API key (`ask_...`) on the routes that accept one.',
             },
           },
         },
@@ -76,6 +77,8 @@ export const openapi = fp(
           tags: [tagOf(url)],
           response: { ...routeSchema.response, '4XX': errorResponse, '5XX': errorResponse },
           ...(route.config?.public ? { security: [] } : {}),
+          // Service-to-service routes are guarded by the internal token and never proxied by the edge.
+          ...(url.startsWith('/internal/') ? { hide: true } : {}),
         };
         return { schema: documented, url };
       },

@@ -1,8 +1,10 @@
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { apiKeyIndexName } from '../api-keys/api-key-records.ts';
 
 /**
- * Creates the refresh-token table for local runs and tests. In AWS the CDK owns the table
- * (on-demand billing, point-in-time recovery, TTL on `ttl`).
+ * Creates the token table (refresh tokens, login back-off, API keys) for local runs and tests,
+ * with the same keys and `gsi1` index as the CDK table. In AWS the CDK owns the table (on-demand
+ * billing, point-in-time recovery, TTL on `expiresAt`).
  */
 export async function createRefreshTokenTable({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
   try {
@@ -13,10 +15,22 @@ export async function createRefreshTokenTable({ client, tableName }: { client: D
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+          { AttributeName: 'gsi1sk', AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: apiKeyIndexName,
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
       }),
     );

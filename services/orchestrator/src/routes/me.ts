@@ -20,9 +20,12 @@ export const meRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies
     },
     async (request) => {
       const userId = (request.principal as NonNullable<typeof request.principal>).userId;
+      const { id, role } = request.tenant as NonNullable<typeof request.tenant>;
+      // Only members have a role here; an API key has no user to describe.
+      if (role === null) throw new AuthError('forbidden');
       const user = await deps.identity.users.get({ userId });
       if (!user) throw new AuthError('unauthenticated');
-      return { user: { id: user.id, email: user.email }, tenant: request.tenant as NonNullable<typeof request.tenant> };
+      return { user: { id: user.id, email: user.email }, tenant: { id, role } };
     },
   );
 };

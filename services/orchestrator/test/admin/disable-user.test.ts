@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { run } from '@authscale/testkit';
 import { asPrincipal, type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { createSoftwareAuthenticator } from '../passkeys/software-authenticator.ts';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 const password = 'a perfectly long passphrase';
@@ -86,6 +87,45 @@ describe('the disable-user operator command', () => {
     // Running it again is harmless: nothing left to revoke.
     const again = JSON.parse(await admin('disable-user', 'mallory@example.com', '--reason', 'account compromised'));
     assert.equal(again.sessionsRevoked, 0);
+  });
+
+  it("deletes the user's pending passkey challenges, and an in-flight registration registers nothing", async () => {
+    const victim = (await post('/auth/signup', { email: 'trent@example.com', password })).json();
+    const bystander = (await post('/auth/signup', { email: 'walter@example.com', password })).json();
+    const authenticator = createSoftwareAuthenticator({
+      origin: harness.config.PUBLIC_ORIGIN,
+      rpId: new URL(harness.config.PUBLIC_ORIGIN).hostname,
+    });
+    const begin = async (userId: string) => {
+      const headers = await asPrincipal({ userId, authTime: Math.floor(Date.now() / 1000) });
+      const options = await harness.app.inject({ method: 'POST', url: '/auth/passkeys/register/options', headers });
+      assert.equal(options.statusCode, 200);
+      return { headers, ...(options.json() as { flowId: string; options: never }) };
+    };
+    const pending = await begin(victim.userId);
+    const othersPending = await begin(bystander.userId);
+    const challenge = (flowId: string) => harness.identity.flows.get({ kind: 'webauthn_registration', id: flowId });
+    assert.ok(await challenge(pending.flowId));
+
+    await admin('disable-user', 'trent@example.com', '--reason', 'left the company');
+
+    assert.equal(await challenge(pending.flowId), null, 'the challenge is deleted, not left to expire');
+    assert.ok(await challenge(othersPending.flowId), "another user's challenge stays");
+    // A principal the edge asserted just before the disable cannot finish the ceremony.
+    const finished = await harness.app.inject({
+      method: 'POST',
+      url: '/auth/passkeys/register/verify',
+      headers: pending.headers,
+      payload: { flowId: pending.flowId, response: authenticator.register(pending.options) },
+    });
+    assert.equal(finished.statusCode, 401);
+    assert.deepEqual(await harness.identity.passkeys.listForUser({ userId: victim.userId }), []);
+    const fresh = await harness.app.inject({
+      method: 'POST',
+      url: '/auth/passkeys/register/options',
+      headers: pending.headers,
+    });
+    assert.equal(fresh.statusCode, 401);
   });
 
   it('fails loudly for an unknown email and for a missing reason', async () => {

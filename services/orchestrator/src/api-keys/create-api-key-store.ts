@@ -1,0 +1,211 @@
+import { isWellFormedApiKey } from '@authscale/core';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { generateApiKey, hashApiKey, newApiKeyId } from './api-key-crypto.ts';
+import {
+  type ApiKeyRecord,
+  apiKeyIndexName,
+  apiKeyKey,
+  apiKeySortKey,
+  tenantApiKeysPartition,
+} from './api-key-records.ts';
+
+export interface CreateApiKeyStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** `lastUsedAt` is written at most once per this window per key. @default 60 */
+  lastUsedWindowSeconds?: number;
+  /** How long a revoked key's record stays before TTL deletes it. @default 90 days */
+  revokedRetentionSeconds?: number;
+  now?: () => number;
+}
+
+/** What listing shows: never the key or its hash. */
+export interface ApiKeyView {
+  keyId: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** A live key as verification found it. */
+export interface LiveApiKey {
+  keyHash: string;
+  keyId: string;
+  tenantId: string;
+  scopes: string[];
+  lastUsedAt?: number;
+}
+
+const toView = ({ keyId, name, scopes, createdAt, lastUsedAt }: ApiKeyRecord): ApiKeyView => ({
+  keyId,
+  name,
+  scopes,
+  createdAt: new Date(createdAt).toISOString(),
+  lastUsedAt: lastUsedAt === undefined ? null : new Date(lastUsedAt).toISOString(),
+});
+
+/**
+ * API keys as token records in DynamoDB. Verification is one strongly consistent read by the hash
+ * of the presented key, so a revocation is seen by the very next request; listing and lookup by
+ * public id go through the sparse `gsi1` index.
+ */
+export function createApiKeyStore({
+  client,
+  tableName,
+  lastUsedWindowSeconds = 60,
+  revokedRetentionSeconds = 90 * 24 * 3600,
+  now = Date.now,
+}: CreateApiKeyStoreOptions) {
+  if (!Number.isInteger(lastUsedWindowSeconds) || lastUsedWindowSeconds < 1) {
+    throw new TypeError('api keys: lastUsedWindowSeconds must be a positive integer');
+  }
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+  async function call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translateDynamoDbError(error);
+    }
+  }
+
+  async function activeInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
+    const records: ApiKeyRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await call(() =>
+        documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: apiKeyIndexName,
+            KeyConditionExpression: keyId ? 'gsi1pk = :tenant AND gsi1sk = :key' : 'gsi1pk = :tenant',
+            ExpressionAttributeValues: {
+              ':tenant': tenantApiKeysPartition(tenantId),
+              ...(keyId ? { ':key': apiKeySortKey(keyId) } : {}),
+            },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      records.push(...((page.Items ?? []) as ApiKeyRecord[]).filter((record) => record.state === 'active'));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  return Object.freeze({
+    /** Creates a key for the tenant; the returned `key` is the only copy there will ever be. */
+    async create(input: {
+      tenantId: string;
+      name: string;
+      scopes: string[];
+      createdBy: string;
+    }): Promise<{ key: string; view: ApiKeyView }> {
+      const key = generateApiKey();
+      const keyId = newApiKeyId();
+      const record: ApiKeyRecord = {
+        ...apiKeyKey(hashApiKey(key)),
+        keyId,
+        tenantId: input.tenantId,
+        name: input.name,
+        scopes: [...new Set(input.scopes)].sort(),
+        state: 'active',
+        createdBy: input.createdBy,
+        createdAt: now(),
+        gsi1pk: tenantApiKeysPartition(input.tenantId),
+        gsi1sk: apiKeySortKey(keyId),
+      };
+      await call(() =>
+        documents.send(
+          new PutCommand({ TableName: tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
+        ),
+      );
+      return { key, view: toView(record) };
+    },
+
+    /** The tenant's active keys, oldest first. The index is eventually consistent in AWS. */
+    async list({ tenantId }: { tenantId: string }): Promise<ApiKeyView[]> {
+      const records = await activeInTenant(tenantId);
+      return records.sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId)).map(toView);
+    },
+
+    /**
+     * Revokes the tenant's key with this id; `null` when the tenant has no such active key (a key
+     * of another tenant is not found either). From the write on, verification refuses the key.
+     */
+    async revoke({ tenantId, keyId }: { tenantId: string; keyId: string }): Promise<ApiKeyView | null> {
+      const [record] = await activeInTenant(tenantId, keyId);
+      if (!record) return null;
+      const at = now();
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: record.pk, sk: record.sk },
+            UpdateExpression: 'SET #state = :revoked, revokedAt = :at, expiresAt = :expiresAt REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: '#state = :active AND tenantId = :tenant AND keyId = :keyId',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':revoked': 'revoked',
+              ':active': 'active',
+              ':at': at,
+              ':expiresAt': Math.floor(at / 1000) + revokedRetentionSeconds,
+              ':tenant': tenantId,
+              ':keyId': keyId,
+            },
+          }),
+        );
+      } catch (error) {
+        // Someone revoked it a moment earlier: for this caller it is gone all the same.
+        if (error instanceof ConditionalCheckFailedException) return null;
+        throw translateDynamoDbError(error);
+      }
+      return toView(record);
+    },
+
+    /** The live key for a presented secret, or `null` for a malformed, unknown or revoked one. */
+    async verify(key: string): Promise<LiveApiKey | null> {
+      if (!isWellFormedApiKey(key)) return null;
+      const keyHash = hashApiKey(key);
+      const { Item } = await call(() =>
+        documents.send(new GetCommand({ TableName: tableName, Key: apiKeyKey(keyHash), ConsistentRead: true })),
+      );
+      const record = Item as ApiKeyRecord | undefined;
+      if (record?.state !== 'active') return null;
+      const { keyId, tenantId, scopes, lastUsedAt } = record;
+      return { keyHash, keyId, tenantId, scopes, ...(lastUsedAt === undefined ? {} : { lastUsedAt }) };
+    },
+
+    /**
+     * Records a use, at most once per window per key: skipped when the record read a moment ago
+     * is recent enough, and the write is conditional, so concurrent uses of a busy key make one
+     * write per window between them. Resolves `true` when it wrote.
+     */
+    async recordUse({ keyHash, lastUsedAt }: Pick<LiveApiKey, 'keyHash' | 'lastUsedAt'>): Promise<boolean> {
+      const at = now();
+      const threshold = at - lastUsedWindowSeconds * 1000;
+      if (lastUsedAt !== undefined && lastUsedAt > threshold) return false;
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: apiKeyKey(keyHash),
+            UpdateExpression: 'SET lastUsedAt = :at',
+            ConditionExpression: '#state = :active AND (attribute_not_exists(lastUsedAt) OR lastUsedAt <= :threshold)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':at': at, ':active': 'active', ':threshold': threshold },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw translateDynamoDbError(error);
+      }
+    },
+  });
+}
+
+export type ApiKeyStore = ReturnType<typeof createApiKeyStore>;

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { startStack } from './start-stack.ts';
+
+/**
+ * API keys over HTTP through the whole topology (edge, orchestrator, session replica as separate
+ * processes): the edge verifies each `ask_` bearer with the orchestrator, which acts for the key's
+ * tenant within its scopes.
+ */
+describe('API keys through the edge', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.stop());
+
+  const request = async (
+    method: string,
+    path: string,
+    { bearer, body, headers = {} }: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const response = await fetch(new URL(path, stack.publicOrigin), {
+      method,
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, text };
+  };
+  const account = async () => {
+    const email = `keys-${randomBytes(4).toString('hex')}@example.test`;
+    const password = `correct horse ${randomBytes(6).toString('hex')}`;
+    const signup = await request('POST', '/auth/signup', { body: { email, password } });
+    assert.equal(signup.status, 201);
+    const login = await request('POST', '/auth/login', { body: { email, password } });
+    assert.equal(login.status, 200);
+    return { tenantId: signup.body.tenantId as string, accessToken: login.body.accessToken as string };
+  };
+
+  it("a key acts in its tenant within its scopes, never in another tenant's, and dies when revoked", async () => {
+    const alice = await account();
+    const bob = await account();
+    const keys = `/api/tenants/${alice.tenantId}/api-keys`;
+    const create = async (scopes: string[]) => {
+      const created = await request('POST', keys, { bearer: alice.accessToken, body: { name: 'ci', scopes } });
+      assert.equal(created.status, 201);
+      return created.body as { key: string; keyId: string };
+    };
+    const writer = await create(['projects:read', 'projects:write']);
+    const reader = await create(['projects:read']);
+
+    assert.equal((await request('POST', '/api/projects', { bearer: writer.key, body: { name: 'p1' } })).status, 201);
+    const listed = await request('GET', '/api/projects', { bearer: reader.key });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(
+      listed.body.projects.map((p: { name: string }) => p.name),
+      ['p1'],
+    );
+    const denied = await request('POST', '/api/projects', { bearer: reader.key, body: { name: 'p2' } });
+    assert.equal(denied.status, 403);
+
+    const crossed = await request('GET', '/api/projects', {
+      bearer: writer.key,
+      headers: { 'x-tenant-id': bob.tenantId },
+    });
+    assert.equal(crossed.status, 403);
+    assert.equal((await request('GET', `/api/tenants/${bob.tenantId}/api-keys`, { bearer: writer.key })).status, 403);
+    assert.equal((await request('GET', '/me', { bearer: writer.key })).status, 403);
+    assert.equal(
+      (await request('POST', keys, { bearer: writer.key, body: { name: 'x', scopes: ['projects:read'] } })).status,
+      403,
+    );
+
+    for (const bad of ['ask_nope', `ask_${'A'.repeat(43)}`, `${writer.key}x`]) {
+      assert.equal((await request('GET', '/api/projects', { bearer: bad })).status, 401, bad);
+    }
+
+    const listing = await request('GET', keys, { bearer: alice.accessToken });
+    assert.equal(listing.status, 200);
+    assert.ok(!listing.text.includes(writer.key.slice(4)));
+    const used = listing.body.apiKeys.find((k: { keyId: string }) => k.keyId === writer.keyId);
+    assert.ok(used.lastUsedAt, 'last use is recorded');
+
+    assert.equal((await request('DELETE', `${keys}/${writer.keyId}`, { bearer: alice.accessToken })).status, 204);
+    const afterRevoke = await request('GET', '/api/projects', { bearer: writer.key });
+    assert.equal(afterRevoke.status, 401, 'refused on the very next request');
+    assert.equal((await request('GET', '/api/projects', { bearer: reader.key })).status, 200);
+  });
+});
