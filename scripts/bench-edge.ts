@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts, startDynamoDb, startPostgres, startRedisCluster, stopProcess, waitFor } from '@authscale/testkit';
 import autocannon from 'autocannon';
+import { cpuPerRequest } from './bench/process-cpu.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
 
@@ -21,15 +22,24 @@ const root = new URL('..', import.meta.url).pathname;
 const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
 mkdirSync(logDir, { recursive: true });
 
-async function load(url: string, headers: Record<string, string> = {}) {
+type Tiers = Record<string, { pid: number; withChildren?: boolean }>;
+
+async function load(url: string, headers: Record<string, string>, tiers: Tiers) {
   // A short warm-up fills connection pools, JIT caches and the near cache.
   await autocannon({ url, headers, connections, duration: 2 });
-  const result = await autocannon({ url, headers, connections, duration: durationSeconds });
-  if (result.non2xx > 0 || result.errors > 0) {
-    const statuses = JSON.stringify(result.statusCodeStats);
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers (${statuses}) and ${result.errors} errors under load`);
+  let result: autocannon.Result | undefined;
+  const cpu = await cpuPerRequest(tiers, async () => {
+    result = await autocannon({ url, headers, connections, duration: durationSeconds });
+    return { requests: result.requests.total };
+  });
+  const measured = result as autocannon.Result;
+  if (measured.non2xx > 0 || measured.errors > 0) {
+    const statuses = JSON.stringify(measured.statusCodeStats);
+    throw new Error(
+      `${url}: ${measured.non2xx} non-2xx answers (${statuses}) and ${measured.errors} errors under load`,
+    );
   }
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: Math.round(measured.requests.average), p50: measured.latency.p50, p99: measured.latency.p99, cpu };
 }
 
 async function startHelloWorld(port: number) {
@@ -40,7 +50,7 @@ await app.listen({ host: '127.0.0.1', port: ${port} });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: root, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;
   await waitFor(async () => ((await fetch(url)).ok ? true : undefined), { what: 'hello-world' });
-  return { url, stop: () => stopProcess(child) };
+  return { url, pid: child.pid ?? -1, stop: () => stopProcess(child) };
 }
 
 const [redis, postgres, dynamodb] = await Promise.all([startRedisCluster(), startPostgres(), startDynamoDb()]);
@@ -137,41 +147,66 @@ try {
   const { accessToken } = (await login.json()) as { accessToken: string };
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
 
+  // CPU per request of every process on the path, so the table also reads as a capacity model.
+  const redisPids = Object.fromEntries(redis.nodes.map((node, index) => [`redis${index}`, { pid: node.pid }]));
+  const fullPath: Tiers = {
+    edge: { pid: edge.pid },
+    session: { pid: session.pid },
+    orchestrator: { pid: orchestrator.pid },
+    postgres: { pid: postgres.pid, withChildren: true },
+    ...redisPids,
+  };
+  const lenientPath: Tiers = { ...fullPath, edge: { pid: lenientEdge.pid } };
+  const edgeOnly: Tiers = {
+    edge: { pid: edgeBeforeHello.pid },
+    session: { pid: session.pid },
+    hello: { pid: hello.pid },
+    ...redisPids,
+  };
+  const bearer = { authorization: `Bearer ${accessToken}` };
   const rows = [
-    { what: 'bare Fastify hello-world', ...(await load(hello.url)) },
-    { what: 'edge `GET /me`, session cookie', ...(await load(`${edge.url}/me`, { cookie })) },
-    {
-      what: 'edge `GET /me`, bearer JWT, revocation check on',
-      ...(await load(`${edge.url}/me`, { authorization: `Bearer ${accessToken}` })),
-    },
+    { what: 'bare Fastify hello-world', ...(await load(hello.url, {}, { hello: { pid: hello.pid } })) },
+    { what: 'edge `GET /me`, session cookie', ...(await load(`${edge.url}/me`, { cookie }, fullPath)) },
+    { what: 'edge `GET /me`, bearer JWT, revocation check on', ...(await load(`${edge.url}/me`, bearer, fullPath)) },
     {
       what: 'edge `GET /me`, bearer JWT, revocation check off',
-      ...(await load(`${lenientEdge.url}/me`, { authorization: `Bearer ${accessToken}` })),
+      ...(await load(`${lenientEdge.url}/me`, bearer, lenientPath)),
     },
-  ];
-  rows.push(
     {
       what: 'edge in front of the hello-world, session cookie',
-      ...(await load(`${edgeBeforeHello.url}/me`, { cookie })),
+      ...(await load(`${edgeBeforeHello.url}/me`, { cookie }, edgeOnly)),
     },
     {
       what: 'edge in front of the hello-world, bearer JWT, revocation check on',
-      ...(await load(`${edgeBeforeHello.url}/me`, { authorization: `Bearer ${accessToken}` })),
+      ...(await load(`${edgeBeforeHello.url}/me`, bearer, edgeOnly)),
     },
-  );
+  ];
   const helloRps = rows[0]?.rps ?? 1;
+  const micros = (row: (typeof rows)[number], name: string) => {
+    if (name === 'redis') {
+      const values = Object.entries(row.cpu).filter(([key]) => key.startsWith('redis'));
+      if (values.length === 0) return '';
+      return String(values.reduce((sum, [, value]) => sum + (value ?? 0), 0));
+    }
+    const value = row.cpu[name];
+    return value === undefined || value === null ? '' : String(value);
+  };
+  const tierNames = ['edge', 'session', 'orchestrator', 'postgres', 'redis', 'hello'];
   const cpu = cpus();
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge, one session replica (redis-cluster backend, near cache on), the orchestrator (which reads the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. The hello-world is a separate process too.`,
+    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge, one session replica (redis-cluster backend, near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. The hello-world is a separate process too.`,
     '',
-    '| request | req/s | p50 ms | p99 ms | vs hello-world |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    `| request | req/s | p50 ms | p99 ms | vs hello-world | CPU µs per request: ${tierNames.join(' / ')} |`,
+    '| --- | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(
-      (row) => `| ${row.what} | ${row.rps} | ${row.p50} | ${row.p99} | ${Math.round((100 * row.rps) / helloRps)}% |`,
+      (row) =>
+        `| ${row.what} | ${row.rps} | ${row.p50} | ${row.p99} | ${Math.round((100 * row.rps) / helloRps)}% | ${tierNames
+          .map((name) => micros(row, name) || '-')
+          .join(' / ')} |`,
     ),
     '',
-    'Target: >= 50% of hello-world throughput. The `GET /me` path is three services deep (edge, session replica, orchestrator, plus Postgres and Redis), all sharing the same cores as the load generator, so the ratio mostly measures how the cores are split. The last two rows put the same edge in front of the hello-world, which isolates what the edge itself adds (rate-limit counter, session or JWT check, principal signing, proxying); rows 3 and 4 differ only by the live JWT revocation check.',
+    'Target: >= 50% of hello-world throughput. The `GET /me` path is three services deep (edge, session replica, orchestrator, plus Postgres and Redis), all sharing the same cores as the load generator, so the ratio mostly measures how the cores are split: the CPU columns (from /proc, per process, divided by the requests served) are the figures to plan capacity with. The last two rows put the same edge in front of the hello-world, which isolates what the edge itself adds (rate-limit counter, session or JWT check, principal signing, proxying); rows 3 and 4 differ only by the live JWT revocation check.',
   ];
   const section = `## Edge\n\n${lines.join('\n')}\n`;
   console.log(`\n${section}`);

@@ -223,7 +223,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.match(authToken, /\{\{resolve:secretsmanager:/, 'the AUTH token is a dynamic reference to a secret');
       assert.notEqual(config.redis.port, 6379);
       templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
-        Properties: Match.objectLike({ 'cluster-enabled': 'yes' }),
+        Properties: Match.objectLike({ 'cluster-enabled': 'yes', 'hash-max-listpack-value': '256' }),
       });
     });
 

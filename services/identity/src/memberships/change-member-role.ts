@@ -1,10 +1,8 @@
-import { AuthError } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import type { MembershipRole } from '../types.ts';
-import { lockTenantMemberships } from './lock-tenant-memberships.ts';
+import { lockAndAuthorizeMemberChange } from './lock-tenant-memberships.ts';
 import { type Member, type MemberRow, toMember } from './member.ts';
-import { assertMembershipChangeAllowed } from './membership-rules.ts';
 
 export interface ChangeMemberRoleInput {
   tenantId: string;
@@ -18,19 +16,7 @@ export async function changeMemberRole(
   client: PoolClient,
   { tenantId, actorId, userId, role }: ChangeMemberRoleInput,
 ): Promise<Member> {
-  const locked = await lockTenantMemberships(client, { tenantId, userIds: [actorId, userId] });
-  const actorRole = locked.roleOf(actorId);
-  if (!actorRole) throw new AuthError('forbidden');
-  const currentRole = locked.roleOf(userId);
-  if (!currentRole) throw new AuthError('not_found', 'That user is not a member.');
-  assertMembershipChangeAllowed({
-    actorId,
-    actorRole,
-    targetId: userId,
-    currentRole,
-    nextRole: role,
-    ownerCount: locked.ownerCount,
-  });
+  const currentRole = await lockAndAuthorizeMemberChange(client, { tenantId, actorId, userId, nextRole: role });
   const { rows } = await client.query<MemberRow>(
     `UPDATE memberships m SET role = $3 FROM users u
      WHERE m.tenant_id = $1 AND m.user_id = $2 AND u.id = m.user_id

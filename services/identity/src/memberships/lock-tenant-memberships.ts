@@ -1,6 +1,7 @@
 import { AuthError } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import type { MembershipRole } from '../types.ts';
+import { assertMembershipChangeAllowed } from './membership-rules.ts';
 
 export interface LockedTenant {
   ownerCount: number;
@@ -25,4 +26,33 @@ export async function lockTenantMemberships(
   );
   const roles = new Map(rows.map((row) => [row.user_id, row.role]));
   return { ownerCount: Number(rows[0]?.owners ?? 0), roleOf: (userId) => roles.get(userId) ?? null };
+}
+
+/**
+ * Locks the tenant and checks that `actorId` may move the existing member `userId` to `nextRole`
+ * (null: remove them). Answers the member's current role.
+ */
+export async function lockAndAuthorizeMemberChange(
+  client: PoolClient,
+  {
+    tenantId,
+    actorId,
+    userId,
+    nextRole,
+  }: { tenantId: string; actorId: string; userId: string; nextRole: MembershipRole | null },
+): Promise<MembershipRole> {
+  const locked = await lockTenantMemberships(client, { tenantId, userIds: [actorId, userId] });
+  const actorRole = locked.roleOf(actorId);
+  if (!actorRole) throw new AuthError('forbidden');
+  const currentRole = locked.roleOf(userId);
+  if (!currentRole) throw new AuthError('not_found', 'That user is not a member.');
+  assertMembershipChangeAllowed({
+    actorId,
+    actorRole,
+    targetId: userId,
+    currentRole,
+    nextRole,
+    ownerCount: locked.ownerCount,
+  });
+  return currentRole;
 }

@@ -1,3 +1,4 @@
+import calculateSlot from 'cluster-key-slot';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 
 /**
@@ -78,18 +79,30 @@ interface Commands {
 interface Pair {
   reader: Commands;
   writer: Commands;
+  /** Reads a key from a replica of its shard: the fallback while the primary is unreachable. */
+  readFromReplica?: <T>(key: string, read: (client: Commands) => Promise<T>) => Promise<T>;
+  closeExtra?: () => Promise<unknown>;
   wait(key: string, args: string[]): Promise<unknown>;
   waitEverywhere(args: string[]): Promise<unknown[]>;
   ping(): Promise<void>;
 }
 
 function connectionOver(
-  { reader, writer, wait, waitEverywhere, ping }: Pair,
+  { reader, writer, readFromReplica, closeExtra, wait, waitEverywhere, ping }: Pair,
   listeners: Array<() => void>,
 ): RedisConnection {
+  const read = async <T>(key: string, command: (client: Commands) => Promise<T>): Promise<T> => {
+    try {
+      return await command(reader);
+    } catch (error) {
+      if (!readFromReplica) throw error;
+      // The primary's failure is the one worth reporting if the replica cannot answer either.
+      return readFromReplica(key, command).catch(() => Promise.reject(error));
+    }
+  };
   return {
-    readHash: (key) => reader.hGetAll(key) as Promise<Record<string, string>>,
-    readSortedSet: (key) => reader.zRange(key, 0, -1) as Promise<string[]>,
+    readHash: (key) => read(key, (client) => client.hGetAll(key) as Promise<Record<string, string>>),
+    readSortedSet: (key) => read(key, (client) => client.zRange(key, 0, -1) as Promise<string[]>),
     async runScript(script, keys, args) {
       try {
         return await writer.evalSha(script.sha1, { keys, arguments: args });
@@ -109,7 +122,7 @@ function connectionOver(
     forget: (key) => reader.clientSideCache?.invalidate(key),
     nearCacheSize: () => reader.clientSideCache?.size() ?? 0,
     async close() {
-      await Promise.allSettled([reader.close(), writer.close()]);
+      await Promise.allSettled([reader.close(), writer.close(), closeExtra?.()]);
     },
   };
 }
@@ -182,16 +195,32 @@ export async function connectRedis({
     client.on('error', () => {});
     client.on('node-error', () => {});
   }
+  const fallback = replicaFallback(() => {
+    const client = createCluster({
+      rootNodes: urls.map((url) => ({ url })),
+      RESP: 3,
+      defaults: { name: `${name}-fallback`, disableOfflineQueue: true, socket: nodeSocket, ...credentials },
+      useReplicas: true,
+      minimizeConnections: true,
+    }) as unknown as RedisClusterType;
+    client.on('error', () => {});
+    client.on('node-error', () => {});
+    return client;
+  });
   let connected = false;
   writer.on('node-ready', () => {
-    if (connected) reconnected();
+    if (!connected) return;
+    reconnected();
+    fallback.refresh();
   });
-  await Promise.all([reader.connect(), writer.connect()]);
+  await Promise.all([reader.connect(), writer.connect(), fallback.start()]);
   connected = true;
   return connectionOver(
     {
       reader,
       writer,
+      readFromReplica: fallback.read,
+      closeExtra: fallback.close,
       // WAIT goes to the key's primary on the connection that wrote: node-redis' own routing
       // for WAIT (`sendCommand(key, ...)`) fans it out to every shard and keeps the minimum.
       wait: async (key, args) => (await writer.getNodeClientForKey(key, false)).sendCommand(args),
@@ -203,4 +232,52 @@ export async function connectRedis({
     },
     listeners,
   );
+}
+
+/**
+ * Replica reads, only while a primary is unreachable (its failover takes about the cluster node
+ * timeout): a replica holds every create and revoke confirmed with WAIT. A separate cluster client
+ * with replicas in its slot map, connecting to a node on first use; its map is rebuilt when the
+ * topology changes or names no replica, at most once a second.
+ */
+function replicaFallback(create: () => RedisClusterType) {
+  let current = create();
+  let refreshing = false;
+  let lastRefresh = 0;
+  const refresh = () => {
+    if (refreshing || Date.now() - lastRefresh < 1_000) return;
+    refreshing = true;
+    lastRefresh = Date.now();
+    const next = create();
+    next.connect().then(
+      () => {
+        const previous = current;
+        current = next;
+        refreshing = false;
+        previous.destroy();
+      },
+      () => {
+        refreshing = false;
+        next.destroy();
+      },
+    );
+  };
+  return {
+    start: () => current.connect(),
+    refresh,
+    async read<T>(key: string, read: (client: Commands) => Promise<T>): Promise<T> {
+      const replica = current.slots[calculateSlot(key)]?.replicas?.[0];
+      if (!replica) {
+        refresh();
+        throw new Error('no replica of this slot is known');
+      }
+      try {
+        return await read((await current.nodeClient(replica)) as unknown as Commands);
+      } catch (error) {
+        refresh();
+        throw error;
+      }
+    },
+    close: async () => current.destroy(),
+  };
 }

@@ -1,26 +1,7 @@
-/**
- * A session as every backend stores it. It references the user and tenant by id and embeds no
- * identity data (no email, name or role); times are epoch milliseconds.
- */
-export interface SessionRecord {
-  /** base64url(SHA-256(token)): the storage key and the public id. */
-  sid: string;
-  userId: string;
-  tenantId: string;
-  createdAt: number;
-  lastSeenAt: number;
-  /** Slides forward on use (throttled), never past `absoluteExpiresAt`. */
-  idleExpiresAt: number;
-  absoluteExpiresAt: number;
-  ip: string | null;
-  userAgent: string | null;
-  /** Authentication methods references (RFC 8176), e.g. `["pwd", "otp"]`. */
-  amr: string[];
-  /** Authentication context class reference, e.g. `"aal1"`. */
-  acr: string;
-  /** When the user last actively authenticated (epoch ms). */
-  authTime: number;
-}
+import type { SessionView } from '@authscale/core';
+
+/** A session as every backend stores it: the shape the internal API returns, defined once in core. */
+export type SessionRecord = SessionView;
 
 /** The sliding part of a record, written back by `touch`. */
 export interface SessionActivity {

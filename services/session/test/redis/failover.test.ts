@@ -40,7 +40,7 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
     throw new Error('no live node');
   };
 
-  const openSessions = async (options: { nearCache?: boolean } = {}) => {
+  const openSessions = async (options: { nearCache?: boolean; retryDeadlineMs?: number } = {}) => {
     const connection = await connectRedis({
       urls: cluster.urls,
       cluster: true,
@@ -51,8 +51,9 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
       backend: 'redis-cluster',
       prefix,
       absoluteTtlMs,
-      waitTimeoutMs: 100,
-      retryDeadlineMs: 20_000,
+      // Long enough for a loaded machine, short enough that a frozen replica fails a write quickly.
+      waitTimeoutMs: 500,
+      retryDeadlineMs: options.retryDeadlineMs ?? 20_000,
       replayIntervalMs: 200,
     });
     stores.push(store);
@@ -111,6 +112,38 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
     assert.equal(await fresh.get(userId, revoked.session.sid), null);
     // Without a journal the unreplicated revoke is lost: this is the failure being prevented.
     assert.ok(await fresh.get(userId, control.session.sid), 'the control session came back');
+  });
+
+  it("answers reads of a dead primary's sessions from its replica, without waiting for the failover", async () => {
+    // Near cache off and a deadline far shorter than a failover: every read goes to Redis, and one
+    // that waited for the promotion would fail.
+    const sessions = await openSessions({ nearCache: false, retryDeadlineMs: 100 });
+    const created = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        sessions.create({ userId: randomUUID(), tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' }),
+      ),
+    );
+    const nodes = await clusterNodes(await livePort([]));
+    const victim = nodes.find((node) => node.primary && !node.failed) as (typeof nodes)[number];
+    const via = await livePort([]);
+    const onVictim: typeof created = [];
+    for (const entry of created) {
+      const { primary } = await ownersOf(sessionKeys(prefix, entry.session.userId).session(entry.session.sid), via);
+      if (primary?.port === victim.port) onVictim.push(entry);
+    }
+    assert.ok(onVictim.length > 0, 'some sessions live on the primary about to die');
+    await cluster.kill(victim.port);
+    const failures: unknown[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const { token } of onVictim) {
+        try {
+          assert.ok(await sessions.validate(token), 'the session is still found');
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    }
+    assert.deepEqual(failures, [], 'no read failed while the primary was down');
   });
 
   it('fails no read and keeps every acknowledged create and revoke when a primary dies under load', async () => {
