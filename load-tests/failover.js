@@ -5,9 +5,10 @@
 // and the session tier rides a Redis Cluster failover.
 import { check } from 'k6';
 import { login, meWithCookie, signup, uniqueEmail } from './lib/auth.js';
-import { summaryWriter } from './lib/config.js';
+import { summaryTrendStats, summaryWriter } from './lib/config.js';
 
 export const options = {
+  summaryTrendStats,
   scenarios: {
     steady: {
       executor: 'constant-arrival-rate',

@@ -4,11 +4,12 @@
 // storm from one load generator (see docs/load-testing.md).
 import { check } from 'k6';
 import { login, signup, uniqueEmail } from './lib/auth.js';
-import { summaryWriter } from './lib/config.js';
+import { summaryTrendStats, summaryWriter } from './lib/config.js';
 
 const peak = Number(__ENV.PEAK_RATE || 20);
 
 export const options = {
+  summaryTrendStats,
   scenarios: {
     storm: {
       executor: 'ramping-arrival-rate',

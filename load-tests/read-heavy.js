@@ -2,11 +2,12 @@
 //   k6 run -e VUS=50 -e DURATION=1m load-tests/read-heavy.js
 import { check } from 'k6';
 import { login, meWithBearer, meWithCookie, signup, uniqueEmail } from './lib/auth.js';
-import { summaryWriter } from './lib/config.js';
+import { summaryTrendStats, summaryWriter } from './lib/config.js';
 
 const readsPerLogin = Number(__ENV.READS_PER_LOGIN || 20);
 
 export const options = {
+  summaryTrendStats,
   scenarios: {
     mix: {
       executor: 'constant-vus',

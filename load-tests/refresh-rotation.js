@@ -2,9 +2,10 @@
 //   k6 run -e VUS=20 -e DURATION=30s load-tests/refresh-rotation.js
 import { check } from 'k6';
 import { login, refresh, signup, uniqueEmail } from './lib/auth.js';
-import { summaryWriter } from './lib/config.js';
+import { summaryTrendStats, summaryWriter } from './lib/config.js';
 
 export const options = {
+  summaryTrendStats,
   scenarios: {
     rotate: { executor: 'constant-vus', vus: Number(__ENV.VUS || 10), duration: __ENV.DURATION || '30s' },
   },

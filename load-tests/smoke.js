@@ -3,9 +3,10 @@
 import { check } from 'k6';
 import http from 'k6/http';
 import { login, logout, meWithBearer, meWithCookie, refresh, signup, uniqueEmail } from './lib/auth.js';
-import { baseUrl, summaryWriter } from './lib/config.js';
+import { baseUrl, summaryTrendStats, summaryWriter } from './lib/config.js';
 
 export const options = {
+  summaryTrendStats,
   vus: 1,
   iterations: 3,
   thresholds: {
