@@ -91,6 +91,7 @@ try {
       AWS_SECRET_ACCESS_KEY: 'local',
       PUBLIC_ORIGIN: publicOrigin,
       INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
+      TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
       TRUST_PROXY: 'true',
     },
   });
