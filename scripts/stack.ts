@@ -95,9 +95,9 @@ const processes: StackProcess[] = [
   { role: 'postgres', pid: postgres.pid, port: postgres.port },
   { role: 'dynamodb', pid: process.pid, port: dynamodb.port, url: dynamodb.endpoint },
 ];
-writeState({ startedAt: new Date().toISOString(), edgeUrl: edge.url, processes });
+writeState({ startedAt: new Date().toISOString(), edgeUrl: publicOrigin, processes });
 
-console.log(`authscale stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${edge.url}`);
+console.log(`authscale stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${publicOrigin}`);
 for (const { role, pid, port } of processes)
   console.log(`  ${role.padEnd(14)} pid ${String(pid).padEnd(8)} port ${port}`);
 console.log(`state: .authscale/stack.json, logs: .authscale/logs/. Ctrl-C stops everything.`);

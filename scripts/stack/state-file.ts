@@ -12,6 +12,7 @@ export interface StackProcess {
 
 export interface StackState {
   startedAt: string;
+  /** The edge's public origin (`http://localhost:<port>`: passkeys need a host name, not an IP). */
   edgeUrl: string;
   processes: StackProcess[];
 }
