@@ -51,6 +51,13 @@ describe('edge', () => {
     assert.equal(echo.headers['x-authscale-principal'], undefined);
   });
 
+  it('forwards the OpenAPI document without credentials', async () => {
+    const response = await edge.app.inject({ url: '/openapi.json' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().url, '/openapi.json');
+    assert.equal(response.json().headers['x-authscale-principal'], undefined);
+  });
+
   it('forwards an authenticated request with a principal, and drops client-sent x-authscale-* headers', async () => {
     const { token, session } = await sessionLayer.create(newUser());
     const response = await edge.app.inject({
