@@ -8,6 +8,7 @@ export type { UserTenant } from './memberships/list-user-tenants.ts';
 export type { Member } from './memberships/member.ts';
 export type { MigrateIdentitySchemaOptions } from './migrate-identity-schema.ts';
 export { migrateIdentitySchema } from './migrate-identity-schema.ts';
+export type { OidcSignInOutcome, SignInWithOidcInput } from './oidc/sign-in-with-oidc.ts';
 export type { ProvisionIdentityDatabaseOptions } from './provision-database.ts';
 export { provisionIdentityDatabase } from './provision-database.ts';
 export { identityRoles, identityTables, tenantScopedTables } from './roles.ts';

@@ -33,6 +33,7 @@ export type AuditEventType =
   | 'password.change_failed'
   | 'email.changed'
   | 'email.change_conflict'
+  | 'oidc.linked'
   | 'session.revoked'
   | 'signing_key.rotated'
   | 'tenant.created'

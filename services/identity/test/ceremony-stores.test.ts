@@ -205,23 +205,86 @@ describe('ceremony stores', () => {
     assert.equal(await identity.totp.remove({ userId }), false);
   });
 
-  it('OIDC: creates once, links only on a verified email, and writes nothing when it may not', async () => {
+  it('OIDC: creates once, links only on a verified email to an account that proved it, and writes nothing when it may not', async () => {
     const issuer = 'https://idp.example.test';
     const email = `${randomBytes(6).toString('hex')}@example.test`;
-    assert.equal(await identity.oidc.signInWithOidc({ issuer, subject: 's0', email, emailVerified: false }), null);
+    assert.deepEqual(await identity.oidc.signInWithOidc({ issuer, subject: 's0', email, emailVerified: false }), {
+      refused: 'unverified_email',
+    });
     const created = await identity.oidc.signInWithOidc({ issuer, subject: 's1', email, emailVerified: true });
-    assert.equal(created?.outcome, 'created');
-    assert.ok(await identity.memberships.defaultTenant({ userId: created?.userId as string }));
+    assert.ok('outcome' in created && created.outcome === 'created');
+    assert.ok(await identity.memberships.defaultTenant({ userId: created.userId }));
     const again = await identity.oidc.signInWithOidc({ issuer, subject: 's1', email: null, emailVerified: false });
-    assert.deepEqual(again, { userId: created?.userId, outcome: 'existing' });
+    assert.deepEqual(again, { userId: created.userId, outcome: 'existing' });
     const linked = await identity.oidc.signInWithOidc({
       issuer: 'https://other.example.test',
       subject: 's1',
       email,
       emailVerified: true,
     });
-    assert.deepEqual(linked, { userId: created?.userId, outcome: 'linked' });
+    assert.deepEqual(linked, { userId: created.userId, outcome: 'linked' });
     const { rows } = await admin.query('SELECT 1 FROM oidc_identities WHERE subject = $1', ['s0']);
     assert.equal(rows.length, 0);
+  });
+
+  it('OIDC: never joins a password account that did not prove its email, unless its holder links it signed in', async () => {
+    const issuer = 'https://idp.example.test';
+    const email = `${randomBytes(6).toString('hex')}@example.test`;
+    // Whoever signed up first with this address, without proving it (an attacker, perhaps)...
+    const squatter = await identity.users.signUpWithPassword({ email, passwordHash: 'not-a-real-hash' });
+    assert.ok(squatter.created);
+    // ...does not receive the address owner's provider identity.
+    assert.deepEqual(await identity.oidc.signInWithOidc({ issuer, subject: 'owner', email, emailVerified: true }), {
+      refused: 'unproven_account',
+    });
+    const bound = await admin.query('SELECT 1 FROM oidc_identities WHERE subject = $1', ['owner']);
+    assert.equal(bound.rows.length, 0);
+    // The holder, signed in, connects a provider on purpose; it then signs them in.
+    const linked = await identity.oidc.signInWithOidc({
+      issuer,
+      subject: 'holder',
+      email: null,
+      emailVerified: false,
+      linkToUserId: squatter.userId,
+    });
+    assert.deepEqual(linked, { userId: squatter.userId, outcome: 'linked' });
+    assert.deepEqual(
+      await identity.oidc.signInWithOidc({ issuer, subject: 'holder', email: null, emailVerified: false }),
+      {
+        userId: squatter.userId,
+        outcome: 'existing',
+      },
+    );
+    // A provider identity already connected elsewhere cannot be taken over by linking.
+    const other = await identity.users.signUpWithPassword({ email: `x-${email}`, passwordHash: 'not-a-real-hash' });
+    assert.ok(other.created);
+    assert.deepEqual(
+      await identity.oidc.signInWithOidc({
+        issuer,
+        subject: 'holder',
+        email: null,
+        emailVerified: false,
+        linkToUserId: other.userId,
+      }),
+      { refused: 'identity_taken' },
+    );
+  });
+
+  it('OIDC: an email change makes the address unproven again', async () => {
+    const issuer = 'https://idp.example.test';
+    const email = `${randomBytes(6).toString('hex')}@example.test`;
+    const created = await identity.oidc.signInWithOidc({ issuer, subject: 'mover', email, emailVerified: true });
+    assert.ok('userId' in created);
+    const moved = `moved-${email}`;
+    assert.deepEqual(await identity.users.changeEmail({ userId: created.userId, email: moved }), { changed: true });
+    assert.deepEqual(
+      await identity.oidc.signInWithOidc({
+        issuer: 'https://third.example.test',
+        subject: 'x',
+        email: moved,
+        emailVerified: true,
+      }),
+      { refused: 'unproven_account' },
+    );
   });
 });

@@ -6,52 +6,77 @@ export interface SignInWithOidcInput {
   subject: string;
   email: string | null;
   emailVerified: boolean;
+  /** A signed-in user connecting this provider to their own account: bind to them, whatever the email. */
+  linkToUserId?: string;
   /** @default 'Personal' */
   tenantName?: string;
 }
 
-export type OidcSignInOutcome = { userId: string; outcome: 'existing' | 'linked' | 'created' };
+export type OidcSignInOutcome =
+  | { userId: string; outcome: 'existing' | 'linked' | 'created' }
+  /**
+   * Nothing was written. `unverified_email`: the provider did not verify the address.
+   * `unproven_account`: an account holds the address but never proved it (a password sign-up), so
+   * only its holder, signed in, may connect the provider. `identity_taken`: the provider identity
+   * already belongs to another account.
+   */
+  | { refused: 'unverified_email' | 'unproven_account' | 'identity_taken' };
 
 /**
- * In the caller's transaction: the user bound to (issuer, subject); else the identity is linked to
- * the user with this email, or a user with a personal tenant is created, but only on an email the
- * provider verified. `null` when neither is allowed: nothing is written.
+ * In the caller's transaction: the user bound to (issuer, subject); else, for a signed-in user
+ * linking, that user; else the account with this email if it proved the address; else a new user
+ * with a personal tenant. Only on an address the provider verified.
  */
 export async function signInWithOidc(
   client: PoolClient,
-  { issuer, subject, email, emailVerified, tenantName = 'Personal' }: SignInWithOidcInput,
-): Promise<OidcSignInOutcome | null> {
+  { issuer, subject, email, emailVerified, linkToUserId, tenantName = 'Personal' }: SignInWithOidcInput,
+): Promise<OidcSignInOutcome> {
   const bound = await client.query<{ user_id: string }>(
     'SELECT user_id FROM oidc_identities WHERE issuer = $1 AND subject = $2',
     [issuer, subject],
   );
-  if (bound.rows[0]) return { userId: bound.rows[0].user_id, outcome: 'existing' };
-  if (!email || !emailVerified) return null;
+  const boundTo = bound.rows[0]?.user_id;
+  if (linkToUserId !== undefined) {
+    if (boundTo !== undefined && boundTo !== linkToUserId) return { refused: 'identity_taken' };
+    if (boundTo === linkToUserId) return { userId: boundTo, outcome: 'existing' };
+    await bind(client, issuer, subject, linkToUserId);
+    return { userId: linkToUserId, outcome: 'linked' };
+  }
+  if (boundTo !== undefined) return { userId: boundTo, outcome: 'existing' };
+  if (!email || !emailVerified) return { refused: 'unverified_email' };
 
   const normalized = normalizeEmail(email);
   const inserted = await client.query<{ id: string }>(
-    'INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING RETURNING id',
+    'INSERT INTO users (email, email_verified_at) VALUES ($1, now()) ON CONFLICT (email) DO NOTHING RETURNING id',
     [normalized],
   );
-  let userId = inserted.rows[0]?.id;
-  const outcome = userId ? 'created' : 'linked';
-  if (userId) {
-    const tenant = await client.query<{ id: string }>('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [
-      tenantName,
-    ]);
-    await client.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [
-      tenant.rows[0]?.id,
-      userId,
-    ]);
-  } else {
-    const existing = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [normalized]);
-    userId = existing.rows[0]?.id as string;
+  const createdId = inserted.rows[0]?.id;
+  if (createdId === undefined) {
+    const existing = await client.query<{ id: string; proven: boolean }>(
+      'SELECT id, email_verified_at IS NOT NULL AS proven FROM users WHERE email = $1',
+      [normalized],
+    );
+    const account = existing.rows[0];
+    if (!account?.proven) return { refused: 'unproven_account' };
+    await bind(client, issuer, subject, account.id);
+    return { userId: account.id, outcome: 'linked' };
   }
-  // A concurrent first sign-in with the same subject fails here (unique key) and rolls back whole.
+  const tenant = await client.query<{ id: string }>('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [
+    tenantName,
+  ]);
+  await client.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [
+    tenant.rows[0]?.id,
+    createdId,
+  ]);
+  await bind(client, issuer, subject, createdId);
+  return { userId: createdId, outcome: 'created' };
+}
+
+/** A concurrent first sign-in with the same subject fails here (unique key) and rolls back whole. */
+async function bind(client: PoolClient, issuer: string, subject: string, userId: string) {
   await client.query('INSERT INTO oidc_identities (issuer, subject, user_id) VALUES ($1, $2, $3)', [
     issuer,
     subject,
     userId,
   ]);
-  return { userId, outcome };
 }

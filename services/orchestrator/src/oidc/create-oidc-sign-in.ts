@@ -22,7 +22,16 @@ export interface OidcSignInResult {
   userId: string;
   outcome: 'existing' | 'linked' | 'created';
   returnTo: string;
+  /** The flow connected the provider to a signed-in user's account instead of signing in. */
+  linking: boolean;
 }
+
+const refusal = {
+  unverified_email: () => new AuthError('forbidden', 'The identity provider did not verify an email address.'),
+  // An account holds the address but never proved it: only its holder, signed in, may connect.
+  unproven_account: () => new AuthError('conflict', 'An account already uses this email address.'),
+  identity_taken: () => new AuthError('conflict', 'This provider account is connected to another account.'),
+} as const;
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -73,7 +82,16 @@ export function createOidcSignIn({
 
   return Object.freeze({
     /** Starts a sign-in: where to send the browser, and the flow id to keep in a cookie. */
-    async start({ provider: name, returnTo }: { provider: string; returnTo?: string | undefined }) {
+    async start({
+      provider: name,
+      returnTo,
+      linkToUserId,
+    }: {
+      provider: string;
+      returnTo?: string | undefined;
+      /** A signed-in user connecting the provider to their account. */
+      linkToUserId?: string;
+    }) {
       const provider = settingsFor(name);
       const target = returnTo ?? provider.allowedReturnTo[0] ?? '/';
       if (!provider.allowedReturnTo.includes(target)) {
@@ -87,7 +105,14 @@ export function createOidcSignIn({
       await flows.put({
         kind: 'oidc',
         id: flowId,
-        payload: { provider: name, state, nonce, codeVerifier, returnTo: target },
+        payload: {
+          provider: name,
+          state,
+          nonce,
+          codeVerifier,
+          returnTo: target,
+          ...(linkToUserId ? { linkToUserId } : {}),
+        },
         ttlSeconds: flowTtlSeconds,
       });
       const authorizationUrl = client.buildAuthorizationUrl(configuration, {
@@ -117,13 +142,14 @@ export function createOidcSignIn({
       const provider = settingsFor(name);
       if (!flowId) throw new AuthError('invalid_request', 'No sign-in is in progress.');
       const flow = await flows.take({ kind: 'oidc', id: flowId });
-      const { provider: flowProvider, state, nonce, codeVerifier, returnTo } = flow ?? {};
+      const { provider: flowProvider, state, nonce, codeVerifier, returnTo, linkToUserId } = flow ?? {};
       if (
         flowProvider !== name ||
         typeof state !== 'string' ||
         typeof nonce !== 'string' ||
         typeof codeVerifier !== 'string' ||
-        typeof returnTo !== 'string'
+        typeof returnTo !== 'string' ||
+        (linkToUserId !== undefined && typeof linkToUserId !== 'string')
       ) {
         throw new AuthError('invalid_request', 'No sign-in is in progress.');
       }
@@ -157,9 +183,10 @@ export function createOidcSignIn({
         subject,
         email: typeof profile.email === 'string' ? profile.email : null,
         emailVerified: profile.email_verified === true,
+        ...(linkToUserId ? { linkToUserId } : {}),
       });
-      if (!account) throw new AuthError('forbidden', 'The identity provider did not verify an email address.');
-      return { ...account, returnTo };
+      if ('refused' in account) throw refusal[account.refused]();
+      return { ...account, returnTo, linking: linkToUserId !== undefined };
     },
   });
 }

@@ -1,8 +1,10 @@
+import { AuthError } from '@authscale/core';
 import fastifyCookie from '@fastify/cookie';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { assuranceLevel } from '../mfa/assurance-level.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
+import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 
 /** `__Host-`: Secure, path `/`, no Domain, so only this origin ever sees the flow id. */
 export const oidcFlowCookieName = '__Host-authscale_oidc';
@@ -17,7 +19,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app,
   { ceremonies, providers },
 ) => {
-  const { oidc, totp, mfaChallenges, identity, completeSignIn } = ceremonies;
+  const { oidc, totp, mfaChallenges, identity, completeSignIn, elevation } = ceremonies;
   await app.register(fastifyCookie);
 
   app.get('/auth/oidc/providers', { config: { public: true } }, async () => ({ providers }));
@@ -45,6 +47,34 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
     },
   );
 
+  // Connecting a provider adds a way into the account: a sensitive action, behind step-up.
+  app.post(
+    '/auth/oidc/:provider/link',
+    {
+      preHandler: requireRecentAuthentication(elevation),
+      schema: {
+        params: providerParams,
+        querystring: Type.Object({ return_to: Type.Optional(Type.String({ maxLength: 512 })) }),
+        response: { 200: Type.Object({ authorizationUrl: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal as NonNullable<typeof request.principal>;
+      if (principal.kind === 'api_key') throw new AuthError('forbidden');
+      const { authorizationUrl, flowId, flowTtlSeconds } = await oidc.start({
+        provider: request.params.provider,
+        returnTo: request.query.return_to,
+        linkToUserId: principal.userId,
+      });
+      reply.header(
+        'set-cookie',
+        `${oidcFlowCookieName}=${flowId}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${flowTtlSeconds}`,
+      );
+      reply.header('cache-control', 'no-store');
+      return { authorizationUrl };
+    },
+  );
+
   app.get(
     '/auth/oidc/:provider/callback',
     {
@@ -62,11 +92,23 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
       // The flow is spent whatever happens next, so the cookie goes too.
       reply.header('set-cookie', `${oidcFlowCookieName}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`);
       reply.header('cache-control', 'no-store');
-      const { userId, outcome, returnTo } = await oidc.complete({
+      const { userId, outcome, returnTo, linking } = await oidc.complete({
         provider: request.params.provider,
         flowId: request.cookies[oidcFlowCookieName],
         query: request.query,
       });
+      if (linking) {
+        // The user is signed in already: connect the provider, start no new session.
+        if (outcome === 'linked') {
+          await identity.audit.record({
+            type: 'oidc.linked',
+            userId,
+            ip: request.ip,
+            detail: { provider: request.params.provider },
+          });
+        }
+        return reply.redirect(returnTo, 303);
+      }
       const tenantId = await defaultTenantOf(identity, userId);
       if (await totp.isEnrolled({ userId })) {
         const mfaToken = await mfaChallenges.issue({ userId, tenantId, firstFactor: 'fed' });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { allowInsecureLoopbackIssuer } from '../../src/oidc/allow-insecure-loopback-issuer.ts';
-import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { asPrincipal, type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 import { signInAtProvider } from './browser-session.ts';
 import { startTestProvider, type TestProvider } from './start-test-provider.ts';
 
@@ -109,6 +109,67 @@ describe('OIDC routes', () => {
     });
     assert.equal(response.statusCode, 400);
     assert.equal(response.headers['set-cookie'], undefined);
+  });
+
+  it('never hands a provider sign-in to a password account that did not prove the email; its holder links it signed in', async () => {
+    const name = `oidc${randomBytes(4).toString('hex')}`;
+    const email = `${name}@example.test`;
+    const signup = await harness.app.inject({
+      method: 'POST',
+      url: '/auth/signup',
+      payload: { email, password: 'a perfectly long passphrase' },
+    });
+    assert.equal(signup.statusCode, 201);
+    const holder = signup.json() as { userId: string; tenantId: string };
+
+    const attempt = await start();
+    const refused = await callback(
+      await signInAtProvider({ authorizationUrl: attempt.location, redirectUri, accountId: name }),
+      attempt.flowCookie,
+    );
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().error.code, 'conflict');
+    const sessionCookies = ([] as string[])
+      .concat(refused.headers['set-cookie'] ?? [])
+      .filter((cookie) => cookie.startsWith('__Host-authscale_session='));
+    assert.deepEqual(sessionCookies, [], 'no session for the provider sign-in');
+
+    // Linking needs a signed-in user with a recent authentication, never an API key.
+    const stale = await asPrincipal({ ...holder, authTime: 1 });
+    const needsStepUp = await harness.app.inject({ method: 'POST', url: '/auth/oidc/test/link', headers: stale });
+    assert.equal(needsStepUp.statusCode, 403, needsStepUp.body);
+    assert.equal(needsStepUp.json().error.code, 'step_up_required');
+
+    const fresh = await asPrincipal({ ...holder, authTime: Math.floor(Date.now() / 1000) });
+    const link = await harness.app.inject({
+      method: 'POST',
+      url: '/auth/oidc/test/link?return_to=/',
+      headers: fresh,
+    });
+    assert.equal(link.statusCode, 200);
+    const flowCookie = String(link.headers['set-cookie']).split(';')[0] as string;
+    const back = await signInAtProvider({
+      authorizationUrl: link.json().authorizationUrl,
+      redirectUri,
+      accountId: name,
+    });
+    const linked = await callback(back, flowCookie);
+    assert.equal(linked.statusCode, 303);
+    assert.equal(linked.headers.location, '/');
+    const { rows } = await admin.query<{ type: string }>(
+      `SELECT type FROM audit_events WHERE user_id = $1 AND type = 'oidc.linked'`,
+      [holder.userId],
+    );
+    assert.equal(rows.length, 1);
+
+    // From now on the provider signs the holder in.
+    const again = await start();
+    const signedIn = await callback(
+      await signInAtProvider({ authorizationUrl: again.location, redirectUri, accountId: name }),
+      again.flowCookie,
+    );
+    assert.equal(signedIn.statusCode, 303);
+    assert.equal(await userCount(email), 1);
   });
 
   it('a user with TOTP goes to the second factor: the mfaToken rides in the fragment', async () => {
