@@ -53,6 +53,7 @@ export class TokenTable extends Construct {
           dynamodb.Operation.GET_ITEM,
           dynamodb.Operation.PUT_ITEM,
           dynamodb.Operation.UPDATE_ITEM,
+          dynamodb.Operation.DELETE_ITEM,
           dynamodb.Operation.QUERY,
           dynamodb.Operation.TRANSACT_WRITE_ITEMS,
         ],
