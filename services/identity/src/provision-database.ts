@@ -3,8 +3,11 @@ import { ensureRole } from './lib/ensure-role.ts';
 import { identityRoles } from './roles.ts';
 
 export interface ProvisionIdentityDatabaseOptions {
-  /** A connection with CREATEROLE and CREATEDB (the RDS master user, or a local superuser). */
-  adminUrl: string;
+  /**
+   * A connection with CREATEROLE and CREATEDB (the RDS master user, or a local superuser).
+   * @default the standard PG* environment variables
+   */
+  adminUrl?: string;
   database: string;
   /** Set as the roles' passwords when given (local trust authentication needs none). */
   ownerPassword?: string;
@@ -22,7 +25,7 @@ export async function provisionIdentityDatabase({
   ownerPassword,
   appPassword,
 }: ProvisionIdentityDatabaseOptions): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = new pg.Client(adminUrl ? { connectionString: adminUrl } : {});
   await client.connect();
   try {
     await ensureRole(client, { role: identityRoles.owner, ...(ownerPassword ? { password: ownerPassword } : {}) });

@@ -1,0 +1,22 @@
+/**
+ * `npm run provision -w @authscale/identity`: the one-off step before an environment's first
+ * migration. As an administrator (the RDS master user, through the standard PG* variables or
+ * `ADMIN_DATABASE_URL`), creates the owner and application roles when missing, sets their passwords
+ * from `OWNER_ROLE_PASSWORD` and `APP_ROLE_PASSWORD`, and creates the database (`IDENTITY_DATABASE`,
+ * default `authscale`) owned by the owner role. Safe to run again.
+ */
+import { provisionIdentityDatabase } from './provision-database.ts';
+import { identityRoles } from './roles.ts';
+
+const { ADMIN_DATABASE_URL, IDENTITY_DATABASE = 'authscale', OWNER_ROLE_PASSWORD, APP_ROLE_PASSWORD } = process.env;
+if (!OWNER_ROLE_PASSWORD || !APP_ROLE_PASSWORD) {
+  console.error('provision: set OWNER_ROLE_PASSWORD and APP_ROLE_PASSWORD (the owner and app secrets)');
+  process.exit(2);
+}
+await provisionIdentityDatabase({
+  ...(ADMIN_DATABASE_URL ? { adminUrl: ADMIN_DATABASE_URL } : {}),
+  database: IDENTITY_DATABASE,
+  ownerPassword: OWNER_ROLE_PASSWORD,
+  appPassword: APP_ROLE_PASSWORD,
+});
+console.log(`provisioned: roles ${identityRoles.owner} and ${identityRoles.app}, database ${IDENTITY_DATABASE}`);
