@@ -39,6 +39,16 @@ export async function createIdentityTestDatabase(serverUrl: string): Promise<Ide
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       try {
+        // Pools that just ended may still have a backend closing: let it go before FORCE, which
+        // would send the closing client a fatal error it no longer listens for.
+        for (let attempt = 0; attempt < 40; attempt++) {
+          const { rows } = await client.query<{ count: string }>(
+            'SELECT count(*) FROM pg_stat_activity WHERE datname = $1',
+            [database],
+          );
+          if (Number(rows[0]?.count) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
       } finally {
         await client.end();
