@@ -1,7 +1,7 @@
 import { isWellFormedApiKey } from '@authscale/core';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { callDynamoDb, translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
 import { generateApiKey, hashApiKey, newApiKeyId } from './api-key-crypto.ts';
 import {
   type ApiKeyRecord,
@@ -64,19 +64,11 @@ export function createApiKeyStore({
   }
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-  async function call<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw translateDynamoDbError(error);
-    }
-  }
-
   async function activeInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
     const records: ApiKeyRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await call(() =>
+      const page = await callDynamoDb(() =>
         documents.send(
           new QueryCommand({
             TableName: tableName,
@@ -118,7 +110,7 @@ export function createApiKeyStore({
         gsi1pk: tenantApiKeysPartition(input.tenantId),
         gsi1sk: apiKeySortKey(keyId),
       };
-      await call(() =>
+      await callDynamoDb(() =>
         documents.send(
           new PutCommand({ TableName: tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
         ),
@@ -170,7 +162,7 @@ export function createApiKeyStore({
     async verify(key: string): Promise<LiveApiKey | null> {
       if (!isWellFormedApiKey(key)) return null;
       const keyHash = hashApiKey(key);
-      const { Item } = await call(() =>
+      const { Item } = await callDynamoDb(() =>
         documents.send(new GetCommand({ TableName: tableName, Key: apiKeyKey(keyHash), ConsistentRead: true })),
       );
       const record = Item as ApiKeyRecord | undefined;

@@ -22,3 +22,12 @@ export function translateDynamoDbError(error: unknown): AuthError {
   }
   return new AuthError('internal', undefined, { cause: error });
 }
+
+/** Runs one DynamoDB call, its failure translated by `translateDynamoDbError`. */
+export async function callDynamoDb<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateDynamoDbError(error);
+  }
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { callDynamoDb, translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
 
 export interface CreateLoginThrottleOptions {
   client: DynamoDBClient;
@@ -106,11 +106,7 @@ export function createLoginThrottle({
 
     /** A correct password: the account starts afresh. */
     async succeeded({ email }: { email: string }): Promise<void> {
-      try {
-        await documents.send(new DeleteCommand({ TableName: tableName, Key: keyFor(email) }));
-      } catch (error) {
-        throw translateDynamoDbError(error);
-      }
+      await callDynamoDb(() => documents.send(new DeleteCommand({ TableName: tableName, Key: keyFor(email) })));
     },
   });
 }

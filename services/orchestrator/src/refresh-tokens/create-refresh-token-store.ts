@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { callDynamoDb, translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
 import {
   generateRefreshToken,
   hashRefreshToken,
@@ -83,16 +83,12 @@ export function createRefreshTokenStore({
   }
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-  async function call<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw translateDynamoDbError(error);
-    }
-  }
+  /** A rotated token presented again this soon gets the same successor (two tabs refreshing at once). */
+  const rotatedWithinGrace = ({ rotatedAt }: { rotatedAt?: number }) =>
+    rotatedAt !== undefined && now() - rotatedAt <= graceSeconds * 1000;
 
   const getToken = (tokenHash: string) =>
-    call(async () => {
+    callDynamoDb(async () => {
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: tokenKey(tokenHash), ConsistentRead: true }),
       );
@@ -100,7 +96,7 @@ export function createRefreshTokenStore({
     });
 
   const getFamily = (familyId: string) =>
-    call(async () => {
+    callDynamoDb(async () => {
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: familyKey(familyId), ConsistentRead: true }),
       );
@@ -108,7 +104,7 @@ export function createRefreshTokenStore({
     });
 
   const getUserRevocation = (userId: string) =>
-    call(async () => {
+    callDynamoDb(async () => {
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: userRevocationKey(userId), ConsistentRead: true }),
       );
@@ -123,7 +119,7 @@ export function createRefreshTokenStore({
       createdAt: now(),
       expiresAt,
     };
-    await call(() =>
+    await callDynamoDb(() =>
       documents.send(
         new PutCommand({ TableName: tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
       ),
@@ -193,7 +189,7 @@ export function createRefreshTokenStore({
         createdAt,
         expiresAt,
       };
-      await call(() =>
+      await callDynamoDb(() =>
         documents.send(
           new PutCommand({ TableName: tableName, Item: family, ConditionExpression: 'attribute_not_exists(pk)' }),
         ),
@@ -219,7 +215,7 @@ export function createRefreshTokenStore({
       }
       const revocation = await getUserRevocation(family.userId);
       if (revocation && family.createdAt <= revocation.revokedBefore) return { outcome: 'invalid' };
-      const exchangeable = record.state === 'active' || now() - (record.rotatedAt ?? 0) <= graceSeconds * 1000;
+      const exchangeable = record.state === 'active' || rotatedWithinGrace(record);
       if (exchangeable && !(await sessionIsLive(toFamily(family)))) {
         await revokeFamily({ familyId: family.familyId, reason: 'session_ended' });
         return { outcome: 'session_ended', family: toFamily(family) };
@@ -233,7 +229,7 @@ export function createRefreshTokenStore({
           return { outcome: 'rotated', refreshToken: successor, family: toFamily(family), repeated: false };
         }
         // Another request rotated this token first: drop our unreachable successor, take theirs.
-        await call(() =>
+        await callDynamoDb(() =>
           documents.send(new DeleteCommand({ TableName: tableName, Key: tokenKey(hashRefreshToken(successor)) })),
         );
         record = await getToken(hashRefreshToken(token));
@@ -241,7 +237,7 @@ export function createRefreshTokenStore({
       }
 
       if (record.state === 'rotated' && record.rotatedAt !== undefined && record.sealedSuccessor) {
-        if (now() - record.rotatedAt <= graceSeconds * 1000) {
+        if (rotatedWithinGrace(record)) {
           const refreshToken = openSuccessor({ token, sealed: record.sealedSuccessor });
           return { outcome: 'rotated', refreshToken, family: toFamily(family), repeated: true };
         }
@@ -257,12 +253,14 @@ export function createRefreshTokenStore({
     /** Ends every family of the user at once (an operator disabled them); idempotent. */
     async revokeUser({ userId }: { userId: string }): Promise<void> {
       const record: UserRevocationRecord = { ...userRevocationKey(userId), userId, revokedBefore: now() };
-      await call(() => documents.send(new PutCommand({ TableName: tableName, Item: record })));
+      await callDynamoDb(() => documents.send(new PutCommand({ TableName: tableName, Item: record })));
     },
 
     /** A readiness probe: one read of a key that never exists. */
     ping: () =>
-      call(() => documents.send(new GetCommand({ TableName: tableName, Key: { pk: 'READINESS', sk: 'READINESS' } }))),
+      callDynamoDb(() =>
+        documents.send(new GetCommand({ TableName: tableName, Key: { pk: 'READINESS', sk: 'READINESS' } })),
+      ),
   });
 }
 
