@@ -50,7 +50,14 @@ export function createApiKeyClient({
     throw new TypeError('createApiKeyClient: internalToken must be a string of at least 32 characters');
   }
   if (!(timeoutMs > 0)) throw new TypeError('createApiKeyClient: timeoutMs must be positive');
-  const pool = new Pool(new URL(baseUrl).origin, { connections, pipelining: 1 });
+  // Per-phase deadlines on the pool, as the session client has them, rather than a timer per call.
+  const pool = new Pool(new URL(baseUrl).origin, {
+    connections,
+    pipelining: 1,
+    connectTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   const authorization = `Bearer ${internalToken}`;
 
   return Object.freeze({
@@ -64,7 +71,6 @@ export function createApiKeyClient({
           path: '/internal/api-keys/verify',
           headers: { authorization, 'content-type': 'application/json' },
           body: JSON.stringify({ key }),
-          signal: AbortSignal.timeout(timeoutMs),
         });
         status = response.statusCode;
         const text = await response.body.text();
