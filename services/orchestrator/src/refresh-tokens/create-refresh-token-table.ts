@@ -1,10 +1,15 @@
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { apiKeyIndexName } from '../api-keys/api-key-records.ts';
 
 /**
  * Creates the token table (refresh tokens, login back-off, API keys) for local runs and tests,
  * with the same keys and `gsi1` index as the CDK table. In AWS the CDK owns the table (on-demand
- * billing, point-in-time recovery, TTL on `expiresAt`).
+ * billing, point-in-time recovery, TTL on `expiresAt`). Resolves once the table is ACTIVE.
  */
 export async function createRefreshTokenTable({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
   try {
@@ -37,4 +42,6 @@ export async function createRefreshTokenTable({ client, tableName }: { client: D
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // A new table refuses items until it is ACTIVE (in AWS and in the emulator alike).
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: tableName });
 }
