@@ -100,6 +100,7 @@ try {
     ORCHESTRATOR_URL: orchestrator.url,
     SESSION_REPLICAS: session.url,
     RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
+    SESSION_REDIS_URLS: redis.urls.join(','),
     PUBLIC_ORIGIN: publicOrigin,
     // One client address sends everything here; the per-IP counter is still incremented per request.
     RATE_LIMIT_PER_IP_MAX: '1000000000',

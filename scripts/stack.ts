@@ -70,6 +70,7 @@ const edge = await startServiceProcess({
     ORCHESTRATOR_URL: orchestrator.url,
     SESSION_REPLICAS: sessionReplicas,
     RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
+    SESSION_REDIS_URLS: redis.urls.join(','),
     PUBLIC_ORIGIN: publicOrigin,
     ALLOWED_ORIGINS: publicOrigin,
     INSECURE_LOCAL_HTTP_COOKIES: 'true',

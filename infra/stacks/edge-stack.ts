@@ -71,11 +71,14 @@ export class EdgeStack extends Stack {
         ORCHESTRATOR_URL: `http://orchestrator:${servicePorts.orchestrator}`,
         // The rate-limit counters share the session cluster; rediss:// turns TLS on for every node.
         RATE_LIMIT_REDIS_URLS: `rediss://${data.redis.configurationEndpoint}`,
+        // The near cache reads each user's invalidation epoch from the session cluster (tracked reads).
+        SESSION_REDIS_URLS: `rediss://${data.redis.configurationEndpoint}`,
         // The load balancer is the one hop in front; the client address is the last X-Forwarded-For entry.
         TRUST_PROXY_HOPS: '1',
       },
       secrets: {
         RATE_LIMIT_REDIS_PASSWORD: { secret: data.redis.authSecret },
+        SESSION_REDIS_PASSWORD: { secret: data.redis.authSecret },
         INTERNAL_API_TOKEN: { secret: data.internalApiToken },
         PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
       },
@@ -87,7 +90,11 @@ export class EdgeStack extends Stack {
     const edgeConnections = this.edge.connections;
     edgeConnections.allowTo(services.session, ec2.Port.tcp(servicePorts.session), 'edge to session');
     edgeConnections.allowTo(services.orchestrator, ec2.Port.tcp(servicePorts.orchestrator), 'edge to orchestrator');
-    edgeConnections.allowTo(data.redis, ec2.Port.tcp(data.redis.port), 'edge to Redis (rate-limit counters)');
+    edgeConnections.allowTo(
+      data.redis,
+      ec2.Port.tcp(data.redis.port),
+      'edge to Redis (rate-limit counters, session epochs)',
+    );
 
     const targetGroup = this.loadBalancer.routeTo(this.edge.service, servicePorts.edge);
     this.edge.scaling.scaleOnRequestCount('Requests', {

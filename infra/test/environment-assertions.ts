@@ -116,6 +116,8 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
     'PUBLIC_ORIGIN',
     'RATE_LIMIT_REDIS_URLS',
     'RATE_LIMIT_REDIS_PASSWORD',
+    'SESSION_REDIS_URLS',
+    'SESSION_REDIS_PASSWORD',
     'PRINCIPAL_ASSERTION_KEY',
     'TRUST_PROXY_HOPS',
   ],
@@ -399,11 +401,9 @@ export function describeEnvironment(name: EnvironmentName): void {
         /^\{"Fn::Join":\["",\["rediss:\/\//,
         'TLS to the cluster',
       );
-      assert.match(
-        plainValue('edge', 'RATE_LIMIT_REDIS_URLS'),
-        /^\{"Fn::Join":\["",\["rediss:\/\//,
-        'TLS to the cluster',
-      );
+      for (const name of ['RATE_LIMIT_REDIS_URLS', 'SESSION_REDIS_URLS']) {
+        assert.match(plainValue('edge', name), /^\{"Fn::Join":\["",\["rediss:\/\//, 'TLS to the cluster');
+      }
       // The services must agree on the shared secrets, so each is the one secret everywhere.
       for (const name of ['INTERNAL_API_TOKEN', 'PRINCIPAL_ASSERTION_KEY']) {
         const sources = new Set(apps.flatMap(({ container }) => secretSources(container, name)));

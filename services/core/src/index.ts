@@ -51,5 +51,20 @@ export {
   sessionCookieName,
 } from './request-auth/session-cookie.ts';
 export { serviceConfigFields } from './service-config.ts';
-export type { CreateSessionInput, SessionClient, SessionClientOptions, SessionView } from './session-client/index.ts';
-export { createSessionClient, rankReplicas } from './session-client/index.ts';
+export type {
+  CreateSessionInput,
+  SessionClient,
+  SessionClientOptions,
+  SessionNearCache,
+  SessionNearCacheOptions,
+  SessionView,
+} from './session-client/index.ts';
+export {
+  createSessionClient,
+  createSessionNearCache,
+  maxNearCacheAgeMs,
+  rankReplicas,
+  sessionEpochKey,
+  sessionEpochTtlMs,
+  sessionIdFor,
+} from './session-client/index.ts';

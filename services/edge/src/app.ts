@@ -91,6 +91,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
     signPrincipal: dependencies.signPrincipal,
+    nearCache: dependencies.nearCache,
     signInPreHandler: signInRateLimit(app, {
       max: config.RATE_LIMIT_SIGN_IN_MAX,
       timeWindowMs: config.RATE_LIMIT_WINDOW_MS,

@@ -1,4 +1,4 @@
-import { loadConfig, serviceConfigFields } from '@authscale/core';
+import { loadConfig, maxNearCacheAgeMs, serviceConfigFields } from '@authscale/core';
 import { Type } from 'typebox';
 
 const httpUrl = Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' });
@@ -19,6 +19,23 @@ export const edgeConfigSchema = Type.Object({
   RATE_LIMIT_REDIS_URLS: Type.Optional(Type.Array(redisUrl, { minItems: 1 })),
   /** The Redis AUTH token, when the cluster requires one (ElastiCache does). */
   RATE_LIMIT_REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Root nodes of the session Redis Cluster. Set, the edge keeps a near cache of the sessions it
+   * has seen, kept coherent by each user's invalidation epoch (docs/sessions.md); unset, every
+   * authenticated request asks a session replica.
+   */
+  SESSION_REDIS_URLS: Type.Optional(Type.Array(redisUrl, { minItems: 1 })),
+  SESSION_REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** Must match the session replicas' `SESSION_KEY_PREFIX`. */
+  SESSION_KEY_PREFIX: Type.String({ default: 'as', pattern: '^[A-Za-z0-9_-]{1,32}$' }),
+  /** Deadline of one epoch read; past it the request asks a session replica instead. */
+  SESSION_REDIS_TIMEOUT_MS: Type.Integer({ default: 250, minimum: 10, maximum: 10_000 }),
+  /**
+   * How long after a replica last slid a session the edge serves it from its near cache. It also
+   * bounds staleness if an invalidation were ever lost.
+   */
+  SESSION_NEAR_CACHE_MAX_AGE_MS: Type.Integer({ default: 30_000, minimum: 1000, maximum: maxNearCacheAgeMs }),
+  SESSION_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 100_000, minimum: 1 }),
   /** The public origin of the edge: the `iss` of access tokens and the default allowed origin. */
   PUBLIC_ORIGIN: Type.String({ default: 'http://127.0.0.1:8080', pattern: originPattern }),
   /** Origins whose pages may change state with the session cookie (CSRF defence). @default [PUBLIC_ORIGIN] */
@@ -58,7 +75,7 @@ export const edgeConfigSchema = Type.Object({
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;
 
-const listFields = ['SESSION_REPLICAS', 'RATE_LIMIT_REDIS_URLS', 'ALLOWED_ORIGINS'] as const;
+const listFields = ['SESSION_REPLICAS', 'RATE_LIMIT_REDIS_URLS', 'SESSION_REDIS_URLS', 'ALLOWED_ORIGINS'] as const;
 
 /** Parses the edge's settings once; list settings arrive from the environment as comma lists. */
 export function loadEdgeConfig(values: Record<string, unknown>) {

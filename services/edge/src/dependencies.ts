@@ -3,9 +3,12 @@ import {
   createApiKeyClient,
   createJwksCache,
   createSessionClient,
+  createSessionNearCache,
   derivePrincipalKey,
   isAuthError,
   type RequestAuthOptions,
+  type SessionNearCache,
+  sessionEpochKey,
   signPrincipal,
   verifyAccessToken,
 } from '@authscale/core';
@@ -27,9 +30,36 @@ export interface EdgeDependencies {
   signPrincipal: (user: AuthenticatedUser) => Promise<string>;
   /** Absent: rate-limit counters live in this process (one-process mode). */
   rateLimitRedis?: RateLimitRedis;
+  /** Absent: every authenticated request asks a session replica. */
+  nearCache?: SessionNearCache;
 }
 
 const redisRetryMs = 1000;
+
+type RedisCluster = ReturnType<typeof redisCluster>;
+
+function redisCluster({
+  urls,
+  password,
+  timeoutMs,
+  clientSideCache,
+}: {
+  urls: string[];
+  password: string | undefined;
+  timeoutMs: number;
+  clientSideCache?: { ttl: number; maxEntries: number; evictPolicy: 'LRU' };
+}) {
+  return createCluster({
+    rootNodes: urls.map((url) => ({ url })),
+    // Discovered nodes get only these settings, not the root nodes' URLs: credentials and TLS go here.
+    defaults: {
+      ...(password ? { password } : {}),
+      ...(urls.some((url) => url.startsWith('rediss://')) ? { socket: { tls: true } } : {}),
+    },
+    commandOptions: { timeout: timeoutMs },
+    ...(clientSideCache ? { RESP: 3 as const, clientSideCache } : {}),
+  });
+}
 
 /**
  * The edge's clients, built once from its configuration: the session client, the cached JWKS,
@@ -51,35 +81,59 @@ export function createEdgeDependencies(config: EdgeConfig) {
   });
   const keys = createJwksCache({ url: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.ORCHESTRATOR_URL) });
   const principalKey = derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN);
-  const redisUrls = config.RATE_LIMIT_REDIS_URLS;
-  const rateLimitRedis = redisUrls
-    ? createCluster({
-        rootNodes: redisUrls.map((url) => ({ url })),
-        // Discovered nodes get only these settings, not the root nodes' URLs: credentials and TLS go here.
-        defaults: {
-          ...(config.RATE_LIMIT_REDIS_PASSWORD ? { password: config.RATE_LIMIT_REDIS_PASSWORD } : {}),
-          ...(redisUrls.some((url) => url.startsWith('rediss://')) ? { socket: { tls: true } } : {}),
-        },
+  const rateLimitRedis = config.RATE_LIMIT_REDIS_URLS
+    ? redisCluster({
+        urls: config.RATE_LIMIT_REDIS_URLS,
+        password: config.RATE_LIMIT_REDIS_PASSWORD,
         // A counter that cannot be reached in time counts as unreachable instead of holding the request.
-        commandOptions: { timeout: config.RATE_LIMIT_REDIS_TIMEOUT_MS },
+        timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
       })
     : undefined;
-  rateLimitRedis?.on('error', (error: Error) => log?.warn({ err: error }, 'rate-limit redis error'));
+  const sessionRedis = config.SESSION_REDIS_URLS
+    ? redisCluster({
+        urls: config.SESSION_REDIS_URLS,
+        password: config.SESSION_REDIS_PASSWORD,
+        timeoutMs: config.SESSION_REDIS_TIMEOUT_MS,
+        // RESP3 tracking: Redis tells this client when an epoch it read changes, and node-redis
+        // empties the cache whenever a connection drops, so a missed message cannot leave it stale.
+        clientSideCache: { ttl: 0, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES, evictPolicy: 'LRU' },
+      })
+    : undefined;
+  const nearCache = sessionRedis
+    ? createSessionNearCache({
+        epochOf: async (userId) => {
+          const epoch = await sessionRedis.get(sessionEpochKey(config.SESSION_KEY_PREFIX, userId));
+          return epoch === null ? null : String(epoch);
+        },
+        maxAgeMs: config.SESSION_NEAR_CACHE_MAX_AGE_MS,
+        maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES,
+      })
+    : undefined;
 
   let closed = false;
-  let retry: NodeJS.Timeout | undefined;
-  const connect = () => {
-    rateLimitRedis?.connect().catch((error: unknown) => {
-      log?.warn({ err: error }, 'rate-limit redis unreachable; retrying');
-      if (!closed) retry = setTimeout(connect, redisRetryMs).unref();
-    });
+  const retries = new Set<NodeJS.Timeout>();
+  const connect = (client: RedisCluster, role: string) => {
+    client.on('error', (error: Error) => log?.warn({ err: error }, `${role} redis error`));
+    const attempt = () => {
+      client.connect().catch((error: unknown) => {
+        log?.warn({ err: error }, `${role} redis unreachable; retrying`);
+        if (!closed) retries.add(setTimeout(attempt, redisRetryMs).unref());
+      });
+    };
+    attempt();
   };
-  connect();
+  if (rateLimitRedis) connect(rateLimitRedis, 'rate-limit');
+  if (sessionRedis) connect(sessionRedis, 'session');
 
   const dependencies: EdgeDependencies = {
-    validateSessionToken: (token) => sessions.validate(token),
+    validateSessionToken: nearCache
+      ? (token) => nearCache.validate(token, sessions.validate)
+      : (token) => sessions.validate(token),
     // The bearer revocation check slides the session's idle expiry, as a cookie request does.
-    isSessionLive: async (userId, sid) => (await sessions.touch(userId, sid)) !== null,
+    isSessionLive: async (userId, sid) => {
+      const load = () => sessions.touch(userId, sid);
+      return (await (nearCache ? nearCache.touch(userId, sid, load) : load())) !== null;
+    },
     async verifyAccessToken(token) {
       try {
         return await verifyAccessToken({ token, keys, issuer: config.PUBLIC_ORIGIN, audience: config.JWT_AUDIENCE });
@@ -91,6 +145,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
     verifyApiKey: (key) => apiKeys.verify(key),
     signPrincipal: ({ id, ...rest }) => signPrincipal({ principal: { userId: id, ...rest }, key: principalKey }),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
+    ...(nearCache ? { nearCache } : {}),
   };
 
   return {
@@ -101,10 +156,10 @@ export function createEdgeDependencies(config: EdgeConfig) {
     },
     async close() {
       closed = true;
-      clearTimeout(retry);
-      // Runs after in-flight requests have drained: nothing waits for a counter any more, and a
+      for (const retry of retries) clearTimeout(retry);
+      // Runs after in-flight requests have drained: nothing waits for Redis any more, and a
       // graceful close would wait on a cluster that may be gone.
-      if (rateLimitRedis?.isOpen) rateLimitRedis.destroy();
+      for (const client of [rateLimitRedis, sessionRedis]) if (client?.isOpen) client.destroy();
       await Promise.all([sessions.close(), apiKeys.close()]);
     },
   };

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '@authscale/core';
+import type { AuthenticatedUser, SessionNearCache } from '@authscale/core';
 import replyFrom from '@fastify/reply-from';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
@@ -16,6 +16,8 @@ export interface OrchestratorProxyOptions {
   signPrincipal: (user: AuthenticatedUser) => Promise<string>;
   /** Runs on login, MFA and refresh after the body is parsed (the per-account rate limit). */
   signInPreHandler: preHandlerAsyncHookHandler;
+  /** Set, `GET /me` answers are kept with the session they describe (`cachedMeAnswer`). */
+  nearCache?: SessionNearCache | undefined;
 }
 
 interface ProxiedRoute {
@@ -23,6 +25,8 @@ interface ProxiedRoute {
   url: string;
   public?: boolean;
   signIn?: boolean;
+  /** Answered from the near cache when it holds the answer for this session. */
+  nearCached?: boolean;
   /** Only the fields the edge itself reads; the orchestrator validates the rest. */
   schema?: { body?: TSchema; params?: TSchema };
 }
@@ -56,7 +60,7 @@ export const proxiedRoutes: readonly ProxiedRoute[] = [
   { method: 'GET', url: '/.well-known/jwks.json', public: true },
   { method: 'GET', url: '/openapi.json', public: true },
   { method: anyMethod, url: '/auth/*' },
-  { method: 'GET', url: '/me' },
+  { method: 'GET', url: '/me', nearCached: true },
   { method: anyMethod, url: '/api/*' },
 ];
 
@@ -78,6 +82,43 @@ function bodyRepliesFromWouldDrop({ body }: FastifyRequest): { body?: string } {
   return body === null || body === false || body === 0 ? { body: JSON.stringify(body) } : {};
 }
 
+async function text(stream: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const maxCachedAnswerBytes = 4096;
+const maxAnswersPerSession = 8;
+
+/**
+ * Where an orchestrator answer about the caller is kept: beside the near-cached session it
+ * describes, under the request's URL and tenant header, so it goes when the session's user
+ * changes (their epoch moves) or the entry ages out. Only session and bearer callers qualify.
+ */
+function cachedAnswers(nearCache: SessionNearCache) {
+  return {
+    slotFor(request: FastifyRequest) {
+      const { user } = request;
+      if (!user || (user.kind !== 'session' && user.kind !== 'jwt')) return undefined;
+      const tenantHeader = request.headers['x-tenant-id'];
+      if (Array.isArray(tenantHeader) || (tenantHeader?.length ?? 0) > 64) return undefined;
+      // Taken now, right after request authentication checked the entry's epoch.
+      const derived = nearCache.derivedFor(user.sessionId);
+      if (!derived) return undefined;
+      const key = `${request.url}\n${tenantHeader ?? ''}`;
+      return {
+        recall: () => derived.get(key),
+        keep(body: string) {
+          if (Buffer.byteLength(body) <= maxCachedAnswerBytes && derived.size < maxAnswersPerSession) {
+            derived.set(key, body);
+          }
+        },
+      };
+    },
+  };
+}
+
 /** Forwards the public contract to the orchestrator over an undici keep-alive pool. */
 export const orchestratorProxy = fp<OrchestratorProxyOptions>(
   async (fastify: FastifyInstance, options) => {
@@ -95,14 +136,37 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       },
     });
 
-    async function forward(request: FastifyRequest, reply: FastifyReply) {
+    async function forward(request: FastifyRequest, reply: FastifyReply, keep?: (body: string) => void) {
       const principal = request.user ? await signPrincipal(request.user) : undefined;
       return reply.from(undefined, {
         ...bodyRepliesFromWouldDrop(request),
         rewriteRequestHeaders: (_request, headers) => forwardedHeaders(request, headers, principal),
         onError: (failed, { error }) => failed.send(upstreamError(error)),
         retryDelay: retryOnStaleConnection,
+        ...(keep
+          ? {
+              onResponse: (_request, answering, response) => {
+                if (response.statusCode !== 200) return answering.send(response.stream);
+                void text(response.stream).then(
+                  (body) => {
+                    keep(body);
+                    answering.send(body);
+                  },
+                  (error: unknown) => answering.send(upstreamError(error as Error)),
+                );
+              },
+            }
+          : {}),
       });
+    }
+
+    const cached = options.nearCache ? cachedAnswers(options.nearCache) : undefined;
+    async function forwardOrRecall(request: FastifyRequest, reply: FastifyReply) {
+      const slot = cached?.slotFor(request);
+      if (!slot) return forward(request, reply);
+      const body = slot.recall();
+      if (body !== undefined) return reply.type('application/json; charset=utf-8').send(body);
+      return forward(request, reply, slot.keep);
     }
 
     for (const route of proxiedRoutes) {
@@ -112,7 +176,7 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
         schema: route.schema ?? {},
         config: { public: route.public === true },
         preHandler: route.signIn ? [signInPreHandler] : [],
-        handler: forward,
+        handler: route.nearCached ? forwardOrRecall : (request, reply) => forward(request, reply),
       });
     }
   },

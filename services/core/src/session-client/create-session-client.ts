@@ -222,6 +222,20 @@ export function createSessionClient({
       return (reply.body as { revoked: number }).revoked;
     },
 
+    /**
+     * Tells every edge that what it caches about the user is stale (their email or memberships
+     * changed); idempotent. Resolves once the change is replicated.
+     */
+    async invalidateUser(userId: string): Promise<void> {
+      const reply = await call({
+        key: userId,
+        method: 'POST',
+        path: `/internal/users/${encodeURIComponent(userId)}/invalidate`,
+        idempotent: true,
+      });
+      if (reply.status !== 204) throw unexpected(reply);
+    },
+
     /** Changes the replica set; only the departing or arriving replicas' shares move. */
     setReplicas,
     /** The replica that currently serves a user: the first healthy one in its ranking. */

@@ -1,4 +1,8 @@
 export type { SessionClient, SessionClientOptions } from './create-session-client.ts';
 export { createSessionClient } from './create-session-client.ts';
 export { rankReplicas } from './rank-replicas.ts';
+export { maxNearCacheAgeMs, sessionEpochKey, sessionEpochTtlMs } from './session-epoch.ts';
+export { sessionIdFor } from './session-id-for.ts';
+export type { SessionNearCache, SessionNearCacheOptions } from './session-near-cache.ts';
+export { createSessionNearCache } from './session-near-cache.ts';
 export type { CreateSessionInput, SessionView } from './session-view.ts';

@@ -4,6 +4,7 @@ import { emailSchema } from '../lib/schemas.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 
 /**
  * `PUT /auth/email`, behind step-up. Like signup, the answer is the same 204 whether the address
@@ -27,6 +28,7 @@ export const emailRoute: FastifyPluginAsyncTypebox<{
       const { userId } = callerOf(request);
       const result = await deps.identity.users.changeEmail({ userId, email: request.body.email });
       if (result.changed) {
+        await invalidateCachedViews(deps, request.log, userId);
         await deps.identity.audit.record({ type: 'email.changed', userId, ip: request.ip });
       } else {
         await deps.identity.audit.record({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 import { actingUser } from '../tenants/acting-user.ts';
 import { requireManager } from '../tenants/require-manager.ts';
 import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams } from '../tenants/tenant-schemas.ts';
@@ -39,6 +40,7 @@ export const tenantMembersRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
       const actorId = actingUser(request);
       requireManager(request);
       const member = await memberships.add({ tenantId: request.params.tenantId, actorId, ...request.body });
+      await invalidateCachedViews(deps, request.log, member.userId);
       return reply.status(201).send(member);
     },
   );
@@ -52,7 +54,9 @@ export const tenantMembersRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
     async (request) => {
       const actorId = actingUser(request);
       const { tenantId, userId } = request.params;
-      return memberships.changeRole({ tenantId, actorId, userId, role: request.body.role });
+      const member = await memberships.changeRole({ tenantId, actorId, userId, role: request.body.role });
+      await invalidateCachedViews(deps, request.log, userId);
+      return member;
     },
   );
 
@@ -63,6 +67,7 @@ export const tenantMembersRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
       const actorId = actingUser(request);
       const { tenantId, userId } = request.params;
       await memberships.remove({ tenantId, actorId, userId });
+      await invalidateCachedViews(deps, request.log, userId);
       return reply.status(204).send();
     },
   );

@@ -84,6 +84,8 @@ export async function startStack({
           ORCHESTRATOR_URL: orchestratorUrl,
           SESSION_REPLICAS: sessionUrl,
           RATE_LIMIT_REDIS_URLS: servers.redisCluster.urls.join(','),
+          SESSION_REDIS_URLS: servers.redisCluster.urls.join(','),
+          SESSION_KEY_PREFIX: `e2e${suffix}`,
           PUBLIC_ORIGIN: publicOrigin,
           ALLOWED_ORIGINS: publicOrigin,
           INTERNAL_API_TOKEN: internalApiToken,
@@ -96,9 +98,11 @@ export async function startStack({
     throw error;
   }
 
+  const [session, orchestrator, edge] = started as [ServiceProcess, ServiceProcess, ServiceProcess];
   return {
     publicOrigin,
     logDir,
+    pids: { session: session.pid, orchestrator: orchestrator.pid, edge: edge.pid },
     async stop() {
       await Promise.all(
         started.map(

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthError } from '@authscale/core';
+import { AuthError, sessionEpochTtlMs } from '@authscale/core';
 import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { createRevocationJournal, type Revocation } from './revocation-journal.ts';
 import { fromHash, toHashFields } from './session-hash.ts';
 import { sessionKeys } from './session-keys.ts';
-import { createScript, revokeAllScript, revokeScript, touchScript } from './session-scripts.ts';
+import { bumpEpochScript, createScript, revokeAllScript, revokeScript, touchScript } from './session-scripts.ts';
 
 export interface CreateRedisStoreOptions {
   connection: RedisConnection;
@@ -80,12 +80,20 @@ export function createRedisStore({
     return false;
   }
 
+  /**
+   * After the removal, never before: an edge that read the old epoch and then found the session
+   * live is told by the change; one that reads the new epoch then finds it gone.
+   */
+  const bumpEpoch = (epochKey: string) =>
+    connection.runScript(bumpEpochScript, [epochKey], [String(sessionEpochTtlMs)]);
+
   /** Removes one session (again, on a replay) and notes whether a replica has the removal. */
   async function apply(revocation: Revocation): Promise<boolean> {
     const keys = sessionKeys(prefix, revocation.userId);
     const key = keys.session(revocation.sid);
     const removed = await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
     connection.forget(key);
+    await bumpEpoch(keys.epoch);
     revocation.replicated = await replicated(key);
     return Number(removed) === 1;
   }
@@ -112,6 +120,7 @@ export function createRedisStore({
           const key = keys.session(revocation.sid);
           await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
           connection.forget(key);
+          await bumpEpoch(keys.epoch);
           return revocation;
         }),
       ).catch(() => null);
@@ -192,12 +201,22 @@ export function createRedisStore({
         const sids = (await connection.runScript(revokeAllScript, [keys.index], [keys.sessionPrefix])) as string[];
         const recorded = sids.map((sid) => journal.record({ userId, sid }));
         for (const sid of sids) connection.forget(keys.session(sid));
+        await bumpEpoch(keys.epoch);
         const durable = await replicated(keys.index);
         for (const revocation of recorded) revocation.replicated = durable;
         return recorded;
       });
       failUnlessReplicated(revocations);
       return revocations.length;
+    },
+
+    async invalidateUser(userId) {
+      const { epoch } = sessionKeys(prefix, userId);
+      const durable = await withRetry(async () => {
+        await bumpEpoch(epoch);
+        return replicated(epoch);
+      });
+      if (!durable) throw new AuthError('dependency_unavailable', 'The invalidation could not be replicated.');
     },
 
     async listForUser(userId) {

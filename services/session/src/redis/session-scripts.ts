@@ -50,3 +50,10 @@ end
 redis.call('DEL', KEYS[1])
 return removed
 `);
+
+/** KEYS: epoch. ARGV: time to live in ms. Edges drop what they cached under the old value. */
+export const bumpEpochScript = lua(`
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`);

@@ -57,4 +57,9 @@ export async function internalSessionRoutes(app: Service, { sessions }: { sessio
     { schema: { params: UserParams, response: { 200: Type.Object({ revoked: Type.Integer() }) } } },
     async (request) => ({ revoked: await sessions.revokeAll(request.params.userId) }),
   );
+
+  app.post('/internal/users/:userId/invalidate', { schema: { params: UserParams } }, async (request, reply) => {
+    await sessions.invalidateUser(request.params.userId);
+    return reply.status(204).send();
+  });
 }

@@ -113,6 +113,9 @@ export function createSessions({
 
     revoke: (userId: string, sid: string) => store.revoke(userId, sid),
     revokeAll: (userId: string) => store.revokeAll(userId),
+    invalidateUser: async (userId: string) => {
+      await store.invalidateUser?.(userId);
+    },
   };
 }
 

@@ -20,6 +20,11 @@ export interface SessionStore {
   revoke(userId: string, sid: string): Promise<boolean>;
   /** Removes every session of the user atomically; resolves with how many. Durable when it resolves. */
   revokeAll(userId: string): Promise<number>;
+  /**
+   * Marks what edges cache about the user as stale (their `sessionEpochKey`); revoke and revokeAll
+   * do it too. Absent where no edge keeps a near cache (memory, postgres). Durable when it resolves.
+   */
+  invalidateUser?(userId: string): Promise<void>;
   /** Live sessions of the user, newest first. */
   listForUser(userId: string): Promise<SessionRecord[]>;
   /** Resolves when the backend answers: the readiness check. */

@@ -1,0 +1,95 @@
+import { LRUCache } from 'lru-cache';
+import { maxNearCacheAgeMs } from './session-epoch.ts';
+import { sessionIdFor } from './session-id-for.ts';
+import type { SessionView } from './session-view.ts';
+
+export interface SessionNearCacheOptions {
+  /**
+   * The user's invalidation epoch (`sessionEpochKey`), read through a Redis client-side cache so
+   * that a read is local until Redis reports a change. Rejects when Redis cannot be asked.
+   */
+  epochOf: (userId: string) => Promise<string | null>;
+  /**
+   * How long after the session layer last slid a session the edge serves it from here. Past
+   * that, the next request goes to the replica, which slides it again. At most `maxNearCacheAgeMs`.
+   */
+  maxAgeMs: number;
+  maxEntries: number;
+  now?: () => number;
+}
+
+interface Entry {
+  view: SessionView;
+  epoch: string | null;
+  /** Answers derived from this session and its user, dropped with the entry. */
+  derived: Map<string, string>;
+}
+
+/**
+ * The edge's near cache of live sessions. A hit costs a local map lookup and a client-side-cached
+ * epoch read; a miss (or any doubt: Redis unreachable, epoch changed, entry aged out) asks the
+ * session replicas as before. Coherence comes from Redis: whatever revokes a session or changes
+ * the user increments the user's epoch, and Redis invalidates every edge's cached copy of it.
+ */
+export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Date.now }: SessionNearCacheOptions) {
+  if (!(maxAgeMs > 0 && maxAgeMs <= maxNearCacheAgeMs)) {
+    throw new TypeError(`createSessionNearCache: maxAgeMs must be in (0, ${maxNearCacheAgeMs}]`);
+  }
+  const entries = new LRUCache<string, Entry>({ max: maxEntries });
+  const currentEpoch = (userId: string) => epochOf(userId).catch(() => undefined);
+
+  async function hit(userId: string, sid: string): Promise<Entry | undefined> {
+    const entry = entries.get(sid);
+    if (!entry) return undefined;
+    const at = now();
+    const { view } = entry;
+    const fresh =
+      view.userId === userId &&
+      at - view.lastSeenAt < maxAgeMs &&
+      at < view.idleExpiresAt &&
+      at < view.absoluteExpiresAt &&
+      (await currentEpoch(userId)) === entry.epoch;
+    if (fresh) return entry;
+    entries.delete(sid);
+    return undefined;
+  }
+
+  async function through(userId: string, sid: string, load: () => Promise<SessionView | null>) {
+    const cached = await hit(userId, sid);
+    if (cached) return cached.view;
+    // Read before loading: a revoke that races the load then shows up as a changed epoch.
+    const epoch = await currentEpoch(userId);
+    const view = await load();
+    if (view && epoch !== undefined && view.userId === userId && view.sid === sid) {
+      entries.set(sid, { view, epoch, derived: new Map() });
+    }
+    return view;
+  }
+
+  return {
+    /** The live session for a cookie token, from here or from `load` (the replicas). */
+    validate(token: string, load: (token: string) => Promise<SessionView | null>): Promise<SessionView | null> {
+      const dot = token.indexOf('.');
+      if (dot < 1) return load(token);
+      return through(token.slice(0, dot), sessionIdFor(token), () => load(token));
+    },
+    /** The live session by id (bearer JWTs), from here or from `load`. */
+    touch(userId: string, sid: string, load: () => Promise<SessionView | null>): Promise<SessionView | null> {
+      return through(userId, sid, load);
+    },
+    /**
+     * The store for answers derived from a session just validated here; undefined when it was not
+     * cached. Take it before awaiting anything else: a later entry for the same session may
+     * belong to a newer epoch than the answer being stored.
+     */
+    derivedFor(sid: string): Map<string, string> | undefined {
+      return entries.peek(sid)?.derived;
+    },
+    get size() {
+      return entries.size;
+    },
+    clear: () => entries.clear(),
+  };
+}
+
+export type SessionNearCache = ReturnType<typeof createSessionNearCache>;

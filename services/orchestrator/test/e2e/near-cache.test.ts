@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { startStack } from './start-stack.ts';
+
+/**
+ * The edge's near cache through the whole topology: a signed-in `GET /me` is answered by the edge
+ * alone once it has seen the session, and every change that must show (a new email, a new role, a
+ * removed membership, a logout) shows on the very next request.
+ */
+describe('the edge near cache', () => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.stop());
+
+  const request = async (
+    method: string,
+    path: string,
+    {
+      cookie,
+      bearer,
+      body,
+      headers = {},
+    }: { cookie?: string; bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const response = await fetch(new URL(path, stack.publicOrigin), {
+      method,
+      headers: {
+        origin: stack.publicOrigin,
+        ...(cookie ? { cookie } : {}),
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  };
+  const account = async () => {
+    const email = `near-${randomBytes(4).toString('hex')}@example.test`;
+    const password = `correct horse ${randomBytes(6).toString('hex')}`;
+    const signup = await request('POST', '/auth/signup', { body: { email, password } });
+    assert.equal(signup.status, 201);
+    const login = await request('POST', '/auth/login', { body: { email, password } });
+    assert.equal(login.status, 200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    return {
+      email,
+      userId: signup.body.userId as string,
+      tenantId: signup.body.tenantId as string,
+      cookie,
+      accessToken: login.body.accessToken as string,
+    };
+  };
+  /** Runs `during` while the session replica and the orchestrator are frozen. */
+  const withBackendsFrozen = async (during: () => Promise<void>) => {
+    const frozen = [stack.pids.session, stack.pids.orchestrator];
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    try {
+      await during();
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    }
+  };
+
+  it('answers a seen session without the session replica or the orchestrator, and forgets it at logout', async () => {
+    const alice = await account();
+    const me = await request('GET', '/me', { cookie: alice.cookie });
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body, {
+      user: { id: alice.userId, email: alice.email },
+      tenant: { id: alice.tenantId, role: 'owner' },
+    });
+    // The edge has the signing keys once it has checked one bearer token.
+    assert.equal((await request('GET', '/me', { bearer: alice.accessToken })).status, 200);
+
+    await withBackendsFrozen(async () => {
+      assert.deepEqual((await request('GET', '/me', { cookie: alice.cookie })).body, me.body);
+      // The bearer token names the same session, so its revocation check is answered here too.
+      assert.deepEqual((await request('GET', '/me', { bearer: alice.accessToken })).body, me.body);
+    });
+
+    assert.equal((await request('POST', '/auth/logout', { cookie: alice.cookie })).status, 204);
+    assert.equal((await request('GET', '/me', { cookie: alice.cookie })).status, 401);
+    assert.equal((await request('GET', '/me', { bearer: alice.accessToken })).status, 401);
+  });
+
+  it('shows a changed email and a changed or removed membership on the next request', async () => {
+    const alice = await account();
+    const bob = await account();
+    const inBobsTenant = { 'x-tenant-id': bob.tenantId };
+    assert.equal((await request('GET', '/me', { cookie: alice.cookie })).body.user.email, alice.email);
+
+    const newEmail = `renamed-${randomBytes(4).toString('hex')}@example.test`;
+    assert.equal(
+      (await request('PUT', '/auth/email', { cookie: alice.cookie, body: { email: newEmail } })).status,
+      204,
+    );
+    assert.equal((await request('GET', '/me', { cookie: alice.cookie })).body.user.email, newEmail);
+
+    const members = `/api/tenants/${bob.tenantId}/members`;
+    const added = await request('POST', members, { cookie: bob.cookie, body: { email: newEmail, role: 'member' } });
+    assert.equal(added.status, 201);
+    const asMember = await request('GET', '/me', { cookie: alice.cookie, headers: inBobsTenant });
+    assert.deepEqual(asMember.body.tenant, { id: bob.tenantId, role: 'member' });
+
+    const promoted = await request('PATCH', `${members}/${alice.userId}`, {
+      cookie: bob.cookie,
+      body: { role: 'admin' },
+    });
+    assert.equal(promoted.status, 200);
+    const asAdmin = await request('GET', '/me', { cookie: alice.cookie, headers: inBobsTenant });
+    assert.deepEqual(asAdmin.body.tenant, { id: bob.tenantId, role: 'admin' });
+
+    assert.equal((await request('DELETE', `${members}/${alice.userId}`, { cookie: bob.cookie })).status, 204);
+    assert.equal((await request('GET', '/me', { cookie: alice.cookie, headers: inBobsTenant })).status, 403);
+  });
+});
