@@ -6,7 +6,7 @@ export { freePort, freePorts } from './free-port.ts';
 export type { PostgresServer } from './postgres.ts';
 export { startPostgres } from './postgres.ts';
 export type { RedisClusterServer, RedisNode, RedisServer, StartRedisClusterOptions } from './redis.ts';
-export { startRedis, startRedisCluster } from './redis.ts';
+export { killConnectionsNamed, startRedis, startRedisCluster } from './redis.ts';
 export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
 export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';

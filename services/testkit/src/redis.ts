@@ -181,3 +181,26 @@ export async function startRedisCluster({
     stop,
   };
 }
+
+/**
+ * `CLIENT KILL ID` for every connection named `name` on each node: drops one client's connections
+ * (and Redis's tracking state for them) without touching other tests' clients on a shared
+ * cluster. Returns how many were killed.
+ */
+export async function killConnectionsNamed(
+  nodes: ReadonlyArray<{ host: string; port: number }>,
+  name: string,
+): Promise<number> {
+  const { cli } = redisBinaries();
+  const command = (node: { host: string; port: number }, ...args: string[]) =>
+    run(cli, ['-h', node.host, '-p', String(node.port), ...args]);
+  let killed = 0;
+  for (const node of nodes) {
+    const list = await command(node, 'CLIENT', 'LIST');
+    for (const line of list.split('\n').filter((entry) => entry.includes(` name=${name} `))) {
+      const id = /\bid=(\d+)/.exec(line)?.[1];
+      if (id) killed += Number.parseInt(await command(node, 'CLIENT', 'KILL', 'ID', id), 10) || 0;
+    }
+  }
+  return killed;
+}

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { sharedServers, waitFor } from '@authscale/testkit';
-import { createClient } from 'redis';
+import { sessionEpochKey } from '@authscale/core';
+import { killConnectionsNamed, sharedServers, waitFor } from '@authscale/testkit';
+import { createCluster } from 'redis';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
 import { createSessions, type Sessions } from '../../src/store/create-sessions.ts';
@@ -64,27 +65,29 @@ describe('near cache over the Redis Cluster', () => {
     assert.ok(cacheSizeOfB() > 0);
 
     // Cut B's tracking (reader) connections on every node: invalidations sent now are lost.
-    const killed = await killConnectionsNamed(`${nameOfB}-reader`);
+    const killed = await killConnectionsNamed((await sharedServers()).redisCluster.nodes, `${nameOfB}-reader`);
     assert.ok(killed > 0, 'found the reader connections of B');
     await a.revoke(session.userId, session.sid);
 
     assert.equal(await b.get(session.userId, session.sid), null);
   });
-});
-
-/** `CLIENT KILL ID` for every connection with this name, on every node; how many were killed. */
-async function killConnectionsNamed(name: string): Promise<number> {
-  const { nodes } = (await sharedServers()).redisCluster;
-  let killed = 0;
-  for (const node of nodes) {
-    const admin = createClient({ url: `redis://${node.host}:${node.port}` });
-    await admin.connect();
-    const list = String(await admin.sendCommand(['CLIENT', 'LIST']));
-    for (const line of list.split('\n').filter((entry) => entry.includes(` name=${name} `))) {
-      const id = /id=(\d+)/.exec(line)?.[1];
-      if (id) killed += Number(await admin.sendCommand(['CLIENT', 'KILL', 'ID', id]));
+  it("moves the user's epoch on revoke, revoke-all and invalidate, so edges drop what they cached", async () => {
+    const inspector = createCluster({ rootNodes: (await sharedServers()).redisCluster.urls.map((url) => ({ url })) });
+    await inspector.connect();
+    try {
+      const { session } = await newSession();
+      const epoch = async () => Number(await inspector.get(sessionEpochKey(prefix, session.userId)));
+      assert.equal(await epoch(), 0, 'creating a session moves nothing');
+      await a.revoke(session.userId, session.sid);
+      assert.equal(await epoch(), 1);
+      await a.revokeAll(session.userId);
+      assert.equal(await epoch(), 2);
+      await a.invalidateUser(session.userId);
+      assert.equal(await epoch(), 3);
+      const ttl = await inspector.pTTL(sessionEpochKey(prefix, session.userId));
+      assert.ok(ttl > 0, 'the epoch expires, after any edge entry it could vouch for');
+    } finally {
+      await inspector.close();
     }
-    await admin.close();
-  }
-  return killed;
-}
+  });
+});
