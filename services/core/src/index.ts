@@ -17,6 +17,8 @@ export type { AccessTokenClaims } from './jwt/access-token.ts';
 export { accessTokenAlgorithm, accessTokenType } from './jwt/access-token.ts';
 export type { CreateJwksCacheOptions } from './jwt/create-jwks-cache.ts';
 export { createJwksCache } from './jwt/create-jwks-cache.ts';
+export type { VerifiedTokenCacheOptions } from './jwt/verified-token-cache.ts';
+export { cacheVerifiedTokens } from './jwt/verified-token-cache.ts';
 export type { VerifyAccessTokenOptions } from './jwt/verify-access-token.ts';
 export { verifyAccessToken } from './jwt/verify-access-token.ts';
 export type { LoggerSettings } from './logger.ts';

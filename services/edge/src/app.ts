@@ -8,13 +8,13 @@ import {
   secureSessionCookie,
 } from '@authscale/core';
 import fastifyCookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { EdgeConfig } from './config.ts';
 import { demoPage } from './demo-page.ts';
 import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
+import { securityHeaders } from './security-headers.ts';
 import { signInRateLimit } from './sign-in-rate-limit.ts';
 
 export interface BuildEdgeAppOptions {
@@ -57,7 +57,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
   // On plain-HTTP localhost, HSTS and upgrade-insecure-requests would send the browser to an
   // HTTPS port nobody listens on.
   await app.register(
-    helmet,
+    securityHeaders,
     config.INSECURE_LOCAL_HTTP_COOKIES
       ? { hsts: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }
       : {},

@@ -47,6 +47,8 @@ export const edgeConfigSchema = Type.Object({
   JWT_AUDIENCE: Type.String({ default: 'authscale-api', minLength: 1 }),
   /** @default `${ORCHESTRATOR_URL}/.well-known/jwks.json` */
   JWKS_URL: Type.Optional(httpUrl),
+  /** Access tokens whose verification the edge reuses (about 1 KB each), for up to a minute. */
+  ACCESS_TOKEN_CACHE_MAX_ENTRIES: Type.Integer({ default: 20_000, minimum: 1 }),
   /** How long the orchestrator may take to send its answer before the edge answers 504. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, maximum: 120_000 }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ default: 1000, minimum: 50, maximum: 30_000 }),

@@ -1,5 +1,6 @@
 import {
   type AuthenticatedUser,
+  cacheVerifiedTokens,
   createApiKeyClient,
   createJwksCache,
   createSessionClient,
@@ -134,14 +135,17 @@ export function createEdgeDependencies(config: EdgeConfig) {
       const load = () => sessions.touch(userId, sid);
       return (await (nearCache ? nearCache.touch(userId, sid, load) : load())) !== null;
     },
-    async verifyAccessToken(token) {
-      try {
-        return await verifyAccessToken({ token, keys, issuer: config.PUBLIC_ORIGIN, audience: config.JWT_AUDIENCE });
-      } catch (error) {
-        if (isAuthError(error) && error.code === 'unauthenticated') return null;
-        throw error;
-      }
-    },
+    verifyAccessToken: cacheVerifiedTokens(
+      async (token) => {
+        try {
+          return await verifyAccessToken({ token, keys, issuer: config.PUBLIC_ORIGIN, audience: config.JWT_AUDIENCE });
+        } catch (error) {
+          if (isAuthError(error) && error.code === 'unauthenticated') return null;
+          throw error;
+        }
+      },
+      { maxEntries: config.ACCESS_TOKEN_CACHE_MAX_ENTRIES, maxAgeMs: 60_000 },
+    ),
     verifyApiKey: (key) => apiKeys.verify(key),
     signPrincipal: ({ id, ...rest }) => signPrincipal({ principal: { userId: id, ...rest }, key: principalKey }),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
