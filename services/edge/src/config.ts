@@ -31,8 +31,8 @@ export const edgeConfigSchema = Type.Object({
   /** Deadline of one epoch read; past it the request asks a session replica instead. */
   SESSION_REDIS_TIMEOUT_MS: Type.Integer({ default: 250, minimum: 10, maximum: 10_000 }),
   /**
-   * How long after a replica last slid a session the edge serves it from its near cache. It also
-   * bounds staleness if an invalidation were ever lost.
+   * How long the edge serves a session from its near cache before asking a replica again (which
+   * slides the idle expiry when due). It also bounds staleness if an invalidation were ever lost.
    */
   SESSION_NEAR_CACHE_MAX_AGE_MS: Type.Integer({ default: 30_000, minimum: 1000, maximum: maxNearCacheAgeMs }),
   SESSION_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 100_000, minimum: 1 }),

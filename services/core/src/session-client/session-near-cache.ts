@@ -10,8 +10,8 @@ export interface SessionNearCacheOptions {
    */
   epochOf: (userId: string) => Promise<string | null>;
   /**
-   * How long after the session layer last slid a session the edge serves it from here. Past
-   * that, the next request goes to the replica, which slides it again. At most `maxNearCacheAgeMs`.
+   * How long an entry serves before the next request goes to a replica again (which slides the
+   * session's idle expiry when it is due). At most `maxNearCacheAgeMs`.
    */
   maxAgeMs: number;
   maxEntries: number;
@@ -20,6 +20,7 @@ export interface SessionNearCacheOptions {
 
 interface Entry {
   view: SessionView;
+  cachedAt: number;
   epoch: string | null;
   /** Answers derived from this session and its user, dropped with the entry. */
   derived: Map<string, string>;
@@ -45,7 +46,7 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
     const { view } = entry;
     const fresh =
       view.userId === userId &&
-      at - view.lastSeenAt < maxAgeMs &&
+      at - entry.cachedAt < maxAgeMs &&
       at < view.idleExpiresAt &&
       at < view.absoluteExpiresAt &&
       (await currentEpoch(userId)) === entry.epoch;
@@ -61,7 +62,7 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
     const epoch = await currentEpoch(userId);
     const view = await load();
     if (view && epoch !== undefined && view.userId === userId && view.sid === sid) {
-      entries.set(sid, { view, epoch, derived: new Map() });
+      entries.set(sid, { view, cachedAt: now(), epoch, derived: new Map() });
     }
     return view;
   }
