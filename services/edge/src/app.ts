@@ -65,7 +65,13 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
   await app.register(fastifyCookie);
   await app.register(rateLimit, {
     ...(rateLimitRedis
-      ? { store: redisClusterRateLimitStore({ client: rateLimitRedis, namespace: 'edge:ratelimit' }) }
+      ? {
+          store: redisClusterRateLimitStore({
+            client: rateLimitRedis,
+            namespace: 'edge:ratelimit',
+            timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+          }),
+        }
       : {}),
     max: config.RATE_LIMIT_PER_IP_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,

@@ -86,8 +86,8 @@ export function createEdgeDependencies(config: EdgeConfig) {
     ? redisCluster({
         urls: config.RATE_LIMIT_REDIS_URLS,
         password: config.RATE_LIMIT_REDIS_PASSWORD,
-        // A counter that cannot be reached in time counts as unreachable instead of holding the request.
-        timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+        // The rate-limit store bounds each update itself, more cheaply (`coarseDeadline`).
+        timeoutMs: 0,
       })
     : undefined;
   const sessionRedis = config.SESSION_REDIS_URLS

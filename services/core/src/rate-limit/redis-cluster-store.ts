@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { coarseDeadline } from './coarse-deadline.ts';
 
 /** The one call the store needs; a node-redis `createCluster()` client has it. */
 export interface ClusterCommandSender {
@@ -12,6 +13,11 @@ export interface RedisClusterRateLimitStoreOptions {
   client: ClusterCommandSender;
   /** Prefix of every counter key. @default 'ratelimit' */
   namespace?: string;
+  /**
+   * An update not answered within this (to twice this) fails, and the plugin's `skipOnError`
+   * decides. Give the client no per-command timeout of its own (`commandOptions: { timeout: 0 }`).
+   */
+  timeoutMs: number;
 }
 
 // One key per script call, so each counter lives on one shard and the script is atomic there:
@@ -37,19 +43,22 @@ const incrementScriptSha = createHash('sha1').update(incrementScript).digest('he
 export function redisClusterRateLimitStore({
   client,
   namespace = 'ratelimit',
+  timeoutMs,
 }: RedisClusterRateLimitStoreOptions): FastifyRateLimitStoreCtor {
   if (typeof client?.sendCommand !== 'function') {
     throw new TypeError('authscale-rate-limit: option "client" must be a node-redis cluster client');
   }
 
+  const within = coarseDeadline(timeoutMs);
+
   async function increment(key: string, windowMs: number): Promise<{ current: number; ttl: number }> {
     const args = ['1', key, String(windowMs)];
     let reply: unknown;
     try {
-      reply = await client.sendCommand(key, false, ['EVALSHA', incrementScriptSha, ...args]);
+      reply = await within(client.sendCommand(key, false, ['EVALSHA', incrementScriptSha, ...args]));
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      reply = await client.sendCommand(key, false, ['EVAL', incrementScript, ...args]);
+      reply = await within(client.sendCommand(key, false, ['EVAL', incrementScript, ...args]));
     }
     const [current, ttl] = reply as [number, number];
     return { current, ttl };

@@ -19,7 +19,7 @@ describe('redisClusterRateLimitStore', () => {
   async function limitedApp(namespace: string, max: number) {
     const app = await createService({ name: 'test', logLevel: 'silent' });
     await app.register(rateLimit, {
-      store: redisClusterRateLimitStore({ client: cluster, namespace }),
+      store: redisClusterRateLimitStore({ client: cluster, namespace, timeoutMs: 250 }),
       max,
       timeWindow: 60_000,
       keyGenerator: (request) => String(request.headers['x-client'] ?? 'anonymous'),
@@ -60,7 +60,7 @@ describe('redisClusterRateLimitStore', () => {
 
   it('refuses a client without sendCommand at construction', () => {
     assert.throws(
-      () => redisClusterRateLimitStore({ client: {} as never }),
+      () => redisClusterRateLimitStore({ client: {} as never, timeoutMs: 250 }),
       /authscale-rate-limit: option "client" must be a node-redis cluster client/,
     );
   });
