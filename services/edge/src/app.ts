@@ -17,6 +17,9 @@ import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
 import { securityHeaders } from './security-headers.ts';
 import { signInRateLimit } from './sign-in-rate-limit.ts';
 
+/** Per-IP counters one edge holds between syncs (about 100 bytes each). */
+const rateLimitLocalKeys = 100_000;
+
 export interface BuildEdgeAppOptions {
   /** Clients to use instead of building them from the configuration; the caller then closes them. */
   dependencies?: EdgeDependencies;
@@ -63,16 +66,19 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
       : {},
   );
   await app.register(fastifyCookie);
+  const rateLimitStore = rateLimitRedis
+    ? redisClusterRateLimitStore({
+        client: rateLimitRedis,
+        namespace: 'edge:ratelimit',
+        timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+        ...(config.RATE_LIMIT_SYNC_EVERY_MS > 0
+          ? { batching: { flushEveryMs: config.RATE_LIMIT_SYNC_EVERY_MS, maxKeys: rateLimitLocalKeys } }
+          : {}),
+      })
+    : undefined;
+  if (rateLimitStore) app.addHook('onClose', () => rateLimitStore.close());
   await app.register(rateLimit, {
-    ...(rateLimitRedis
-      ? {
-          store: redisClusterRateLimitStore({
-            client: rateLimitRedis,
-            namespace: 'edge:ratelimit',
-            timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
-          }),
-        }
-      : {}),
+    ...(rateLimitStore ? { store: rateLimitStore } : {}),
     max: config.RATE_LIMIT_PER_IP_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     // The WAF's rate rule is the first line; the per-IP limit keeps serving if Redis blips.

@@ -69,6 +69,12 @@ export const edgeConfigSchema = Type.Object({
    */
   TRUST_PROXY_HOPS: Type.Integer({ default: 0, minimum: 0, maximum: 10 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ default: 60_000, minimum: 1000 }),
+  /**
+   * How often the edge sends its per-IP counts to Redis; between syncs it counts in memory, so a
+   * client can exceed its limit by what it sends each edge in this interval. 0 counts every
+   * request in Redis as it arrives. Sign-in limits always count in Redis.
+   */
+  RATE_LIMIT_SYNC_EVERY_MS: Type.Integer({ default: 100, minimum: 0, maximum: 10_000 }),
   /** Requests per client IP per window, on every route. */
   RATE_LIMIT_PER_IP_MAX: Type.Integer({ default: 600, minimum: 1 }),
   /** Attempts per account and IP per window on login, MFA and refresh. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { batchedCounters, type WindowCount } from './batched-counters.ts';
 import { coarseDeadline } from './coarse-deadline.ts';
 
 /** The one call the store needs; a node-redis `createCluster()` client has it. */
@@ -18,13 +19,19 @@ export interface RedisClusterRateLimitStoreOptions {
    * decides. Give the client no per-command timeout of its own (`commandOptions: { timeout: 0 }`).
    */
   timeoutMs: number;
+  /**
+   * Set, the store's own limit counts in the process and sends sums every `flushEveryMs`
+   * (`batchedCounters`). Limits made from it (`createRateLimit`, route limits) always count in
+   * Redis on every hit: those are the exact ones, such as sign-in.
+   */
+  batching?: { flushEveryMs: number; maxKeys: number };
 }
 
 // One key per script call, so each counter lives on one shard and the script is atomic there:
-// INCR and PEXPIRE in one round trip, the window starting with the first hit.
+// INCRBY and PEXPIRE in one round trip, the window starting with the first hit.
 const incrementScript = `
-local current = redis.call('INCR', KEYS[1])
-if current == 1 then
+local current = redis.call('INCRBY', KEYS[1], ARGV[2])
+if current == tonumber(ARGV[2]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
 local ttl = redis.call('PTTL', KEYS[1])
@@ -44,15 +51,19 @@ export function redisClusterRateLimitStore({
   client,
   namespace = 'ratelimit',
   timeoutMs,
-}: RedisClusterRateLimitStoreOptions): FastifyRateLimitStoreCtor {
+  batching,
+}: RedisClusterRateLimitStoreOptions): FastifyRateLimitStoreCtor & {
+  flush(): Promise<void>;
+  close(): Promise<void>;
+} {
   if (typeof client?.sendCommand !== 'function') {
     throw new TypeError('authscale-rate-limit: option "client" must be a node-redis cluster client');
   }
 
   const within = coarseDeadline(timeoutMs);
 
-  async function increment(key: string, windowMs: number): Promise<{ current: number; ttl: number }> {
-    const args = ['1', key, String(windowMs)];
+  async function increment(key: string, by: number, windowMs: number): Promise<WindowCount> {
+    const args = ['1', key, String(windowMs), String(by)];
     let reply: unknown;
     try {
       reply = await within(client.sendCommand(key, false, ['EVALSHA', incrementScriptSha, ...args]));
@@ -64,15 +75,24 @@ export function redisClusterRateLimitStore({
     return { current, ttl };
   }
 
+  const batched = batching ? batchedCounters(increment, batching) : undefined;
+
   return class RedisClusterRateLimitStore implements FastifyRateLimitStore {
     readonly prefix: string;
+    readonly #counts: typeof batched | null;
 
-    constructor(_options?: FastifyRateLimitOptions, prefix = namespace) {
+    /** `counts` null: every hit goes to Redis (limits made from this one). */
+    constructor(_options?: FastifyRateLimitOptions, prefix = namespace, counts = batched ?? null) {
       this.prefix = prefix;
+      this.#counts = counts;
     }
 
     incr(key: string, callback: IncrCallback, timeWindow: number) {
-      increment(`${this.prefix}:${key}`, timeWindow).then(
+      const counted = this.#counts
+        ? this.#counts.incr(`${this.prefix}:${key}`, timeWindow)
+        : increment(`${this.prefix}:${key}`, 1, timeWindow);
+      if (!(counted instanceof Promise)) return callback(null, counted);
+      counted.then(
         (result) => callback(null, result),
         (error: Error) => callback(error),
       );
@@ -81,7 +101,16 @@ export function redisClusterRateLimitStore({
     child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]) {
       const { method = '', url = '' } =
         (routeOptions as { routeInfo?: { method?: string; url?: string } }).routeInfo ?? {};
-      return new RedisClusterRateLimitStore(undefined, `${this.prefix}:${method}${url}`);
+      return new RedisClusterRateLimitStore(undefined, `${this.prefix}:${method}${url}`, null);
+    }
+
+    /** Sends pending batched counts (tests, shutdown). */
+    static flush(): Promise<void> {
+      return batched?.flush() ?? Promise.resolve();
+    }
+
+    static close(): Promise<void> {
+      return batched?.close() ?? Promise.resolve();
     }
   };
 }
