@@ -4,7 +4,7 @@ import { packSession, unpackSession } from '../../src/redis/session-value.ts';
 import type { SessionRecord } from '../../src/store/session-record.ts';
 
 const record: SessionRecord = {
-  sid: 'x'.repeat(43),
+  sid: 'x'.repeat(22),
   userId: 'user-1',
   tenantId: '0b7c6e0e-3f2a-4c55-9d1e-2a4f6b8c9d10',
   createdAt: 1_760_000_000_123,
