@@ -114,7 +114,7 @@ row(
   '1,000,000 in the local Redis Cluster, <= 400 bytes each, lookup p99 unchanged from 10k',
   failed(live)
     ? live
-    : `${whole(live.count)} held (filled in ${fixed(live.fillSeconds)} s); ${whole(live.bytesPerSession)} bytes each by used_memory on the primaries (${whole(live.keyBytesPerSession)} by MEMORY USAGE of a session's keys); lookup p99 ${fixed(live.lookupP99AtSmall, 2)} ms at ${whole(live.smallCount)}, ${fixed(live.lookupP99AtFull, 2)} ms at ${whole(live.count)}`,
+    : `${whole(live.count)} held (filled in ${fixed(live.fillSeconds)} s); ${whole(live.bytesPerSession)} bytes each by used_memory on the primaries (${whole(live.keyBytesPerSession)} by MEMORY USAGE of its user's key); lookup p99 ${fixed(live.lookupP99AtSmall, 2)} ms at ${whole(live.smallCount)}, ${fixed(live.lookupP99AtFull, 2)} ms at ${whole(live.count)}`,
 );
 const replica = failed(edge) ? edge : edge.replica;
 row(
@@ -170,7 +170,7 @@ note(
 );
 note('');
 note(
-  "How: live sessions are one user each (a hash and an index per session, the costliest layout); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs are 12 s of paced `GET /me` at that half rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
+  "How: live sessions are one user each (a key per session, the costliest layout); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs are 12 s of paced `GET /me` at that half rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
 );
 
 const section = `## Results table\n\n${lines.join('\n')}\n`;

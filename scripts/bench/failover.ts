@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectRedis, createRedisStore, createSessions } from '@authscale/session';
 import { run } from '@authscale/testkit';
+import { userKey } from '../../services/session/src/redis/session-keys.ts';
 import { keySlot, slotOwners } from './cluster-slots.ts';
 import { load } from './load.ts';
 import type { LocalStack } from './local-stack.ts';
@@ -50,7 +51,8 @@ export async function sessionReplicaKilled(stack: LocalStack, rate: number) {
  * retried through the failover): how long writes were unavailable.
  */
 export async function redisPrimaryKilled(stack: LocalStack, rate: number) {
-  const slotOf = (userId: string) => keySlot(`{u:${userId}}`);
+  // The hash tag alone decides the slot, so any prefix gives the stack's sessions' slot too.
+  const slotOf = (userId: string) => keySlot(userKey('failover', userId));
   const redisNodes = stack.state.processes.filter((entry) => entry.role.startsWith('redis'));
   const cli = (port: number, ...args: string[]) => run('redis-cli', ['-p', String(port), ...args]);
   const owners = await slotOwners(cli, redisNodes[0]?.port as number);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectRedis, createRedisStore, createSessions, type NewSession } from '@authscale/session';
 import type { RedisClusterServer } from '@authscale/testkit';
 import { createCluster } from 'redis';
+import { userKey } from '../../services/session/src/redis/session-keys.ts';
 import { percentile, timed } from './measure.ts';
 import { pipeSessions } from './pipe-sessions.ts';
 
@@ -11,7 +12,7 @@ export interface LiveSessionsResult {
   smallCount: number;
   fillSeconds: number;
   bytesPerSession: number;
-  /** MEMORY USAGE of one session's hash plus its user's index, averaged over a sample. */
+  /** MEMORY USAGE of a sampled session's user hash (one session per user), averaged. */
   keyBytesPerSession: number;
   lookupP99AtSmall: number;
   lookupP99AtFull: number;
@@ -44,8 +45,8 @@ const newSession = (): NewSession => ({
 });
 
 /**
- * Fills the cluster with `count` live sessions, one user each (the costliest layout: a hash and an
- * index per session), and reports what each costs in memory and the lookup p99 at 10k and at
+ * Fills the cluster with `count` live sessions, one user each (the costliest layout: a key per
+ * session), and reports what each costs in memory and the lookup p99 at 10k and at
  * `count`. The first 10k go through the session store's create path; the rest are the same
  * records, built by `createSessions`, written as the same commands with `redis-cli --pipe`.
  * Lookups are `validate` through the real store, near cache off, over a uniform sample of all.
@@ -101,12 +102,7 @@ export async function measureLiveSessions(cluster: RedisClusterServer, count: nu
   for (const token of measured) {
     const record = await sessions.validate(token);
     if (!record) throw new Error('a live session did not validate');
-    const tag = `${prefix}:{u:${record.userId}}`;
-    const [hash, index] = await Promise.all([
-      inspector.memoryUsage(`${tag}:s:${record.sid}`),
-      inspector.memoryUsage(`${tag}:idx`),
-    ]);
-    keyBytes += Number(hash) + Number(index);
+    keyBytes += Number(await inspector.memoryUsage(userKey(prefix, record.userId)));
   }
   await Promise.all([inspector.close(), store.close()]);
   return {

@@ -4,28 +4,25 @@ import type { Writable } from 'node:stream';
 import type { NewSession, SessionRecord, SessionStore } from '@authscale/session';
 import { createSessions } from '@authscale/session';
 import { findBinary, type RedisClusterServer } from '@authscale/testkit';
-import { toHashFields } from '../../services/session/src/redis/session-hash.ts';
-import { sessionKeys } from '../../services/session/src/redis/session-keys.ts';
+import { userKey } from '../../services/session/src/redis/session-keys.ts';
+import { packSession } from '../../services/session/src/redis/session-value.ts';
 import { keySlot, slotOwners } from './cluster-slots.ts';
 
 const resp = (args: string[]) =>
   `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
 
 /**
- * The commands the session store's create script runs for `record` (HSET of the same fields,
- * PEXPIREAT at the idle expiry, ZADD to the user's index scored by the absolute expiry, PEXPIREAT
- * of the index), as RESP: the same keys and bytes, without a Lua call per session.
+ * The commands the session store's create script runs for a new user's first session (HSET of
+ * the packed record under its sid, PEXPIREAT at its idle expiry), as RESP: the same key and bytes,
+ * without a Lua call per session.
  */
 function createCommands(prefix: string, record: SessionRecord): { slot: number; payload: string } {
-  const keys = sessionKeys(prefix, record.userId);
-  const key = keys.session(record.sid);
+  const key = userKey(prefix, record.userId);
   return {
     slot: keySlot(key),
     payload:
-      resp(['HSET', key, ...toHashFields(record)]) +
-      resp(['PEXPIREAT', key, String(record.idleExpiresAt)]) +
-      resp(['ZADD', keys.index, String(record.absoluteExpiresAt), record.sid]) +
-      resp(['PEXPIREAT', keys.index, String(record.absoluteExpiresAt)]),
+      resp(['HSET', key, record.sid, packSession(record)]) +
+      resp(['PEXPIREAT', key, String(Math.min(record.idleExpiresAt, record.absoluteExpiresAt))]),
   };
 }
 

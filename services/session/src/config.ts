@@ -40,6 +40,8 @@ export const sessionConfigSchema = Type.Object({
   SESSION_WAIT_TIMEOUT_MS: Type.Integer({ default: 200, minimum: 1 }),
   /** How long an operation retries through a Redis failover before it fails. */
   SESSION_RETRY_DEADLINE_MS: Type.Integer({ default: 2_500, minimum: 0 }),
+  /** Redis backends: a user's create beyond this many live sessions evicts their oldest one. */
+  SESSION_MAX_PER_USER: Type.Integer({ default: 100, minimum: 1, maximum: 1_000 }),
 });
 
 export type SessionConfig = ReturnType<typeof loadSessionConfig>;

@@ -54,8 +54,8 @@ function startNode(server: string, dir: string, port: number, extraArgs: string[
     'no',
     '--daemonize',
     'no',
-    // As the ElastiCache parameter group sets it: a session hash (its user agent is longer than the
-    // default 64-byte limit) stays a compact listpack, about 40% less memory per session.
+    // As the ElastiCache parameter group sets it: a user's session hash (a packed record is longer
+    // than the default 64-byte limit) stays a compact listpack, about a quarter less memory per session.
     '--hash-max-listpack-value',
     '256',
     ...extraArgs,

@@ -6,7 +6,7 @@
  * dropped. It shares the user's hash tag, so it lives in the slot of the user's sessions.
  */
 export function sessionEpochKey(prefix: string, userId: string): string {
-  return `${prefix}:{u:${userId}}:e`;
+  return `${prefix}:{${userId}}:e`;
 }
 
 /**

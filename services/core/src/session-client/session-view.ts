@@ -4,7 +4,7 @@
  * email, name or role); times are epoch milliseconds.
  */
 export interface SessionView {
-  /** base64url(SHA-256(token)): the storage key and the public id. */
+  /** base64url of the first 128 bits of SHA-256(token): the storage key and the public id. */
   sid: string;
   userId: string;
   tenantId: string;

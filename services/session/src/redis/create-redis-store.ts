@@ -4,9 +4,9 @@ import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { createRevocationJournal, type Revocation } from './revocation-journal.ts';
-import { fromHash, toHashFields } from './session-hash.ts';
-import { sessionKeys } from './session-keys.ts';
+import { epochKey, userKey } from './session-keys.ts';
 import { bumpEpochScript, createScript, revokeAllScript, revokeScript, touchScript } from './session-scripts.ts';
+import { packSession, unpackSession } from './session-value.ts';
 
 export interface CreateRedisStoreOptions {
   connection: RedisConnection;
@@ -28,6 +28,11 @@ export interface CreateRedisStoreOptions {
   replayIntervalMs?: number;
   /** A session's longest life: the journal keeps unreplicated revokes this long. */
   absoluteTtlMs: number;
+  /**
+   * A create beyond this many live sessions of one user evicts the user's oldest. Keeps a user's
+   * hash under hash-max-listpack-entries (128), hence compact, and every script on it short. @default 100
+   */
+  maxSessionsPerUser?: number;
   now?: () => number;
 }
 
@@ -36,9 +41,9 @@ function unavailable(cause: unknown): AuthError {
 }
 
 /**
- * The `redis` and `redis-cluster` backends. Every multi-key update is one Lua script over keys of
- * one hash tag; create, revoke and revoke-all resolve only once `minReplicaAcks` replicas have
- * them. Revokes are journaled and replayed when the topology changes, so a revoke that a failed
+ * The `redis` and `redis-cluster` backends. All of a user's sessions are one hash
+ * (`session-keys.ts`) and every update is one Lua script on it, so atomic; create, revoke and
+ * revoke-all resolve only once `minReplicaAcks` replicas have them. Revokes are journaled and replayed when the topology changes, so a revoke that a failed
  * primary never replicated is applied again to its successor.
  */
 export function createRedisStore({
@@ -51,6 +56,7 @@ export function createRedisStore({
   revocationRetentionMs = 60_000,
   replayIntervalMs = 1_000,
   absoluteTtlMs,
+  maxSessionsPerUser = 100,
   now = Date.now,
 }: CreateRedisStoreOptions): SessionStore & {
   journal: ReturnType<typeof createRevocationJournal>;
@@ -84,16 +90,15 @@ export function createRedisStore({
    * After the removal, never before: an edge that read the old epoch and then found the session
    * live is told by the change; one that reads the new epoch then finds it gone.
    */
-  const bumpEpoch = (epochKey: string) =>
-    connection.runScript(bumpEpochScript, [epochKey], [String(sessionEpochTtlMs)]);
+  const bumpEpoch = (userId: string) =>
+    connection.runScript(bumpEpochScript, [epochKey(prefix, userId)], [String(sessionEpochTtlMs)]);
 
   /** Removes one session (again, on a replay) and notes whether a replica has the removal. */
   async function apply(revocation: Revocation): Promise<boolean> {
-    const keys = sessionKeys(prefix, revocation.userId);
-    const key = keys.session(revocation.sid);
-    const removed = await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
+    const key = userKey(prefix, revocation.userId);
+    const removed = await connection.runScript(revokeScript, [key], [String(now()), revocation.sid]);
     connection.forget(key);
-    await bumpEpoch(keys.epoch);
+    await bumpEpoch(revocation.userId);
     revocation.replicated = await replicated(key);
     return Number(removed) === 1;
   }
@@ -116,11 +121,10 @@ export function createRedisStore({
       if (pending.length === 0) return;
       const applied = await Promise.all(
         pending.map(async (revocation) => {
-          const keys = sessionKeys(prefix, revocation.userId);
-          const key = keys.session(revocation.sid);
-          await connection.runScript(revokeScript, [key, keys.index], [revocation.sid]);
+          const key = userKey(prefix, revocation.userId);
+          await connection.runScript(revokeScript, [key], [String(now()), revocation.sid]);
           connection.forget(key);
-          await bumpEpoch(keys.epoch);
+          await bumpEpoch(revocation.userId);
           return revocation;
         }),
       ).catch(() => null);
@@ -142,9 +146,10 @@ export function createRedisStore({
   }, replayIntervalMs);
   replayTimer.unref();
 
-  const readRecord = async (userId: string, sid: string): Promise<SessionRecord | null> => {
-    const record = fromHash(await withRetry(() => connection.readHash(sessionKeys(prefix, userId).session(sid))));
-    if (!record || record.userId !== userId || record.sid !== sid) return null;
+  /** The record if live and not revoked here: expired fields stay in the hash until a create prunes them. */
+  const live = (userId: string, sid: string, value: string | null | undefined): SessionRecord | null => {
+    const record = value ? unpackSession(userId, sid, value) : null;
+    if (!record) return null;
     const at = now();
     if (at >= record.idleExpiresAt || at >= record.absoluteExpiresAt) return null;
     return journal.covers(userId, sid) ? null : record;
@@ -156,34 +161,28 @@ export function createRedisStore({
     replayRevocations,
 
     async create(record) {
-      const keys = sessionKeys(prefix, record.userId);
-      const key = keys.session(record.sid);
-      const args = [
-        String(now()),
-        String(record.idleExpiresAt),
-        String(record.absoluteExpiresAt),
-        record.sid,
-        ...toHashFields(record),
-      ];
+      const key = userKey(prefix, record.userId);
+      const args = [String(now()), record.sid, packSession(record), String(maxSessionsPerUser)];
       const durable = await withRetry(async () => {
-        await connection.runScript(createScript, [key, keys.index], args);
+        await connection.runScript(createScript, [key], args);
         connection.forget(key);
         return replicated(key);
       });
       if (!durable) {
         // The token is never handed out, so the unreplicated record is unusable; remove it anyway.
-        await connection.runScript(revokeScript, [key, keys.index], [record.sid]).catch(() => {});
+        await connection.runScript(revokeScript, [key], [String(now()), record.sid]).catch(() => {});
         throw new AuthError('dependency_unavailable', 'The session could not be replicated.');
       }
     },
 
-    get: readRecord,
+    async get(userId, sid) {
+      return live(userId, sid, await withRetry(() => connection.readField(userKey(prefix, userId), sid)));
+    },
 
     async touch(userId, sid, activity) {
-      const key = sessionKeys(prefix, userId).session(sid);
-      const touched = await withRetry(() =>
-        connection.runScript(touchScript, [key], [String(activity.lastSeenAt), String(activity.idleExpiresAt)]),
-      );
+      const key = userKey(prefix, userId);
+      const args = [String(now()), sid, String(activity.lastSeenAt), String(activity.idleExpiresAt)];
+      const touched = await withRetry(() => connection.runScript(touchScript, [key], args));
       connection.forget(key);
       return Number(touched) === 1;
     },
@@ -196,13 +195,13 @@ export function createRedisStore({
     },
 
     async revokeAll(userId) {
-      const keys = sessionKeys(prefix, userId);
+      const key = userKey(prefix, userId);
       const revocations = await withRetry(async () => {
-        const sids = (await connection.runScript(revokeAllScript, [keys.index], [keys.sessionPrefix])) as string[];
+        const sids = (await connection.runScript(revokeAllScript, [key], [String(now())])) as string[];
         const recorded = sids.map((sid) => journal.record({ userId, sid }));
-        for (const sid of sids) connection.forget(keys.session(sid));
-        await bumpEpoch(keys.epoch);
-        const durable = await replicated(keys.index);
+        connection.forget(key);
+        await bumpEpoch(userId);
+        const durable = await replicated(key);
         for (const revocation of recorded) revocation.replicated = durable;
         return recorded;
       });
@@ -211,18 +210,19 @@ export function createRedisStore({
     },
 
     async invalidateUser(userId) {
-      const { epoch } = sessionKeys(prefix, userId);
       const durable = await withRetry(async () => {
-        await bumpEpoch(epoch);
-        return replicated(epoch);
+        await bumpEpoch(userId);
+        return replicated(epochKey(prefix, userId));
       });
       if (!durable) throw new AuthError('dependency_unavailable', 'The invalidation could not be replicated.');
     },
 
     async listForUser(userId) {
-      const sids = await withRetry(() => connection.readSortedSet(sessionKeys(prefix, userId).index));
-      const records = await Promise.all(sids.map((sid) => readRecord(userId, sid)));
-      return records.filter((record) => record !== null).sort((a, b) => b.createdAt - a.createdAt);
+      const hash = await withRetry(() => connection.readHash(userKey(prefix, userId)));
+      return Object.entries(hash)
+        .map(([sid, value]) => live(userId, sid, value))
+        .filter((record) => record !== null)
+        .sort((a, b) => b.createdAt - a.createdAt);
     },
 
     ping: () => connection.ping(),

@@ -10,7 +10,8 @@ import { createClient, createCluster, type RedisClientType, type RedisClusterTyp
 export interface RedisConnection {
   /** HGETALL through the reader: answered from the near cache when it is on and warm. */
   readHash(key: string): Promise<Record<string, string>>;
-  readSortedSet(key: string): Promise<string[]>;
+  /** HGET through the reader, near-cached like `readHash`; null when the field is absent. */
+  readField(key: string, field: string): Promise<string | null>;
   /** EVALSHA on the writer (EVAL on NOSCRIPT); every key shares one hash tag. */
   runScript(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
   /** `WAIT replicas timeoutMs` on the writer connection of the node that owns `key`. */
@@ -69,7 +70,7 @@ function isNoScript(error: unknown): boolean {
 /** The commands the store uses; both node-redis clients and clusters have them. */
 interface Commands {
   hGetAll(key: string): Promise<unknown>;
-  zRange(key: string, start: number, stop: number): Promise<unknown>;
+  hGet(key: string, field: string): Promise<unknown>;
   evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   eval(source: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   close(): Promise<unknown>;
@@ -102,7 +103,7 @@ function connectionOver(
   };
   return {
     readHash: (key) => read(key, (client) => client.hGetAll(key) as Promise<Record<string, string>>),
-    readSortedSet: (key) => read(key, (client) => client.zRange(key, 0, -1) as Promise<string[]>),
+    readField: (key, field) => read(key, (client) => client.hGet(key, field) as Promise<string | null>),
     async runScript(script, keys, args) {
       try {
         return await writer.evalSha(script.sha1, { keys, arguments: args });

@@ -1,19 +1,19 @@
 import { sessionEpochKey } from '@authscale/core';
 
 /**
- * Every key of one user carries the hash tag `{u:<userId>}`, so a user's sessions and index live
- * in one Redis Cluster slot and one Lua script can change them atomically:
+ * One key per user, a hash from sid to packed record (`session-value.ts`):
  *
- *   <prefix>:{u:<userId>}:s:<sid>   hash: the session record, expiring at its idle expiry
- *   <prefix>:{u:<userId>}:idx       sorted set: sid scored by absolute expiry, for list and revoke-all
- *   <prefix>:{u:<userId>}:e         counter: the user's invalidation epoch (`sessionEpochKey` in core)
+ *   <prefix>:{<userId>}     PEXPIREAT at the latest expiry of its sessions
+ *   <prefix>:{<userId>}:e   counter: the user's invalidation epoch (`sessionEpochKey` in core),
+ *                           read by edges' near caches; it shares the slot, so one WAIT covers both
+ *
+ * A per-session key plus a per-user index cost two keys per session, and a key is the largest
+ * part of a small session (object, dict and expire entries, its name).
  */
-export function sessionKeys(prefix: string, userId: string) {
-  const tag = `${prefix}:{u:${userId}}`;
-  return {
-    sessionPrefix: `${tag}:s:`,
-    session: (sid: string) => `${tag}:s:${sid}`,
-    index: `${tag}:idx`,
-    epoch: sessionEpochKey(prefix, userId),
-  };
+export function userKey(prefix: string, userId: string): string {
+  return `${prefix}:{${userId}}`;
+}
+
+export function epochKey(prefix: string, userId: string): string {
+  return sessionEpochKey(prefix, userId);
 }

@@ -1,51 +1,110 @@
 import { createHash } from 'node:crypto';
 import type { LuaScript } from './redis-connection.ts';
 
-function lua(source: string): LuaScript {
+/**
+ * Reads the times at the head of a packed record (`session-value.ts`). `span` answers its
+ * createdAt and the instant it dies (the earlier of its idle and absolute expiry), or nil for a
+ * value this version did not write, which every script treats as dead.
+ */
+const prelude = `
+local function int(text)
+  if string.sub(text, 1, 1) == '-' then return -tonumber(string.sub(text, 2), 36) end
+  return tonumber(text, 36)
+end
+local function b36(n)
+  if n < 0 then return '-' .. b36(-n) end
+  local digits = ''
+  repeat
+    local d = n % 36
+    digits = string.sub('0123456789abcdefghijklmnopqrstuvwxyz', d + 1, d + 1) .. digits
+    n = (n - d) / 36
+  until n == 0
+  return digits
+end
+local function head(value)
+  return string.match(value, '^1(%w+)|(%-?%w+)|(%-?%w+)|(%-?%w+)|(.*)$')
+end
+local function span(value)
+  local created, seen, idle, absolute = head(value)
+  if not created then return nil end
+  created = int(created)
+  seen = created + int(seen)
+  return created, math.min(seen + int(idle), created + int(absolute))
+end
+`;
+
+function lua(body: string): LuaScript {
+  const source = prelude + body;
   return { source, sha1: createHash('sha1').update(source).digest('hex') };
 }
 
 /**
- * KEYS: session, index. ARGV: now, idleExpiresAt, absoluteExpiresAt, sid, field, value, ...
- * Stores the record, indexes it, prunes index entries past their absolute expiry.
+ * KEYS: user. ARGV: now, sid, packed record, maxSessions. Prunes the user's dead sessions, evicts
+ * the oldest live ones beyond maxSessions - 1, stores the record and sets the key to expire with
+ * its last session. Expired sessions are pruned only here: until then they are refused on read.
  */
 export const createScript = lua(`
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[2], last[2])
+local now, cap = tonumber(ARGV[1]), tonumber(ARGV[4])
+local entries = redis.call('HGETALL', KEYS[1])
+local live = {}
+for i = 1, #entries, 2 do
+  local created, ends = span(entries[i + 1])
+  if created and now < ends then
+    table.insert(live, { sid = entries[i], created = created, ends = ends })
+  else
+    redis.call('HDEL', KEYS[1], entries[i])
+  end
+end
+table.sort(live, function(a, b) return a.created < b.created end)
+local _, expiry = span(ARGV[3])
+for i, session in ipairs(live) do
+  if i <= #live - cap + 1 then
+    redis.call('HDEL', KEYS[1], session.sid)
+  else
+    expiry = math.max(expiry, session.ends)
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], string.format('%d', expiry))
 return 1
-`);
-
-/** KEYS: session. ARGV: lastSeenAt, idleExpiresAt. The idle expiry never passes the absolute one. */
-export const touchScript = lua(`
-local absolute = redis.call('HGET', KEYS[1], 'absoluteExpiresAt')
-if not absolute then return 0 end
-local idle = ARGV[2]
-if tonumber(idle) > tonumber(absolute) then idle = absolute end
-redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1], 'idleExpiresAt', idle)
-redis.call('PEXPIREAT', KEYS[1], idle)
-return 1
-`);
-
-/** KEYS: session, index. ARGV: sid. Returns 1 when a record was removed. */
-export const revokeScript = lua(`
-local removed = redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-return removed
 `);
 
 /**
- * KEYS: index. ARGV: session key prefix. Removes all of the user's sessions in one step and
- * returns the ids of those that existed. The session keys are derived from the index and share
- * its hash tag, hence its slot.
+ * KEYS: user. ARGV: now, sid, lastSeenAt, idleExpiresAt. The idle expiry never passes the
+ * absolute one; the key's expiry only moves later (GT), as other sessions may outlive this one.
  */
+export const touchScript = lua(`
+local value = redis.call('HGET', KEYS[1], ARGV[2])
+if not value then return 0 end
+local created, _, _, absolute, rest = head(value)
+local _, ends = span(value)
+if not created or tonumber(ARGV[1]) >= ends then return 0 end
+local createdAt = int(created)
+local seen = tonumber(ARGV[3])
+local idle = math.min(tonumber(ARGV[4]), createdAt + int(absolute))
+local packed = '1' .. created .. '|' .. b36(seen - createdAt) .. '|' .. b36(idle - seen) .. '|' .. absolute .. '|' .. rest
+redis.call('HSET', KEYS[1], ARGV[2], packed)
+redis.call('PEXPIREAT', KEYS[1], string.format('%d', idle), 'GT')
+return 1
+`);
+
+/** KEYS: user. ARGV: now, sid. Returns 1 when a live record was removed. */
+export const revokeScript = lua(`
+local value = redis.call('HGET', KEYS[1], ARGV[2])
+if not value then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[2])
+local created, ends = span(value)
+if created and tonumber(ARGV[1]) < ends then return 1 end
+return 0
+`);
+
+/** KEYS: user. ARGV: now. Removes all of the user's sessions and returns the ids of the live ones. */
 export const revokeAllScript = lua(`
 local removed = {}
-for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if redis.call('DEL', ARGV[1] .. sid) == 1 then table.insert(removed, sid) end
+local entries = redis.call('HGETALL', KEYS[1])
+for i = 1, #entries, 2 do
+  local created, ends = span(entries[i + 1])
+  if created and tonumber(ARGV[1]) < ends then table.insert(removed, entries[i]) end
 end
 redis.call('DEL', KEYS[1])
 return removed

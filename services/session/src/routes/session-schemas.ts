@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
 export const UserId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-export const SessionId = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
+export const SessionId = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' });
 
 export const Session = Type.Object({
   sid: Type.String(),

@@ -44,6 +44,7 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
         waitTimeoutMs: config.SESSION_WAIT_TIMEOUT_MS,
         retryDeadlineMs: config.SESSION_RETRY_DEADLINE_MS,
         absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_S * 1000,
+        maxSessionsPerUser: config.SESSION_MAX_PER_USER,
       });
     }
   }

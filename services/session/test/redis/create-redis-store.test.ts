@@ -1,8 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { it } from 'node:test';
 import { sharedServers } from '@authscale/testkit';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
-import { sessionStoreContract } from '../store/session-store-contract.ts';
+import { userKey } from '../../src/redis/session-keys.ts';
+import { createSessions } from '../../src/store/create-sessions.ts';
+import { sessionStoreContract, testClock } from '../store/session-store-contract.ts';
 
 const prefix = () => `t${randomBytes(4).toString('hex')}`;
 const nearCache = { ttlMs: 10_000, maxEntries: 10_000 };
@@ -31,3 +35,39 @@ for (const cache of [nearCache, null]) {
     return createRedisStore({ connection, backend: 'redis-cluster', prefix: prefix(), absoluteTtlMs, now: clock.now });
   });
 }
+
+it("evicts a user's oldest session beyond maxSessionsPerUser and prunes dead ones on create", async () => {
+  const clock = testClock();
+  const keyPrefix = prefix();
+  const connection = await connectRedis({ urls: (await sharedServers()).redisCluster.urls, cluster: true, nearCache });
+  const store = createRedisStore({
+    connection,
+    backend: 'redis-cluster',
+    prefix: keyPrefix,
+    absoluteTtlMs,
+    maxSessionsPerUser: 3,
+    now: clock.now,
+  });
+  const sessions = createSessions({ store, idleTtlMs: 60_000, touchIntervalMs: 0, now: clock.now });
+  const userId = randomUUID();
+  const create = async () => {
+    clock.advance(10);
+    return sessions.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
+  };
+  try {
+    const [oldest, ...kept] = [await create(), await create(), await create(), await create()];
+    assert.equal(await sessions.validate(oldest?.token ?? ''), null);
+    const newestFirst = kept.map((entry) => entry.session.sid).reverse();
+    assert.deepEqual(
+      (await sessions.list(userId)).map((session) => session.sid),
+      newestFirst,
+    );
+
+    clock.advance(60_000);
+    const fresh = await create();
+    const stored = await connection.readHash(userKey(keyPrefix, userId));
+    assert.deepEqual(Object.keys(stored), [fresh.session.sid], 'the dead sessions were pruned');
+  } finally {
+    await store.close();
+  }
+});

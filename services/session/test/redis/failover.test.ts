@@ -5,7 +5,7 @@ import { AuthError } from '@authscale/core';
 import { type RedisClusterServer, startRedisCluster, waitFor } from '@authscale/testkit';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
-import { sessionKeys } from '../../src/redis/session-keys.ts';
+import { userKey } from '../../src/redis/session-keys.ts';
 import { createSessions } from '../../src/store/create-sessions.ts';
 import { clusterNodes, onNode, ownersOf, replicationOnline } from './cluster-topology.ts';
 
@@ -79,7 +79,7 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
     const userId = randomUUID();
     const revoked = await a.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
     const control = await forgetful.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
-    const key = sessionKeys(prefix, userId).session(revoked.session.sid);
+    const key = userKey(prefix, userId);
     const { primary, replica } = await ownersOf(key, cluster.nodes[0]?.port as number);
     assert.ok(primary && replica);
     const replicaNode = cluster.nodes.find((node) => node.port === replica.port);
@@ -105,7 +105,8 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
     // The replica that revoked refuses the session at once, from its journal...
     assert.equal(await a.get(userId, revoked.session.sid), null);
     // ...and re-applies the revoke to the new primary, so no replica serves it again.
-    await waitFor(async () => (Number(await onNode(replica.port, ['EXISTS', key])) === 0 ? true : undefined), {
+    const revokedField = ['HEXISTS', key, revoked.session.sid];
+    await waitFor(async () => (Number(await onNode(replica.port, revokedField)) === 0 ? true : undefined), {
       what: 'the journaled revoke to reach the promoted replica',
     });
     const fresh = await openSessions({ nearCache: false });
@@ -128,7 +129,7 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
     const via = await livePort([]);
     const onVictim: typeof created = [];
     for (const entry of created) {
-      const { primary } = await ownersOf(sessionKeys(prefix, entry.session.userId).session(entry.session.sid), via);
+      const { primary } = await ownersOf(userKey(prefix, entry.session.userId), via);
       if (primary?.port === victim.port) onVictim.push(entry);
     }
     assert.ok(onVictim.length > 0, 'some sessions live on the primary about to die');
