@@ -61,14 +61,8 @@ try {
     adminUrlFor: postgres.urlFor,
     dynamodbEndpoint: dynamodb.endpoint,
   });
-  const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, helloPort, bareEdgePort] = (await freePorts(6)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, helloPort, bareEdgePort] =
+    (await freePorts(7)) as [number, number, number, number, number, number, number];
   const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' };
   const publicOrigin = `http://127.0.0.1:${edgePort}`;
   const session = await startServiceProcess({
@@ -113,8 +107,16 @@ try {
     logDir,
     env: { ...edgeEnv, REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' },
   });
-  processes.push(session, orchestrator, edge, lenientEdge);
-  for (const service of [edge, lenientEdge]) {
+  const { SESSION_REDIS_URLS: _nearCacheOn, ...uncachedEdgeEnv } = edgeEnv;
+  const uncachedEdge = await startServiceProcess({
+    role: 'edge',
+    name: 'edge-without-near-cache',
+    port: uncachedEdgePort,
+    logDir,
+    env: uncachedEdgeEnv,
+  });
+  processes.push(session, orchestrator, edge, lenientEdge, uncachedEdge);
+  for (const service of [edge, lenientEdge, uncachedEdge]) {
     await waitFor(async () => ((await fetch(`${service.url}/readyz`)).ok ? true : undefined), {
       timeoutMs: 30_000,
       what: 'the edge to be ready',
@@ -122,13 +124,14 @@ try {
   }
   const hello = await startHelloWorld(helloPort);
   stops.push(hello.stop);
-  // The same edge in front of the hello-world instead of the orchestrator: the edge's own cost.
+  // An edge without its near cache in front of the hello-world instead of the orchestrator: what
+  // the edge itself adds when it asks a replica and proxies every request.
   const edgeBeforeHello = await startServiceProcess({
     role: 'edge',
     name: 'edge-before-hello-world',
     port: bareEdgePort,
     logDir,
-    env: { ...edgeEnv, ORCHESTRATOR_URL: hello.url, JWKS_URL: `${orchestrator.url}/.well-known/jwks.json` },
+    env: { ...uncachedEdgeEnv, ORCHESTRATOR_URL: hello.url, JWKS_URL: `${orchestrator.url}/.well-known/jwks.json` },
   });
   processes.push(edgeBeforeHello);
 
@@ -159,6 +162,7 @@ try {
     ...redisPids,
   };
   const lenientPath: Tiers = { ...fullPath, edge: { pid: lenientEdge.pid } };
+  const uncachedPath: Tiers = { ...fullPath, edge: { pid: uncachedEdge.pid } };
   const edgeOnly: Tiers = {
     edge: { pid: edgeBeforeHello.pid },
     session: { pid: session.pid },
@@ -168,19 +172,25 @@ try {
   const bearer = { authorization: `Bearer ${accessToken}` };
   const rows = [
     { what: 'bare Fastify hello-world', ...(await load(hello.url, {}, { hello: { pid: hello.pid } })) },
-    { what: 'edge `GET /me`, session cookie', ...(await load(`${edge.url}/me`, { cookie }, fullPath)) },
-    { what: 'edge `GET /me`, bearer JWT, revocation check on', ...(await load(`${edge.url}/me`, bearer, fullPath)) },
+    {
+      what: 'edge `GET /me`, session cookie (near-cache hit)',
+      ...(await load(`${edge.url}/me`, { cookie }, fullPath)),
+    },
+    {
+      what: 'edge `GET /me`, bearer JWT, revocation check on (near-cache hit)',
+      ...(await load(`${edge.url}/me`, bearer, fullPath)),
+    },
+    {
+      what: 'edge `GET /me`, session cookie, edge near cache off',
+      ...(await load(`${uncachedEdge.url}/me`, { cookie }, uncachedPath)),
+    },
     {
       what: 'edge `GET /me`, bearer JWT, revocation check off',
       ...(await load(`${lenientEdge.url}/me`, bearer, lenientPath)),
     },
     {
-      what: 'edge in front of the hello-world, session cookie',
+      what: 'edge (near cache off) in front of the hello-world, session cookie',
       ...(await load(`${edgeBeforeHello.url}/me`, { cookie }, edgeOnly)),
-    },
-    {
-      what: 'edge in front of the hello-world, bearer JWT, revocation check on',
-      ...(await load(`${edgeBeforeHello.url}/me`, bearer, edgeOnly)),
     },
   ];
   const helloRps = rows[0]?.rps ?? 1;
@@ -197,7 +207,7 @@ try {
   const cpu = cpus();
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge, one session replica (redis-cluster backend, near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. The hello-world is a separate process too.`,
+    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. The hello-world is a separate process too.`,
     '',
     `| request | req/s | p50 ms | p99 ms | vs hello-world | CPU µs per request: ${tierNames.join(' / ')} |`,
     '| --- | ---: | ---: | ---: | ---: | --- |',
@@ -208,7 +218,7 @@ try {
           .join(' / ')} |`,
     ),
     '',
-    'Target: >= 50% of hello-world throughput. The `GET /me` path is three services deep (edge, session replica, orchestrator, plus Postgres and Redis), all sharing the same cores as the load generator, so the ratio mostly measures how the cores are split: the CPU columns (from /proc, per process, divided by the requests served) are the figures to plan capacity with. The last two rows put the same edge in front of the hello-world, which isolates what the edge itself adds (rate-limit counter, session or JWT check, principal signing, proxying); rows 3 and 4 differ only by the live JWT revocation check.',
+    "Target: >= 50% of hello-world throughput. On a near-cache hit the edge answers `GET /me` alone: the session it has seen under the user's current invalidation epoch, and the `/me` answer kept beside it (docs/sessions.md, \"The edge's near cache\"); per-IP counts go to Redis in batches. The bearer row also reuses the token's verification. With the edge's near cache off, every request asks the session replica and the orchestrator (which reads Postgres): that is the miss path. With the revocation check off there is no session entry for the answer to live beside, so `/me` goes to the orchestrator. The last row puts an edge without its near cache in front of the hello-world: what the edge adds when it asks a replica and proxies. The CPU columns (from /proc, per process, divided by the requests served) are the figures to plan capacity with; every process shares the cores with the load generator.",
   ];
   const section = `## Edge\n\n${lines.join('\n')}\n`;
   console.log(`\n${section}`);

@@ -170,7 +170,7 @@ note(
 );
 note('');
 note(
-  "How: live sessions are one user each (a key per session, the costliest layout); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs are 12 s of paced `GET /me` at that half rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
+  "How: live sessions are one user each (a hash per user holding one session, the costliest layout per session); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs are 12 s of paced `GET /me` at that half rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
 );
 
 const section = `## Results table\n\n${lines.join('\n')}\n`;
