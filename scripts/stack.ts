@@ -70,7 +70,8 @@ const edge = await startServiceProcess({
     ORCHESTRATOR_URL: orchestrator.url,
     SESSION_REPLICAS: sessionReplicas,
     RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
-    SESSION_REDIS_URLS: redis.urls.join(','),
+    // EDGE_NEAR_CACHE=off: the edge asks a session replica on every request (failover drills).
+    ...(process.env.EDGE_NEAR_CACHE === 'off' ? {} : { SESSION_REDIS_URLS: redis.urls.join(',') }),
     PUBLIC_ORIGIN: publicOrigin,
     ALLOWED_ORIGINS: publicOrigin,
     INSECURE_LOCAL_HTTP_COOKIES: 'true',

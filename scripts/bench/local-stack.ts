@@ -15,12 +15,19 @@ export interface LocalStack {
 /**
  * Starts `npm run stack` (every service its own process, the real Redis Cluster and Postgres)
  * and signs one user up and in through the edge. The per-IP request limit is raised so one load
- * generator on one address is not throttled; the limiter still runs on every request.
+ * generator on one address is not throttled; the limiter still runs on every request. Without
+ * `edgeNearCache` the edge asks a session replica on every request (the failover runs want that).
  */
-export async function startLocalStack(): Promise<LocalStack> {
+export async function startLocalStack({ edgeNearCache = true } = {}): Promise<LocalStack> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('../stack.ts', import.meta.url).pathname], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP_MAX: '1000000000' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_IP_MAX: '1000000000',
+      EDGE_NEAR_CACHE: edgeNearCache ? 'on' : 'off',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
