@@ -87,6 +87,8 @@ export function createIdentity({
   pool.on('error', () => {});
   unscopedPool?.on('error', () => {});
   const db: Queryable = pool;
+  const membershipOf = async (input: { userId: string; tenantId: string }) =>
+    isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null;
 
   return Object.freeze({
     assertSafeDatabaseRole: () => assertSafeDatabaseRole(pool),
@@ -106,8 +108,9 @@ export function createIdentity({
     }),
 
     memberships: Object.freeze({
-      find: async (input: { userId: string; tenantId: string }) =>
-        isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null,
+      find: async (input: { userId: string; tenantId: string }) => (await membershipOf(input))?.role ?? null,
+      /** The role with the user's record, read together: what tenant context needs for `GET /me`. */
+      findWithUser: membershipOf,
       defaultTenant: (input: { userId: string }) => guarded(() => findDefaultTenant(db, input)),
       tenantsOf: (input: { userId: string }) => guarded(() => listUserTenants(db, input)),
       createTenant: (input: { userId: string; name: string }) =>

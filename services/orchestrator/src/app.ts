@@ -86,7 +86,7 @@ export async function buildOrchestratorApp(config: OrchestratorConfig, deps: Orc
   await app.register(emailRoute, { deps, ceremonies });
   await app.register(logoutRoute, { deps });
   await app.register(refreshRoute, { deps });
-  await app.register(meRoute, { deps });
+  await app.register(meRoute);
   await app.register(projectsRoute);
   await app.register(tenantsRoute, { deps });
   await app.register(tenantMembersRoute, { deps });

@@ -20,10 +20,13 @@ export async function inTransaction<T>(
   }
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    for (const [name, value] of Object.entries(settings)) {
-      await client.query('SELECT set_config($1, $2, true)', [name, value]);
-    }
+    // BEGIN and the settings go as one simple-protocol message: one round trip, not one per
+    // statement. Postgres runs them in order, so each setting is made inside the transaction and
+    // ends with it. That protocol takes no parameters, hence the quoted literals.
+    const set = Object.entries(settings).map(
+      ([name, value]) => `SELECT set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`,
+    );
+    await client.query(['BEGIN', ...set].join('; '));
     const result = await work(client);
     await client.query('COMMIT');
     return result;

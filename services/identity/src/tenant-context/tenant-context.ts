@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Identity, TenantScope } from '../create-identity.ts';
 import { isUuid } from '../lib/is-uuid.ts';
-import type { MembershipRole } from '../types.ts';
+import type { MembershipRole, User } from '../types.ts';
 
 export interface RequestTenant {
   id: string;
@@ -40,6 +40,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The resolved tenant and the caller's role in it; null on routes without `config.tenant`. */
     tenant: RequestTenant | null;
+    /**
+     * The calling user as the membership check read them (a member of `request.tenant`, not
+     * disabled); null for an API key and on routes without `config.tenant`.
+     */
+    tenantUser: User | null;
     /** Runs `work` in one transaction bound to `request.tenant` (row-level security applies). */
     withTenant<T>(work: (scope: TenantScope) => Promise<T>): Promise<T>;
   }
@@ -56,7 +61,11 @@ declare module 'fastify' {
 export const tenantContext = fp<TenantContextOptions>(
   async (app: FastifyInstance, options) => {
     const { identity, currentCaller, headerName = 'x-tenant-id' } = options;
-    if (!identity || typeof identity.withTenant !== 'function' || typeof identity.memberships?.find !== 'function') {
+    if (
+      !identity ||
+      typeof identity.withTenant !== 'function' ||
+      typeof identity.memberships?.findWithUser !== 'function'
+    ) {
       throw new TypeError('authscale-tenant-context: options.identity must be the identity module');
     }
     if (typeof currentCaller !== 'function') {
@@ -65,6 +74,7 @@ export const tenantContext = fp<TenantContextOptions>(
     const header = headerName.toLowerCase();
 
     app.decorateRequest('tenant', null);
+    app.decorateRequest('tenantUser', null);
     app.decorateRequest('withTenant', function withTenant<
       T,
     >(this: FastifyRequest, work: (scope: TenantScope) => Promise<T>) {
@@ -94,10 +104,11 @@ export const tenantContext = fp<TenantContextOptions>(
         request.tenant = { id: tenantId, role: null };
         return;
       }
-      const role = await identity.memberships.find({ userId: caller.userId, tenantId });
+      const membership = await identity.memberships.findWithUser({ userId: caller.userId, tenantId });
       // Same answer for "no such tenant" and "not a member": tenant ids are not discoverable.
-      if (!role) throw new AuthError('forbidden');
-      request.tenant = { id: tenantId, role };
+      if (!membership) throw new AuthError('forbidden');
+      request.tenant = { id: tenantId, role: membership.role };
+      request.tenantUser = membership.user;
     });
   },
   { name: 'authscale-tenant-context', fastify: '5.x' },

@@ -40,6 +40,7 @@ describe('the tenant-context plugin', () => {
       projects: await request.withTenant((scope) => scope.projects.list()),
     }));
     app.get('/untenanted', async (request) => request.withTenant(async () => 'never'));
+    app.get('/caller', { config: { tenant: true } }, async (request) => ({ user: request.tenantUser }));
     await app.ready();
   });
 
@@ -99,6 +100,13 @@ describe('the tenant-context plugin', () => {
     const named = await get({ 'x-test-key-tenant': bob.tenantId, 'x-tenant-id': alice.tenantId });
     assert.equal(named.statusCode, 403);
     assert.equal(named.json().error.code, 'forbidden');
+  });
+
+  it('hands the route the user record read with the membership; none for an API key', async () => {
+    const member = await get({ 'x-test-user': alice.userId, 'x-tenant-id': alice.tenantId }, '/caller');
+    assert.deepEqual(member.json(), { user: { id: alice.userId, email: 'alice@example.com' } });
+    const key = await get({ 'x-test-key-tenant': bob.tenantId }, '/caller');
+    assert.deepEqual(key.json(), { user: null });
   });
 
   it('answers 401 without a caller', async () => {
