@@ -96,7 +96,9 @@ const edge = await measure('the full local topology', async () => {
 // With its near cache on, the edge answers a seen session without any replica, and a replica's
 // death would go unnoticed: the failover runs turn it off so every request reaches a replica.
 const failover = await measure('failover, edge near cache off', async () => {
-  const stack = await startLocalStack({ edgeNearCache: false }).catch(() => startLocalStack({ edgeNearCache: false }));
+  // Two replicas per primary, as prod runs: the promoted replica keeps one to acknowledge writes.
+  const settings = { edgeNearCache: false, redisReplicasPerPrimary: 2 };
+  const stack = await startLocalStack(settings).catch(() => startLocalStack(settings));
   try {
     const url = `${stack.state.edgeUrl}/me`;
     const headers = { cookie: stack.cookie };
@@ -185,7 +187,7 @@ note(
 );
 note('');
 note(
-  "How: live sessions are one user each (a hash per user holding one session, the costliest layout per session); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs use a second stack whose edge has its near cache off (with it on, a seen session never reaches a replica), 12 s of paced `GET /me` at half of that stack's max rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
+  "How: live sessions are one user each (a hash per user holding one session, the costliest layout per session); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs use a second stack whose edge has its near cache off (with it on, a seen session never reaches a replica) and whose Redis Cluster has two replicas per primary (as prod), 12 s of paced `GET /me` at half of that stack's max rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
 );
 
 const section = `## Results table\n\n${lines.join('\n')}\n`;

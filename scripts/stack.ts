@@ -13,11 +13,17 @@ import { removeState, type StackProcess, writeState } from './stack/state-file.t
 
 const edgePort = Number(process.env.PORT ?? 8080);
 const replicaCount = Number(process.env.SESSION_REPLICAS_COUNT ?? 2);
+// 2 is what prod runs: after a primary fails, its promoted replica still has one to acknowledge writes.
+const redisReplicasPerPrimary = Number(process.env.REDIS_REPLICAS_PER_PRIMARY ?? 1);
 const logDir = join('.authscale', 'logs');
 mkdirSync(logDir, { recursive: true });
 
 const started = Date.now();
-const [redis, postgres, dynamodb] = await Promise.all([startRedisCluster(), startPostgres(), startDynamoDb()]);
+const [redis, postgres, dynamodb] = await Promise.all([
+  startRedisCluster({ replicas: redisReplicasPerPrimary }),
+  startPostgres(),
+  startDynamoDb(),
+]);
 const { databaseUrl } = await provisionLocalData({ adminUrlFor: postgres.urlFor, dynamodbEndpoint: dynamodb.endpoint });
 
 const internalToken = randomBytes(32).toString('base64url');

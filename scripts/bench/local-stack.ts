@@ -18,7 +18,7 @@ export interface LocalStack {
  * generator on one address is not throttled; the limiter still runs on every request. Without
  * `edgeNearCache` the edge asks a session replica on every request (the failover runs want that).
  */
-export async function startLocalStack({ edgeNearCache = true } = {}): Promise<LocalStack> {
+export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPrimary = 1 } = {}): Promise<LocalStack> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('../stack.ts', import.meta.url).pathname], {
     env: {
@@ -27,6 +27,7 @@ export async function startLocalStack({ edgeNearCache = true } = {}): Promise<Lo
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_IP_MAX: '1000000000',
       EDGE_NEAR_CACHE: edgeNearCache ? 'on' : 'off',
+      REDIS_REPLICAS_PER_PRIMARY: String(redisReplicasPerPrimary),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
