@@ -93,6 +93,7 @@ export async function measureLiveSessions(cluster: RedisClusterServer, count: nu
   const fillSeconds = (Date.now() - started) / 1000;
   await sleep(2_000); // let replication buffers drain before reading memory
   const after = await primariesUsedMemory(cluster);
+  await lookupP99(); // the same warm-up as at 10k: the first pass after the fill meets cold pages
   const lookupP99AtFull = await lookupP99();
 
   const inspector = createCluster({ rootNodes: cluster.urls.map((url) => ({ url })) });
