@@ -132,7 +132,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
       : (token) => sessions.validate(token),
     // The bearer revocation check slides the session's idle expiry, as a cookie request does.
     isSessionLive: async (userId, sid) => {
-      const load = () => sessions.touch(userId, sid);
+      const load = (options?: { fresh: boolean }) => sessions.touch(userId, sid, options);
       return (await (nearCache ? nearCache.touch(userId, sid, load) : load())) !== null;
     },
     verifyAccessToken: cacheVerifiedTokens(

@@ -153,15 +153,18 @@ export function createSessionClient({
       return reply.body as { token: string; session: SessionView };
     },
 
-    /** The live session for a token (its idle expiry slid), or null. */
-    async validate(token: string): Promise<SessionView | null> {
+    /**
+     * The live session for a token (its idle expiry slid), or null. `fresh` reads past the
+     * replica's near cache: for a caller that was just told the session changed.
+     */
+    async validate(token: string, { fresh = false }: { fresh?: boolean } = {}): Promise<SessionView | null> {
       const dot = token.indexOf('.');
       if (dot < 1) return null;
       const reply = await call({
         key: token.slice(0, dot),
         method: 'POST',
         path: '/internal/sessions/validate',
-        body: { token },
+        body: fresh ? { token, fresh } : { token },
         idempotent: true,
       });
       if (reply.status === 401 || reply.status === 400) return null;
@@ -186,11 +189,11 @@ export function createSessionClient({
      * The live session by id with its activity slid forward, or null: the revocation check for
      * access JWTs and refresh. Sliding is idempotent, so it is retried like a read.
      */
-    async touch(userId: string, sid: string): Promise<SessionView | null> {
+    async touch(userId: string, sid: string, { fresh = false }: { fresh?: boolean } = {}): Promise<SessionView | null> {
       const reply = await call({
         key: userId,
         method: 'POST',
-        path: `${users(userId)}/${encodeURIComponent(sid)}/touch`,
+        path: `${users(userId)}/${encodeURIComponent(sid)}/touch${fresh ? '?fresh=true' : ''}`,
         idempotent: true,
       });
       if (reply.status === 404 || reply.status === 400) return null;

@@ -39,28 +39,31 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
   const entries = new LRUCache<string, Entry>({ max: maxEntries });
   const currentEpoch = (userId: string) => epochOf(userId).catch(() => undefined);
 
-  async function hit(userId: string, sid: string): Promise<Entry | undefined> {
+  /** The entry if it may serve; otherwise whether it was dropped because the user's epoch moved. */
+  async function lookup(userId: string, sid: string): Promise<{ entry?: Entry; epochMoved: boolean }> {
     const entry = entries.get(sid);
-    if (!entry) return undefined;
+    if (!entry) return { epochMoved: false };
     const at = now();
     const { view } = entry;
-    const fresh =
+    const current =
       view.userId === userId &&
       at - entry.cachedAt < maxAgeMs &&
       at < view.idleExpiresAt &&
-      at < view.absoluteExpiresAt &&
-      (await currentEpoch(userId)) === entry.epoch;
-    if (fresh) return entry;
+      at < view.absoluteExpiresAt;
+    const epochMoved = current && (await currentEpoch(userId)) !== entry.epoch;
+    if (current && !epochMoved) return { entry, epochMoved };
     entries.delete(sid);
-    return undefined;
+    return { epochMoved };
   }
 
-  async function through(userId: string, sid: string, load: () => Promise<SessionView | null>) {
-    const cached = await hit(userId, sid);
-    if (cached) return cached.view;
+  async function through(userId: string, sid: string, load: (fresh: boolean) => Promise<SessionView | null>) {
+    const { entry, epochMoved } = await lookup(userId, sid);
+    if (entry) return entry.view;
     // Read before loading: a revoke that races the load then shows up as a changed epoch.
     const epoch = await currentEpoch(userId);
-    const view = await load();
+    // After a moved epoch the replica's own near cache may not have heard of the change yet
+    // (its invalidation travels on another connection): ask it to read past its cache.
+    const view = await load(epochMoved);
     if (view && epoch !== undefined && view.userId === userId && view.sid === sid) {
       entries.set(sid, { view, cachedAt: now(), epoch, derived: new Map() });
     }
@@ -68,15 +71,25 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
   }
 
   return {
-    /** The live session for a cookie token, from here or from `load` (the replicas). */
-    validate(token: string, load: (token: string) => Promise<SessionView | null>): Promise<SessionView | null> {
+    /**
+     * The live session for a cookie token, from here or from `load` (the replicas; `fresh` asks
+     * them to read past their own near cache).
+     */
+    validate(
+      token: string,
+      load: (token: string, options: { fresh: boolean }) => Promise<SessionView | null>,
+    ): Promise<SessionView | null> {
       const dot = token.indexOf('.');
-      if (dot < 1) return load(token);
-      return through(token.slice(0, dot), sessionIdFor(token), () => load(token));
+      if (dot < 1) return load(token, { fresh: false });
+      return through(token.slice(0, dot), sessionIdFor(token), (fresh) => load(token, { fresh }));
     },
     /** The live session by id (bearer JWTs), from here or from `load`. */
-    touch(userId: string, sid: string, load: () => Promise<SessionView | null>): Promise<SessionView | null> {
-      return through(userId, sid, load);
+    touch(
+      userId: string,
+      sid: string,
+      load: (options: { fresh: boolean }) => Promise<SessionView | null>,
+    ): Promise<SessionView | null> {
+      return through(userId, sid, (fresh) => load({ fresh }));
     },
     /**
      * The store for answers derived from a session just validated here; undefined when it was not

@@ -29,8 +29,11 @@ function session(now = Date.now()) {
   /** Stands in for the session replicas: answers with the view and counts the calls. */
   const replica = {
     calls: 0,
-    load: async () => {
+    /** Whether each call asked to read past the replica's own near cache. */
+    fresh: [] as boolean[],
+    load: async (_token?: string, options?: { fresh: boolean }) => {
       replica.calls++;
+      replica.fresh.push(options?.fresh ?? false);
       return view;
     },
   };
@@ -85,7 +88,7 @@ describe('createSessionNearCache over a real Redis Cluster', () => {
     const { token, view, replica, epochKey } = session();
     assert.deepEqual(await cache.validate(token, replica.load), view);
     assert.deepEqual(await cache.validate(token, replica.load), view);
-    assert.deepEqual(await cache.touch(view.userId, view.sid, replica.load), view);
+    assert.deepEqual(await cache.touch(view.userId, view.sid, (options) => replica.load(token, options)), view);
     assert.equal(replica.calls, 1);
 
     await writer.incr(epochKey);
@@ -93,6 +96,8 @@ describe('createSessionNearCache over a real Redis Cluster', () => {
       await cache.validate(token, replica.load);
       return replica.calls === 2;
     });
+    // The replica may not have heard of the change yet: the reload reads past its cache.
+    assert.deepEqual(replica.fresh, [false, true]);
   });
 
   it('does not keep a session whose epoch moved while it was being loaded (a racing revoke)', async () => {

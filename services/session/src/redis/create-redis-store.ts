@@ -175,8 +175,10 @@ export function createRedisStore({
       }
     },
 
-    async get(userId, sid) {
-      return live(userId, sid, await withRetry(() => connection.readField(userKey(prefix, userId), sid)));
+    async get(userId, sid, options) {
+      const key = userKey(prefix, userId);
+      if (options?.fresh) connection.forget(key);
+      return live(userId, sid, await withRetry(() => connection.readField(key, sid)));
     },
 
     async touch(userId, sid, activity) {

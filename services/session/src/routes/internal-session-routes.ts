@@ -1,7 +1,7 @@
 import { AuthError, type Service } from '@authscale/core';
 import { Type } from 'typebox';
 import type { Sessions } from '../store/create-sessions.ts';
-import { CreateSessionBody, Session, SessionParams, UserParams, ValidateBody } from './session-schemas.ts';
+import { CreateSessionBody, FreshQuery, Session, SessionParams, UserParams, ValidateBody } from './session-schemas.ts';
 
 /** The session replicas' internal API (docs/architecture.md). */
 export async function internalSessionRoutes(app: Service, { sessions }: { sessions: Sessions }) {
@@ -15,7 +15,7 @@ export async function internalSessionRoutes(app: Service, { sessions }: { sessio
     '/internal/sessions/validate',
     { schema: { body: ValidateBody, response: { 200: Type.Object({ session: Session }) } } },
     async (request) => {
-      const session = await sessions.validate(request.body.token);
+      const session = await sessions.validate(request.body.token, { fresh: request.body.fresh === true });
       if (!session) throw new AuthError('unauthenticated');
       return { session };
     },
@@ -23,9 +23,12 @@ export async function internalSessionRoutes(app: Service, { sessions }: { sessio
 
   app.post(
     '/internal/users/:userId/sessions/:sid/touch',
-    { schema: { params: SessionParams, response: { 200: Type.Object({ session: Session }) } } },
+    {
+      schema: { params: SessionParams, querystring: FreshQuery, response: { 200: Type.Object({ session: Session }) } },
+    },
     async (request) => {
-      const session = await sessions.touch(request.params.userId, request.params.sid);
+      const { userId, sid } = request.params;
+      const session = await sessions.touch(userId, sid, { fresh: request.query.fresh === true });
       if (!session) throw new AuthError('not_found');
       return { session };
     },

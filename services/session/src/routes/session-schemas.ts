@@ -31,6 +31,11 @@ export const CreateSessionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ValidateBody = Type.Object({ token: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
+/** `fresh`: read past the near cache (the caller was told the session changed). */
+export const ValidateBody = Type.Object(
+  { token: Type.String({ maxLength: 256 }), fresh: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const FreshQuery = Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 export const UserParams = Type.Object({ userId: UserId });
 export const SessionParams = Type.Object({ userId: UserId, sid: SessionId });

@@ -3,7 +3,7 @@ import { parseSessionToken } from '../token/parse-session-token.ts';
 import { sameSessionId } from '../token/same-session-id.ts';
 import { sessionIdFor } from '../token/session-id-for.ts';
 import type { SessionRecord } from './session-record.ts';
-import type { SessionStore } from './session-store.ts';
+import type { ReadOptions, SessionStore } from './session-store.ts';
 
 export interface NewSession {
   userId: string;
@@ -82,10 +82,10 @@ export function createSessions({
     },
 
     /** The live session for a presented token, activity slid forward; null on any failure. */
-    async validate(token: string): Promise<SessionRecord | null> {
+    async validate(token: string, options?: ReadOptions): Promise<SessionRecord | null> {
       const parsed = parseSessionToken(token);
       if (!parsed) return null;
-      const record = await store.get(parsed.userId, parsed.sid);
+      const record = await store.get(parsed.userId, parsed.sid, options);
       const at = now();
       if (!record || !sameSessionId(record.sid, parsed.sid) || record.userId !== parsed.userId) return null;
       return slide(record, at);
@@ -101,8 +101,8 @@ export function createSessions({
      * A live session by id with its activity slid forward, or null: the check behind access JWTs
      * and refresh, so an app that only sends bearer tokens keeps its session alive by using it.
      */
-    async touch(userId: string, sid: string): Promise<SessionRecord | null> {
-      const record = await store.get(userId, sid);
+    async touch(userId: string, sid: string, options?: ReadOptions): Promise<SessionRecord | null> {
+      const record = await store.get(userId, sid, options);
       return record ? slide(record, now()) : null;
     },
 

@@ -1,5 +1,9 @@
 import type { SessionActivity, SessionRecord } from './session-record.ts';
 
+export interface ReadOptions {
+  fresh?: boolean;
+}
+
 /**
  * Where sessions live. Every backend (memory, postgres, redis, redis-cluster) implements this
  * and passes the same contract tests. Keys are (userId, sid): the user id is the shard key, so
@@ -12,8 +16,11 @@ export interface SessionStore {
   readonly backend: 'memory' | 'postgres' | 'redis' | 'redis-cluster';
   /** Stores a new record; durable (replicated where the backend replicates) when it resolves. */
   create(record: SessionRecord): Promise<void>;
-  /** The record, or null when absent or past its idle or absolute expiry. */
-  get(userId: string, sid: string): Promise<SessionRecord | null>;
+  /**
+   * The record, or null when absent or past its idle or absolute expiry. `fresh` skips the near
+   * cache: the caller has been told the session changed and this replica may not have heard yet.
+   */
+  get(userId: string, sid: string, options?: ReadOptions): Promise<SessionRecord | null>;
   /** Writes activity back if the record still exists; the idle expiry never passes the absolute one. */
   touch(userId: string, sid: string, activity: SessionActivity): Promise<boolean>;
   /** Idempotent; resolves true when a live record was removed. Durable when it resolves. */

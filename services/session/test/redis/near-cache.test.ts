@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sessionEpochKey } from '@authscale/core';
-import { killConnectionsNamed, sharedServers, waitFor } from '@authscale/testkit';
-import { createCluster } from 'redis';
+import { killConnectionsNamed, sharedServers, startRedis, waitFor } from '@authscale/testkit';
+import { createClient, createCluster } from 'redis';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
 import { createSessions, type Sessions } from '../../src/store/create-sessions.ts';
@@ -89,5 +89,47 @@ describe('near cache over the Redis Cluster', () => {
     } finally {
       await inspector.close();
     }
+  });
+});
+
+describe('a fresh read', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sessions: Sessions;
+  let counter: ReturnType<typeof createClient>;
+  before(async () => {
+    // A server of its own: the command counts below must not include other tests' traffic.
+    redis = await startRedis();
+    const connection = await connectRedis({
+      urls: [redis.url],
+      cluster: false,
+      nearCache: { ttlMs: 60_000, maxEntries: 100 },
+    });
+    sessions = createSessions({
+      store: createRedisStore({ connection, backend: 'redis', prefix: 'fresh', minReplicaAcks: 0, absoluteTtlMs }),
+    });
+    counter = createClient({ url: redis.url });
+    await counter.connect();
+  });
+  after(async () => {
+    await counter.close();
+    await sessions.store.close();
+    await redis.stop();
+  });
+
+  const hgetCalls = async () => Number(/cmdstat_hget:calls=(\d+)/.exec(await counter.info('commandstats'))?.[1] ?? 0);
+
+  it('goes to Redis even when the near cache holds the session, for callers told it changed', async () => {
+    const { token, session } = await sessions.create({
+      userId: randomUUID(),
+      tenantId: randomUUID(),
+      amr: ['pwd'],
+      acr: 'aal1',
+    });
+    await sessions.validate(token);
+    const cached = await hgetCalls();
+    assert.ok(await sessions.validate(token));
+    assert.equal(await hgetCalls(), cached, 'served from the near cache');
+    assert.deepEqual(await sessions.validate(token, { fresh: true }), await sessions.get(session.userId, session.sid));
+    assert.equal(await hgetCalls(), cached + 1, 'one read past the cache');
   });
 });
