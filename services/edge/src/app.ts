@@ -29,7 +29,7 @@ export interface BuildEdgeAppOptions {
 export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOptions = {}) {
   const owned = options.dependencies ? undefined : createEdgeDependencies(config);
   const dependencies = options.dependencies ?? (owned as NonNullable<typeof owned>).dependencies;
-  const { rateLimitRedis } = dependencies;
+  const { rateLimitRedis, nearCacheRedis } = dependencies;
   const sessionCookie = config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie();
 
   const app = await createService({
@@ -42,9 +42,11 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     },
     // Without the counters the edge still serves (per-IP limit fails open, sign-in fails closed):
     // reported, but not a reason for the load balancer to drop every edge task at once.
-    optionalReadiness: rateLimitRedis
-      ? { rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']) }
-      : {},
+    // Without its session cluster the near cache only misses: every request asks a replica.
+    optionalReadiness: {
+      ...(rateLimitRedis ? { rateLimitRedis: () => rateLimitRedis.sendCommand(undefined, true, ['PING']) } : {}),
+      ...(nearCacheRedis ? { nearCacheRedis: () => nearCacheRedis.sendCommand(undefined, true, ['PING']) } : {}),
+    },
   });
   if (owned) {
     owned.logTo(app.log);

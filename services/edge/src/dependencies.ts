@@ -33,6 +33,8 @@ export interface EdgeDependencies {
   rateLimitRedis?: RateLimitRedis;
   /** Absent: every authenticated request asks a session replica. */
   nearCache?: SessionNearCache;
+  /** The session cluster the near cache reads epochs from (readiness reports it). */
+  nearCacheRedis?: RateLimitRedis;
 }
 
 const redisRetryMs = 1000;
@@ -149,7 +151,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
     verifyApiKey: (key) => apiKeys.verify(key),
     signPrincipal: ({ id, ...rest }) => signPrincipal({ principal: { userId: id, ...rest }, key: principalKey }),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
-    ...(nearCache ? { nearCache } : {}),
+    ...(nearCache && sessionRedis ? { nearCache, nearCacheRedis: sessionRedis } : {}),
   };
 
   return {

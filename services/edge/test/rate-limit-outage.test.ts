@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { sessionCookieName } from '@authscale/core';
 import { type RedisClusterServer, startRedisCluster } from '@authscale/testkit';
 import { startEchoUpstream } from './fixtures/echo-upstream.ts';
 import { startEdge } from './fixtures/edge-harness.ts';
 import { type SessionLayer, startSessionLayer } from './fixtures/session-layer.ts';
 
-describe('edge while the rate-limit Redis Cluster is down', () => {
+const newUser = () => `u${randomUUID()}`;
+
+describe('edge while its Redis Cluster (rate-limit counters, near-cache epochs) is down', () => {
   let cluster: RedisClusterServer;
   let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
   let edge: Awaited<ReturnType<typeof startEdge>>;
@@ -15,7 +19,12 @@ describe('edge while the rate-limit Redis Cluster is down', () => {
     sessionLayer = await startSessionLayer();
     cluster = await startRedisCluster();
     upstream = await startEchoUpstream();
-    edge = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, redisUrls: cluster.urls });
+    edge = await startEdge({
+      orchestratorUrl: upstream.url,
+      sessionLayer,
+      redisUrls: cluster.urls,
+      env: { SESSION_REDIS_URLS: cluster.urls.join(',') },
+    });
     await cluster.stop();
   });
   after(async () => {
@@ -44,5 +53,16 @@ describe('edge while the rate-limit Redis Cluster is down', () => {
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().status, 'degraded');
     assert.equal(response.json().checks.rateLimitRedis, 'failing');
+    assert.equal(response.json().checks.nearCacheRedis, 'failing');
+  });
+
+  it('authenticates through a session replica and caches nothing while it cannot read epochs', async () => {
+    const { token, session } = await sessionLayer.create(newUser());
+    const me = () => edge.app.inject({ url: '/me', cookies: { [sessionCookieName]: token } });
+    assert.equal((await me()).statusCode, 200);
+    assert.equal((await me()).statusCode, 200);
+    // Nobody can move an epoch now, so only an uncached answer sees the revoke.
+    await sessionLayer.revoke(session.userId, session.sid);
+    assert.equal((await me()).statusCode, 401);
   });
 });
