@@ -20,6 +20,8 @@ interface Counter {
   shared: number;
   /** Hits here not sent yet. */
   pending: number;
+  /** Hits sent and not yet answered: counted until the answer's total includes them. */
+  sending: number;
   expiresAt: number;
   windowMs: number;
 }
@@ -47,13 +49,16 @@ export function batchedCounters(
       }
       const sent = counter.pending;
       counter.pending = 0;
+      counter.sending += sent;
       sends.push(
         incrementShared(key, sent, counter.windowMs).then(
           ({ current, ttl }) => {
+            counter.sending -= sent;
             counter.shared = current;
             counter.expiresAt = now() + ttl;
           },
           () => {
+            counter.sending -= sent;
             counter.pending += sent;
           },
         ),
@@ -78,11 +83,11 @@ export function batchedCounters(
       let counter = counters.get(key);
       if (!counter || at >= counter.expiresAt) {
         if (!counter && counters.size >= maxKeys) return incrementShared(key, 1, windowMs);
-        counter = { shared: 0, pending: 0, expiresAt: at + windowMs, windowMs };
+        counter = { shared: 0, pending: 0, sending: 0, expiresAt: at + windowMs, windowMs };
         counters.set(key, counter);
       }
       counter.pending++;
-      return { current: counter.shared + counter.pending, ttl: counter.expiresAt - at };
+      return { current: counter.shared + counter.sending + counter.pending, ttl: counter.expiresAt - at };
     },
     /** Sends what is pending now (tests, shutdown). */
     flush,

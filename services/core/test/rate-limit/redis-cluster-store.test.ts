@@ -98,6 +98,16 @@ describe('redisClusterRateLimitStore', () => {
       await Promise.all([first.app.close(), second.app.close()]);
     });
 
+    it('counts hits whose sums are on their way to Redis', async () => {
+      const { app, store } = await batchedApp(`test:${randomUUID()}`, 2);
+      assert.deepEqual([await hit(app), await hit(app)], [200, 200]);
+      const sending = store.flush();
+      assert.equal(await hit(app), 429, 'the two sent are still counted while their answer is out');
+      await sending;
+      assert.equal(await hit(app), 429);
+      await app.close();
+    });
+
     it('counts limits made from it (sign-in) in Redis on every hit, across edges', async () => {
       const namespace = `test:${randomUUID()}`;
       const [first, second] = [await batchedApp(namespace, 100), await batchedApp(namespace, 100)];
