@@ -164,8 +164,10 @@ export function createRedisStore({
       const key = userKey(prefix, record.userId);
       const args = [String(now()), record.sid, packSession(record), String(maxSessionsPerUser)];
       const durable = await withRetry(async () => {
-        await connection.runScript(createScript, [key], args);
+        const evicted = Number(await connection.runScript(createScript, [key], args));
         connection.forget(key);
+        // An evicted session ends like a revoked one: edges must stop serving it too.
+        if (evicted > 0) await bumpEpoch(record.userId);
         return replicated(key);
       });
       if (!durable) {

@@ -42,6 +42,7 @@ function lua(body: string): LuaScript {
  * KEYS: user. ARGV: now, sid, packed record, maxSessions. Prunes the user's dead sessions, evicts
  * the oldest live ones beyond maxSessions - 1, stores the record and sets the key to expire with
  * its last session. Expired sessions are pruned only here: until then they are refused on read.
+ * Returns how many live sessions it evicted.
  */
 export const createScript = lua(`
 local now, cap = tonumber(ARGV[1]), tonumber(ARGV[4])
@@ -57,16 +58,18 @@ for i = 1, #entries, 2 do
 end
 table.sort(live, function(a, b) return a.created < b.created end)
 local _, expiry = span(ARGV[3])
+local evicted = 0
 for i, session in ipairs(live) do
   if i <= #live - cap + 1 then
     redis.call('HDEL', KEYS[1], session.sid)
+    evicted = evicted + 1
   else
     expiry = math.max(expiry, session.ends)
   end
 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('PEXPIREAT', KEYS[1], string.format('%d', expiry))
-return 1
+return evicted
 `);
 
 /**

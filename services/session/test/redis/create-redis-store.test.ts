@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import { sharedServers } from '@authscale/testkit';
+import { createCluster } from 'redis';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
-import { userKey } from '../../src/redis/session-keys.ts';
+import { epochKey, userKey } from '../../src/redis/session-keys.ts';
 import { createSessions } from '../../src/store/create-sessions.ts';
 import { sessionStoreContract, testClock } from '../store/session-store-contract.ts';
 
@@ -55,7 +56,14 @@ it("evicts a user's oldest session beyond maxSessionsPerUser and prunes dead one
     return sessions.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
   };
   try {
-    const [oldest, ...kept] = [await create(), await create(), await create(), await create()];
+    const [oldest, ...kept] = [await create(), await create(), await create()];
+    const inspector = createCluster({ rootNodes: (await sharedServers()).redisCluster.urls.map((url) => ({ url })) });
+    await inspector.connect();
+    const epochNow = async () => Number(await inspector.get(epochKey(keyPrefix, userId)));
+    assert.equal(await epochNow(), 0, 'creating under the cap moves nothing');
+    kept.push(await create());
+    assert.equal(await epochNow(), 1, 'an eviction ends a session: edges must drop it');
+    await inspector.close();
     assert.equal(await sessions.validate(oldest?.token ?? ''), null);
     const newestFirst = kept.map((entry) => entry.session.sid).reverse();
     assert.deepEqual(
