@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { derivePrincipalKey, sessionCookieName, verifyPrincipal } from '@authscale/core';
+import { freePort } from '@authscale/testkit';
 import { type AccessTokenIssuer, accessTokenIssuer, claimsFor } from './fixtures/access-tokens.ts';
 import { startEchoUpstream } from './fixtures/echo-upstream.ts';
 import { allowedOrigin, startEdge } from './fixtures/edge-harness.ts';
@@ -201,6 +202,27 @@ describe('edge per-IP rate limit', () => {
       statuses.push((await edge.app.inject({ url: '/.well-known/jwks.json', remoteAddress })).statusCode);
     }
     assert.deepEqual(statuses, [200, 200, 429]);
+    await edge.app.close();
+    await upstream.close();
+  });
+});
+
+describe('edge while the signing keys cannot be fetched', () => {
+  it('answers a bearer request 503, not 401, so clients do not sign their users out', async () => {
+    const tokens = await accessTokenIssuer();
+    const upstream = await startEchoUpstream();
+    const edge = await startEdge({
+      orchestratorUrl: upstream.url,
+      sessionLayer,
+      jwksUrl: `http://127.0.0.1:${await freePort()}/.well-known/jwks.json`,
+    });
+    const { session } = await sessionLayer.create(newUser());
+    const response = await edge.app.inject({
+      url: '/me',
+      headers: { authorization: `Bearer ${await tokens.sign(claimsFor(session))}` },
+    });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.json().error.code, 'dependency_unavailable');
     await edge.app.close();
     await upstream.close();
   });

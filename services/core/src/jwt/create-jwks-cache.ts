@@ -1,4 +1,5 @@
-import { createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { AuthError } from '../errors.ts';
 
 export interface CreateJwksCacheOptions {
   /** The issuer's `/.well-known/jwks.json`. */
@@ -14,19 +15,38 @@ export interface CreateJwksCacheOptions {
   timeoutMs?: number;
 }
 
+/** The key set could not be had (no answer, not 200, not a key set): the issuer's fault, not the token's. */
+const keySetUnavailable = (error: unknown) =>
+  (error instanceof TypeError && error.message === 'fetch failed') ||
+  error instanceof errors.JWKSTimeout ||
+  error instanceof errors.JWKSInvalid ||
+  (error instanceof errors.JOSEError && error.code === errors.JOSEError.code);
+
 /**
  * A cached key resolver for `verifyAccessToken`. An unknown `kid` triggers a refetch (after the
- * cooldown), so a newly published signing key is picked up without a restart.
+ * cooldown), so a newly published signing key is picked up without a restart. When the key set
+ * cannot be fetched it fails with `dependency_unavailable` (503), so clients do not take an issuer
+ * outage for a bad token and sign their users out.
  */
 export function createJwksCache({
   url,
   cacheMaxAgeMs = 600_000,
   cooldownMs = 30_000,
   timeoutMs = 2000,
-}: CreateJwksCacheOptions) {
-  return createRemoteJWKSet(new URL(url), {
+}: CreateJwksCacheOptions): JWTVerifyGetKey {
+  const resolve = createRemoteJWKSet(new URL(url), {
     cacheMaxAge: cacheMaxAgeMs,
     cooldownDuration: cooldownMs,
     timeoutDuration: timeoutMs,
   });
+  return async (header, token) => {
+    try {
+      return await resolve(header, token);
+    } catch (error) {
+      if (keySetUnavailable(error)) {
+        throw new AuthError('dependency_unavailable', 'The signing keys could not be fetched.', { cause: error });
+      }
+      throw error;
+    }
+  };
 }

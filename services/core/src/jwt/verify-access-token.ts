@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { AuthError } from '../errors.ts';
+import { AuthError, isAuthError } from '../errors.ts';
 import { type AccessTokenClaims, accessTokenAlgorithm, accessTokenType } from './access-token.ts';
 
 export interface VerifyAccessTokenOptions {
@@ -18,7 +18,8 @@ const keyCarryingHeaders = ['jwk', 'jku', 'x5c', 'x5u'] as const;
 
 /**
  * Verifies an access JWT with the algorithm, issuer, audience and `typ` pinned and `exp`, `nbf`
- * and a `kid` required. Any failure is `AuthError('unauthenticated')`; the reason is in `cause`.
+ * and a `kid` required. Any failure of the token is `AuthError('unauthenticated')`, the reason in
+ * `cause`; keys that cannot be fetched are `dependency_unavailable`.
  */
 export async function verifyAccessToken({
   token,
@@ -45,6 +46,7 @@ export async function verifyAccessToken({
     }
     return payload as unknown as AccessTokenClaims;
   } catch (error) {
+    if (isAuthError(error) && error.code === 'dependency_unavailable') throw error;
     throw new AuthError('unauthenticated', undefined, { cause: error });
   }
 }
