@@ -74,6 +74,8 @@ export class FargateService extends Construct {
   /** Pulls the image, writes logs and reads the injected secrets; the app never holds it. */
   public readonly executionRole: iam.IRole;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** Every container's logs: the app's JSON lines, the migrations', Service Connect's. */
+  public readonly logGroup: logs.ILogGroup;
   public readonly connections: ec2.Connections;
   /** Secrets imported by ARN, one construct per secret however many containers read it. */
   private readonly secretReferences = new Map<string, secretsmanager.ISecret>();
@@ -98,6 +100,7 @@ export class FargateService extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
+    this.logGroup = logGroup;
     const image = ecs.ContainerImage.fromAsset(props.repositoryRoot, {
       file: serviceDockerfile,
       buildArgs: { SERVICE: serviceName },

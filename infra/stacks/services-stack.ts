@@ -7,6 +7,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { FargateService } from '../constructs/fargate-service.ts';
+import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
 import type { DataStack } from './data-stack.ts';
@@ -138,6 +139,13 @@ export class ServicesStack extends Stack {
       },
     });
     this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');
+    new LogEventAlarm(this, 'RefreshReplayed', {
+      logGroup: this.orchestrator.logGroup,
+      event: 'refresh.replayed',
+      alarmDescription:
+        'A used refresh token came back: a leaked token or a client that lost a rotation (runbook: leaked-refresh-token).',
+      alarmAction: props.alarmAction,
+    });
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
 

@@ -546,6 +546,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         'replica',
         'Aurora',
         'DynamoDB',
+        'refresh token came back',
       ]) {
         assert.ok(
           described.some((description) => description.includes(subject)),
@@ -556,6 +557,20 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.ok((resource.Properties.AlarmActions as unknown[])?.length, `${id} notifies nobody`);
       }
       synthesized.templates.edge.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    });
+
+    test('a replayed refresh token is counted from the orchestrator log line the app writes', () => {
+      // The app logs `{"event":"refresh.replayed"}` (asserted in services/orchestrator/test/routes/sign-in.test.ts).
+      synthesized.templates.services.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: '{ $.event = "refresh.replayed" }',
+        MetricTransformations: [{ MetricNamespace: 'authscale', MetricName: 'refresh.replayed', MetricValue: '1' }],
+      });
+      synthesized.templates.services.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'authscale',
+        MetricName: 'refresh.replayed',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
     });
   });
 }

@@ -11,6 +11,8 @@ export interface CreateServiceOptions {
   name: string;
   /** @default 'info' */
   logLevel?: string;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: { write(line: string): void };
   /** Dependency checks behind `/readyz`. */
   readiness?: HealthOptions['readiness'];
   /** Checks `/readyz` reports without failing on them. */
@@ -35,9 +37,11 @@ export async function createService({
   optionalReadiness = {},
   bodyLimit = 65_536,
   trustProxy = false,
+  logDestination,
 }: CreateServiceOptions) {
+  const logger = loggerOptions({ service: name, level: logLevel });
   const app = Fastify({
-    logger: loggerOptions({ service: name, level: logLevel }),
+    logger: logDestination ? { ...logger, stream: logDestination } : logger,
     bodyLimit,
     // proxy-addr's hop-count rule, spelled as the trust function Fastify's types accept.
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,

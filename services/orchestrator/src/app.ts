@@ -1,4 +1,5 @@
 import {
+  type CreateServiceOptions,
   createService,
   derivePrincipalKey,
   insecureLocalHttpSessionCookie,
@@ -39,11 +40,16 @@ import { totpRoutes } from './totp/totp-routes.ts';
  * Builds the orchestrator: sign-in ceremonies, token issuing and the tenant-scoped API. Refuses
  * to start when its database role could bypass row-level security.
  */
-export async function buildOrchestratorApp(config: OrchestratorConfig, deps: OrchestratorDependencies) {
+export async function buildOrchestratorApp(
+  config: OrchestratorConfig,
+  deps: OrchestratorDependencies,
+  { logDestination }: Pick<CreateServiceOptions, 'logDestination'> = {},
+) {
   await deps.identity.assertSafeDatabaseRole();
   const app = await createService({
     name: 'orchestrator',
     logLevel: config.LOG_LEVEL,
+    ...(logDestination ? { logDestination } : {}),
     trustProxy: config.TRUST_PROXY,
     readiness: { postgres: () => deps.identity.ping(), dynamodb: () => deps.refreshTokens.ping() },
   });

@@ -31,6 +31,11 @@ export const refreshRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
       if (result.outcome === 'invalid' || result.outcome === 'session_ended') throw new AuthError('unauthenticated');
       const { familyId: sessionId, userId, tenantId, amr, acr, authTime } = result.family;
       if (result.outcome === 'replayed') {
+        // A leaked token, or a client that lost a rotation's answer: the RefreshReplayed alarm counts these lines.
+        request.log.warn(
+          { event: 'refresh.replayed', userId },
+          'a used refresh token came back; its family and session end',
+        );
         await deps.sessions.revoke(userId, sessionId);
         await deps.identity.audit.record({ type: 'refresh.replayed', userId, ip: request.ip, detail: { sessionId } });
         throw new AuthError('unauthenticated');

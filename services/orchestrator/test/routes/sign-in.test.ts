@@ -173,6 +173,13 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
       const legitimate = await post('/auth/token/refresh', { refreshToken: next.refreshToken });
       assert.equal(legitimate.statusCode, 401);
       assert.equal(await harness.sessions.get(bob.userId, first.sessionId), null);
+      // The line the RefreshReplayed alarm's metric filter counts (infra/stacks/services-stack.ts).
+      const replayed = harness.logLines
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.event === 'refresh.replayed');
+      assert.equal(replayed.length, 1);
+      assert.equal(replayed[0].userId, bob.userId);
+      assert.equal(replayed[0].level, 40);
     } finally {
       harness.clock.offsetMs = 0;
     }
