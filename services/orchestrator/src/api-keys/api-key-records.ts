@@ -7,6 +7,7 @@
  *   `gsi1sk = APIKEY#<keyId>`, which put it in the table's sparse `gsi1` index: listing a
  *   tenant's keys and finding one by its public id are queries there. Revoking removes both
  *   attributes, so a revoked key leaves the listing, and sets `expiresAt` so TTL deletes it later.
+ *   A key created with an expiry carries `validUntil`, and `expiresAt` past it for the same cleanup.
  */
 export type ApiKeyState = 'active' | 'revoked';
 
@@ -25,9 +26,11 @@ export interface ApiKeyRecord {
   /** Epoch milliseconds; written at most once per throttle window. */
   lastUsedAt?: number;
   revokedAt?: number;
+  /** Epoch milliseconds after which verification refuses the key; absent: until revoked. */
+  validUntil?: number;
   gsi1pk?: string;
   gsi1sk?: string;
-  /** Epoch seconds, set on revocation only: the TTL attribute. */
+  /** Epoch seconds, the TTL attribute: set on revocation, and at creation for a key that expires. */
   expiresAt?: number;
 }
 

@@ -8,6 +8,8 @@ export const apiKeyViewSchema = Type.Object({
   scopes: Type.Array(Type.String()),
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  /** After this the key is refused and leaves the listing; null: until revoked. */
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** The creation answer: the only time the key itself is shown. */
@@ -17,6 +19,8 @@ export const createApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
     scopes: Type.Array(apiKeyScopeSchema, { minItems: 1, maxItems: apiKeyScopes.length, uniqueItems: true }),
+    /** Absent: the key lives until revoked. */
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   },
   { additionalProperties: false },
 );

@@ -28,6 +28,7 @@ export interface ApiKeyView {
   scopes: string[];
   createdAt: string;
   lastUsedAt: string | null;
+  expiresAt: string | null;
 }
 
 /** A live key as verification found it. */
@@ -39,13 +40,18 @@ export interface LiveApiKey {
   lastUsedAt?: number;
 }
 
-const toView = ({ keyId, name, scopes, createdAt, lastUsedAt }: ApiKeyRecord): ApiKeyView => ({
+const isoOrNull = (epochMs: number | undefined) => (epochMs === undefined ? null : new Date(epochMs).toISOString());
+
+const toView = ({ keyId, name, scopes, createdAt, lastUsedAt, validUntil }: ApiKeyRecord): ApiKeyView => ({
   keyId,
   name,
   scopes,
   createdAt: new Date(createdAt).toISOString(),
-  lastUsedAt: lastUsedAt === undefined ? null : new Date(lastUsedAt).toISOString(),
+  lastUsedAt: isoOrNull(lastUsedAt),
+  expiresAt: isoOrNull(validUntil),
 });
+
+const dayMs = 24 * 3_600_000;
 
 /**
  * API keys as token records in DynamoDB. Verification is one strongly consistent read by the hash
@@ -64,7 +70,11 @@ export function createApiKeyStore({
   }
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
+  const live = (record: ApiKeyRecord | undefined, at: number): record is ApiKeyRecord =>
+    record?.state === 'active' && (record.validUntil === undefined || at < record.validUntil);
+
   async function activeInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
+    const at = now();
     const records: ApiKeyRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -82,7 +92,7 @@ export function createApiKeyStore({
           }),
         ),
       );
-      records.push(...((page.Items ?? []) as ApiKeyRecord[]).filter((record) => record.state === 'active'));
+      records.push(...((page.Items ?? []) as ApiKeyRecord[]).filter((record) => live(record, at)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records;
@@ -95,9 +105,13 @@ export function createApiKeyStore({
       name: string;
       scopes: string[];
       createdBy: string;
+      /** Absent: until revoked. */
+      expiresInDays?: number;
     }): Promise<{ key: string; view: ApiKeyView }> {
       const key = generateApiKey();
       const keyId = newApiKeyId();
+      const at = now();
+      const validUntil = input.expiresInDays === undefined ? undefined : at + input.expiresInDays * dayMs;
       const record: ApiKeyRecord = {
         ...apiKeyKey(hashApiKey(key)),
         keyId,
@@ -106,7 +120,10 @@ export function createApiKeyStore({
         scopes: [...new Set(input.scopes)].sort(),
         state: 'active',
         createdBy: input.createdBy,
-        createdAt: now(),
+        createdAt: at,
+        ...(validUntil === undefined
+          ? {}
+          : { validUntil, expiresAt: Math.floor(validUntil / 1000) + revokedRetentionSeconds }),
         gsi1pk: tenantApiKeysPartition(input.tenantId),
         gsi1sk: apiKeySortKey(keyId),
       };
@@ -158,7 +175,7 @@ export function createApiKeyStore({
       return toView(record);
     },
 
-    /** The live key for a presented secret, or `null` for a malformed, unknown or revoked one. */
+    /** The live key for a presented secret, or `null` for a malformed, unknown, revoked or expired one. */
     async verify(key: string): Promise<LiveApiKey | null> {
       if (!isWellFormedApiKey(key)) return null;
       const keyHash = hashApiKey(key);
@@ -166,7 +183,7 @@ export function createApiKeyStore({
         documents.send(new GetCommand({ TableName: tableName, Key: apiKeyKey(keyHash), ConsistentRead: true })),
       );
       const record = Item as ApiKeyRecord | undefined;
-      if (record?.state !== 'active') return null;
+      if (!live(record, now())) return null;
       const { keyId, tenantId, scopes, lastUsedAt } = record;
       return { keyHash, keyId, tenantId, scopes, ...(lastUsedAt === undefined ? {} : { lastUsedAt }) };
     },

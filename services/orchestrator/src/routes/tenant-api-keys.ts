@@ -41,14 +41,25 @@ export const tenantApiKeysRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
       const actorId = actingUser(request);
       requireManager(request);
       const { tenantId } = request.params;
-      const { name, scopes } = request.body;
-      const { key, view } = await apiKeys.create({ tenantId, name, scopes, createdBy: actorId });
+      const { name, scopes, expiresInDays } = request.body;
+      const { key, view } = await apiKeys.create({
+        tenantId,
+        name,
+        scopes,
+        createdBy: actorId,
+        ...(expiresInDays === undefined ? {} : { expiresInDays }),
+      });
       await identity.audit.record({
         type: 'api_key.created',
         userId: actorId,
         tenantId,
         ip: request.ip,
-        detail: { keyId: view.keyId, name: view.name, scopes: view.scopes.join(' ') },
+        detail: {
+          keyId: view.keyId,
+          name: view.name,
+          scopes: view.scopes.join(' '),
+          ...(view.expiresAt ? { expiresAt: view.expiresAt } : {}),
+        },
       });
       reply.header('cache-control', 'no-store');
       return reply.status(201).send({ ...view, key });

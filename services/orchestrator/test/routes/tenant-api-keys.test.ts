@@ -125,6 +125,7 @@ describe('tenant API keys', () => {
     assert.equal(listed.headers['cache-control'], 'no-store');
     assert.deepEqual(Object.keys(listed.json().apiKeys[0]).sort(), [
       'createdAt',
+      'expiresAt',
       'keyId',
       'lastUsedAt',
       'name',
@@ -150,6 +151,9 @@ describe('tenant API keys', () => {
       { scopes: ['projects:read'] },
       { name: 'x', scopes: ['projects:read'], tenantId: owner.tenantId },
       { name: 'x'.repeat(101), scopes: ['projects:read'] },
+      { name: 'x', scopes: ['projects:read'], expiresInDays: 0 },
+      { name: 'x', scopes: ['projects:read'], expiresInDays: 3651 },
+      { name: 'x', scopes: ['projects:read'], expiresInDays: 1.5 },
     ]) {
       const response = await call(owner, 'POST', url, payload);
       assert.equal(response.statusCode, 400, JSON.stringify(payload));
@@ -248,6 +252,27 @@ describe('tenant API keys', () => {
     }
     // Users keep full access by role: no scopes involved.
     assert.equal((await call(alice, 'POST', '/api/projects', { name: 'by alice' })).statusCode, 201);
+  });
+
+  it('a key created to expire works until then, and is refused and unlisted after', async () => {
+    const owner = await signUp('expiring');
+    const url = `/api/tenants/${owner.tenantId}/api-keys`;
+    const created = await call(owner, 'POST', url, { name: 'ci', scopes: ['projects:read'], expiresInDays: 30 });
+    assert.equal(created.statusCode, 201);
+    const expiresAt = Date.parse(created.json().expiresAt);
+    assert.ok(Math.abs(expiresAt - (Date.now() + 30 * 24 * 3_600_000)) < 60_000, created.json().expiresAt);
+    const forever = await createKey(owner, owner.tenantId);
+    assert.equal((await verify(created.json().key)).statusCode, 200);
+
+    harness.clock.offsetMs += 30 * 24 * 3_600_000 + 1_000;
+    try {
+      assert.equal((await verify(created.json().key)).statusCode, 401);
+      assert.equal((await verify(forever.key)).statusCode, 200, 'a key without an expiry lives on');
+      const listed = (await call(owner, 'GET', url)).json().apiKeys.map((key: { keyId: string }) => key.keyId);
+      assert.deepEqual(listed, [forever.keyId]);
+    } finally {
+      harness.clock.offsetMs -= 30 * 24 * 3_600_000 + 1_000;
+    }
   });
 
   it('records last use at most once a minute per key, one write among concurrent uses', async () => {
