@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { type EdgeClient, edgeClient } from './edge-client.ts';
 import { startStack } from './start-stack.ts';
 
 /**
@@ -10,37 +10,15 @@ import { startStack } from './start-stack.ts';
  */
 describe('API keys through the edge', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
+  let request: EdgeClient['request'];
+  let account: () => ReturnType<EdgeClient['account']>;
   before(async () => {
     stack = await startStack();
+    const client = edgeClient(stack.publicOrigin);
+    request = client.request;
+    account = () => client.account('keys');
   });
   after(() => stack.stop());
-
-  const request = async (
-    method: string,
-    path: string,
-    { bearer, body, headers = {} }: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) => {
-    const response = await fetch(new URL(path, stack.publicOrigin), {
-      method,
-      headers: {
-        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, text };
-  };
-  const account = async () => {
-    const email = `keys-${randomBytes(4).toString('hex')}@example.test`;
-    const password = `correct horse ${randomBytes(6).toString('hex')}`;
-    const signup = await request('POST', '/auth/signup', { body: { email, password } });
-    assert.equal(signup.status, 201);
-    const login = await request('POST', '/auth/login', { body: { email, password } });
-    assert.equal(login.status, 200);
-    return { tenantId: signup.body.tenantId as string, accessToken: login.body.accessToken as string };
-  };
 
   it("a key acts in its tenant within its scopes, never in another tenant's, and dies when revoked", async () => {
     const alice = await account();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { type EdgeClient, edgeClient } from './edge-client.ts';
 import { startStack } from './start-stack.ts';
 
 /**
@@ -10,52 +11,16 @@ import { startStack } from './start-stack.ts';
  */
 describe('the edge near cache', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
+  let request: EdgeClient['request'];
+  let account: () => ReturnType<EdgeClient['account']>;
   before(async () => {
     stack = await startStack();
+    const client = edgeClient(stack.publicOrigin);
+    request = client.request;
+    account = () => client.account('near');
   });
   after(() => stack.stop());
 
-  const request = async (
-    method: string,
-    path: string,
-    {
-      cookie,
-      bearer,
-      body,
-      headers = {},
-    }: { cookie?: string; bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) => {
-    const response = await fetch(new URL(path, stack.publicOrigin), {
-      method,
-      headers: {
-        origin: stack.publicOrigin,
-        ...(cookie ? { cookie } : {}),
-        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-  };
-  const account = async () => {
-    const email = `near-${randomBytes(4).toString('hex')}@example.test`;
-    const password = `correct horse ${randomBytes(6).toString('hex')}`;
-    const signup = await request('POST', '/auth/signup', { body: { email, password } });
-    assert.equal(signup.status, 201);
-    const login = await request('POST', '/auth/login', { body: { email, password } });
-    assert.equal(login.status, 200);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    return {
-      email,
-      userId: signup.body.userId as string,
-      tenantId: signup.body.tenantId as string,
-      cookie,
-      accessToken: login.body.accessToken as string,
-    };
-  };
   /** Runs `during` while the session replica and the orchestrator are frozen. */
   const withBackendsFrozen = async (during: () => Promise<void>) => {
     const frozen = [stack.pids.session, stack.pids.orchestrator];
