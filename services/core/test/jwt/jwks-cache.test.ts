@@ -3,11 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@authscale/testkit';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createJwksCache, isAuthError, verifyAccessToken } from '../../src/index.ts';
-
-const issuer = 'https://auth.example.test';
-const audience = 'authscale-api';
+import { audience, issuer, signingKey } from './signing-key.ts';
 
 /** The issuer's key set over HTTP, answering with `answer` (status and body) on each fetch. */
 function keySetServer(answer: () => { status: number; body: string }) {
@@ -30,17 +27,9 @@ describe('createJwksCache', () => {
   let token: string;
   let keySet: string;
   before(async () => {
-    const { privateKey, publicKey } = await generateKeyPair('ES256');
-    keySet = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
-    token = await new SignJWT({ sid: 's1', tid: 't1', amr: ['pwd'], acr: 'aal1', auth_time: 1, jti: 'j1' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' })
-      .setSubject('u1')
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setNotBefore('0s')
-      .setExpirationTime('15m')
-      .sign(privateKey);
+    const key = await signingKey();
+    keySet = JSON.stringify({ keys: [key.publicJwk] });
+    token = await key.sign();
   });
   const servers: Array<{ close: () => Promise<void> }> = [];
   after(() => Promise.all(servers.map((server) => server.close())));

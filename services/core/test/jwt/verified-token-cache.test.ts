@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createLocalJWKSet } from 'jose';
 import { type AccessTokenClaims, cacheVerifiedTokens, isAuthError, verifyAccessToken } from '../../src/index.ts';
-
-const issuer = 'https://auth.example.test';
-const audience = 'authscale-api';
+import { audience, issuer, signingKey } from './signing-key.ts';
 
 async function issuerKeys() {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] });
-  const sign = (expiresIn: string) =>
-    new SignJWT({ sid: 's1', tid: 't1', amr: ['pwd'], acr: 'aal1', auth_time: 1, jti: 'j1' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' })
-      .setSubject('u1')
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setNotBefore('0s')
-      .setExpirationTime(expiresIn)
-      .sign(privateKey);
+  const { publicJwk, sign } = await signingKey();
+  const keys = createLocalJWKSet({ keys: [publicJwk] });
   /** The real verification, counted. */
   const verifier = {
     calls: 0,
