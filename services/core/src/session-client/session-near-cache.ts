@@ -39,28 +39,24 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
   const entries = new LRUCache<string, Entry>({ max: maxEntries });
   const currentEpoch = (userId: string) => epochOf(userId).catch(() => undefined);
 
-  /** The entry if it may serve; otherwise whether it was dropped because the user's epoch moved. */
-  async function lookup(userId: string, sid: string): Promise<{ entry?: Entry; epochMoved: boolean }> {
-    const entry = entries.get(sid);
-    if (!entry) return { epochMoved: false };
-    const at = now();
-    const { view } = entry;
-    const current =
-      view.userId === userId &&
-      at - entry.cachedAt < maxAgeMs &&
-      at < view.idleExpiresAt &&
-      at < view.absoluteExpiresAt;
-    const epochMoved = current && (await currentEpoch(userId)) !== entry.epoch;
-    if (current && !epochMoved) return { entry, epochMoved };
-    entries.delete(sid);
-    return { epochMoved };
-  }
-
   async function through(userId: string, sid: string, load: (fresh: boolean) => Promise<SessionView | null>) {
-    const { entry, epochMoved } = await lookup(userId, sid);
-    if (entry) return entry.view;
-    // Read before loading: a revoke that races the load then shows up as a changed epoch.
+    // One read decides a hit and, on a miss, comes before the load: a revoke that races the load
+    // then shows up as a changed epoch.
     const epoch = await currentEpoch(userId);
+    const entry = entries.get(sid);
+    let epochMoved = false;
+    if (entry) {
+      const at = now();
+      const { view } = entry;
+      const current =
+        view.userId === userId &&
+        at - entry.cachedAt < maxAgeMs &&
+        at < view.idleExpiresAt &&
+        at < view.absoluteExpiresAt;
+      epochMoved = current && epoch !== entry.epoch;
+      if (current && !epochMoved) return view;
+      entries.delete(sid);
+    }
     // After a moved epoch the replica's own near cache may not have heard of the change yet
     // (its invalidation travels on another connection): ask it to read past its cache.
     const view = await load(epochMoved);
