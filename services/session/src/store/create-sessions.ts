@@ -1,7 +1,7 @@
+import { sessionIdFor } from '@authscale/core';
 import { generateSessionToken } from '../token/generate-session-token.ts';
 import { parseSessionToken } from '../token/parse-session-token.ts';
 import { sameSessionId } from '../token/same-session-id.ts';
-import { sessionIdFor } from '../token/session-id-for.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { ReadOptions, SessionStore } from './session-store.ts';
 

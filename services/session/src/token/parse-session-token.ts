@@ -1,4 +1,4 @@
-import { sessionIdFor } from './session-id-for.ts';
+import { sessionIdFor } from '@authscale/core';
 
 /** User ids are shard keys and Redis hash tags: no braces, no dots, bounded length. */
 const userIdPattern = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { sessionIdFor } from '@authscale/core';
 import { createSessions, type Sessions } from '../../src/store/create-sessions.ts';
 import type { SessionStore } from '../../src/store/session-store.ts';
-import { sessionIdFor } from '../../src/token/session-id-for.ts';
 
 /** A clock the tests move forward; it never runs behind real time, which Redis expiry uses. */
 export interface TestClock {
