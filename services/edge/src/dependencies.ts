@@ -18,7 +18,7 @@ import { createCluster } from 'redis';
 import type { EdgeConfig } from './config.ts';
 
 /** The Redis Cluster client calls the edge makes (a node-redis `createCluster()` client). */
-export interface RateLimitRedis {
+export interface RedisClusterCommands {
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
 }
 
@@ -30,11 +30,11 @@ export interface EdgeDependencies {
   verifyApiKey: NonNullable<RequestAuthOptions['verifyApiKey']>;
   signPrincipal: (user: AuthenticatedUser) => Promise<string>;
   /** Absent: rate-limit counters live in this process (one-process mode). */
-  rateLimitRedis?: RateLimitRedis;
+  rateLimitRedis?: RedisClusterCommands;
   /** Absent: every authenticated request asks a session replica. */
   nearCache?: SessionNearCache;
   /** The session cluster the near cache reads epochs from (readiness reports it). */
-  nearCacheRedis?: RateLimitRedis;
+  nearCacheRedis?: RedisClusterCommands;
 }
 
 const redisRetryMs = 1000;
