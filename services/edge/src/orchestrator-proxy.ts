@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import type { AuthenticatedUser, SessionNearCache } from '@authscale/core';
 import replyFrom from '@fastify/reply-from';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -80,12 +81,6 @@ function retryOnStaleConnection({ err, req, attempt }: { err: Error; req: unknow
 /** reply-from forwards a falsy parsed body as no body; JSON `null`, `false` and `0` are still bodies. */
 function bodyRepliesFromWouldDrop({ body }: FastifyRequest): { body?: string } {
   return body === null || body === false || body === 0 ? { body: JSON.stringify(body) } : {};
-}
-
-async function text(stream: AsyncIterable<Uint8Array>): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const maxCachedAnswerBytes = 4096;
