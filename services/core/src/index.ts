@@ -60,6 +60,7 @@ export type {
   SessionNearCache,
   SessionNearCacheOptions,
   SessionView,
+  TrackedGet,
 } from './session-client/index.ts';
 export {
   createSessionClient,
@@ -69,4 +70,5 @@ export {
   sessionEpochKey,
   sessionEpochTtlMs,
   sessionIdFor,
+  TrackedEpochs,
 } from './session-client/index.ts';

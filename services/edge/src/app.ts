@@ -85,6 +85,9 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     // The WAF's rate rule is the first line; the per-IP limit keeps serving if Redis blips.
     skipOnError: true,
+    // The limit's headers go on the 429 only: on every other answer they were three headers of
+    // per-request work for a limit that well-behaved clients never reach.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: () => new AuthError('rate_limited'),
   });
   await app.register(requestAuth, {

@@ -11,6 +11,7 @@ import {
   type SessionNearCache,
   sessionEpochKey,
   signPrincipal,
+  TrackedEpochs,
   verifyAccessToken,
 } from '@authscale/core';
 import type { FastifyBaseLogger } from 'fastify';
@@ -50,7 +51,7 @@ function redisCluster({
   urls: string[];
   password: string | undefined;
   timeoutMs: number;
-  clientSideCache?: { ttl: number; maxEntries: number; evictPolicy: 'LRU' };
+  clientSideCache?: TrackedEpochs;
 }) {
   return createCluster({
     rootNodes: urls.map((url) => ({ url })),
@@ -92,22 +93,20 @@ export function createEdgeDependencies(config: EdgeConfig) {
         timeoutMs: 0,
       })
     : undefined;
+  // RESP3 tracking: Redis tells this client when an epoch it read changes, and node-redis
+  // empties the cache whenever a connection drops, so a missed message cannot leave it stale.
+  const epochs = new TrackedEpochs({ ttl: 0, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES, evictPolicy: 'LRU' });
   const sessionRedis = config.SESSION_REDIS_URLS
     ? redisCluster({
         urls: config.SESSION_REDIS_URLS,
         password: config.SESSION_REDIS_PASSWORD,
         timeoutMs: config.SESSION_REDIS_TIMEOUT_MS,
-        // RESP3 tracking: Redis tells this client when an epoch it read changes, and node-redis
-        // empties the cache whenever a connection drops, so a missed message cannot leave it stale.
-        clientSideCache: { ttl: 0, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES, evictPolicy: 'LRU' },
+        clientSideCache: epochs,
       })
     : undefined;
   const nearCache = sessionRedis
     ? createSessionNearCache({
-        epochOf: async (userId) => {
-          const epoch = await sessionRedis.get(sessionEpochKey(config.SESSION_KEY_PREFIX, userId));
-          return epoch === null ? null : String(epoch);
-        },
+        epochOf: (userId) => epochs.read(sessionRedis, sessionEpochKey(config.SESSION_KEY_PREFIX, userId)),
         maxAgeMs: config.SESSION_NEAR_CACHE_MAX_AGE_MS,
         maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES,
       })
@@ -133,10 +132,8 @@ export function createEdgeDependencies(config: EdgeConfig) {
       ? (token) => nearCache.validate(token, sessions.validate)
       : (token) => sessions.validate(token),
     // The bearer revocation check slides the session's idle expiry, as a cookie request does.
-    isSessionLive: async (userId, sid) => {
-      const load = (options?: { fresh: boolean }) => sessions.touch(userId, sid, options);
-      return (await (nearCache ? nearCache.touch(userId, sid, load) : load())) !== null;
-    },
+    isSessionLive: async (userId, sid) =>
+      (await (nearCache ? nearCache.touch(userId, sid, sessions.touch) : sessions.touch(userId, sid))) !== null,
     verifyAccessToken: cacheVerifiedTokens(
       async (token) => {
         try {

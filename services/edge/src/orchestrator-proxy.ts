@@ -17,7 +17,7 @@ export interface OrchestratorProxyOptions {
   signPrincipal: (user: AuthenticatedUser) => Promise<string>;
   /** Runs on login, MFA and refresh after the body is parsed (the per-account rate limit). */
   signInPreHandler: preHandlerAsyncHookHandler;
-  /** Set, `GET /me` answers are kept with the session they describe (`cachedMeAnswer`). */
+  /** Set, `GET /me` answers are kept with the session they describe (`answerSlotFor`). */
   nearCache?: SessionNearCache | undefined;
 }
 
@@ -86,32 +86,31 @@ function bodyRepliesFromWouldDrop({ body }: FastifyRequest): { body?: string } {
 const maxCachedAnswerBytes = 4096;
 const maxAnswersPerSession = 8;
 
+/** The answers kept beside one near-cached session, and the key this request's answer has there. */
+interface AnswerSlot {
+  answers: Map<string, string>;
+  key: string;
+}
+
 /**
  * Where an orchestrator answer about the caller is kept: beside the near-cached session it
  * describes, under the request's URL and tenant header, so it goes when the session's user
  * changes (their epoch moves) or the entry ages out. Only session and bearer callers qualify.
  */
-function cachedAnswers(nearCache: SessionNearCache) {
-  return {
-    slotFor(request: FastifyRequest) {
-      const { user } = request;
-      if (!user || (user.kind !== 'session' && user.kind !== 'jwt')) return undefined;
-      const tenantHeader = request.headers['x-tenant-id'];
-      if (Array.isArray(tenantHeader) || (tenantHeader?.length ?? 0) > 64) return undefined;
-      // Taken now, right after request authentication checked the entry's epoch.
-      const derived = nearCache.derivedFor(user.sessionId);
-      if (!derived) return undefined;
-      const key = `${request.url}\n${tenantHeader ?? ''}`;
-      return {
-        recall: () => derived.get(key),
-        keep(body: string) {
-          if (Buffer.byteLength(body) <= maxCachedAnswerBytes && derived.size < maxAnswersPerSession) {
-            derived.set(key, body);
-          }
-        },
-      };
-    },
-  };
+function answerSlotFor(nearCache: SessionNearCache, request: FastifyRequest): AnswerSlot | undefined {
+  const { user } = request;
+  if (!user || (user.kind !== 'session' && user.kind !== 'jwt')) return undefined;
+  const tenantHeader = request.headers['x-tenant-id'];
+  if (Array.isArray(tenantHeader) || (tenantHeader?.length ?? 0) > 64) return undefined;
+  // Taken now, right after request authentication checked the entry's epoch.
+  const answers = nearCache.derivedFor(user.sessionId);
+  return answers ? { answers, key: `${request.url}\n${tenantHeader ?? ''}` } : undefined;
+}
+
+function keepAnswer({ answers, key }: AnswerSlot, body: string) {
+  if (Buffer.byteLength(body) <= maxCachedAnswerBytes && answers.size < maxAnswersPerSession) {
+    answers.set(key, body);
+  }
 }
 
 /** Forwards the public contract to the orchestrator over an undici keep-alive pool. */
@@ -131,20 +130,20 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       },
     });
 
-    async function forward(request: FastifyRequest, reply: FastifyReply, keep?: (body: string) => void) {
+    async function forward(request: FastifyRequest, reply: FastifyReply, slot?: AnswerSlot) {
       const principal = request.user ? await signPrincipal(request.user) : undefined;
       return reply.from(undefined, {
         ...bodyRepliesFromWouldDrop(request),
         rewriteRequestHeaders: (_request, headers) => forwardedHeaders(request, headers, principal),
         onError: (failed, { error }) => failed.send(upstreamError(error)),
         retryDelay: retryOnStaleConnection,
-        ...(keep
+        ...(slot
           ? {
               onResponse: (_request, answering, response) => {
                 if (response.statusCode !== 200) return answering.send(response.stream);
                 void text(response.stream).then(
                   (body) => {
-                    keep(body);
+                    keepAnswer(slot, body);
                     answering.send(body);
                   },
                   (error: unknown) => answering.send(upstreamError(error as Error)),
@@ -155,13 +154,13 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       });
     }
 
-    const cached = options.nearCache ? cachedAnswers(options.nearCache) : undefined;
+    const { nearCache } = options;
     async function forwardOrRecall(request: FastifyRequest, reply: FastifyReply) {
-      const slot = cached?.slotFor(request);
+      const slot = nearCache ? answerSlotFor(nearCache, request) : undefined;
       if (!slot) return forward(request, reply);
-      const body = slot.recall();
+      const body = slot.answers.get(slot.key);
       if (body !== undefined) return reply.type('application/json; charset=utf-8').send(body);
-      return forward(request, reply, slot.keep);
+      return forward(request, reply, slot);
     }
 
     for (const route of proxiedRoutes) {

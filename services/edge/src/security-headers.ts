@@ -18,8 +18,9 @@ export const securityHeaders = fp<HelmetOptions>(
       removeHeader() {},
     };
     helmet(options)({} as IncomingMessage, collector as unknown as ServerResponse, () => {});
-    app.addHook('onRequest', async (_request, reply) => {
+    app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers);
+      done();
     });
   },
   { name: 'authscale-security-headers', fastify: '5.x' },

@@ -6,3 +6,5 @@ export { sessionIdFor } from './session-id-for.ts';
 export type { SessionNearCache, SessionNearCacheOptions } from './session-near-cache.ts';
 export { createSessionNearCache } from './session-near-cache.ts';
 export type { CreateSessionInput, SessionView } from './session-view.ts';
+export type { TrackedGet } from './tracked-epochs.ts';
+export { TrackedEpochs } from './tracked-epochs.ts';

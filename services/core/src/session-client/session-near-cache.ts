@@ -8,7 +8,7 @@ export interface SessionNearCacheOptions {
    * The user's invalidation epoch (`sessionEpochKey`), read through a Redis client-side cache so
    * that a read is local until Redis reports a change. Rejects when Redis cannot be asked.
    */
-  epochOf: (userId: string) => Promise<string | null>;
+  epochOf: (userId: string) => string | null | Promise<string | null>;
   /**
    * How long an entry serves before the next request goes to a replica again (which slides the
    * session's idle expiry when it is due). At most `maxNearCacheAgeMs`.
@@ -37,9 +37,18 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
     throw new TypeError(`createSessionNearCache: maxAgeMs must be in (0, ${maxNearCacheAgeMs}]`);
   }
   const entries = new LRUCache<string, Entry>({ max: maxEntries });
-  const currentEpoch = (userId: string) => epochOf(userId).catch(() => undefined);
+  const currentEpoch = async (userId: string) => {
+    try {
+      return await epochOf(userId);
+    } catch {
+      return undefined;
+    }
+  };
 
-  async function through(userId: string, sid: string, load: (fresh: boolean) => Promise<SessionView | null>) {
+  /** What a request learns here: the cached view, or what its load must know. */
+  type Lookup = { view: SessionView } | { view?: undefined; epoch: string | null | undefined; fresh: boolean };
+
+  async function lookup(userId: string, sid: string): Promise<Lookup> {
     // One read decides a hit and, on a miss, comes before the load: a revoke that races the load
     // then shows up as a changed epoch.
     const epoch = await currentEpoch(userId);
@@ -54,12 +63,15 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
         at < view.idleExpiresAt &&
         at < view.absoluteExpiresAt;
       epochMoved = current && epoch !== entry.epoch;
-      if (current && !epochMoved) return view;
+      if (current && !epochMoved) return { view };
       entries.delete(sid);
     }
     // After a moved epoch the replica's own near cache may not have heard of the change yet
     // (its invalidation travels on another connection): ask it to read past its cache.
-    const view = await load(epochMoved);
+    return { epoch, fresh: epochMoved };
+  }
+
+  function keep(userId: string, sid: string, epoch: string | null | undefined, view: SessionView | null) {
     if (view && epoch !== undefined && view.userId === userId && view.sid === sid) {
       entries.set(sid, { view, cachedAt: now(), epoch, derived: new Map() });
     }
@@ -71,21 +83,25 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
      * The live session for a cookie token, from here or from `load` (the replicas; `fresh` asks
      * them to read past their own near cache).
      */
-    validate(
+    async validate(
       token: string,
       load: (token: string, options: { fresh: boolean }) => Promise<SessionView | null>,
     ): Promise<SessionView | null> {
       const dot = token.indexOf('.');
       if (dot < 1) return load(token, { fresh: false });
-      return through(token.slice(0, dot), sessionIdFor(token), (fresh) => load(token, { fresh }));
+      const userId = token.slice(0, dot);
+      const sid = sessionIdFor(token);
+      const found = await lookup(userId, sid);
+      return found.view ?? keep(userId, sid, found.epoch, await load(token, { fresh: found.fresh }));
     },
     /** The live session by id (bearer JWTs), from here or from `load`. */
-    touch(
+    async touch(
       userId: string,
       sid: string,
-      load: (options: { fresh: boolean }) => Promise<SessionView | null>,
+      load: (userId: string, sid: string, options: { fresh: boolean }) => Promise<SessionView | null>,
     ): Promise<SessionView | null> {
-      return through(userId, sid, (fresh) => load({ fresh }));
+      const found = await lookup(userId, sid);
+      return found.view ?? keep(userId, sid, found.epoch, await load(userId, sid, { fresh: found.fresh }));
     },
     /**
      * The store for answers derived from a session just validated here; undefined when it was not

@@ -4,7 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killConnectionsNamed, sharedServers } from '@authscale/testkit';
 import { createCluster } from 'redis';
-import { createSessionNearCache, type SessionView, sessionEpochKey, sessionIdFor } from '../../src/index.ts';
+import {
+  createSessionNearCache,
+  type SessionView,
+  sessionEpochKey,
+  sessionIdFor,
+  TrackedEpochs,
+} from '../../src/index.ts';
 
 const prefix = `nc${randomBytes(3).toString('hex')}`;
 const clientName = `near-cache-test-${randomBytes(3).toString('hex')}`;
@@ -40,13 +46,15 @@ function session(now = Date.now()) {
   return { token, view, replica, epochKey: sessionEpochKey(prefix, userId) };
 }
 
-/** As the edge builds it: RESP3, with node-redis client-side caching. */
+const epochs = new TrackedEpochs({ ttl: 0, maxEntries: 1000, evictPolicy: 'LRU' });
+
+/** As the edge builds it: RESP3, with the epochs as node-redis's client-side cache. */
 const trackedClient = (urls: string[]) =>
   createCluster({
     rootNodes: urls.map((url) => ({ url })),
     defaults: { name: clientName },
     RESP: 3,
-    clientSideCache: { ttl: 0, maxEntries: 1000, evictPolicy: 'LRU' },
+    clientSideCache: epochs,
   });
 
 /** Invalidation messages arrive asynchronously: a bounded wait for the cache to notice. */
@@ -74,10 +82,7 @@ describe('createSessionNearCache over a real Redis Cluster', () => {
 
   const nearCache = (now?: () => number) =>
     createSessionNearCache({
-      epochOf: async (userId) => {
-        const epoch = await tracked.get(sessionEpochKey(prefix, userId));
-        return epoch === null ? null : String(epoch);
-      },
+      epochOf: (userId) => epochs.read(tracked, sessionEpochKey(prefix, userId)),
       maxAgeMs: 30_000,
       maxEntries: 100,
       ...(now ? { now } : {}),
@@ -88,7 +93,10 @@ describe('createSessionNearCache over a real Redis Cluster', () => {
     const { token, view, replica, epochKey } = session();
     assert.deepEqual(await cache.validate(token, replica.load), view);
     assert.deepEqual(await cache.validate(token, replica.load), view);
-    assert.deepEqual(await cache.touch(view.userId, view.sid, (options) => replica.load(token, options)), view);
+    assert.deepEqual(
+      await cache.touch(view.userId, view.sid, (_userId, _sid, options) => replica.load(token, options)),
+      view,
+    );
     assert.equal(replica.calls, 1);
 
     await writer.incr(epochKey);
