@@ -63,7 +63,8 @@ try {
   });
   const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, helloPort, bareEdgePort] =
     (await freePorts(7)) as [number, number, number, number, number, number, number];
-  const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' };
+  // As deployed: a request served well logs nothing at info, so the figures include logging.
+  const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'info' };
   const publicOrigin = `http://127.0.0.1:${edgePort}`;
   const session = await startServiceProcess({
     role: 'session',
@@ -207,7 +208,7 @@ try {
   const cpu = cpus();
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. The hello-world is a separate process too.`,
+    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is a separate process too.`,
     '',
     `| request | req/s | p50 ms | p99 ms | vs hello-world | CPU µs per request: ${tierNames.join(' / ')} |`,
     '| --- | ---: | ---: | ---: | ---: | --- |',

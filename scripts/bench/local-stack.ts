@@ -24,7 +24,8 @@ export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPr
     env: {
       ...process.env,
       PORT: String(port),
-      LOG_LEVEL: 'warn',
+      // As deployed: a request served well logs nothing at info, so the figures include logging.
+      LOG_LEVEL: 'info',
       RATE_LIMIT_PER_IP_MAX: '1000000000',
       EDGE_NEAR_CACHE: edgeNearCache ? 'on' : 'off',
       REDIS_REPLICAS_PER_PRIMARY: String(redisReplicasPerPrimary),

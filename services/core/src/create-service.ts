@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { errorHandler } from './error-handler.ts';
 import { type HealthOptions, health } from './health.ts';
 import { loggerOptions } from './logger.ts';
+import { requestLoggerFactory } from './request-logger.ts';
 import './route-config.ts';
 
 export interface CreateServiceOptions {
@@ -42,6 +43,11 @@ export async function createService({
   const logger = loggerOptions({ service: name, level: logLevel });
   const app = Fastify({
     logger: logDestination ? { ...logger, stream: logDestination } : logger,
+    childLoggerFactory: requestLoggerFactory,
+    // Fastify's two lines per request would be most of what a busy service logs, and its
+    // "incoming request" line carries the query string, where an OIDC callback has its code.
+    // The load balancer's access log records every request; here one line at debug, below.
+    disableRequestLogging: true,
     bodyLimit,
     // proxy-addr's hop-count rule, spelled as the trust function Fastify's types accept.
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
@@ -58,6 +64,13 @@ export async function createService({
     reply.header('x-request-id', request.id);
     done();
   });
+  if (logLevel === 'debug' || logLevel === 'trace') {
+    app.addHook('onResponse', (request, reply, done) => {
+      const path = request.url.split('?', 1)[0];
+      request.log.debug({ method: request.method, path, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+      done();
+    });
+  }
   await app.register(errorHandler);
   await app.register(health, { readiness, optional: optionalReadiness });
   return app;

@@ -113,4 +113,82 @@ describe('createService', () => {
     assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
     await app.close();
   });
+
+  it('sends X-Request-Id with refusals and unknown routes too', async () => {
+    const app = await serviceWithRoutes();
+    for (const url of ['/forbidden', '/nope']) {
+      const response = await app.inject({ method: 'GET', url, headers: { 'x-request-id': 'abc12345-req' } });
+      assert.equal(response.headers['x-request-id'], 'abc12345-req', url);
+    }
+    await app.close();
+  });
+});
+
+describe('createService request logs', () => {
+  async function loggingService(logLevel: string) {
+    const lines: Record<string, unknown>[] = [];
+    const app = await createService({
+      name: 'test',
+      logLevel,
+      logDestination: { write: (line) => lines.push(JSON.parse(line)) },
+    });
+    app.get('/refused', async () => {
+      throw new AuthError('forbidden');
+    });
+    app.get('/quiet', { logLevel: 'warn' }, async () => {
+      throw new AuthError('forbidden');
+    });
+    await app.ready();
+    return { app, lines };
+  }
+
+  it('logs nothing for a request served well at info, and the request id on a refusal', async () => {
+    const { app, lines } = await loggingService('info');
+    await app.inject({ method: 'GET', url: '/healthz?code=one-time-code' });
+    assert.equal(lines.length, 0);
+    await app.inject({
+      method: 'GET',
+      url: '/refused?code=one-time-code',
+      headers: { 'x-request-id': 'abc12345-req' },
+    });
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.reqId, 'abc12345-req');
+    assert.equal(lines[0]?.msg, 'request refused');
+    assert.doesNotMatch(JSON.stringify(lines), /one-time-code/);
+    await app.close();
+  });
+
+  it('keeps a route’s own log level', async () => {
+    const { app, lines } = await loggingService('info');
+    await app.inject({ method: 'GET', url: '/quiet' });
+    assert.deepEqual(lines, []);
+    await app.close();
+  });
+
+  it('logs one line per request at debug, with the path but never the query', async () => {
+    const { app, lines } = await loggingService('debug');
+    await app.inject({
+      method: 'GET',
+      url: '/healthz?code=one-time-code',
+      headers: { 'x-request-id': 'abc12345-req' },
+    });
+    assert.equal(lines.length, 1);
+    assert.deepEqual(
+      { ...lines[0], time: undefined, ms: undefined, pid: undefined, hostname: undefined },
+      {
+        level: 20,
+        service: 'test',
+        reqId: 'abc12345-req',
+        method: 'GET',
+        path: '/healthz',
+        status: 200,
+        msg: 'request',
+        time: undefined,
+        ms: undefined,
+        pid: undefined,
+        hostname: undefined,
+      },
+    );
+    await app.close();
+  });
 });
