@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { errorHandler } from './error-handler.ts';
 import { type HealthOptions, health } from './health.ts';
 import { loggerOptions } from './logger.ts';
@@ -47,7 +47,7 @@ export async function createService({
     // Fastify's two lines per request would be most of what a busy service logs, and its
     // "incoming request" line carries the query string, where an OIDC callback has its code.
     // The load balancer's access log records every request; here one line at debug, below.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     // proxy-addr's hop-count rule, spelled as the trust function Fastify's types accept.
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
