@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createSessionClient, createSessionNearCache, sessionEpochKey } from '@authscale/core';
+import { createSessionClient, createSessionNearCache, sessionEpochKey, TrackedEpochs } from '@authscale/core';
 import {
   buildSessionApp,
   connectRedis,
@@ -186,18 +186,12 @@ async function revocationVisibility(urls: string[]) {
   };
   const a = await open();
   const b = await open();
-  // As the edge builds it: epochs read through node-redis client-side caching.
-  const edgeRedis = createCluster({
-    rootNodes: urls.map((url) => ({ url })),
-    RESP: 3,
-    clientSideCache: { ttl: 0, maxEntries: 10_000, evictPolicy: 'LRU' },
-  });
+  // As the edge builds it: epochs held by TrackedEpochs, node-redis's client-side cache.
+  const epochs = new TrackedEpochs({ ttl: 0, maxEntries: 10_000, evictPolicy: 'LRU' });
+  const edgeRedis = createCluster({ rootNodes: urls.map((url) => ({ url })), RESP: 3, clientSideCache: epochs });
   await edgeRedis.connect();
   const edge = createSessionNearCache({
-    epochOf: async (userId) => {
-      const epoch = await edgeRedis.get(sessionEpochKey('rv', userId));
-      return epoch === null ? null : String(epoch);
-    },
+    epochOf: (userId) => epochs.read(edgeRedis, sessionEpochKey('rv', userId)),
     maxAgeMs: 30_000,
     maxEntries: 10_000,
   });
