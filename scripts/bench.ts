@@ -133,6 +133,11 @@ row(
     ? live
     : `${whole(live.count)} held (filled in ${fixed(live.fillSeconds)} s); ${whole(live.bytesPerSession)} bytes each by used_memory on the primaries (${whole(live.keyBytesPerSession)} by MEMORY USAGE of its user's key); lookup p99 ${fixed(live.lookupP99AtSmall, 2)} ms at ${whole(live.smallCount)}, ${fixed(live.lookupP99AtFull, 2)} ms at ${whole(live.count)}`,
 );
+/** " (HTTP 503 x10, no answer x2)" for the errors a run had; nothing when it had none. */
+const kinds = (counts: Record<string, number>) => {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? '' : ` (${entries.map(([kind, count]) => `${kind} x${count}`).join(', ')})`;
+};
 const replica = failed(failover) ? failover : failover.replica;
 row(
   'failover, session replica killed',
@@ -141,7 +146,7 @@ row(
   'zero client errors, p99 during the kill <= 300 ms',
   failed(replica)
     ? replica
-    : `${replica.errors} client errors of ${whole(replica.requests)} requests; p99 in the 3 s after the kill ${fixed(replica.windowP99)} ms (edge near cache off: every request reached a replica)`,
+    : `${replica.errors} client errors${kinds(replica.errorKinds)} of ${whole(replica.requests)} requests; p99 in the 3 s after the kill ${fixed(replica.windowP99)} ms (edge near cache off: every request reached a replica)`,
 );
 const primary = failed(failover) ? failover : failover.primary;
 row(
@@ -151,7 +156,7 @@ row(
   "zero read errors, zero lost acknowledged writes, writes back within the cluster's failover window",
   failed(primary)
     ? primary
-    : `${primary.readErrors} read errors (p99 ${fixed(primary.readWindowP99)} ms in the 3 s after the kill); ${primary.lostAcknowledgedWrites} of ${whole(primary.acknowledgedWrites)} acknowledged writes lost (${primary.writeFailures} writes refused after the store's retry deadline); ${whole(primary.acknowledgedAfterKill)} acknowledged after the kill; writes unavailable: slowest acknowledged write ${whole(primary.slowestAcknowledgedWriteMs)} ms, longest gap between acknowledgements (or until the run ended) ${whole(primary.longestGapMs)} ms`,
+    : `${primary.readErrors} read errors${kinds(primary.readErrorKinds)} (p99 ${fixed(primary.readWindowP99)} ms in the 3 s after the kill); ${primary.lostAcknowledgedWrites} of ${whole(primary.acknowledgedWrites)} acknowledged writes lost (${primary.writeFailures} writes refused after the store's retry deadline); ${whole(primary.acknowledgedAfterKill)} acknowledged after the kill; writes unavailable: slowest acknowledged write ${whole(primary.slowestAcknowledgedWriteMs)} ms, longest gap between acknowledgements (or until the run ended) ${whole(primary.longestGapMs)} ms`,
 );
 
 const throughputLine = () => {

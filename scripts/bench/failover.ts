@@ -22,9 +22,16 @@ async function underLoad(stack: LocalStack, rate: number, kill: () => Promise<vo
     rate,
   });
   await killed;
+  // What the errors were, so a run that has any says whether the edge answered 5xx or nothing.
+  const errorKinds: Record<string, number> = {};
+  for (const { status } of run.responses) {
+    if (status < 200 || status >= 300) errorKinds[`HTTP ${status}`] = (errorKinds[`HTTP ${status}`] ?? 0) + 1;
+  }
+  if (run.failures.length > 0) errorKinds['no answer'] = run.failures.length;
   const inWindow = run.responses.filter(({ at }) => at >= killAtMs && at < killAtMs + killWindowMs);
   return {
     errors: run.errors,
+    errorKinds,
     windowP99: percentile(
       inWindow.map(({ latency }) => latency),
       99,
@@ -105,6 +112,7 @@ export async function redisPrimaryKilled(stack: LocalStack, rate: number) {
   }
   return {
     readErrors: reads.errors,
+    readErrorKinds: reads.errorKinds,
     readWindowP99: reads.windowP99,
     acknowledgedWrites: acknowledged.length,
     writeFailures,

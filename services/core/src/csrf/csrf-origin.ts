@@ -25,16 +25,17 @@ export const csrfOrigin = fp<CsrfOriginOptions>(
   async (app: FastifyInstance, options) => {
     const { allowedOrigins, sessionCookieName } = validateOptions(options);
 
-    app.addHook('onRequest', async (request: FastifyRequest) => {
-      if (safeMethods.has(request.method) || request.user?.kind === 'jwt' || request.user?.kind === 'api_key') return;
+    const refused = (request: FastifyRequest): boolean => {
+      if (safeMethods.has(request.method) || request.user?.kind === 'jwt' || request.user?.kind === 'api_key') {
+        return false;
+      }
       const origin = request.headers.origin;
-      if (origin !== undefined) {
-        if (!allowedOrigins.has(origin)) throw new AuthError('forbidden');
-        return;
-      }
-      if (request.user?.kind === 'session' || request.cookies[sessionCookieName] !== undefined) {
-        throw new AuthError('forbidden');
-      }
+      if (origin !== undefined) return !allowedOrigins.has(origin);
+      return request.user?.kind === 'session' || request.cookies[sessionCookieName] !== undefined;
+    };
+    // A callback hook: it runs on every request and has nothing to wait for.
+    app.addHook('onRequest', (request, _reply, done) => {
+      done(refused(request) ? new AuthError('forbidden') : undefined);
     });
   },
   { name: pluginName, fastify: '5.x', dependencies: ['@fastify/cookie', 'authscale-request-auth'] },
