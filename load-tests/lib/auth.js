@@ -32,25 +32,32 @@ export function login(email) {
 }
 
 /** `GET /me` with this VU's cookie jar, or with an explicit Cookie header taken from `login()`. */
-export function meWithCookie(cookieHeader) {
-  const params = { tags: { name: 'GET /me (cookie)' } };
+/** Request params that count `status` as the expected answer in `http_req_failed` (e.g. 401 after logout). */
+function expecting(status) {
+  return status ? { responseCallback: http.expectedStatuses(status) } : {};
+}
+
+export function meWithCookie(cookieHeader, expectedStatus) {
+  const params = { tags: { name: 'GET /me (cookie)' }, ...expecting(expectedStatus) };
   if (cookieHeader) Object.assign(params, { headers: { Cookie: cookieHeader }, jar: new http.CookieJar() });
   return http.get(`${baseUrl}/me`, params);
 }
 
-export function meWithBearer(accessToken) {
+export function meWithBearer(accessToken, expectedStatus) {
   return http.get(`${baseUrl}/me`, {
     headers: { Authorization: `Bearer ${accessToken}` },
     tags: { name: 'GET /me (bearer)' },
     jar: new http.CookieJar(),
+    ...expecting(expectedStatus),
   });
 }
 
-export function refresh(refreshToken) {
+export function refresh(refreshToken, expectedStatus) {
   return http.post(`${baseUrl}/auth/token/refresh`, JSON.stringify({ refreshToken }), {
     headers: json,
     tags: { name: 'POST /auth/token/refresh' },
     jar: new http.CookieJar(),
+    ...expecting(expectedStatus),
   });
 }
 
