@@ -6,7 +6,8 @@ import type { SessionView } from './session-view.ts';
 export interface SessionNearCacheOptions {
   /**
    * The user's invalidation epoch (`sessionEpochKey`), read through a Redis client-side cache so
-   * that a read is local until Redis reports a change. Rejects when Redis cannot be asked.
+   * that a read is local until Redis reports a change (`TrackedEpochs.read` answers a held epoch
+   * synchronously). Throws or rejects when Redis cannot be asked.
    */
   epochOf: (userId: string) => string | null | Promise<string | null>;
   /**
