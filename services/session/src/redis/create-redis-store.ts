@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthError, sessionEpochTtlMs } from '@authscale/core';
+import { AuthError, sessionEpochKey, sessionEpochTtlMs } from '@authscale/core';
 import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { createRevocationJournal, type Revocation } from './revocation-journal.ts';
-import { epochKey, userKey } from './session-keys.ts';
+import { userKey } from './session-keys.ts';
 import { bumpEpochScript, createScript, revokeAllScript, revokeScript, touchScript } from './session-scripts.ts';
 import { packSession, unpackSession } from './session-value.ts';
 
@@ -91,7 +91,7 @@ export function createRedisStore({
    * live is told by the change; one that reads the new epoch then finds it gone.
    */
   const bumpEpoch = (userId: string) =>
-    connection.runScript(bumpEpochScript, [epochKey(prefix, userId)], [String(sessionEpochTtlMs)]);
+    connection.runScript(bumpEpochScript, [sessionEpochKey(prefix, userId)], [String(sessionEpochTtlMs)]);
 
   /** Removes one session (again, on a replay) and notes whether a replica has the removal. */
   async function apply(revocation: Revocation): Promise<boolean> {
@@ -216,7 +216,7 @@ export function createRedisStore({
     async invalidateUser(userId) {
       const durable = await withRetry(async () => {
         await bumpEpoch(userId);
-        return replicated(epochKey(prefix, userId));
+        return replicated(sessionEpochKey(prefix, userId));
       });
       if (!durable) throw new AuthError('dependency_unavailable', 'The invalidation could not be replicated.');
     },

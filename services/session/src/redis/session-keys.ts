@@ -1,5 +1,3 @@
-import { sessionEpochKey } from '@authscale/core';
-
 /**
  * One key per user, a hash from sid to packed record (`session-value.ts`):
  *
@@ -12,8 +10,4 @@ import { sessionEpochKey } from '@authscale/core';
  */
 export function userKey(prefix: string, userId: string): string {
   return `${prefix}:{${userId}}`;
-}
-
-export function epochKey(prefix: string, userId: string): string {
-  return sessionEpochKey(prefix, userId);
 }

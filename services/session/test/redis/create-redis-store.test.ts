@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { it } from 'node:test';
+import { sessionEpochKey } from '@authscale/core';
 import { sharedServers } from '@authscale/testkit';
 import { createCluster } from 'redis';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
-import { epochKey, userKey } from '../../src/redis/session-keys.ts';
+import { userKey } from '../../src/redis/session-keys.ts';
 import { createSessions } from '../../src/store/create-sessions.ts';
 import { sessionStoreContract, testClock } from '../store/session-store-contract.ts';
 
@@ -59,7 +60,7 @@ it("evicts a user's oldest session beyond maxSessionsPerUser and prunes dead one
     const [oldest, ...kept] = [await create(), await create(), await create()];
     const inspector = createCluster({ rootNodes: (await sharedServers()).redisCluster.urls.map((url) => ({ url })) });
     await inspector.connect();
-    const epochNow = async () => Number(await inspector.get(epochKey(keyPrefix, userId)));
+    const epochNow = async () => Number(await inspector.get(sessionEpochKey(keyPrefix, userId)));
     assert.equal(await epochNow(), 0, 'creating under the cap moves nothing');
     kept.push(await create());
     assert.equal(await epochNow(), 1, 'an eviction ends a session: edges must drop it');
