@@ -5,20 +5,19 @@
  * Fastify hello-world in the same run. The full topology runs as separate processes on this
  * machine. Prints a table and writes it into the "Edge" section of docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, startDynamoDb, startPostgres, startRedisCluster, stopProcess, waitFor } from '@authscale/testkit';
+import { freePorts, startDynamoDb, startPostgres, startRedisCluster, waitFor } from '@authscale/testkit';
 import autocannon from 'autocannon';
+import { startScript } from './bench/load.ts';
 import { cpuPerRequest } from './bench/process-cpu.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 64;
-const root = new URL('..', import.meta.url).pathname;
 const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
 mkdirSync(logDir, { recursive: true });
 
@@ -42,17 +41,6 @@ async function load(url: string, headers: Record<string, string>, tiers: Tiers) 
   return { rps: Math.round(measured.requests.average), p50: measured.latency.p50, p99: measured.latency.p99, cpu };
 }
 
-async function startHelloWorld(port: number) {
-  const source = `import Fastify from 'fastify';
-const app = Fastify();
-app.get('/*', async () => ({ hello: 'world' }));
-await app.listen({ host: '127.0.0.1', port: ${port} });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: root, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/`;
-  await waitFor(async () => ((await fetch(url)).ok ? true : undefined), { what: 'hello-world' });
-  return { url, pid: child.pid ?? -1, stop: () => stopProcess(child) };
-}
-
 const [redis, postgres, dynamodb] = await Promise.all([startRedisCluster(), startPostgres(), startDynamoDb()]);
 const processes: ServiceProcess[] = [];
 const stops: (() => Promise<void>)[] = [];
@@ -61,8 +49,9 @@ try {
     adminUrlFor: postgres.urlFor,
     dynamodbEndpoint: dynamodb.endpoint,
   });
-  const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, helloPort, bareEdgePort] =
-    (await freePorts(7)) as [number, number, number, number, number, number, number];
+  const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, bareEdgePort] = (await freePorts(
+    6,
+  )) as [number, number, number, number, number, number];
   // As deployed: a request served well logs nothing at info, so the figures include logging.
   const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'info' };
   const publicOrigin = `http://127.0.0.1:${edgePort}`;
@@ -123,7 +112,8 @@ try {
       what: 'the edge to be ready',
     });
   }
-  const hello = await startHelloWorld(helloPort);
+  // The same ceiling `npm run bench` measures against.
+  const hello = await startScript('./ceiling-server.ts');
   stops.push(hello.stop);
   // An edge without its near cache in front of the hello-world instead of the orchestrator: what
   // the edge itself adds when it asks a replica and proxies every request.
@@ -172,7 +162,7 @@ try {
   };
   const bearer = { authorization: `Bearer ${accessToken}` };
   const rows = [
-    { what: 'bare Fastify hello-world', ...(await load(hello.url, {}, { hello: { pid: hello.pid } })) },
+    { what: 'bare Fastify hello-world', ...(await load(`${hello.url}/me`, {}, { hello: { pid: hello.pid } })) },
     {
       what: 'edge `GET /me`, session cookie (near-cache hit)',
       ...(await load(`${edge.url}/me`, { cookie }, fullPath)),
@@ -208,7 +198,7 @@ try {
   const cpu = cpus();
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is a separate process too.`,
+    `autocannon in the benchmark process, ${connections} connections, ${durationSeconds} s per row after a 2 s warm-up. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
     '',
     `| request | req/s | p50 ms | p99 ms | vs hello-world | CPU µs per request: ${tierNames.join(' / ')} |`,
     '| --- | ---: | ---: | ---: | ---: | --- |',

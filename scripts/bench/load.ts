@@ -63,7 +63,7 @@ export async function load({
 export async function startScript(
   file: string,
   env: Record<string, string> = {},
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {
     env: { ...process.env, ...env, PORT: String(port) },
@@ -79,6 +79,7 @@ export async function startScript(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
