@@ -87,3 +87,26 @@ export async function startScript(
     },
   };
 }
+
+export interface Target {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Closed-loop runs of each target in turn, `rounds` times. On a shared machine the speed of the
+ * cores drifts by tens of percent within a minute; taking turns puts each target's runs beside
+ * the others', so a ratio of two targets is read within a round, not across the drift.
+ */
+export async function inTurns(
+  targets: Target[],
+  { rounds, seconds }: { rounds: number; seconds: number },
+): Promise<LoadRun[][]> {
+  const runs: LoadRun[][] = targets.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, target] of targets.entries()) {
+      runs[index]?.push(await load({ ...target, seconds }));
+    }
+  }
+  return runs;
+}

@@ -7,6 +7,9 @@ export const percentile = (samples: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 };
 
+/** The middle of `samples` (the upper middle of an even count). */
+export const median = (samples: number[]) => percentile(samples, 50);
+
 /** Milliseconds with microsecond resolution, as the tables print them. */
 export const ms = (value: number) => value.toFixed(3);
 
