@@ -7,7 +7,6 @@ import {
   requestAuth,
   secureSessionCookie,
 } from '@authscale/core';
-import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { EdgeConfig } from './config.ts';
 import { demoPage } from './demo-page.ts';
@@ -67,7 +66,6 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
       ? { hsts: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }
       : {},
   );
-  await app.register(fastifyCookie);
   const rateLimitStore = rateLimitRedis
     ? redisClusterRateLimitStore({
         client: rateLimitRedis,

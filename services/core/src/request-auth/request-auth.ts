@@ -1,4 +1,3 @@
-import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthError } from '../errors.ts';
@@ -10,7 +9,7 @@ import type {
   RequestAuthClaims,
   RequestAuthSession,
 } from './authenticated-user.ts';
-import { type SessionCookieSettings, secureSessionCookie } from './session-cookie.ts';
+import { type SessionCookieSettings, secureSessionCookie, sessionTokenIn } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -102,7 +101,7 @@ export const requestAuth = fp<RequestAuthOptions>(
         request.user = user;
         return;
       }
-      const token = request.cookies[sessionCookie.name];
+      const token = sessionTokenIn(request.headers.cookie, sessionCookie.name);
       const user = token ? await fromSessionCookie(token) : null;
       if (!user) throw new AuthError('unauthenticated');
       request.user = user;
@@ -111,7 +110,7 @@ export const requestAuth = fp<RequestAuthOptions>(
     app.decorateRequest('user', null);
     app.addHook('onRequest', authenticate);
   },
-  { name: pluginName, fastify: '5.x', dependencies: ['@fastify/cookie'] },
+  { name: pluginName, fastify: '5.x' },
 );
 
 function validateOptions(options: RequestAuthOptions) {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import fastifyCookie from '@fastify/cookie';
 import { createService, csrfOrigin, requestAuth, sessionCookieName } from '../../src/index.ts';
 import { accessTokenKit, sessionTable } from '../request-auth/fixtures.ts';
 
@@ -14,7 +13,6 @@ describe('csrfOrigin', () => {
   before(async () => {
     kit = await accessTokenKit();
     app = await createService({ name: 'test', logLevel: 'silent' });
-    await app.register(fastifyCookie);
     await app.register(requestAuth, { ...sessions, verifyAccessToken: kit.verify });
     await app.register(csrfOrigin, { allowedOrigins: [allowedOrigin] });
     app.post('/change', async () => ({ changed: true }));
@@ -82,7 +80,6 @@ describe('csrfOrigin', () => {
 
   it('fails at registration on something that is not an origin', async () => {
     const bad = await createService({ name: 'test', logLevel: 'silent' });
-    await bad.register(fastifyCookie);
     await bad.register(requestAuth, { ...sessions, verifyAccessToken: kit.verify });
     await assert.rejects(async () => {
       await bad.register(csrfOrigin, { allowedOrigins: ['https://app.example.test/'] });

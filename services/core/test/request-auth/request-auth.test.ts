@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import fastifyCookie from '@fastify/cookie';
 import {
   AuthError,
   createService,
@@ -16,7 +15,6 @@ type Kit = Awaited<ReturnType<typeof accessTokenKit>>;
 
 async function appWith(options: RequestAuthOptions) {
   const app = await createService({ name: 'test', logLevel: 'silent' });
-  await app.register(fastifyCookie);
   await app.register(requestAuth, options);
   app.get('/whoami', async (request) => ({ user: request.user }));
   app.get('/open', { config: { public: true } }, async (request) => ({ user: request.user }));
@@ -57,6 +55,21 @@ describe('requestAuth', () => {
       authTime: Math.floor(session.authTime / 1000),
       kind: 'session',
     });
+  });
+
+  it('finds the session cookie among other cookies, and refuses a Cookie header it cannot read', async () => {
+    const { token } = sessions.create('user-among-cookies');
+    const among = await app.inject({
+      url: '/whoami',
+      headers: { cookie: `theme=dark; ${sessionCookieName}=${token}; consent=%7B%7D` },
+    });
+    assert.equal(among.statusCode, 200);
+    assert.equal(among.json().user.id, 'user-among-cookies');
+    for (const header of [';;;', `=${token}`, `${sessionCookieName}`, `${sessionCookieName}=%E0%A4%A`]) {
+      const response = await app.inject({ url: '/whoami', headers: { cookie: header } });
+      assert.equal(response.statusCode, 401, header);
+      assert.equal(response.json().error.code, 'unauthenticated');
+    }
   });
 
   it('refuses an unknown, malformed or revoked session cookie with 401', async () => {
@@ -160,7 +173,6 @@ describe('requestAuth', () => {
 
   it('fails at registration with a prefixed message when an option is missing', async () => {
     const app = await createService({ name: 'test', logLevel: 'silent' });
-    await app.register(fastifyCookie);
     await assert.rejects(async () => {
       await app.register(requestAuth, { ...sessions, verifyAccessToken: undefined } as unknown as RequestAuthOptions);
     }, /authscale-request-auth: option "verifyAccessToken" must be a function/);
