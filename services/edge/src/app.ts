@@ -79,6 +79,9 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
   if (rateLimitStore) app.addHook('onClose', () => rateLimitStore.close());
   await app.register(rateLimit, {
     ...(rateLimitStore ? { store: rateLimitStore } : {}),
+    // Not the plugin's per-route hooks: those run after every app-level hook, so a request that
+    // failed authentication (a guessed credential) was refused before it was ever counted.
+    global: false,
     max: config.RATE_LIMIT_PER_IP_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     // The WAF's rate rule is the first line; the per-IP limit keeps serving if Redis blips.
@@ -88,6 +91,8 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: () => new AuthError('rate_limited'),
   });
+  // Every request counts against its address, ahead of request authentication: 401s and 404s too.
+  app.addHook('onRequest', app.rateLimit());
   await app.register(requestAuth, {
     validateSessionToken: dependencies.validateSessionToken,
     isSessionLive: dependencies.isSessionLive,

@@ -205,6 +205,24 @@ describe('edge per-IP rate limit', () => {
     await edge.app.close();
     await upstream.close();
   });
+
+  it('counts requests that fail authentication too, so guessing credentials is limited', async () => {
+    const upstream = await startEchoUpstream();
+    const edge = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, env: { RATE_LIMIT_PER_IP_MAX: '2' } });
+    const remoteAddress = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.8`;
+    const guesses = [
+      { cookie: `authscale_session=guess.${'A'.repeat(43)}` },
+      { authorization: 'Bearer not.a.jwt' },
+      { cookie: `__Host-authscale_session=guess.${'B'.repeat(43)}` },
+    ];
+    const statuses = [];
+    for (const headers of guesses) {
+      statuses.push((await edge.app.inject({ url: '/me', headers, remoteAddress })).statusCode);
+    }
+    assert.deepEqual(statuses, [401, 401, 429]);
+    await edge.app.close();
+    await upstream.close();
+  });
 });
 
 describe('edge while the signing keys cannot be fetched', () => {

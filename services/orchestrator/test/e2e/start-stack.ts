@@ -84,6 +84,9 @@ export async function startStack({
           ORCHESTRATOR_URL: orchestratorUrl,
           SESSION_REPLICAS: sessionUrl,
           RATE_LIMIT_REDIS_URLS: servers.redisCluster.urls.join(','),
+          // Every e2e file drives its edge from 127.0.0.1 and they share the counters in Redis; the
+          // per-IP limit itself is tested in services/edge/test/app.test.ts.
+          RATE_LIMIT_PER_IP_MAX: '100000',
           SESSION_REDIS_URLS: servers.redisCluster.urls.join(','),
           SESSION_KEY_PREFIX: `e2e${suffix}`,
           PUBLIC_ORIGIN: publicOrigin,
