@@ -19,7 +19,7 @@ import { type ServiceProcess, startServiceProcess } from './stack/service-proces
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 /** Each row takes turns with the hello-world this many times; the median round stands for it. */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = 64;
+const connections = 32;
 const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
 mkdirSync(logDir, { recursive: true });
 
@@ -228,7 +228,7 @@ try {
   const cpu = cpus();
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections. Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
+    `autocannon in the benchmark process, ${connections} connections (as \`npm run bench\`). Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
     '',
     `| request | req/s | p50 ms | p99 ms | hello-world just before, req/s | vs hello-world (each round) | CPU µs per request: ${tierNames.join(' / ')} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
