@@ -7,11 +7,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts, startDynamoDb, startPostgres, startRedisCluster, waitFor } from '@authscale/testkit';
 import autocannon from 'autocannon';
 import { startScript } from './bench/load.ts';
+import { describeMachine, replaceSection } from './bench/measure.ts';
 import { cpuPerRequest } from './bench/process-cpu.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
@@ -225,9 +226,8 @@ try {
   };
   const percent = (share: number) => `${Math.round(100 * share)}%`;
   const tierNames = ['edge', 'session', 'orchestrator', 'postgres', 'redis', 'hello'];
-  const cpu = cpus();
   const lines = [
-    `Command: \`npm run bench:edge\`. Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
+    `Command: \`npm run bench:edge\`. Machine: ${describeMachine()}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
     `autocannon in the benchmark process, ${connections} connections (as \`npm run bench\`). Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
     '',
     `| request | req/s | p50 ms | p99 ms | hello-world just before, req/s | vs hello-world (each round) | CPU µs per request: ${tierNames.join(' / ')} |`,
@@ -248,9 +248,7 @@ try {
 
   const path = new URL('../docs/benchmarks.md', import.meta.url);
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Edge\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}`;
-  writeFileSync(path, next);
+  writeFileSync(path, replaceSection(current, 'Edge', section));
 } finally {
   await Promise.allSettled(stops.map((stop) => stop()));
   for (const service of processes) {
