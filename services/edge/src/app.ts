@@ -13,7 +13,7 @@ import { demoPage } from './demo-page.ts';
 import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
-import { securityHeaders } from './security-headers.ts';
+import { apiSecurityHeaders, documentSecurityHeaders, securityHeaders } from './security-headers.ts';
 import { signInRateLimit } from './sign-in-rate-limit.ts';
 
 /** Per-IP counters one edge holds between syncs (about 100 bytes each). */
@@ -58,14 +58,8 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     app.log.warn('RATE_LIMIT_REDIS_URLS is not set: rate limits count in this process only. One-process mode only.');
   }
 
-  // On plain-HTTP localhost, HSTS and upgrade-insecure-requests would send the browser to an
-  // HTTPS port nobody listens on.
-  await app.register(
-    securityHeaders,
-    config.INSECURE_LOCAL_HTTP_COOKIES
-      ? { hsts: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }
-      : {},
-  );
+  const https = !config.INSECURE_LOCAL_HTTP_COOKIES;
+  await app.register(securityHeaders, { headers: apiSecurityHeaders({ https }) });
   const rateLimitStore = rateLimitRedis
     ? redisClusterRateLimitStore({
         client: rateLimitRedis,
@@ -105,7 +99,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     allowedOrigins: config.ALLOWED_ORIGINS ?? [config.PUBLIC_ORIGIN],
     sessionCookieName: sessionCookie.name,
   });
-  await app.register(demoPage);
+  await app.register(demoPage, { securityHeaders: documentSecurityHeaders({ https }) });
   await app.register(orchestratorProxy, {
     orchestratorUrl: config.ORCHESTRATOR_URL,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { securityHeaders } from './security-headers.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 // The browser build of @simplewebauthn/browser, served as-is from the installed package: its ESM
@@ -15,14 +16,17 @@ const webAuthnBrowserDir = join(
 
 /**
  * The demo page at `/` and the WebAuthn browser library under `/vendor/simplewebauthn/`: static,
- * public, one route per file found at start-up (no wildcard, so nothing else under `/` is claimed).
+ * public, one route per file found at start-up (no wildcard, so nothing else under `/` is claimed),
+ * with the security headers of an HTML document.
  */
-export const demoPage = fp(
-  async (app: FastifyInstance) => {
+export const demoPage = fp<{ securityHeaders: Record<string, string> }>(
+  async (app: FastifyInstance, options) => {
     await app.register(async (files) => {
       files.addHook('onRoute', (route) => {
         route.config = { ...route.config, public: true };
       });
+      // A document's headers (its CSP lets the page load its own scripts), over the API's.
+      await files.register(securityHeaders, { headers: options.securityHeaders });
       await files.register(fastifyStatic, { root: publicDir, wildcard: false, index: 'index.html' });
       await files.register(fastifyStatic, {
         root: webAuthnBrowserDir,

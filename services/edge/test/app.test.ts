@@ -136,13 +136,24 @@ describe('edge', () => {
     const page = await edge.app.inject({ url: '/' });
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.match(String(page.headers['strict-transport-security']), /^max-age=\d+; includeSubDomains$/);
   });
 
-  it('sets security headers on every answer', async () => {
-    const response = await edge.app.inject({ url: '/.well-known/jwks.json' });
-    assert.equal(response.headers['x-content-type-options'], 'nosniff');
-    assert.match(String(response.headers['strict-transport-security']), /max-age=\d+/);
-    assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
+  it('puts the API security headers on every answer, and lets an answer that may be cached say so', async () => {
+    const refused = await edge.app.inject({ url: '/me' });
+    const forwarded = await edge.app.inject({ method: 'POST', url: '/auth/signup', payload: {} });
+    assert.deepEqual([refused.statusCode, forwarded.statusCode], [401, 200]);
+    for (const response of [refused, forwarded]) {
+      assert.equal(response.headers['cache-control'], 'no-store');
+      assert.equal(response.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.equal(response.headers['x-frame-options'], 'DENY');
+      assert.match(String(response.headers['strict-transport-security']), /^max-age=\d+; includeSubDomains$/);
+    }
+    const keys = await edge.app.inject({ url: '/.well-known/jwks.json' });
+    assert.equal(keys.headers['cache-control'], 'public, max-age=300');
   });
 
   it('refuses a cookie-authenticated change with a foreign or missing Origin', async () => {

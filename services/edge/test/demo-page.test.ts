@@ -9,12 +9,13 @@ it('serves the demo page, its script and the WebAuthn browser library, and nothi
   app.addHook('onRequest', async (request) => {
     if (!request.routeOptions.config?.public) throw new AuthError('unauthenticated');
   });
-  await app.register(demoPage);
+  await app.register(demoPage, { securityHeaders: { 'content-security-policy': "script-src 'self'" } });
 
   const page = await app.inject({ method: 'GET', url: '/' });
   assert.equal(page.statusCode, 200);
   assert.match(page.headers['content-type'] as string, /text\/html/);
   assert.match(page.body, /<script type="module" src="\/demo.js">/);
+  assert.equal(page.headers['content-security-policy'], "script-src 'self'");
 
   const script = await app.inject({ method: 'GET', url: '/demo.js' });
   assert.equal(script.statusCode, 200);
