@@ -10,4 +10,4 @@ export { killConnectionsNamed, startRedis, startRedisCluster } from './redis.ts'
 export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
 export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';
-export { startService } from './start-service.ts';
+export { serviceNodeFlags, startService } from './start-service.ts';

@@ -6,6 +6,14 @@ const repositoryRoot = new URL('../../../', import.meta.url).pathname;
 
 export type ServiceName = 'edge' | 'session' | 'orchestrator';
 
+/**
+ * The Node flags every service runs with, here and in its image (`services/Dockerfile`'s CMD).
+ * A young generation that never shrinks below 16 MB: V8 shrinks it to 1 MB whenever a process
+ * goes quiet, and the next burst of requests then pays for four times as many scavenges until
+ * it has grown back (`docs/benchmarks.md`, "Reading the throughput figures").
+ */
+export const serviceNodeFlags: readonly string[] = ['--min-semi-space-size=16'];
+
 export interface StartServiceOptions {
   service: ServiceName;
   env: Record<string, string>;
@@ -44,11 +52,15 @@ export async function startService({
   stdio = ['ignore', 'ignore', 'pipe'],
 }: StartServiceOptions): Promise<ServiceProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawnServer(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
-    cwd: repositoryRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(listenPort) },
-    stdio,
-  });
+  const child = spawnServer(
+    process.execPath,
+    [...serviceNodeFlags, '--import', 'tsx', `services/${service}/src/main.ts`],
+    {
+      cwd: repositoryRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(listenPort) },
+      stdio,
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const url = `http://127.0.0.1:${listenPort}`;

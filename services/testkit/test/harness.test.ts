@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
 import { createCluster } from 'redis';
-import { findBinary, MissingBinaryError, run, sharedServers, waitFor } from '../src/index.ts';
+import { findBinary, MissingBinaryError, run, serviceNodeFlags, sharedServers, waitFor } from '../src/index.ts';
 
 describe('test harness', () => {
   it('runs a real Redis Cluster: 3 primaries, cluster_state:ok, keys spread over shards', async () => {
@@ -72,6 +73,19 @@ describe('test harness', () => {
     const { Item } = await client.send(new GetItemCommand({ TableName, Key: { pk: { S: 'a' } } }));
     assert.equal(Item?.v?.N, '1');
     client.destroy();
+  });
+
+  it('runs services with the Node flags of their image, and Node takes them', () => {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const command = dockerfile.match(/^CMD (\[.*\])$/m)?.[1];
+    assert.ok(command, 'services/Dockerfile has no CMD in exec form');
+    assert.deepEqual(JSON.parse(command), ['node', ...serviceNodeFlags, 'src/main.ts']);
+    const newSpace = execFileSync(process.execPath, [
+      ...serviceNodeFlags,
+      '-p',
+      "require('node:v8').getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size",
+    ]);
+    assert.ok(Number(newSpace) >= 16 * 1024 * 1024, `new space of ${newSpace} bytes`);
   });
 
   it('fails at once with the install command when a binary is missing', () => {
