@@ -19,7 +19,7 @@ import { type ServiceProcess, startServiceProcess } from './stack/service-proces
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 /** Each row takes turns with the hello-world this many times; the median round stands for it. */
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const connections = 32;
 const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
 mkdirSync(logDir, { recursive: true });
