@@ -234,7 +234,7 @@ try {
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(
       (row) =>
-        `| ${row.what} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.ceiling.rps} | ${percent(row.rps / row.ceiling.rps)} (${row.shares.map(percent).join(', ')}) | ${tierNames
+        `| ${row.what} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.ceiling.rps} | ${(100 * (row.rps / row.ceiling.rps)).toFixed(1)}% (${row.shares.map(percent).join(', ')}) | ${tierNames
           .map((name) => micros(row, name) || '-')
           .join(' / ')} |`,
     ),

@@ -185,7 +185,7 @@ const throughputLine = () => {
   const versusBefore = failed(before)
     ? ''
     : ` and ${fixed(edge.max / before.requestsPerSecond)}x the "before" (target >= 10x)`;
-  return `${head}. The bare Fastify hello-world (the ceiling) and authscale through the edge (its near cache on) took turns ${throughputRounds} times while the stack ran, ceiling / authscale req/s: ${turns}. authscale ${whole(edge.max)} req/s (median) = ${fixed(100 * median(shares), 0)}% of the ceiling (median round; target >= 50%)${versusBefore}.`;
+  return `${head}. The bare Fastify hello-world (the ceiling) and authscale through the edge (its near cache on) took turns ${throughputRounds} times while the stack ran, ceiling / authscale req/s: ${turns}. Median round: authscale at ${fixed(100 * median(shares), 1)}% of the ceiling (target >= 50%). Median authscale run: ${whole(edge.max)} req/s${versusBefore}.`;
 };
 
 const perCore = (value: number | string, what: string) =>
