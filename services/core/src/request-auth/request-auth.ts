@@ -93,10 +93,9 @@ export const requestAuth = fp<RequestAuthOptions>(
       const authorization = request.headers.authorization;
       if (authorization !== undefined) {
         const space = authorization.indexOf(' ');
-        const scheme = authorization.slice(0, space);
-        const credential = authorization.slice(space + 1);
-        const user =
-          space > 0 && scheme.toLowerCase() === 'bearer' && credential.length > 0 ? await fromBearer(credential) : null;
+        const bearer = space > 0 && authorization.slice(0, space).toLowerCase() === 'bearer';
+        const credential = bearer ? authorization.slice(space + 1) : '';
+        const user = credential.length > 0 ? await fromBearer(credential) : null;
         if (!user) {
           reply.header('www-authenticate', 'Bearer error="invalid_token"');
           throw new AuthError('unauthenticated');
