@@ -2,11 +2,14 @@
  * `npm run stack`: the full topology on one machine. A real 6-node Redis Cluster, a real Postgres,
  * the DynamoDB emulator, N session replicas, the orchestrator and the edge, each service its own
  * process. Everything it started is recorded in `.authscale/stack.json`; Ctrl-C stops it all.
+ * STACK_RUNTIME=image starts the services as their image does: on the image's Node major, which
+ * runs `src/main.ts` with its own type stripping (CI's k6 smoke test runs that way).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts, startDynamoDb, startPostgres, startRedisCluster, waitFor } from '@authscale/testkit';
+import { imageNode } from './image-node.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 import { startServiceProcess } from './stack/service-process.ts';
 import { removeState, type StackProcess, writeState } from './stack/state-file.ts';
@@ -15,6 +18,7 @@ const edgePort = Number(process.env.PORT ?? 8080);
 const replicaCount = Number(process.env.SESSION_REPLICAS_COUNT ?? 2);
 // 2 is what prod runs: after a primary fails, its promoted replica still has one to acknowledge writes.
 const redisReplicasPerPrimary = Number(process.env.REDIS_REPLICAS_PER_PRIMARY ?? 1);
+const runtime = process.env.STACK_RUNTIME === 'image' ? imageNode() : undefined;
 const logDir = join('.authscale', 'logs');
 mkdirSync(logDir, { recursive: true });
 
@@ -38,6 +42,7 @@ const replicas = await Promise.all(
       name: `session-${index + 1}`,
       port: ports[index] as number,
       logDir,
+      imageNode: runtime?.path,
       env: { ...shared, SESSION_BACKEND: 'redis-cluster', REDIS_CLUSTER_URLS: redis.urls.join(',') },
     }),
   ),
@@ -50,6 +55,7 @@ const orchestrator = await startServiceProcess({
   role: 'orchestrator',
   port: orchestratorPort,
   logDir,
+  imageNode: runtime?.path,
   env: {
     ...shared,
     DATABASE_URL: databaseUrl,
@@ -71,6 +77,7 @@ const edge = await startServiceProcess({
   role: 'edge',
   port: edgePort,
   logDir,
+  imageNode: runtime?.path,
   env: {
     ...shared,
     ORCHESTRATOR_URL: orchestrator.url,
@@ -106,6 +113,8 @@ const processes: StackProcess[] = [
 writeState({ startedAt: new Date().toISOString(), edgeUrl: publicOrigin, processes });
 
 console.log(`authscale stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${publicOrigin}`);
+if (runtime)
+  console.log(`services run as their image does: Node ${runtime.major}, src/main.ts, its own type stripping`);
 for (const { role, pid, port } of processes)
   console.log(`  ${role.padEnd(14)} pid ${String(pid).padEnd(8)} port ${port}`);
 console.log(`state: .authscale/stack.json, logs: .authscale/logs/. Ctrl-C stops everything.`);

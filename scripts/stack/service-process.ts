@@ -17,12 +17,15 @@ export async function startServiceProcess({
   env,
   logDir,
   name = role,
+  imageNode,
 }: {
   role: ServiceName;
   port: number;
   env: Record<string, string>;
   logDir: string;
   name?: string;
+  /** Start it as its image does, on this Node (`startService`'s `imageNode`). */
+  imageNode?: string | undefined;
 }): Promise<ServiceProcess> {
   const log = join(logDir, `${name}.log`);
   const fd = openSync(log, 'a');
@@ -32,6 +35,7 @@ export async function startServiceProcess({
     env,
     waitPath: '/healthz',
     stdio: ['ignore', fd, fd],
+    ...(imageNode ? { imageNode } : {}),
   }).catch((error: unknown) => {
     throw new Error(`${name} did not start; see ${log}`, { cause: error });
   });

@@ -25,6 +25,12 @@ export interface StartServiceOptions {
   timeoutMs?: number;
   /** Where stdout and stderr go; stderr is also kept for the error message when the start fails. */
   stdio?: StdioOptions;
+  /**
+   * Start the service as its image does: this Node binary (the image's major, which strips the
+   * types itself) runs `src/main.ts` from the service's folder with the image's flags.
+   * @default this process's Node, through tsx, from the repository root
+   */
+  imageNode?: string;
 }
 
 export interface ServiceProcess {
@@ -50,17 +56,17 @@ export async function startService({
   waitPath = '/readyz',
   timeoutMs = 120_000,
   stdio = ['ignore', 'ignore', 'pipe'],
+  imageNode,
 }: StartServiceOptions): Promise<ServiceProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawnServer(
-    process.execPath,
-    [...serviceNodeFlags, '--import', 'tsx', `services/${service}/src/main.ts`],
-    {
-      cwd: repositoryRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(listenPort) },
-      stdio,
-    },
-  );
+  const [command, args, cwd] = imageNode
+    ? [imageNode, [...serviceNodeFlags, 'src/main.ts'], `${repositoryRoot}services/${service}`]
+    : [process.execPath, [...serviceNodeFlags, '--import', 'tsx', `services/${service}/src/main.ts`], repositoryRoot];
+  const child = spawnServer(command, args, {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(listenPort) },
+    stdio,
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const url = `http://127.0.0.1:${listenPort}`;

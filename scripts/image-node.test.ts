@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { imageNodeMajor } from './on-image-node.ts';
+import { imageNodeMajor } from './image-node.ts';
 
-test('the benchmarks run on the Node major of the service image', () => {
-  const dockerfile = readFileSync(new URL('../../services/Dockerfile', import.meta.url), 'utf8');
+test('the Node major of the service image is read from its Dockerfile', () => {
+  const dockerfile = readFileSync(new URL('../services/Dockerfile', import.meta.url), 'utf8');
   const major = imageNodeMajor(dockerfile);
   assert.ok(major >= 22, `services/Dockerfile deploys Node ${major}`);
   assert.equal(imageNodeMajor('FROM node:24-slim AS a\nRUN true\nFROM node:24-slim\n'), 24);
