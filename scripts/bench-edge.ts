@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import { startScript } from './bench/load.ts';
 import { describeMachine, replaceSection } from './bench/measure.ts';
 import { cpuPerRequest } from './bench/process-cpu.ts';
+import { onImageNode } from './image-node.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
 
@@ -22,6 +23,10 @@ const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const connections = 32;
 const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
+// On the image's Node, every service starts as its image starts it (src/main.ts, type stripping).
+const imageNode = onImageNode() ? process.execPath : undefined;
+const startService = (options: Parameters<typeof startServiceProcess>[0]) =>
+  startServiceProcess({ ...options, imageNode });
 mkdirSync(logDir, { recursive: true });
 
 type Tiers = Record<string, { pid: number; withChildren?: boolean }>;
@@ -59,13 +64,13 @@ try {
   // As deployed: a request served well logs nothing at info, so the figures include logging.
   const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'info' };
   const publicOrigin = `http://127.0.0.1:${edgePort}`;
-  const session = await startServiceProcess({
+  const session = await startService({
     role: 'session',
     port: sessionPort,
     logDir,
     env: { ...shared, SESSION_BACKEND: 'redis-cluster', REDIS_CLUSTER_URLS: redis.urls.join(',') },
   });
-  const orchestrator = await startServiceProcess({
+  const orchestrator = await startService({
     role: 'orchestrator',
     port: orchestratorPort,
     logDir,
@@ -93,8 +98,8 @@ try {
     // One client address sends everything here; the per-IP counter is still incremented per request.
     RATE_LIMIT_PER_IP_MAX: '1000000000',
   };
-  const edge = await startServiceProcess({ role: 'edge', port: edgePort, logDir, env: edgeEnv });
-  const lenientEdge = await startServiceProcess({
+  const edge = await startService({ role: 'edge', port: edgePort, logDir, env: edgeEnv });
+  const lenientEdge = await startService({
     role: 'edge',
     name: 'edge-no-revocation-check',
     port: lenientEdgePort,
@@ -102,7 +107,7 @@ try {
     env: { ...edgeEnv, REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' },
   });
   const { SESSION_REDIS_URLS: _nearCacheOn, ...uncachedEdgeEnv } = edgeEnv;
-  const uncachedEdge = await startServiceProcess({
+  const uncachedEdge = await startService({
     role: 'edge',
     name: 'edge-without-near-cache',
     port: uncachedEdgePort,
@@ -121,7 +126,7 @@ try {
   stops.push(hello.stop);
   // An edge without its near cache in front of the hello-world instead of the orchestrator: what
   // the edge itself adds when it asks a replica and proxies every request.
-  const edgeBeforeHello = await startServiceProcess({
+  const edgeBeforeHello = await startService({
     role: 'edge',
     name: 'edge-before-hello-world',
     port: bareEdgePort,
@@ -228,7 +233,7 @@ try {
   const tierNames = ['edge', 'session', 'orchestrator', 'postgres', 'redis', 'hello'];
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${describeMachine()}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections (as \`npm run bench\`). Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
+    `autocannon in the benchmark process, ${connections} connections (as \`npm run bench\`). Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed${imageNode ? ", and start as their image starts them (`src/main.ts`, Node's own type stripping)" : ' (through tsx)'}. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
     '',
     `| request | req/s | p50 ms | p99 ms | hello-world just before, req/s | vs hello-world (each round) | CPU µs per request: ${tierNames.join(' / ')} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',

@@ -21,10 +21,16 @@ export function imageNodeMajor(dockerfile: string): number {
   return major;
 }
 
+const repositoryImageNodeMajor = () =>
+  imageNodeMajor(readFileSync(new URL('../services/Dockerfile', import.meta.url), 'utf8'));
+
+/** Whether this process runs on the image's Node major (and can start services as the image does). */
+export const onImageNode = () => process.versions.node.split('.')[0] === String(repositoryImageNodeMajor());
+
 /** The path of a Node binary of the image's major: this process's own when the majors match. */
 export function imageNode(): { path: string; major: number } {
-  const major = imageNodeMajor(readFileSync(new URL('../services/Dockerfile', import.meta.url), 'utf8'));
-  if (process.versions.node.split('.')[0] === String(major)) return { path: process.execPath, major };
+  const major = repositoryImageNodeMajor();
+  if (onImageNode()) return { path: process.execPath, major };
   const path = execFileSync(
     'npm',
     ['exec', '--yes', `--package=node@${major}`, '--', 'node', '-p', 'process.execPath'],

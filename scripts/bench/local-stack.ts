@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { insecureLocalHttpSessionCookieName } from '@authscale/core';
 import { freePort } from '@authscale/testkit';
+import { onImageNode } from '../image-node.ts';
 import { readState, type StackState } from '../stack/state-file.ts';
 
 export interface LocalStack {
@@ -29,6 +30,8 @@ export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPr
       RATE_LIMIT_PER_IP_MAX: '1000000000',
       EDGE_NEAR_CACHE: edgeNearCache ? 'on' : 'off',
       REDIS_REPLICAS_PER_PRIMARY: String(redisReplicasPerPrimary),
+      // On the image's Node, the services start as their image starts them.
+      ...(onImageNode() ? { STACK_RUNTIME: 'image' } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
