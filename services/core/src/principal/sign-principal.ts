@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { type Principal, principalAudience, principalIssuer } from './principal.ts';
 
 export interface SignPrincipalOptions {
   principal: Principal;
   /** From `derivePrincipalKey`. */
-  key: Uint8Array;
+  key: KeyObject;
   /** @default 30 */
   lifetimeSeconds?: number;
 }

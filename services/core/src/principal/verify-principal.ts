@@ -1,11 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { Value } from 'typebox/value';
 import { type Principal, principalAudience, principalIssuer, principalSchema } from './principal.ts';
 
 export interface VerifyPrincipalOptions {
   assertion: string;
   /** From `derivePrincipalKey`. */
-  key: Uint8Array;
+  key: KeyObject;
   /** @default 5 */
   clockToleranceSeconds?: number;
 }
@@ -28,7 +28,7 @@ const isPrincipalTyp = (typ: unknown) =>
  * checked first, so nothing an outsider wrote is parsed. Comparing the base64url text rather than
  * the decoded bytes also refuses other spellings of a valid signature.
  */
-function verifiedClaims(assertion: string, key: Uint8Array, tolerance: number): Claims | null {
+function verifiedClaims(assertion: string, key: KeyObject, tolerance: number): Claims | null {
   const parts = typeof assertion === 'string' ? assertion.split('.') : [];
   if (parts.length !== 3) return null;
   const [encodedHeader, encodedPayload, signature] = parts as [string, string, string];

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSecretKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { derivePrincipalKey, type Principal, signPrincipal, verifyPrincipal } from '../../src/index.ts';
@@ -42,7 +43,7 @@ describe('principal assertions', () => {
   });
 
   it('does not accept the raw internal token as the key', async () => {
-    const assertion = await signPrincipal({ principal, key: new TextEncoder().encode(internalToken) });
+    const assertion = await signPrincipal({ principal, key: createSecretKey(Buffer.from(internalToken)) });
     assert.equal(await verifyPrincipal({ assertion, key }), null);
   });
 
@@ -79,5 +80,12 @@ describe('principal assertions', () => {
 
   it('refuses a short internal token at start-up', () => {
     assert.throws(() => derivePrincipalKey('short'), { code: 'ERR_AUTHSCALE_CONFIG' });
+  });
+
+  it('derives a 32-byte secret key object, the same one from the same token', () => {
+    assert.equal(key.type, 'secret');
+    assert.equal(key.symmetricKeySize, 32);
+    assert.ok(key.equals(derivePrincipalKey(internalToken)));
+    assert.ok(!key.equals(createSecretKey(Buffer.from(internalToken))));
   });
 });

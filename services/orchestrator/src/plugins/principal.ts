@@ -1,10 +1,11 @@
+import { KeyObject } from 'node:crypto';
 import { AuthError, type Principal, principalHeaderName, verifyPrincipal } from '@authscale/core';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface PrincipalPluginOptions {
   /** From `derivePrincipalKey(INTERNAL_API_TOKEN)`. */
-  key: Uint8Array;
+  key: KeyObject;
 }
 
 declare module 'fastify' {
@@ -20,7 +21,7 @@ declare module 'fastify' {
  */
 export const principal = fp<PrincipalPluginOptions>(
   async (app: FastifyInstance, { key }) => {
-    if (!(key instanceof Uint8Array) || key.length < 32) {
+    if (!(key instanceof KeyObject) || key.type !== 'secret' || (key.symmetricKeySize ?? 0) < 32) {
       throw new TypeError('authscale-principal: options.key must be the 32-byte derived principal key');
     }
     app.decorateRequest('principal', null);
