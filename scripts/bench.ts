@@ -13,7 +13,7 @@ import { startPostgres, startRedisCluster } from '@authscale/testkit';
 import { redisPrimaryKilled, sessionReplicaKilled } from './bench/failover.ts';
 import { measureLiveSessions } from './bench/live-sessions.ts';
 import { inTurns, type LoadRun, load, startScript } from './bench/load.ts';
-import { startLocalStack } from './bench/local-stack.ts';
+import { type LocalStack, startLocalStack } from './bench/local-stack.ts';
 import { describeMachine, median, replaceSection, sampleLoadAverage } from './bench/measure.ts';
 import { passkeyVerificationsPerSecond, passwordChecksPerSecond } from './bench/sign-ins.ts';
 import { onImageNode } from './image-node.ts';
@@ -108,7 +108,8 @@ const edge = await measure('the full local topology', async () => {
 });
 // With its near cache on, the edge answers a seen session without any replica, and a replica's
 // death would go unnoticed: the failover runs turn it off so every request reaches a replica.
-const failover = await measure('failover, edge near cache off', async () => {
+// Each failure gets a fresh stack, so each run measures one failure, not one on top of the other.
+async function underOneFailure<T>(failure: (stack: LocalStack, rate: number) => Promise<T>) {
   // Two replicas per primary, as prod runs: the promoted replica keeps one to acknowledge writes.
   const settings = { edgeNearCache: false, redisReplicasPerPrimary: 2 };
   const stack = await startLocalStack(settings).catch(() => startLocalStack(settings));
@@ -117,14 +118,15 @@ const failover = await measure('failover, edge near cache off', async () => {
     const headers = { cookie: stack.cookie };
     await load({ url, headers, seconds: 2 }); // warm-up
     const max = await load({ url, headers, seconds: 5 });
-    const half = Math.max(1, Math.round(max.requestsPerSecond / 2));
-    const replica = await measure('session replica killed', () => sessionReplicaKilled(stack, half));
-    const primary = await measure('Redis primary killed', () => redisPrimaryKilled(stack, half));
-    return { half, replica, primary };
+    return await failure(stack, Math.max(1, Math.round(max.requestsPerSecond / 2)));
   } finally {
     await stack.stop();
   }
-});
+}
+const failover = await measure('failover, edge near cache off', async () => ({
+  replica: await measure('session replica killed', () => underOneFailure(sessionReplicaKilled)),
+  primary: await measure('Redis primary killed', () => underOneFailure(redisPrimaryKilled)),
+}));
 const load1 = loadAverage.stop();
 
 const failed = (value: unknown): value is string => typeof value === 'string';
@@ -210,7 +212,7 @@ note(
 );
 note('');
 note(
-  "How: live sessions are one user each (a hash per user holding one session, the costliest layout per session); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Failover runs use a second stack whose edge has its near cache off (with it on, a seen session never reaches a replica) and whose Redis Cluster has two replicas per primary (as prod), 12 s of paced `GET /me` at half of that stack's max rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
+  "How: live sessions are one user each (a hash per user holding one session, the costliest layout per session); the first 10k are written by the session store, the rest as the same commands with `redis-cli --pipe`; lookups are `validate` through the store with the near cache off. p99 at half of max rate is paced (autocannon `overallRate`), 10 s. Each failover run has a stack of its own (one failure at a time) whose edge has its near cache off (with it on, a seen session never reaches a replica) and whose Redis Cluster has two replicas per primary (as prod), 12 s of paced `GET /me` at half of that stack's max rate with the kill 4 s in; the Redis run also writes sessions (acknowledged by a replica) to the killed primary's slots.",
 );
 
 const section = `## Results table\n\n${lines.join('\n')}\n`;
