@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { startScript } from './bench/load.ts';
 import { describeMachine, replaceSection } from './bench/measure.ts';
 import { cpuPerRequest } from './bench/process-cpu.ts';
-import { onImageNode } from './image-node.ts';
+import { howServicesStart, onImageNode } from './image-node.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
 
@@ -233,7 +233,7 @@ try {
   const tierNames = ['edge', 'session', 'orchestrator', 'postgres', 'redis', 'hello'];
   const lines = [
     `Command: \`npm run bench:edge\`. Machine: ${describeMachine()}; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}.`,
-    `autocannon in the benchmark process, ${connections} connections (as \`npm run bench\`). Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed${imageNode ? ", and start as their image starts them (`src/main.ts`, Node's own type stripping)" : ' (through tsx)'}. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
+    `autocannon in the benchmark process, ${connections} connections (as \`npm run bench\`). Each row takes ${rounds} turns with the hello-world, ${durationSeconds} s each after a 2 s warm-up of both. Every process runs on this machine: the edge (its near cache on unless the row says otherwise), one session replica (redis-cluster backend, its own near cache on), the orchestrator (which reads the membership and the user from Postgres for \`/me\`), a 6-node Redis Cluster, Postgres and the DynamoDB emulator. Services log at \`info\`, as deployed, and ${howServicesStart()}. The hello-world is \`scripts/bench/ceiling-server.ts\`, the ceiling \`npm run bench\` uses, in its own process.`,
     '',
     `| request | req/s | p50 ms | p99 ms | hello-world just before, req/s | vs hello-world (each round) | CPU µs per request: ${tierNames.join(' / ')} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',

@@ -16,7 +16,7 @@ import { inTurns, type LoadRun, load, startScript } from './bench/load.ts';
 import { type LocalStack, startLocalStack } from './bench/local-stack.ts';
 import { describeMachine, median, replaceSection, sampleLoadAverage } from './bench/measure.ts';
 import { passkeyVerificationsPerSecond, passwordChecksPerSecond } from './bench/sign-ins.ts';
-import { onImageNode } from './image-node.ts';
+import { howServicesStart } from './image-node.ts';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '1000000' } } });
 const sessionCount = Number(values.sessions);
@@ -198,7 +198,7 @@ note(
   `Command: \`npm run bench${values.sessions === '1000000' ? '' : ` -- --sessions ${values.sessions}`}\`, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${describeMachine()}; 1-minute load average during the run ${fixed(load1.min)} to ${fixed(load1.max)} (other work shared the machine).`,
 );
 note(
-  `Everything runs on this one machine: the load generator (autocannon, in process), the edge, two session replicas, the orchestrator, a 6-node Redis Cluster and Postgres, so every figure includes their competition for the same cores. The services ${onImageNode() ? "start as their image starts them (`src/main.ts`, Node's own type stripping)" : 'run through tsx'}.`,
+  `Everything runs on this one machine: the load generator (autocannon, in process), the edge, two session replicas, the orchestrator, a 6-node Redis Cluster and Postgres, so every figure includes their competition for the same cores. The services ${howServicesStart()}.`,
 );
 note('');
 note('| measure | seed 000 before | seed 000 after | authscale target | measured here |');

@@ -24,13 +24,19 @@ export function imageNodeMajor(dockerfile: string): number {
 const repositoryImageNodeMajor = () =>
   imageNodeMajor(readFileSync(new URL('../services/Dockerfile', import.meta.url), 'utf8'));
 
+const runsOnMajor = (major: number) => process.versions.node.split('.')[0] === String(major);
+
 /** Whether this process runs on the image's Node major (and can start services as the image does). */
-export const onImageNode = () => process.versions.node.split('.')[0] === String(repositoryImageNodeMajor());
+export const onImageNode = () => runsOnMajor(repositoryImageNodeMajor());
+
+/** How a benchmark on this process's Node starts the services, for its write-up. */
+export const howServicesStart = () =>
+  onImageNode() ? "start as their image starts them (`src/main.ts`, Node's own type stripping)" : 'run through tsx';
 
 /** The path of a Node binary of the image's major: this process's own when the majors match. */
 export function imageNode(): { path: string; major: number } {
   const major = repositoryImageNodeMajor();
-  if (onImageNode()) return { path: process.execPath, major };
+  if (runsOnMajor(major)) return { path: process.execPath, major };
   const path = execFileSync(
     'npm',
     ['exec', '--yes', `--package=node@${major}`, '--', 'node', '-p', 'process.execPath'],
