@@ -1,12 +1,19 @@
 /**
- * `npm test`: starts one real Postgres, one Redis, one 6-node Redis Cluster and a DynamoDB
- * emulator, runs every `*.test.ts` with node's test runner against them, and stops them all,
- * also on Ctrl-C. `npm test -- session` runs only the files whose path contains "session".
+ * `npm test`: installs the system packages it needs when it can (apt-get as root or through
+ * `sudo -n`; otherwise it names the command), starts one real Postgres, one Redis, one 6-node Redis
+ * Cluster and a DynamoDB emulator, runs every `*.test.ts` with node's test runner against them, and
+ * stops them all, also on Ctrl-C. `npm test -- session` runs only the files whose path contains
+ * "session".
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sharedServersEnv, startSharedServers } from '@authscale/testkit';
+import {
+  ensureSystemPackages,
+  MissingSystemPackagesError,
+  sharedServersEnv,
+  startSharedServers,
+} from '@authscale/testkit';
 
 const root = new URL('..', import.meta.url).pathname;
 const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts'];
@@ -26,6 +33,14 @@ const files = searchRoots
 
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+
+try {
+  ensureSystemPackages(['redis-server', 'postgresql', 'chromium', 'openssl']);
+} catch (error) {
+  if (!(error instanceof MissingSystemPackagesError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
 
@@ -55,9 +70,6 @@ const child = spawn(
     env: {
       ...process.env,
       [sharedServersEnv]: JSON.stringify(servers),
-      // Tests run on the build machine's Node (20 here); the SDK's notice that future releases need
-      // Node 22 says nothing about the code under test. Containers run the current LTS.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },
 );

@@ -11,3 +11,5 @@ export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
 export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';
 export { serviceNodeFlags, startService } from './start-service.ts';
+export type { SystemPackageName } from './system-packages.ts';
+export { ensureSystemPackages, MissingSystemPackagesError, missingSystemPackages } from './system-packages.ts';
