@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createJwksCache, createService, verifyAccessToken } from '@authscale/core';
 import type { JWK } from 'jose';
-import { accessTokens } from '../../src/plugins/access-tokens.ts';
+import { accessTokens } from '../../src/tokens/access-tokens-plugin.ts';
 import { generateSigningKey } from '../../src/tokens/generate-signing-key.ts';
 import { loadSigningKeys, type SigningKeys } from '../../src/tokens/signing-keys.ts';
 

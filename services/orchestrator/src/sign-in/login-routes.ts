@@ -1,12 +1,12 @@
 import { AuthError } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { completeSignIn } from '../lib/complete-sign-in.ts';
-import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from '../lib/schemas.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { needsRehash } from '../passwords/needs-rehash.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
+import { completeSignIn } from './complete-sign-in.ts';
+import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from './sign-in-schemas.ts';
 
 /**
  * `POST /auth/login` with email and password. Unknown email and wrong password take the same

@@ -1,7 +1,7 @@
 import { AuthError } from '@authscale/core';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type ApiKeyScope, apiKeyScopes } from '../api-keys/api-key-scopes.ts';
+import { type ApiKeyScope, apiKeyScopes } from './api-key-scopes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,9 +1,9 @@
 import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { verifyApiKeyBody } from '../api-keys/api-key-schemas.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { requireInternalToken } from '../lib/require-internal-token.ts';
+import { verifyApiKeyBody } from './api-key-schemas.ts';
+import { requireInternalToken } from './require-internal-token.ts';
 
 /**
  * `POST /internal/api-keys/verify {key}`: the edge's request auth asks on every request with an

@@ -3,9 +3,9 @@ import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { credentialsBody } from '../lib/schemas.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
+import { credentialsBody } from './sign-in-schemas.ts';
 
 /**
  * `POST /auth/signup`: a user, their personal tenant (owner) and a password credential.

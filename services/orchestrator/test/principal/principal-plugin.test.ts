@@ -3,7 +3,7 @@ import { createSecretKey } from 'node:crypto';
 import { test } from 'node:test';
 import { derivePrincipalKey } from '@authscale/core';
 import Fastify from 'fastify';
-import { principal } from '../src/plugins/principal.ts';
+import { principal } from '../../src/principal/principal-plugin.ts';
 
 test('the principal plugin takes the derived key and refuses raw bytes or a short key', async (t) => {
   for (const key of [new Uint8Array(32), createSecretKey(Buffer.alloc(16))]) {

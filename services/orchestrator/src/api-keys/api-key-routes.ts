@@ -1,11 +1,11 @@
 import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { apiKeyParams, apiKeyViewSchema, createApiKeyBody, createdApiKeySchema } from '../api-keys/api-key-schemas.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { actingUser } from '../tenants/acting-user.ts';
 import { requireManager } from '../tenants/require-manager.ts';
 import { tenantParams } from '../tenants/tenant-schemas.ts';
+import { apiKeyParams, apiKeyViewSchema, createApiKeyBody, createdApiKeySchema } from './api-key-schemas.ts';
 
 /**
  * API keys under `/api/tenants/:tenantId/api-keys`, for the tenant's owners and admins signed in

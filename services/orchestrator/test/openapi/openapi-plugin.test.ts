@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { type Harness, startOrchestrator } from './fixtures/orchestrator-harness.ts';
+import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
-const committed = new URL('../../../docs/openapi.json', import.meta.url);
+const committed = new URL('../../../../docs/openapi.json', import.meta.url);
 
 describe('the OpenAPI document', () => {
   let harness: Harness;

@@ -1,7 +1,6 @@
 import { AuthError } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { passwordSchema } from '../lib/schemas.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
@@ -9,6 +8,7 @@ import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
 import { revokeOtherSessions } from '../sessions/revoke-other-sessions.ts';
+import { passwordSchema } from '../sign-in/sign-in-schemas.ts';
 
 const body = Type.Object(
   { currentPassword: passwordSchema, newPassword: passwordSchema },

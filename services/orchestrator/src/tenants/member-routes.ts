@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
-import { actingUser } from '../tenants/acting-user.ts';
-import { requireManager } from '../tenants/require-manager.ts';
-import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams } from '../tenants/tenant-schemas.ts';
+import { actingUser } from './acting-user.ts';
+import { requireManager } from './require-manager.ts';
+import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams } from './tenant-schemas.ts';
 
 /**
  * Member management under `/api/tenants/:tenantId/members`: owners and admins list, add, change

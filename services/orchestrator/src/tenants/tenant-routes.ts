@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { actingUser } from '../tenants/acting-user.ts';
-import { tenantNameBody, tenantSchema } from '../tenants/tenant-schemas.ts';
+import { actingUser } from './acting-user.ts';
+import { tenantNameBody, tenantSchema } from './tenant-schemas.ts';
 
 /** `GET /api/tenants` (mine, with my role) and `POST /api/tenants` (a new one I own). */
 export const tenantsRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {

@@ -2,7 +2,7 @@ import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { tokenPairSchema } from '../lib/schemas.ts';
+import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 /**
  * `POST /auth/token/refresh`: rotates the refresh token and issues a new access token. A replay

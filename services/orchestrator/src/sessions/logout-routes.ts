@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { clearedSessionCookie } from '../lib/session-cookie.ts';
+import { clearedSessionCookie } from './session-cookie.ts';
 
 /** `POST /auth/logout`: revokes the caller's session and its refresh-token family. */
 export const logoutRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {

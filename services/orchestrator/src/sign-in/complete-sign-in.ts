@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { sessionCookie } from './session-cookie.ts';
+import { sessionCookie } from '../sessions/session-cookie.ts';
 
 export interface CompleteSignInOptions {
   deps: Pick<OrchestratorDependencies, 'sessions' | 'refreshTokens'>;

@@ -1,10 +1,10 @@
 import { AuthError } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { clearedSessionCookie } from '../lib/session-cookie.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { clearedSessionCookie } from './session-cookie.ts';
 
 const sessionSchema = Type.Object({
   id: Type.String(),

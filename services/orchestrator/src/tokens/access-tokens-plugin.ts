@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AccessTokenSubject, issueAccessToken } from '../tokens/issue-access-token.ts';
-import type { SigningKeys } from '../tokens/signing-keys.ts';
+import { type AccessTokenSubject, issueAccessToken } from './issue-access-token.ts';
+import type { SigningKeys } from './signing-keys.ts';
 
 export interface AccessTokensOptions {
   keys: SigningKeys;

@@ -1,10 +1,10 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { emailSchema } from '../lib/schemas.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
+import { emailSchema } from '../sign-in/sign-in-schemas.ts';
 
 /**
  * `PUT /auth/email`, behind step-up. Like signup, the answer is the same 204 whether the address
