@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sharedServers } from '@authscale/testkit';
 import pg from 'pg';
-import { inTransaction } from '../../src/lib/in-transaction.ts';
+import { inTransaction } from '../../src/postgres/in-transaction.ts';
 import { createIdentityTestDatabase, type IdentityTestDatabase } from '../../src/testing/index.ts';
 
 describe('inTransaction settings', () => {
