@@ -8,31 +8,31 @@ import {
 } from '@authscale/core';
 import { type TenantCaller, tenantContext } from '@authscale/identity';
 import type { FastifyRequest } from 'fastify';
-import { emailRoute } from './account/email-routes.ts';
-import { meRoute } from './account/me-routes.ts';
-import { passwordRoute } from './account/password-routes.ts';
-import { tenantApiKeysRoute } from './api-keys/api-key-routes.ts';
-import { apiKeyScope } from './api-keys/api-key-scope-plugin.ts';
-import { internalApiKeysRoute } from './api-keys/internal-api-key-routes.ts';
-import { tenantAuditEventsRoute } from './audit/audit-event-routes.ts';
+import { emailRoutes } from './account/email-routes.ts';
+import { meRoutes } from './account/me-routes.ts';
+import { passwordRoutes } from './account/password-routes.ts';
+import { apiKeyRoutes } from './api-keys/api-key-routes.ts';
+import { apiKeyScopePlugin } from './api-keys/api-key-scope-plugin.ts';
+import { internalApiKeyRoutes } from './api-keys/internal-api-key-routes.ts';
+import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
-import { openapi } from './openapi/openapi-plugin.ts';
+import { openapiPlugin } from './openapi/openapi-plugin.ts';
 import { passkeyManagementRoutes } from './passkeys/passkey-management-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
-import { principal } from './principal/principal-plugin.ts';
-import { projectsRoute } from './projects/project-routes.ts';
-import { refreshRoute } from './refresh-tokens/refresh-token-routes.ts';
-import { logoutRoute } from './sessions/logout-routes.ts';
-import { sessionsRoute } from './sessions/session-routes.ts';
+import { principalPlugin } from './principal/principal-plugin.ts';
+import { projectRoutes } from './projects/project-routes.ts';
+import { refreshTokenRoutes } from './refresh-tokens/refresh-token-routes.ts';
+import { logoutRoutes } from './sessions/logout-routes.ts';
+import { sessionRoutes } from './sessions/session-routes.ts';
 import { completeSignIn } from './sign-in/complete-sign-in.ts';
-import { loginRoute } from './sign-in/login-routes.ts';
-import { signupRoute } from './sign-in/signup-routes.ts';
-import { tenantMembersRoute } from './tenants/member-routes.ts';
-import { tenantsRoute } from './tenants/tenant-routes.ts';
-import { accessTokens } from './tokens/access-tokens-plugin.ts';
+import { loginRoutes } from './sign-in/login-routes.ts';
+import { signupRoutes } from './sign-in/signup-routes.ts';
+import { memberRoutes } from './tenants/member-routes.ts';
+import { tenantRoutes } from './tenants/tenant-routes.ts';
+import { accessTokensPlugin } from './tokens/access-tokens-plugin.ts';
 import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 
@@ -62,43 +62,43 @@ export async function buildOrchestratorApp(
     config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
   );
 
-  await app.register(openapi);
-  await app.register(principal, {
+  await app.register(openapiPlugin);
+  await app.register(principalPlugin, {
     key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
   });
-  await app.register(apiKeyScope);
-  await app.register(accessTokens, {
+  await app.register(apiKeyScopePlugin);
+  await app.register(accessTokensPlugin, {
     keys: deps.signingKeys,
     issuer: config.PUBLIC_ORIGIN,
     audience: config.JWT_AUDIENCE,
   });
   await app.register(tenantContext, { identity: deps.identity, currentCaller: tenantCallerOf });
 
-  await app.register(signupRoute, { deps });
+  await app.register(signupRoutes, { deps });
   const ceremonies = createCeremonies({
     config,
     identity: deps.identity,
     completeSignIn: (input) => completeSignIn({ deps, ...input }),
     extraOidcProviders: deps.oidcProviders ?? [],
   });
-  await app.register(loginRoute, { deps, ceremonies });
+  await app.register(loginRoutes, { deps, ceremonies });
   await app.register(totpRoutes, { ceremonies });
   await app.register(totpManagementRoutes, { ceremonies });
   await app.register(passkeyRoutes, { ceremonies });
   await app.register(passkeyManagementRoutes, { ceremonies });
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });
-  await app.register(sessionsRoute, { deps, ceremonies });
-  await app.register(passwordRoute, { deps, ceremonies });
-  await app.register(emailRoute, { deps, ceremonies });
-  await app.register(logoutRoute, { deps });
-  await app.register(refreshRoute, { deps });
-  await app.register(meRoute);
-  await app.register(projectsRoute);
-  await app.register(tenantsRoute, { deps });
-  await app.register(tenantMembersRoute, { deps });
-  await app.register(tenantAuditEventsRoute);
-  await app.register(tenantApiKeysRoute, { deps });
-  await app.register(internalApiKeysRoute, { deps, internalToken: config.INTERNAL_API_TOKEN });
+  await app.register(sessionRoutes, { deps, ceremonies });
+  await app.register(passwordRoutes, { deps, ceremonies });
+  await app.register(emailRoutes, { deps, ceremonies });
+  await app.register(logoutRoutes, { deps });
+  await app.register(refreshTokenRoutes, { deps });
+  await app.register(meRoutes);
+  await app.register(projectRoutes);
+  await app.register(tenantRoutes, { deps });
+  await app.register(memberRoutes, { deps });
+  await app.register(auditEventRoutes);
+  await app.register(apiKeyRoutes, { deps });
+  await app.register(internalApiKeyRoutes, { deps, internalToken: config.INTERNAL_API_TOKEN });
   return app;
 }
 

@@ -14,7 +14,7 @@ import { emailSchema } from '../sign-in/sign-in-schemas.ts';
  * by a sign-in attempt: every probe costs a signed-in, stepped-up account. A deployment that
  * sends mail should confirm the new address by a link instead, which closes that too.
  */
-export const emailRoute: FastifyPluginAsyncTypebox<{
+export const emailRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   ceremonies: Pick<CeremonyDependencies, 'elevation'>;
 }> = async (app, { deps, ceremonies }) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 /** `GET /me`: the caller and their role in the current tenant. */
-export const meRoute: FastifyPluginAsyncTypebox = async (app) => {
+export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me',
     {

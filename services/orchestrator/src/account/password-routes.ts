@@ -21,7 +21,7 @@ const body = Type.Object(
  * its refresh family ends: whoever else knew the old password is signed out. Wrong current
  * passwords count against the account's sign-in throttle, so this is no side door for guessing.
  */
-export const passwordRoute: FastifyPluginAsyncTypebox<{
+export const passwordRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   ceremonies: Pick<CeremonyDependencies, 'elevation'>;
 }> = async (app, { deps, ceremonies }) => {

@@ -11,10 +11,7 @@ import { apiKeyParams, apiKeyViewSchema, createApiKeyBody, createdApiKeySchema }
  * API keys under `/api/tenants/:tenantId/api-keys`, for the tenant's owners and admins signed in
  * as themselves (a key cannot mint or list keys). The key is in the creation answer only.
  */
-export const tenantApiKeysRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (
-  app,
-  { deps },
-) => {
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   const { apiKeys, identity } = deps;
 
   app.get(

@@ -14,7 +14,7 @@ declare module 'fastify' {
  * Scopes for API-key callers: a key reaches only routes that name a scope it holds, so a route
  * added later stays closed to keys until it opts in. Users are not affected; their role decides.
  */
-export const apiKeyScope = fp(
+export const apiKeyScopePlugin = fp(
   async (app: FastifyInstance) => {
     app.addHook('onRoute', (route) => {
       const scope = route.config?.apiKeyScope;

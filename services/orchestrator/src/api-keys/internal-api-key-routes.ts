@@ -10,7 +10,7 @@ import { requireInternalToken } from './require-internal-token.ts';
  * API key. 200 `{keyId, tenantId, scopes}` for a live key, 401 for anything else. Guarded by the
  * internal token instead of a principal; the edge never proxies `/internal`.
  */
-export const internalApiKeysRoute: FastifyPluginAsyncTypebox<{
+export const internalApiKeyRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   internalToken: string;
 }> = async (app, { deps, internalToken }) => {

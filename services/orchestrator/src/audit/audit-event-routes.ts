@@ -13,7 +13,7 @@ const auditEventSchema = Type.Object({
 });
 
 /** `GET /api/tenants/:tenantId/audit-events`: newest first, for the tenant's owners and admins. */
-export const tenantAuditEventsRoute: FastifyPluginAsyncTypebox = async (app) => {
+export const auditEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/tenants/:tenantId/audit-events',
     {

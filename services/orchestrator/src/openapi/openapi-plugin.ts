@@ -37,7 +37,7 @@ function tagOf(url: string): string {
  * routes registered after it. Paths are the edge's, where callers authenticate with the session
  * cookie or a bearer token; the internal principal assertion is not part of the contract.
  */
-export const openapi = fp(
+export const openapiPlugin = fp(
   async (app: FastifyInstance) => {
     await app.register(swagger, {
       openapi: {

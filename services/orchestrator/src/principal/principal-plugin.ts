@@ -19,7 +19,7 @@ declare module 'fastify' {
  * Reads the edge's `x-authscale-principal` assertion. It is the only statement about the caller
  * the orchestrator trusts; every route that is not `config.public` requires a valid one.
  */
-export const principal = fp<PrincipalPluginOptions>(
+export const principalPlugin = fp<PrincipalPluginOptions>(
   async (app: FastifyInstance, { key }) => {
     if (!(key instanceof KeyObject) || key.type !== 'secret' || (key.symmetricKeySize ?? 0) < 32) {
       throw new TypeError('authscale-principal: options.key must be the 32-byte derived principal key');

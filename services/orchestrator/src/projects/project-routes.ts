@@ -7,7 +7,7 @@ const projectSchema = Type.Object({ id: Type.String(), name: Type.String(), crea
  * The tenant-scoped demo resource: every query runs under row-level security for `request.tenant`.
  * Members use it by role; API keys need `projects:read` to list and `projects:write` to create.
  */
-export const projectsRoute: FastifyPluginAsyncTypebox = async (app) => {
+export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/projects',
     {

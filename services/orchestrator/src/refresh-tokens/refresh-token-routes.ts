@@ -9,7 +9,10 @@ import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
  * outside the grace window revokes the family and its session before answering 401; a family
  * whose session ended (logout, revoke-all, expiry on the replicas) is revoked too.
  */
-export const refreshRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (
+  app,
+  { deps },
+) => {
   app.post(
     '/auth/token/refresh',
     {

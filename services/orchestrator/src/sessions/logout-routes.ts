@@ -3,7 +3,7 @@ import type { OrchestratorDependencies } from '../dependencies.ts';
 import { clearedSessionCookie } from './session-cookie.ts';
 
 /** `POST /auth/logout`: revokes the caller's session and its refresh-token family. */
-export const logoutRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const logoutRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   app.post('/auth/logout', async (request, reply) => {
     const { userId, sessionId } = request.principal as NonNullable<typeof request.principal>;
     await deps.sessions.revoke(userId, sessionId);

@@ -23,7 +23,7 @@ const sessionSchema = Type.Object({
  * what an attacker holding one session would do to lock the owner out): it needs a recent
  * sign-in or step-up. Each session's refresh-token family goes with it.
  */
-export const sessionsRoute: FastifyPluginAsyncTypebox<{
+export const sessionRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   ceremonies: Pick<CeremonyDependencies, 'elevation'>;
 }> = async (app, { deps, ceremonies }) => {

@@ -13,7 +13,7 @@ import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from './sign-in-s
  * path (a full Argon2 verification against a dummy hash) and give the same 401. Each attempt is
  * counted against the account first (per-IP limits are the edge's).
  */
-export const loginRoute: FastifyPluginAsyncTypebox<{
+export const loginRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   ceremonies: Pick<CeremonyDependencies, 'totp' | 'mfaChallenges'>;
 }> = async (app, { deps, ceremonies }) => {

@@ -14,7 +14,7 @@ import { credentialsBody } from './sign-in-schemas.ts';
  * same Argon2 work, so the answer does not reveal which emails have accounts. The attempt is
  * audited against the existing user (a deployment with email would notify them).
  */
-export const signupRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   app.post(
     '/auth/signup',
     {

@@ -11,10 +11,7 @@ import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams
  * and remove; anyone may leave or lower their own role. The role rules and the
  * last-owner rule are enforced by identity inside the change's transaction.
  */
-export const tenantMembersRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (
-  app,
-  { deps },
-) => {
+export const memberRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   const memberships = deps.identity.memberships;
 
   app.get(

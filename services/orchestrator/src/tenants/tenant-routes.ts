@@ -5,7 +5,7 @@ import { actingUser } from './acting-user.ts';
 import { tenantNameBody, tenantSchema } from './tenant-schemas.ts';
 
 /** `GET /api/tenants` (mine, with my role) and `POST /api/tenants` (a new one I own). */
-export const tenantsRoute: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const tenantRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
   app.get(
     '/api/tenants',
     { schema: { response: { 200: Type.Object({ tenants: Type.Array(tenantSchema) }) } } },

@@ -18,7 +18,7 @@ declare module 'fastify' {
 }
 
 /** Access-token issuing and the public key set at `/.well-known/jwks.json`. */
-export const accessTokens = fp<AccessTokensOptions>(
+export const accessTokensPlugin = fp<AccessTokensOptions>(
   async (app: FastifyInstance, { keys, issuer, audience, lifetimeSeconds = 900 }) => {
     if (!keys?.privateKey || !keys.activeKid) throw new TypeError('authscale-access-tokens: options.keys is required');
     if (!issuer || !audience) throw new TypeError('authscale-access-tokens: issuer and audience are required');

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createJwksCache, createService, verifyAccessToken } from '@authscale/core';
 import type { JWK } from 'jose';
-import { accessTokens } from '../../src/tokens/access-tokens-plugin.ts';
+import { accessTokensPlugin } from '../../src/tokens/access-tokens-plugin.ts';
 import { generateSigningKey } from '../../src/tokens/generate-signing-key.ts';
 import { loadSigningKeys, type SigningKeys } from '../../src/tokens/signing-keys.ts';
 
@@ -24,7 +24,7 @@ const publicOnly = ({ d: _private, ...rest }: JWK) => rest;
 /** One orchestrator deployment, configured with `keys`. */
 async function deploy(keys: SigningKeys) {
   const app = await createService({ name: 'orchestrator', logLevel: 'silent' });
-  await app.register(accessTokens, { keys, issuer, audience });
+  await app.register(accessTokensPlugin, { keys, issuer, audience });
   await app.ready();
   return app;
 }
