@@ -20,6 +20,7 @@ import type { OrchestratorDependencies } from './dependencies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
 import { openapiPlugin } from './openapi/openapi-plugin.ts';
+import { openapiRoutes } from './openapi/openapi-routes.ts';
 import { passkeyManagementRoutes } from './passkeys/passkey-management-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
 import { principalPlugin } from './principal/principal-plugin.ts';
@@ -33,6 +34,7 @@ import { signupRoutes } from './sign-in/signup-routes.ts';
 import { memberRoutes } from './tenants/member-routes.ts';
 import { tenantRoutes } from './tenants/tenant-routes.ts';
 import { accessTokensPlugin } from './tokens/access-tokens-plugin.ts';
+import { jwksRoutes } from './tokens/jwks-routes.ts';
 import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 
@@ -73,6 +75,9 @@ export async function buildOrchestratorApp(
     audience: config.JWT_AUDIENCE,
   });
   await app.register(tenantContext, { identity: deps.identity, currentCaller: tenantCallerOf });
+
+  await app.register(jwksRoutes, { keys: deps.signingKeys });
+  await app.register(openapiRoutes);
 
   await app.register(signupRoutes, { deps });
   const ceremonies = createCeremonies({

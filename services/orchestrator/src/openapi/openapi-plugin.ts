@@ -32,10 +32,10 @@ function tagOf(url: string): string {
 }
 
 /**
- * The public contract as an OpenAPI 3.1 document, generated from the route schemas and served at
- * `GET /openapi.json` (the edge forwards it). Register before the routes: the document lists the
- * routes registered after it. Paths are the edge's, where callers authenticate with the session
- * cookie or a bearer token; the internal principal assertion is not part of the contract.
+ * The public contract as an OpenAPI 3.1 document, generated from the route schemas; `openapiRoutes`
+ * serves it at `GET /openapi.json` (the edge forwards it). Register before the routes: the document
+ * lists the routes registered after it. Paths are the edge's, where callers authenticate with the
+ * session cookie or a bearer token; the internal principal assertion is not part of the contract.
  */
 export const openapiPlugin = fp(
   async (app: FastifyInstance) => {
@@ -83,7 +83,6 @@ export const openapiPlugin = fp(
         return { schema: documented, url };
       },
     });
-    app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   },
   { name: 'authscale-openapi', fastify: '5.x' },
 );

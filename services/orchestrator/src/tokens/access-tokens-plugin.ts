@@ -17,7 +17,7 @@ declare module 'fastify' {
   }
 }
 
-/** Access-token issuing and the public key set at `/.well-known/jwks.json`. */
+/** Access-token issuing (`app.accessTokens.issue`); `jwksRoutes` serves the public key set. */
 export const accessTokensPlugin = fp<AccessTokensOptions>(
   async (app: FastifyInstance, { keys, issuer, audience, lifetimeSeconds = 900 }) => {
     if (!keys?.privateKey || !keys.activeKid) throw new TypeError('authscale-access-tokens: options.keys is required');
@@ -27,11 +27,6 @@ export const accessTokensPlugin = fp<AccessTokensOptions>(
     }
     app.decorate('accessTokens', {
       issue: (subject: AccessTokenSubject) => issueAccessToken({ keys, issuer, audience, subject, lifetimeSeconds }),
-    });
-    app.get('/.well-known/jwks.json', { config: { public: true } }, async (_request, reply) => {
-      // Verifiers refetch on an unknown kid, so a short max-age is not needed for rotation.
-      reply.header('cache-control', 'public, max-age=300');
-      return keys.publicJwks;
     });
   },
   { name: 'authscale-access-tokens', fastify: '5.x' },

@@ -6,6 +6,7 @@ import { createJwksCache, createService, verifyAccessToken } from '@authscale/co
 import type { JWK } from 'jose';
 import { accessTokensPlugin } from '../../src/tokens/access-tokens-plugin.ts';
 import { generateSigningKey } from '../../src/tokens/generate-signing-key.ts';
+import { jwksRoutes } from '../../src/tokens/jwks-routes.ts';
 import { loadSigningKeys, type SigningKeys } from '../../src/tokens/signing-keys.ts';
 
 const issuer = 'https://auth.example.test';
@@ -25,6 +26,7 @@ const publicOnly = ({ d: _private, ...rest }: JWK) => rest;
 async function deploy(keys: SigningKeys) {
   const app = await createService({ name: 'orchestrator', logLevel: 'silent' });
   await app.register(accessTokensPlugin, { keys, issuer, audience });
+  await app.register(jwksRoutes, { keys });
   await app.ready();
   return app;
 }
