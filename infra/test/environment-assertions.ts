@@ -560,7 +560,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
 
     test('a replayed refresh token is counted from the orchestrator log line the app writes', () => {
-      // The app logs `{"event":"refresh.replayed"}` (asserted in services/orchestrator/test/routes/sign-in.test.ts).
+      // The app logs `{"event":"refresh.replayed"}` (asserted in services/orchestrator/test/sign-in/sign-in.test.ts).
       synthesized.templates.services.hasResourceProperties('AWS::Logs::MetricFilter', {
         FilterPattern: '{ $.event = "refresh.replayed" }',
         MetricTransformations: [{ MetricNamespace: 'authscale', MetricName: 'refresh.replayed', MetricValue: '1' }],

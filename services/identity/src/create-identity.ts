@@ -4,10 +4,6 @@ import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { listAuditEvents } from './audit/list-audit-events.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
 import { ceremonyStores } from './ceremony-stores.ts';
-import { inTransaction } from './lib/in-transaction.ts';
-import { isUuid } from './lib/is-uuid.ts';
-import type { Queryable } from './lib/queryable.ts';
-import { translatePgError } from './lib/translate-pg-error.ts';
 import { type AddMemberInput, addMember } from './memberships/add-member.ts';
 import { type ChangeMemberRoleInput, changeMemberRole } from './memberships/change-member-role.ts';
 import { createTenant } from './memberships/create-tenant.ts';
@@ -16,6 +12,9 @@ import { findMembership } from './memberships/find-membership.ts';
 import { listMembers } from './memberships/list-members.ts';
 import { listUserTenants } from './memberships/list-user-tenants.ts';
 import { removeMember } from './memberships/remove-member.ts';
+import { inTransaction } from './postgres/in-transaction.ts';
+import type { Queryable } from './postgres/queryable.ts';
+import { translatePgError } from './postgres/translate-pg-error.ts';
 import { createProject } from './projects/create-project.ts';
 import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
@@ -27,6 +26,7 @@ import { getUser } from './users/get-user.ts';
 import { type ReplacePasswordHashInput, replacePasswordHash } from './users/replace-password-hash.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
 import { updatePasswordHash } from './users/update-password-hash.ts';
+import { isUuid } from './uuid/is-uuid.ts';
 
 export interface CreateIdentityOptions {
   /**

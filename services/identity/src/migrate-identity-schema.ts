@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
-import { ensureRole } from './lib/ensure-role.ts';
+import { ensureRole } from './postgres/ensure-role.ts';
 import { identityRoles } from './roles.ts';
 
 export interface MigrateIdentitySchemaOptions {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ensureRole } from './lib/ensure-role.ts';
+import { ensureRole } from './postgres/ensure-role.ts';
 import { identityRoles } from './roles.ts';
 
 export interface ProvisionIdentityDatabaseOptions {

@@ -8,31 +8,33 @@ import {
 } from '@authscale/core';
 import { type TenantCaller, tenantContext } from '@authscale/identity';
 import type { FastifyRequest } from 'fastify';
-import { emailRoute } from './account/email-route.ts';
-import { passwordRoute } from './account/password-route.ts';
+import { emailRoutes } from './account/email-routes.ts';
+import { meRoutes } from './account/me-routes.ts';
+import { passwordRoutes } from './account/password-routes.ts';
+import { apiKeyRoutes } from './api-keys/api-key-routes.ts';
+import { apiKeyScopePlugin } from './api-keys/api-key-scope-plugin.ts';
+import { internalApiKeyRoutes } from './api-keys/internal-api-key-routes.ts';
+import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
-import { completeSignIn } from './lib/complete-sign-in.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
+import { openapiPlugin } from './openapi/openapi-plugin.ts';
+import { openapiRoutes } from './openapi/openapi-routes.ts';
 import { passkeyManagementRoutes } from './passkeys/passkey-management-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
-import { accessTokens } from './plugins/access-tokens.ts';
-import { apiKeyScope } from './plugins/api-key-scope.ts';
-import { openapi } from './plugins/openapi.ts';
-import { principal } from './plugins/principal.ts';
-import { internalApiKeysRoute } from './routes/internal-api-keys.ts';
-import { loginRoute } from './routes/login.ts';
-import { logoutRoute } from './routes/logout.ts';
-import { meRoute } from './routes/me.ts';
-import { projectsRoute } from './routes/projects.ts';
-import { refreshRoute } from './routes/refresh.ts';
-import { sessionsRoute } from './routes/sessions.ts';
-import { signupRoute } from './routes/signup.ts';
-import { tenantApiKeysRoute } from './routes/tenant-api-keys.ts';
-import { tenantAuditEventsRoute } from './routes/tenant-audit-events.ts';
-import { tenantMembersRoute } from './routes/tenant-members.ts';
-import { tenantsRoute } from './routes/tenants.ts';
+import { principalPlugin } from './principal/principal-plugin.ts';
+import { projectRoutes } from './projects/project-routes.ts';
+import { refreshTokenRoutes } from './refresh-tokens/refresh-token-routes.ts';
+import { logoutRoutes } from './sessions/logout-routes.ts';
+import { sessionRoutes } from './sessions/session-routes.ts';
+import { completeSignIn } from './sign-in/complete-sign-in.ts';
+import { loginRoutes } from './sign-in/login-routes.ts';
+import { signupRoutes } from './sign-in/signup-routes.ts';
+import { memberRoutes } from './tenants/member-routes.ts';
+import { tenantRoutes } from './tenants/tenant-routes.ts';
+import { accessTokensPlugin } from './tokens/access-tokens-plugin.ts';
+import { jwksRoutes } from './tokens/jwks-routes.ts';
 import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 
@@ -62,43 +64,46 @@ export async function buildOrchestratorApp(
     config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
   );
 
-  await app.register(openapi);
-  await app.register(principal, {
+  await app.register(openapiPlugin);
+  await app.register(principalPlugin, {
     key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
   });
-  await app.register(apiKeyScope);
-  await app.register(accessTokens, {
+  await app.register(apiKeyScopePlugin);
+  await app.register(accessTokensPlugin, {
     keys: deps.signingKeys,
     issuer: config.PUBLIC_ORIGIN,
     audience: config.JWT_AUDIENCE,
   });
   await app.register(tenantContext, { identity: deps.identity, currentCaller: tenantCallerOf });
 
-  await app.register(signupRoute, { deps });
+  await app.register(jwksRoutes, { keys: deps.signingKeys });
+  await app.register(openapiRoutes);
+
+  await app.register(signupRoutes, { deps });
   const ceremonies = createCeremonies({
     config,
     identity: deps.identity,
     completeSignIn: (input) => completeSignIn({ deps, ...input }),
     extraOidcProviders: deps.oidcProviders ?? [],
   });
-  await app.register(loginRoute, { deps, ceremonies });
+  await app.register(loginRoutes, { deps, ceremonies });
   await app.register(totpRoutes, { ceremonies });
   await app.register(totpManagementRoutes, { ceremonies });
   await app.register(passkeyRoutes, { ceremonies });
   await app.register(passkeyManagementRoutes, { ceremonies });
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });
-  await app.register(sessionsRoute, { deps, ceremonies });
-  await app.register(passwordRoute, { deps, ceremonies });
-  await app.register(emailRoute, { deps, ceremonies });
-  await app.register(logoutRoute, { deps });
-  await app.register(refreshRoute, { deps });
-  await app.register(meRoute);
-  await app.register(projectsRoute);
-  await app.register(tenantsRoute, { deps });
-  await app.register(tenantMembersRoute, { deps });
-  await app.register(tenantAuditEventsRoute);
-  await app.register(tenantApiKeysRoute, { deps });
-  await app.register(internalApiKeysRoute, { deps, internalToken: config.INTERNAL_API_TOKEN });
+  await app.register(sessionRoutes, { deps, ceremonies });
+  await app.register(passwordRoutes, { deps, ceremonies });
+  await app.register(emailRoutes, { deps, ceremonies });
+  await app.register(logoutRoutes, { deps });
+  await app.register(refreshTokenRoutes, { deps });
+  await app.register(meRoutes);
+  await app.register(projectRoutes);
+  await app.register(tenantRoutes, { deps });
+  await app.register(memberRoutes, { deps });
+  await app.register(auditEventRoutes);
+  await app.register(apiKeyRoutes, { deps });
+  await app.register(internalApiKeyRoutes, { deps, internalToken: config.INTERNAL_API_TOKEN });
   return app;
 }
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 import type { AuditEvent } from '../types.ts';
 
 /** Appends an audit event; the application role may insert audit rows but never read or change them. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /**
  * Deletes every pending flow bound to the user: passkey registration challenges, MFA tokens

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 import { flowIdHash } from './flow-id-hash.ts';
 
 export interface PutFlowInput {

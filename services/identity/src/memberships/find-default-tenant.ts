@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /**
  * The tenant a new session starts in: the user's oldest membership (their personal tenant). A

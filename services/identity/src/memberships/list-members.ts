@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 import { type Member, type MemberRow, toMember } from './member.ts';
 
 /** A tenant's members, oldest first. */

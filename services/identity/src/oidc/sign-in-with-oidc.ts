@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { normalizeEmail } from '../lib/normalize-email.ts';
+import { normalizeEmail } from '../users/normalize-email.ts';
 
 export interface SignInWithOidcInput {
   issuer: string;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /**
  * Removes one of the user's own credentials; `false` when it is unknown or someone else's, so

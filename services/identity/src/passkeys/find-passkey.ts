@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 import { type Passkey, type PasskeyRow, passkeyColumns, toPasskey } from './passkey-row.ts';
 
 export async function findPasskey(db: Queryable, { credentialId }: { credentialId: string }): Promise<Passkey | null> {

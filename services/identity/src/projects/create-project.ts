@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 import type { Project } from '../types.ts';
 
 /** Creates a project in the current tenant; `tenant_id` defaults to the transaction's tenant. */

@@ -2,8 +2,8 @@ import { AuthError } from '@authscale/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Identity, TenantScope } from '../create-identity.ts';
-import { isUuid } from '../lib/is-uuid.ts';
 import type { MembershipRole, User } from '../types.ts';
+import { isUuid } from '../uuid/is-uuid.ts';
 
 export interface RequestTenant {
   id: string;

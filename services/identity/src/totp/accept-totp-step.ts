@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /**
  * Records `timeStep` as used only if it is newer than the last one and the factor is not locked:

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /** Marks an unused recovery code used (one conditional statement) and clears the failure count. */
 export async function consumeRecoveryCode(

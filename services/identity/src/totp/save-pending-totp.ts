@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /** Starts or restarts an enrolment; an active secret is left as it is until activation. */
 export async function savePendingTotp(

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { deleteUserFlows } from '../flows/delete-user-flows.ts';
-import { normalizeEmail } from '../lib/normalize-email.ts';
+import { normalizeEmail } from './normalize-email.ts';
 
 /**
  * Disables the user with this email, in the caller's transaction: sign-in and tenant membership

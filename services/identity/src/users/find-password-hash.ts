@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /** The password hash of an enabled user; null when they have none (OIDC-only) or are disabled. */
 export async function findPasswordHash(db: Queryable, { userId }: { userId: string }): Promise<string | null> {

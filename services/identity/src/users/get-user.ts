@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 import type { User } from '../types.ts';
 
 /** An enabled user; null for an unknown or disabled one, so nothing keeps acting for them. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/queryable.ts';
+import type { Queryable } from '../postgres/queryable.ts';
 
 /** Replaces a user's password hash (a re-hash with current parameters, or a password change). */
 export async function updatePasswordHash(

@@ -1,7 +1,7 @@
 import { isWellFormedApiKey } from '@authscale/core';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { callDynamoDb, translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 import { generateApiKey, hashApiKey, newApiKeyId } from './api-key-crypto.ts';
 import {
   type ApiKeyRecord,

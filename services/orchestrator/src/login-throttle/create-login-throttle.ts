@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { callDynamoDb, translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 
 export interface CreateLoginThrottleOptions {
   client: DynamoDBClient;

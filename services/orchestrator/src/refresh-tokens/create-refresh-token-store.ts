@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { callDynamoDb, translateDynamoDbError } from '../lib/translate-dynamodb-error.ts';
+import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 import {
   generateRefreshToken,
   hashRefreshToken,

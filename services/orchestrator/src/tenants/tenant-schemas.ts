@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { emailSchema } from '../lib/schemas.ts';
+import { emailSchema } from '../sign-in/sign-in-schemas.ts';
 
 export const roleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
 

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createJwksCache, createService, verifyAccessToken } from '@authscale/core';
 import type { JWK } from 'jose';
-import { accessTokens } from '../../src/plugins/access-tokens.ts';
+import { accessTokensPlugin } from '../../src/tokens/access-tokens-plugin.ts';
 import { generateSigningKey } from '../../src/tokens/generate-signing-key.ts';
+import { jwksRoutes } from '../../src/tokens/jwks-routes.ts';
 import { loadSigningKeys, type SigningKeys } from '../../src/tokens/signing-keys.ts';
 
 const issuer = 'https://auth.example.test';
@@ -24,7 +25,8 @@ const publicOnly = ({ d: _private, ...rest }: JWK) => rest;
 /** One orchestrator deployment, configured with `keys`. */
 async function deploy(keys: SigningKeys) {
   const app = await createService({ name: 'orchestrator', logLevel: 'silent' });
-  await app.register(accessTokens, { keys, issuer, audience });
+  await app.register(accessTokensPlugin, { keys, issuer, audience });
+  await app.register(jwksRoutes, { keys });
   await app.ready();
   return app;
 }

@@ -1,0 +1,85 @@
+import { AuthError } from '@authscale/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import { actingUser } from '../tenants/acting-user.ts';
+import { requireManager } from '../tenants/require-manager.ts';
+import { tenantParams } from '../tenants/tenant-schemas.ts';
+import { apiKeyParams, apiKeyViewSchema, createApiKeyBody, createdApiKeySchema } from './api-key-schemas.ts';
+
+/**
+ * API keys under `/api/tenants/:tenantId/api-keys`, for the tenant's owners and admins signed in
+ * as themselves (a key cannot mint or list keys). The key is in the creation answer only.
+ */
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+  const { apiKeys, identity } = deps;
+
+  app.get(
+    '/api/tenants/:tenantId/api-keys',
+    {
+      config: { tenant: true },
+      schema: { params: tenantParams, response: { 200: Type.Object({ apiKeys: Type.Array(apiKeyViewSchema) }) } },
+    },
+    async (request, reply) => {
+      actingUser(request);
+      requireManager(request);
+      reply.header('cache-control', 'no-store');
+      return { apiKeys: await apiKeys.list({ tenantId: request.params.tenantId }) };
+    },
+  );
+
+  app.post(
+    '/api/tenants/:tenantId/api-keys',
+    {
+      config: { tenant: true },
+      schema: { params: tenantParams, body: createApiKeyBody, response: { 201: createdApiKeySchema } },
+    },
+    async (request, reply) => {
+      const actorId = actingUser(request);
+      requireManager(request);
+      const { tenantId } = request.params;
+      const { name, scopes, expiresInDays } = request.body;
+      const { key, view } = await apiKeys.create({
+        tenantId,
+        name,
+        scopes,
+        createdBy: actorId,
+        ...(expiresInDays === undefined ? {} : { expiresInDays }),
+      });
+      await identity.audit.record({
+        type: 'api_key.created',
+        userId: actorId,
+        tenantId,
+        ip: request.ip,
+        detail: {
+          keyId: view.keyId,
+          name: view.name,
+          scopes: view.scopes.join(' '),
+          ...(view.expiresAt ? { expiresAt: view.expiresAt } : {}),
+        },
+      });
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ ...view, key });
+    },
+  );
+
+  app.delete(
+    '/api/tenants/:tenantId/api-keys/:keyId',
+    { config: { tenant: true }, schema: { params: apiKeyParams } },
+    async (request, reply) => {
+      const actorId = actingUser(request);
+      requireManager(request);
+      const { tenantId, keyId } = request.params;
+      const revoked = await apiKeys.revoke({ tenantId, keyId });
+      if (!revoked) throw new AuthError('not_found', 'The tenant has no such API key.');
+      await identity.audit.record({
+        type: 'api_key.revoked',
+        userId: actorId,
+        tenantId,
+        ip: request.ip,
+        detail: { keyId, name: revoked.name },
+      });
+      return reply.status(204).send();
+    },
+  );
+};

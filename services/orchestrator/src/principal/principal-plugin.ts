@@ -1,0 +1,37 @@
+import { KeyObject } from 'node:crypto';
+import { AuthError, type Principal, principalHeaderName, verifyPrincipal } from '@authscale/core';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface PrincipalPluginOptions {
+  /** From `derivePrincipalKey(INTERNAL_API_TOKEN)`. */
+  key: KeyObject;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, from the edge's signed assertion; null on public routes without one. */
+    principal: Principal | null;
+  }
+}
+
+/**
+ * Reads the edge's `x-authscale-principal` assertion. It is the only statement about the caller
+ * the orchestrator trusts; every route that is not `config.public` requires a valid one.
+ */
+export const principalPlugin = fp<PrincipalPluginOptions>(
+  async (app: FastifyInstance, { key }) => {
+    if (!(key instanceof KeyObject) || key.type !== 'secret' || (key.symmetricKeySize ?? 0) < 32) {
+      throw new TypeError('authscale-principal: options.key must be the 32-byte derived principal key');
+    }
+    app.decorateRequest('principal', null);
+    app.addHook('onRequest', async (request) => {
+      const assertion = request.headers[principalHeaderName];
+      if (typeof assertion === 'string' && assertion.length < 4096) {
+        request.principal = await verifyPrincipal({ assertion, key });
+      }
+      if (!request.principal && !request.routeOptions.config.public) throw new AuthError('unauthenticated');
+    });
+  },
+  { name: 'authscale-principal', fastify: '5.x' },
+);

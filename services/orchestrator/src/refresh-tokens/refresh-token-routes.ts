@@ -1,0 +1,58 @@
+import { AuthError } from '@authscale/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
+
+/**
+ * `POST /auth/token/refresh`: rotates the refresh token and issues a new access token. A replay
+ * outside the grace window revokes the family and its session before answering 401; a family
+ * whose session ended (logout, revoke-all, expiry on the replicas) is revoked too.
+ */
+export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (
+  app,
+  { deps },
+) => {
+  app.post(
+    '/auth/token/refresh',
+    {
+      config: { public: true },
+      schema: {
+        body: Type.Object(
+          { refreshToken: Type.String({ minLength: 1, maxLength: 512 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: tokenPairSchema },
+      },
+    },
+    async (request, reply) => {
+      // Using the refresh token is the user's activity too: the session's idle expiry slides.
+      const result = await deps.refreshTokens.rotate(
+        request.body.refreshToken,
+        async ({ userId, familyId }) => (await deps.sessions.touch(userId, familyId)) !== null,
+      );
+      if (result.outcome === 'invalid' || result.outcome === 'session_ended') throw new AuthError('unauthenticated');
+      const { familyId: sessionId, userId, tenantId, amr, acr, authTime } = result.family;
+      if (result.outcome === 'replayed') {
+        // A leaked token, or a client that lost a rotation's answer: the RefreshReplayed alarm counts these lines.
+        request.log.warn(
+          { event: 'refresh.replayed', userId },
+          'a used refresh token came back; its family and session end',
+        );
+        await deps.sessions.revoke(userId, sessionId);
+        await deps.identity.audit.record({ type: 'refresh.replayed', userId, ip: request.ip, detail: { sessionId } });
+        throw new AuthError('unauthenticated');
+      }
+      const { accessToken, expiresIn } = await app.accessTokens.issue({
+        userId,
+        sessionId,
+        tenantId,
+        amr,
+        acr,
+        authTime,
+      });
+      reply.header('cache-control', 'no-store');
+      return { accessToken, refreshToken: result.refreshToken, expiresIn, sessionId };
+    },
+  );
+};

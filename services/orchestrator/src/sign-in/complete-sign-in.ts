@@ -1,0 +1,55 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import { sessionCookie } from '../sessions/session-cookie.ts';
+
+export interface CompleteSignInOptions {
+  deps: Pick<OrchestratorDependencies, 'sessions' | 'refreshTokens'>;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  userId: string;
+  tenantId: string;
+  amr: string[];
+  acr: string;
+}
+
+/**
+ * The end of every sign-in ceremony: a session on the replicas, a refresh-token family bound to
+ * it, an access token, and the session cookie.
+ */
+export async function completeSignIn({ deps, request, reply, userId, tenantId, amr, acr }: CompleteSignInOptions) {
+  const authenticatedAt = Date.now();
+  // Session records keep epoch milliseconds; JWT and refresh-family `auth_time` is epoch seconds.
+  const authTime = Math.floor(authenticatedAt / 1000);
+  const userAgent = request.headers['user-agent'];
+  const { token, session } = await deps.sessions.create({
+    userId,
+    tenantId,
+    ip: request.ip,
+    ...(typeof userAgent === 'string' ? { userAgent: userAgent.slice(0, 512) } : {}),
+    amr,
+    acr,
+    authTime: authenticatedAt,
+  });
+  const { refreshToken } = await deps.refreshTokens.issue({
+    sessionId: session.sid,
+    userId,
+    tenantId,
+    amr,
+    acr,
+    authTime,
+  });
+  const { accessToken, expiresIn } = await request.server.accessTokens.issue({
+    userId,
+    sessionId: session.sid,
+    tenantId,
+    amr,
+    acr,
+    authTime,
+  });
+  reply.header(
+    'set-cookie',
+    sessionCookie({ token, expiresAt: session.absoluteExpiresAt, settings: request.server.sessionCookieSettings }),
+  );
+  reply.header('cache-control', 'no-store');
+  return { accessToken, refreshToken, expiresIn, sessionId: session.sid };
+}

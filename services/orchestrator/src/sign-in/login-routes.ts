@@ -1,0 +1,79 @@
+import { AuthError } from '@authscale/core';
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { needsRehash } from '../passwords/needs-rehash.ts';
+import { hashPassword } from '../passwords/password-hashing.ts';
+import { verifyPassword } from '../passwords/verify-password.ts';
+import { completeSignIn } from './complete-sign-in.ts';
+import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from './sign-in-schemas.ts';
+
+/**
+ * `POST /auth/login` with email and password. Unknown email and wrong password take the same
+ * path (a full Argon2 verification against a dummy hash) and give the same 401. Each attempt is
+ * counted against the account first (per-IP limits are the edge's).
+ */
+export const loginRoutes: FastifyPluginAsyncTypebox<{
+  deps: OrchestratorDependencies;
+  ceremonies: Pick<CeremonyDependencies, 'totp' | 'mfaChallenges'>;
+}> = async (app, { deps, ceremonies }) => {
+  // Computes the dummy hash now, so the first unknown-email login costs no more than any other.
+  await verifyPassword({ password: '', passwordHash: null });
+  app.post(
+    '/auth/login',
+    {
+      config: { public: true },
+      schema: { body: credentialsBody, response: { 200: Type.Union([tokenPairSchema, mfaRequiredSchema]) } },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const gate = await deps.loginThrottle.attempt({ email });
+      if (!gate.allowed) {
+        reply.header('retry-after', String(gate.retryAfterSeconds));
+        throw new AuthError('rate_limited');
+      }
+      const login = await deps.identity.users.findPasswordLogin({ email });
+      const valid = await verifyPassword({ password, passwordHash: login?.passwordHash ?? null });
+      const tenantId = valid && login ? await deps.identity.memberships.defaultTenant({ userId: login.userId }) : null;
+      if (!login || !valid || !tenantId) {
+        await deps.identity.audit.record({
+          type: 'login.failed',
+          ip: request.ip,
+          ...(login ? { userId: login.userId } : {}),
+        });
+        throw new AuthError('invalid_credentials');
+      }
+      await deps.loginThrottle.succeeded({ email });
+      // The only moment the plain password is at hand: upgrade hashes made with older parameters.
+      if (needsRehash(login.passwordHash)) {
+        await deps.identity.users.updatePasswordHash({
+          userId: login.userId,
+          passwordHash: await hashPassword(password),
+        });
+      }
+      // An enrolled second factor turns the answer into a challenge; no session exists yet.
+      if (await ceremonies.totp.isEnrolled({ userId: login.userId })) {
+        const mfaToken = await ceremonies.mfaChallenges.issue({ userId: login.userId, tenantId, firstFactor: 'pwd' });
+        reply.header('cache-control', 'no-store');
+        return { mfaRequired: true as const, mfaToken };
+      }
+      const tokens = await completeSignIn({
+        deps,
+        request,
+        reply,
+        userId: login.userId,
+        tenantId,
+        amr: ['pwd'],
+        acr: 'aal1',
+      });
+      await deps.identity.audit.record({
+        type: 'login.succeeded',
+        userId: login.userId,
+        tenantId,
+        ip: request.ip,
+        detail: { sessionId: tokens.sessionId },
+      });
+      return tokens;
+    },
+  );
+};

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { AuthError } from '@authscale/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { OrchestratorDependencies } from '../dependencies.ts';
+import { hashPassword } from '../passwords/password-hashing.ts';
+import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
+import { credentialsBody } from './sign-in-schemas.ts';
+
+/**
+ * `POST /auth/signup`: a user, their personal tenant (owner) and a password credential.
+ *
+ * An email already in use gets the same 201 with fresh random ids that exist nowhere, after the
+ * same Argon2 work, so the answer does not reveal which emails have accounts. The attempt is
+ * audited against the existing user (a deployment with email would notify them).
+ */
+export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+  app.post(
+    '/auth/signup',
+    {
+      config: { public: true },
+      schema: {
+        body: credentialsBody,
+        response: { 201: Type.Object({ userId: Type.String(), tenantId: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      if (!meetsPasswordPolicy(password)) throw new AuthError('weak_password');
+      const passwordHash = await hashPassword(password);
+      const result = await deps.identity.users.signUpWithPassword({ email, passwordHash });
+      reply.status(201).header('cache-control', 'no-store');
+      if (result.created) {
+        await deps.identity.audit.record({
+          type: 'signup',
+          userId: result.userId,
+          tenantId: result.tenantId,
+          ip: request.ip,
+        });
+        return { userId: result.userId, tenantId: result.tenantId };
+      }
+      await deps.identity.audit.record({ type: 'signup.existing_email', userId: result.userId, ip: request.ip });
+      return { userId: randomUUID(), tenantId: randomUUID() };
+    },
+  );
+};
