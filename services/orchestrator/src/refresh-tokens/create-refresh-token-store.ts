@@ -24,7 +24,8 @@ export interface CreateRefreshTokenStoreOptions {
   familyLifetimeSeconds?: number;
   /**
    * How long after a rotation a repeat of the rotated token still gets the same successor, so two
-   * tabs refreshing at once stay signed in. @default 10
+   * tabs refreshing at once stay signed in; only while that successor has not been used itself.
+   * @default 10
    */
   graceSeconds?: number;
   now?: () => number;
@@ -145,6 +146,9 @@ export function createRefreshTokenStore({
     }
   }
 
+  const successorUnused = async ({ successorHash }: TokenRecord) =>
+    successorHash !== undefined && (await getToken(successorHash))?.state === 'active';
+
   /** Marks `record` rotated to `successor` if nobody else rotated it first; false when we lost. */
   async function claimRotation(record: TokenRecord, token: string, successor: string): Promise<boolean> {
     try {
@@ -201,7 +205,8 @@ export function createRefreshTokenStore({
 
     /**
      * Exchanges a refresh token for its successor. The first use rotates; a repeat within the
-     * grace window gets the same successor; a repeat after it revokes the family. `sessionIsLive`
+     * grace window gets the same successor while that successor is unused; any other repeat
+     * revokes the family. `sessionIsLive`
      * is asked before any exchange; if it throws, nothing was spent.
      */
     async rotate(token: string, sessionIsLive: SessionCheck = async () => true): Promise<RotateResult> {
@@ -237,7 +242,9 @@ export function createRefreshTokenStore({
       }
 
       if (record.state === 'rotated' && record.rotatedAt !== undefined && record.sealedSuccessor) {
-        if (rotatedWithinGrace(record)) {
+        // Grace hands out the successor only while nobody has used it: once it has been exchanged,
+        // its predecessor coming back is a thief walking the chain, not a second tab.
+        if (rotatedWithinGrace(record) && (await successorUnused(record))) {
           const refreshToken = openSuccessor({ token, sealed: record.sealedSuccessor });
           return { outcome: 'rotated', refreshToken, family: toFamily(family), repeated: true };
         }

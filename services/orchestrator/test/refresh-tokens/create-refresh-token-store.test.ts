@@ -115,6 +115,24 @@ describe('the refresh-token store', () => {
     assert.equal(repeat.repeated, true);
   });
 
+  it('a repeat inside the grace window whose successor was already used is a replay (reuse detection)', async () => {
+    const tokens = store({ graceSeconds: 10 });
+    const { refreshToken: t0 } = await signIn(tokens);
+    const t1 = await tokens.rotate(t0);
+    assert.ok(t1.outcome === 'rotated');
+    const t2 = await tokens.rotate(t1.refreshToken);
+    assert.ok(t2.outcome === 'rotated' && !t2.repeated);
+    clock += 2_000;
+    try {
+      // t0 is within its grace window, but t1 has been spent: handing it out again would let a
+      // thief walk the chain to the live t2.
+      assert.equal((await tokens.rotate(t0)).outcome, 'replayed');
+      assert.deepEqual(await tokens.rotate(t2.refreshToken), { outcome: 'invalid' });
+    } finally {
+      clock -= 2_000;
+    }
+  });
+
   it('a replay after the grace window revokes the whole family', async () => {
     const tokens = store({ graceSeconds: 10 });
     const { refreshToken } = await signIn(tokens);

@@ -185,6 +185,18 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
     }
   });
 
+  it('refresh reuse inside the grace window: a spent successor makes its predecessor a replay', async () => {
+    const t0 = (await login('bob@example.com')).json();
+    const t1 = (await post('/auth/token/refresh', { refreshToken: t0.refreshToken })).json();
+    const t2 = await post('/auth/token/refresh', { refreshToken: t1.refreshToken });
+    assert.equal(t2.statusCode, 200);
+    const replay = await post('/auth/token/refresh', { refreshToken: t0.refreshToken });
+    assert.equal(replay.statusCode, 401);
+    assert.equal(replay.json().error.code, 'unauthenticated');
+    assert.equal((await post('/auth/token/refresh', { refreshToken: t2.json().refreshToken })).statusCode, 401);
+    assert.equal(await harness.sessions.get(bob.userId, t0.sessionId), null);
+  });
+
   it('logout revokes the session and its refresh tokens and clears the cookie', async () => {
     const tokens = (await login('alice@example.com')).json();
     const headers = await asPrincipal({ userId: alice.userId, sessionId: tokens.sessionId, tenantId: alice.tenantId });
