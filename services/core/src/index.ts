@@ -47,6 +47,7 @@ export type { RequestAuthOptions } from './request-auth/request-auth.ts';
 export { requestAuth } from './request-auth/request-auth.ts';
 export type { SessionCookieSettings } from './request-auth/session-cookie.ts';
 export {
+  cookieValue,
   insecureLocalHttpSessionCookie,
   insecureLocalHttpSessionCookieName,
   secureSessionCookie,

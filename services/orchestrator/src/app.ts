@@ -17,6 +17,7 @@ import { internalApiKeyRoutes } from './api-keys/internal-api-key-routes.ts';
 import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { createDeviceCookies } from './login-throttle/device-cookies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
 import { openapiPlugin } from './openapi/openapi-plugin.ts';
@@ -86,7 +87,8 @@ export async function buildOrchestratorApp(
     completeSignIn: (input) => completeSignIn({ deps, ...input }),
     extraOidcProviders: deps.oidcProviders ?? [],
   });
-  await app.register(loginRoutes, { deps, ceremonies });
+  const deviceCookies = createDeviceCookies({ secret: config.INTERNAL_API_TOKEN, session: app.sessionCookieSettings });
+  await app.register(loginRoutes, { deps, ceremonies, deviceCookies });
   await app.register(totpRoutes, { ceremonies });
   await app.register(totpManagementRoutes, { ceremonies });
   await app.register(passkeyRoutes, { ceremonies });

@@ -26,8 +26,13 @@ export const orchestratorConfigSchema = Type.Object({
   TOKEN_TABLE_NAME: Type.String({ default: 'authscale-tokens', minLength: 3 }),
   REFRESH_TOKEN_LIFETIME_SECONDS: Type.Integer({ default: 30 * 24 * 3600, minimum: 3600 }),
   REFRESH_TOKEN_GRACE_SECONDS: Type.Integer({ default: 10, minimum: 0, maximum: 60 }),
-  /** Consecutive failed sign-ins per account before delays start (doubling, capped). */
+  /** Consecutive failed sign-ins per account and client network (or device) before delays start (doubling, capped). */
   LOGIN_FREE_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 100 }),
+  /**
+   * Consecutive failed sign-ins per account, from anywhere without a device cookie, before delays
+   * start: the ceiling for guesses spread over many addresses.
+   */
+  LOGIN_ACCOUNT_FREE_ATTEMPTS: Type.Integer({ default: 50, minimum: 1, maximum: 10_000 }),
   LOGIN_MAX_DELAY_SECONDS: Type.Integer({ default: 900, minimum: 1, maximum: 86_400 }),
   /** The public origin (the edge); the `iss` of every access token. */
   PUBLIC_ORIGIN: Type.String({ default: 'http://127.0.0.1:8080', minLength: 1 }),

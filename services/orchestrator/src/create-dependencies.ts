@@ -37,6 +37,7 @@ export async function createOrchestratorDependencies(
     client: dynamodb,
     tableName: config.TOKEN_TABLE_NAME,
     freeAttempts: config.LOGIN_FREE_ATTEMPTS,
+    accountFreeAttempts: config.LOGIN_ACCOUNT_FREE_ATTEMPTS,
     maxDelaySeconds: config.LOGIN_MAX_DELAY_SECONDS,
   });
   return {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthError } from '../errors.ts';
 import '../request-auth/request-auth.ts';
-import { sessionCookieName as defaultSessionCookieName, sessionTokenIn } from '../request-auth/session-cookie.ts';
+import { cookieValue, sessionCookieName as defaultSessionCookieName } from '../request-auth/session-cookie.ts';
 
 export interface CsrfOriginOptions {
   /** Origins (`scheme://host[:port]`) whose pages may change state with the session cookie. */
@@ -30,9 +30,7 @@ export const csrfOrigin = fp<CsrfOriginOptions>(
       }
       const origin = request.headers.origin;
       if (origin !== undefined) return !allowedOrigins.has(origin);
-      return (
-        request.user?.kind === 'session' || sessionTokenIn(request.headers.cookie, sessionCookieName) !== undefined
-      );
+      return request.user?.kind === 'session' || cookieValue(request.headers.cookie, sessionCookieName) !== undefined;
     };
     // A callback hook: it runs on every request and has nothing to wait for.
     app.addHook('onRequest', (request, _reply, done) => {

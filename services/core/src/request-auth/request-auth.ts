@@ -9,7 +9,7 @@ import type {
   RequestAuthClaims,
   RequestAuthSession,
 } from './authenticated-user.ts';
-import { type SessionCookieSettings, secureSessionCookie, sessionTokenIn } from './session-cookie.ts';
+import { cookieValue, type SessionCookieSettings, secureSessionCookie } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -103,7 +103,7 @@ export const requestAuth = fp<RequestAuthOptions>(
         request.user = user;
         return;
       }
-      const token = sessionTokenIn(request.headers.cookie, sessionCookie.name);
+      const token = cookieValue(request.headers.cookie, sessionCookie.name);
       const user = token ? await fromSessionCookie(token) : null;
       if (!user) throw new AuthError('unauthenticated');
       request.user = user;

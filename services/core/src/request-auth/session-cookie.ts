@@ -34,10 +34,11 @@ export function insecureLocalHttpSessionCookie(): SessionCookieSettings {
 }
 
 /**
- * The session token in a request's `Cookie` header, or undefined. Read here, not through
- * @fastify/cookie: that plugin parses every cookie into a new object and adds a Map and an onSend
- * hook to every request, on the edge's hottest path, for the one cookie the edge reads.
+ * The value of cookie `name` in a request's `Cookie` header (the session token, where the edge
+ * reads it), or undefined. Read here, not through @fastify/cookie: that plugin parses every cookie
+ * into a new object and adds a Map and an onSend hook to every request, on the edge's hottest path,
+ * for the one cookie the edge reads.
  */
-export function sessionTokenIn(cookieHeader: string | undefined, name: string): string | undefined {
+export function cookieValue(cookieHeader: string | undefined, name: string): string | undefined {
   return cookieHeader ? parseCookie(cookieHeader)[name] : undefined;
 }

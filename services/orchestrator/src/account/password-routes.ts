@@ -36,7 +36,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
       const { currentPassword, newPassword } = request.body;
       const user = await deps.identity.users.get({ userId });
       if (!user) throw new AuthError('unauthenticated');
-      const gate = await deps.loginThrottle.attempt({ email: user.email });
+      const gate = await deps.loginThrottle.attempt({ email: user.email, ip: request.ip });
       if (!gate.allowed) {
         reply.header('retry-after', String(gate.retryAfterSeconds));
         throw new AuthError('rate_limited');
@@ -46,7 +46,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
         await deps.identity.audit.record({ type: 'password.change_failed', userId, ip: request.ip });
         throw new AuthError('invalid_credentials');
       }
-      await deps.loginThrottle.succeeded({ email: user.email });
+      await deps.loginThrottle.succeeded({ email: user.email, ip: request.ip });
       if (!meetsPasswordPolicy(newPassword)) throw new AuthError('weak_password');
       const passwordHash = await hashPassword(newPassword);
       if (!(await deps.identity.users.replacePasswordHash({ userId, previousHash, passwordHash }))) {

@@ -1,6 +1,8 @@
 import { AuthError } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import { loginAccountKey } from '../login-throttle/create-login-throttle.ts';
+import type { DeviceCookies } from '../login-throttle/device-cookies.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { needsRehash } from '../passwords/needs-rehash.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
@@ -11,12 +13,14 @@ import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from './sign-in-s
 /**
  * `POST /auth/login` with email and password. Unknown email and wrong password take the same
  * path (a full Argon2 verification against a dummy hash) and give the same 401. Each attempt is
- * counted against the account first (per-IP limits are the edge's).
+ * counted first, against the account and this client, or against this device when it signed in to
+ * the account before (per-IP limits are the edge's). A correct password earns a device cookie.
  */
 export const loginRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   ceremonies: Pick<CeremonyDependencies, 'totp' | 'mfaChallenges'>;
-}> = async (app, { deps, ceremonies }) => {
+  deviceCookies: DeviceCookies;
+}> = async (app, { deps, ceremonies, deviceCookies }) => {
   // Computes the dummy hash now, so the first unknown-email login costs no more than any other.
   await verifyPassword({ password: '', passwordHash: null });
   app.post(
@@ -27,7 +31,9 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const gate = await deps.loginThrottle.attempt({ email });
+      const account = loginAccountKey(email);
+      const attempt = { email, ip: request.ip, device: deviceCookies.deviceIn(request.headers.cookie, account) };
+      const gate = await deps.loginThrottle.attempt(attempt);
       if (!gate.allowed) {
         reply.header('retry-after', String(gate.retryAfterSeconds));
         throw new AuthError('rate_limited');
@@ -43,7 +49,8 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
         });
         throw new AuthError('invalid_credentials');
       }
-      await deps.loginThrottle.succeeded({ email });
+      await deps.loginThrottle.succeeded(attempt);
+      if (!attempt.device) reply.header('set-cookie', deviceCookies.issue(account));
       // The only moment the plain password is at hand: upgrade hashes made with older parameters.
       if (needsRehash(login.passwordHash)) {
         await deps.identity.users.updatePasswordHash({

@@ -12,12 +12,13 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
   let alice: { userId: string; tenantId: string };
   let bob: { userId: string; tenantId: string };
 
-  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
     harness.app.inject({
       method: 'POST',
       url,
       headers: { 'content-type': 'application/json', ...headers },
       payload: JSON.stringify(payload),
+      remoteAddress,
     });
   const login = (email: string, secret = password) => post('/auth/login', { email, password: secret });
 
@@ -36,7 +37,9 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
     assert.equal(body.expiresIn, 900);
     assert.equal(response.headers['cache-control'], 'no-store');
 
-    const cookie = String(response.headers['set-cookie']);
+    const cookie =
+      ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((header) => header.includes('_session=')) ??
+      '';
     assert.match(
       cookie,
       /^__Host-authscale_session=[^;]+\.[^;]+; Path=\/; Secure; HttpOnly; SameSite=Lax; Max-Age=\d+$/,
@@ -234,6 +237,50 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
     } finally {
       harness.clock.offsetMs = 0;
     }
+  });
+
+  it('targeted lockout: wrong guesses from one address leave the owner on another address signing in', async () => {
+    await post('/auth/signup', { email: 'dave@example.com', password });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      assert.equal((await login('dave@example.com', 'wrong passphrase here')).statusCode, 401);
+    }
+    assert.equal((await login('dave@example.com')).statusCode, 429);
+    const owner = await post('/auth/login', { email: 'dave@example.com', password }, {}, '127.0.0.2');
+    assert.equal(owner.statusCode, 200);
+  });
+
+  it('a device that signed in before passes the account-wide ceiling that spread-out guesses reach', async () => {
+    await post('/auth/signup', { email: 'erin@example.com', password });
+    const first = await post('/auth/login', { email: 'erin@example.com', password }, {}, '10.0.0.1');
+    const deviceCookie = ([] as string[])
+      .concat(first.headers['set-cookie'] ?? [])
+      .map((cookie) => cookie.split(';')[0] as string)
+      .find((pair) => pair.startsWith('__Host-authscale_device='));
+    assert.ok(deviceCookie, 'a correct password earns a device cookie');
+    assert.match(
+      String(first.headers['set-cookie']),
+      /__Host-authscale_device=[^;]+; Path=\/; Secure; HttpOnly; SameSite=Strict/,
+    );
+    // Guesses from more addresses than the account-wide ceiling allows: 50 by default, and the
+    // sign-in above counted as one of them.
+    for (let guess = 0; guess < 49; guess += 1) {
+      const wrong = { email: 'erin@example.com', password: 'wrong passphrase here' };
+      assert.equal((await post('/auth/login', wrong, {}, `10.1.${guess}.1`)).statusCode, 401);
+    }
+    assert.equal((await post('/auth/login', { email: 'erin@example.com', password }, {}, '10.2.0.1')).statusCode, 429);
+    const fromDevice = await post(
+      '/auth/login',
+      { email: 'erin@example.com', password },
+      { cookie: deviceCookie },
+      '10.2.0.2',
+    );
+    assert.equal(fromDevice.statusCode, 200);
+    // A device cookie whose signature does not check out is no exemption.
+    const forged = deviceCookie.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    assert.equal(
+      (await post('/auth/login', { email: 'erin@example.com', password }, { cookie: forged }, '10.2.0.3')).statusCode,
+      429,
+    );
   });
 
   it('logout without a principal is 401', async () => {
