@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { errorHandler } from './error-handler.ts';
+import { clientErrorAnswer, frameworkErrorAnswer } from './framework-answers.ts';
 import { type HealthOptions, health } from './health.ts';
 import { loggerOptions } from './logger.ts';
 import { requestLoggerFactory } from './request-logger.ts';
@@ -26,7 +27,18 @@ export interface CreateServiceOptions {
    * the header itself. @default false
    */
   trustProxy?: boolean | number;
+  /**
+   * Headers on every answer, including those Fastify and Node give before any route runs (a bad
+   * URL, a path parameter too long, oversized headers). A route may override them. @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Longer than any path parameter the routes accept (passkey credential ids run to 1,024), so the
+ * route's own schema refuses a long value with a 400 and the router never answers 414.
+ */
+const maxParamLength = 2048;
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -39,6 +51,7 @@ export async function createService({
   bodyLimit = 65_536,
   trustProxy = false,
   logDestination,
+  headers = {},
 }: CreateServiceOptions) {
   const logger = loggerOptions({ service: name, level: logLevel });
   const app = Fastify({
@@ -57,10 +70,14 @@ export async function createService({
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    routerOptions: { maxParamLength },
+    frameworkErrors: frameworkErrorAnswer(headers),
+    clientErrorHandler: clientErrorAnswer(headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // A callback hook, not an async one: it runs on every request and needs no promise.
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     reply.header('x-request-id', request.id);
     done();
   });

@@ -13,7 +13,7 @@ import { demoPage } from './demo-page.ts';
 import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
-import { apiSecurityHeaders, documentSecurityHeaders, securityHeaders } from './security-headers.ts';
+import { apiSecurityHeaders, documentSecurityHeaders } from './security-headers.ts';
 import { signInRateLimit } from './sign-in-rate-limit.ts';
 
 /** Per-IP counters one edge holds between syncs (about 100 bytes each). */
@@ -31,8 +31,11 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
   const { rateLimitRedis, nearCacheRedis } = dependencies;
   const sessionCookie = config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie();
 
+  const https = !config.INSECURE_LOCAL_HTTP_COOKIES;
   const app = await createService({
     name: 'edge',
+    // Every answer, the framework's own refusals included; the demo page overrides them with its set.
+    headers: apiSecurityHeaders({ https }),
     logLevel: config.LOG_LEVEL,
     trustProxy: config.TRUST_PROXY_HOPS,
     readiness: {
@@ -58,8 +61,6 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     app.log.warn('RATE_LIMIT_REDIS_URLS is not set: rate limits count in this process only. One-process mode only.');
   }
 
-  const https = !config.INSECURE_LOCAL_HTTP_COOKIES;
-  await app.register(securityHeaders, { headers: apiSecurityHeaders({ https }) });
   const rateLimitStore = rateLimitRedis
     ? redisClusterRateLimitStore({
         client: rateLimitRedis,
