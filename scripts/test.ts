@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { sharedServersEnv, startSharedServers } from '@authscale/testkit';
 
 const root = new URL('..', import.meta.url).pathname;
-const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts'];
+const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts', 'test'];
 const filters = process.argv.slice(2);
 
 const files = searchRoots
