@@ -9,14 +9,23 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, startDynamoDb, startPostgres, startRedisCluster, waitFor } from '@authscale/testkit';
+import {
+  freePorts,
+  type ServiceProcess,
+  startDynamoDb,
+  startPostgres,
+  startRedisCluster,
+  startService,
+  startTopology,
+  type Topology,
+  topologyEnv,
+} from '@authscale/testkit';
 import autocannon from 'autocannon';
 import { startScript } from './bench/load.ts';
 import { describeMachine, replaceSection } from './bench/measure.ts';
 import { cpuPerRequest } from './bench/process-cpu.ts';
 import { howServicesStart, onImageNode } from './image-node.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
-import { type ServiceProcess, startServiceProcess } from './stack/service-process.ts';
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 /** Each row takes turns with the hello-world this many times; the median round stands for it. */
@@ -25,8 +34,6 @@ const connections = 32;
 const logDir = mkdtempSync(join(tmpdir(), 'authscale-bench-edge-'));
 // On the image's Node, every service starts as its image starts it (src/main.ts, type stripping).
 const imageNode = onImageNode() ? process.execPath : undefined;
-const startService = (options: Parameters<typeof startServiceProcess>[0]) =>
-  startServiceProcess({ ...options, imageNode });
 mkdirSync(logDir, { recursive: true });
 
 type Tiers = Record<string, { pid: number; withChildren?: boolean }>;
@@ -51,7 +58,6 @@ async function run(url: string, headers: Record<string, string>, tiers: Tiers) {
 }
 
 const [redis, postgres, dynamodb] = await Promise.all([startRedisCluster(), startPostgres(), startDynamoDb()]);
-const processes: ServiceProcess[] = [];
 const stops: (() => Promise<void>)[] = [];
 try {
   const { databaseUrl } = await provisionLocalData({
@@ -61,82 +67,62 @@ try {
   const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, bareEdgePort] = (await freePorts(
     6,
   )) as [number, number, number, number, number, number];
-  // As deployed: a request served well logs nothing at info, so the figures include logging.
-  const shared = { INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'), LOG_LEVEL: 'info' };
-  const publicOrigin = `http://127.0.0.1:${edgePort}`;
-  const session = await startService({
-    role: 'session',
-    port: sessionPort,
-    logDir,
-    env: { ...shared, SESSION_BACKEND: 'redis-cluster', REDIS_CLUSTER_URLS: redis.urls.join(',') },
-  });
-  const orchestrator = await startService({
-    role: 'orchestrator',
-    port: orchestratorPort,
-    logDir,
-    env: {
-      ...shared,
-      DATABASE_URL: databaseUrl,
-      SESSION_REPLICAS: session.url,
-      DYNAMODB_ENDPOINT: dynamodb.endpoint,
-      TOKEN_TABLE_NAME: localTokenTableName,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      PUBLIC_ORIGIN: publicOrigin,
-      INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
-      TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-      TRUST_PROXY: 'true',
-    },
-  });
-  const edgeEnv = {
-    ...shared,
-    ORCHESTRATOR_URL: orchestrator.url,
-    SESSION_REPLICAS: session.url,
-    RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
-    SESSION_REDIS_URLS: redis.urls.join(','),
-    PUBLIC_ORIGIN: publicOrigin,
+  const topology: Topology = {
+    publicOrigin: `http://127.0.0.1:${edgePort}`,
+    sessionPorts: [sessionPort],
+    orchestratorPort,
+    redisClusterUrls: redis.urls,
+    databaseUrl,
+    dynamodbEndpoint: dynamodb.endpoint,
+    tokenTableName: localTokenTableName,
+    internalToken: randomBytes(32).toString('base64url'),
+    totpEncryptionKey: randomBytes(32).toString('base64url'),
     // One client address sends everything here; the per-IP counter is still incremented per request.
-    RATE_LIMIT_PER_IP_MAX: '1000000000',
+    perIpLimit: 1_000_000_000,
+    // As deployed: a request served well logs nothing at info, so the figures include logging.
+    logLevel: 'info',
+    inherited: process.env,
   };
-  const edge = await startService({ role: 'edge', port: edgePort, logDir, env: edgeEnv });
-  const lenientEdge = await startService({
-    role: 'edge',
-    name: 'edge-no-revocation-check',
-    port: lenientEdgePort,
-    logDir,
-    env: { ...edgeEnv, REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' },
-  });
-  const { SESSION_REDIS_URLS: _nearCacheOn, ...uncachedEdgeEnv } = edgeEnv;
-  const uncachedEdge = await startService({
-    role: 'edge',
-    name: 'edge-without-near-cache',
-    port: uncachedEdgePort,
-    logDir,
-    env: uncachedEdgeEnv,
-  });
-  processes.push(session, orchestrator, edge, lenientEdge, uncachedEdge);
-  for (const service of [edge, lenientEdge, uncachedEdge]) {
-    await waitFor(async () => ((await fetch(`${service.url}/readyz`)).ok ? true : undefined), {
-      timeoutMs: 30_000,
-      what: 'the edge to be ready',
+  const stack = await startTopology({ topology, edgePort, logDir, imageNode });
+  stops.push(stack.stop);
+  const { orchestrator, edge } = stack;
+  const session = stack.sessions[0] as ServiceProcess;
+  /** Another edge in front of the same topology, with some of its settings changed. */
+  const startEdge = async (name: string, port: number, changes: Partial<Topology>, waitPath = '/readyz') => {
+    const started = await startService({
+      service: 'edge',
+      port,
+      waitPath,
+      env: topologyEnv({ ...topology, ...changes }).edge,
+      inheritEnv: false,
+      logFile: join(logDir, `${name}.log`),
+      ...(imageNode ? { imageNode } : {}),
     });
-  }
+    stops.push(started.stop);
+    return started;
+  };
+  const lenientEdge = await startEdge('edge-no-revocation-check', lenientEdgePort, {
+    extraEnv: { edge: { REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' } },
+  });
+  const uncachedEdge = await startEdge('edge-without-near-cache', uncachedEdgePort, { edgeNearCache: false });
   // The same ceiling `npm run bench` measures against.
   const hello = await startScript('./ceiling-server.ts');
   stops.push(hello.stop);
   // An edge without its near cache in front of the hello-world instead of the orchestrator: what
   // the edge itself adds when it asks a replica and proxies every request.
-  const edgeBeforeHello = await startService({
-    role: 'edge',
-    name: 'edge-before-hello-world',
-    port: bareEdgePort,
-    logDir,
-    env: { ...uncachedEdgeEnv, ORCHESTRATOR_URL: hello.url, JWKS_URL: `${orchestrator.url}/.well-known/jwks.json` },
-  });
-  processes.push(edgeBeforeHello);
+  const edgeBeforeHello = await startEdge(
+    'edge-before-hello-world',
+    bareEdgePort,
+    {
+      edgeNearCache: false,
+      orchestratorPort: Number(new URL(hello.url).port),
+      extraEnv: { edge: { JWKS_URL: `${orchestrator.url}/.well-known/jwks.json` } },
+    },
+    '/healthz',
+  ); // never ready: the hello-world has no /healthz for its readiness check
 
   const credentials = { email: `bench-${randomUUID()}@example.test`, password: `bench ${randomUUID()}` };
-  const json = { 'content-type': 'application/json', origin: publicOrigin };
+  const json = { 'content-type': 'application/json', origin: topology.publicOrigin };
   const signup = await fetch(`${edge.url}/auth/signup`, {
     method: 'POST',
     headers: json,
@@ -256,12 +242,5 @@ try {
   writeFileSync(path, replaceSection(current, 'Edge', section));
 } finally {
   await Promise.allSettled(stops.map((stop) => stop()));
-  for (const service of processes) {
-    try {
-      process.kill(service.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
   await Promise.allSettled([redis.stop(), postgres.stop(), dynamodb.stop()]);
 }
