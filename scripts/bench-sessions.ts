@@ -22,7 +22,8 @@ import {
 } from '@authscale/session';
 import { startPostgres, startRedis, startRedisCluster } from '@authscale/testkit';
 import { createClient, createCluster } from 'redis';
-import { describeMachine, ms, percentile, replaceSection, timed, yieldToLoop } from './bench/measure.ts';
+import { describeMachine, ms, percentile, timed, yieldToLoop } from './bench/measure.ts';
+import { replaceSection } from './bench/replace-section.ts';
 
 const sessionsPerRun = 5_000;
 const warmUp = 1_000;

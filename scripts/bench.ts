@@ -14,7 +14,8 @@ import { redisPrimaryKilled, sessionReplicaKilled } from './bench/failover.ts';
 import { measureLiveSessions } from './bench/live-sessions.ts';
 import { inTurns, type LoadRun, load, startScript } from './bench/load.ts';
 import { type LocalStack, startLocalStack } from './bench/local-stack.ts';
-import { describeMachine, median, replaceSection, sampleLoadAverage } from './bench/measure.ts';
+import { describeMachine, median, sampleLoadAverage } from './bench/measure.ts';
+import { replaceSection } from './bench/replace-section.ts';
 import { passkeyVerificationsPerSecond, passwordChecksPerSecond } from './bench/sign-ins.ts';
 import { howServicesStart } from './image-node.ts';
 
