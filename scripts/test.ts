@@ -16,7 +16,7 @@ import {
 } from '@authscale/testkit';
 
 const root = new URL('..', import.meta.url).pathname;
-const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts'];
+const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts', 'test'];
 const filters = process.argv.slice(2);
 
 const files = searchRoots

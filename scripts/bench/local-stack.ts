@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { insecureLocalHttpSessionCookieName } from '@authscale/core';
-import { freePort } from '@authscale/testkit';
+import { freePort, type StackState, stackStateFile } from '@authscale/testkit';
 import { onImageNode } from '../image-node.ts';
-import { readState, type StackState } from '../stack/state-file.ts';
 
 export interface LocalStack {
   state: StackState;
@@ -50,7 +49,7 @@ export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPr
     await exited;
   };
   try {
-    const state = readState();
+    const state = stackStateFile().read();
     const origin = state.edgeUrl;
     const email = `bench-${Date.now()}@example.test`;
     const password = 'bench correct horse battery staple';

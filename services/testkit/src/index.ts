@@ -13,3 +13,10 @@ export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-s
 export { serviceNodeFlags, startService } from './start-service.ts';
 export type { SystemPackageName } from './system-packages.ts';
 export { ensureSystemPackages, MissingSystemPackagesError, missingSystemPackages } from './system-packages.ts';
+export { loopbackUrl } from './topology/loopback-url.ts';
+export type { StackProcess, StackState } from './topology/stack-state-file.ts';
+export { stackStateFile } from './topology/stack-state-file.ts';
+export type { RunningTopology, StartTopologyOptions } from './topology/start-topology.ts';
+export { startTopology } from './topology/start-topology.ts';
+export type { Topology, TopologyEnv } from './topology/topology-env.ts';
+export { topologyEnv } from './topology/topology-env.ts';

@@ -1,6 +1,8 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { spawnServer, stopProcess, waitFor } from './child-processes.ts';
 import { freePort } from './free-port.ts';
+import { loopbackUrl } from './topology/loopback-url.ts';
 
 const repositoryRoot = new URL('../../../', import.meta.url).pathname;
 
@@ -25,6 +27,13 @@ export interface StartServiceOptions {
   timeoutMs?: number;
   /** Where stdout and stderr go; stderr is also kept for the error message when the start fails. */
   stdio?: StdioOptions;
+  /** Appends stdout and stderr to this file instead (`stdio` is then ignored). */
+  logFile?: string;
+  /**
+   * Start from this process's environment, under `env`. Off when `env` is already complete (a
+   * topology's, which has chosen what to inherit and what to leave unset). @default true
+   */
+  inheritEnv?: boolean;
   /**
    * Start the service as its image does: this Node binary (the image's major, which strips the
    * types itself) runs `src/main.ts` from the service's folder with the image's flags.
@@ -39,6 +48,8 @@ export interface ServiceProcess {
   port: number;
   pid: number;
   process: ChildProcess;
+  /** The file its output goes to, when started with `logFile`. */
+  log?: string;
   /** SIGKILL: a crash, no draining. */
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop. */
@@ -56,27 +67,38 @@ export async function startService({
   waitPath = '/readyz',
   timeoutMs = 120_000,
   stdio = ['ignore', 'ignore', 'pipe'],
+  logFile,
+  inheritEnv = true,
   imageNode,
 }: StartServiceOptions): Promise<ServiceProcess> {
   const listenPort = port ?? (await freePort());
   const [command, args, cwd] = imageNode
     ? [imageNode, [...serviceNodeFlags, 'src/main.ts'], `${repositoryRoot}services/${service}`]
     : [process.execPath, [...serviceNodeFlags, '--import', 'tsx', `services/${service}/src/main.ts`], repositoryRoot];
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
   const child = spawnServer(command, args, {
     cwd,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(listenPort) },
-    stdio,
+    env: {
+      ...(inheritEnv ? { ...process.env, LOG_LEVEL: 'warn' } : {}),
+      ...env,
+      HOST: '127.0.0.1',
+      PORT: String(listenPort),
+    },
+    stdio: logFd === undefined ? stdio : ['ignore', logFd, logFd],
   });
+  // The child holds its own copy of the descriptor.
+  if (logFd !== undefined) closeSync(logFd);
+  const outputIn = logFile === undefined ? '' : ` (output in ${logFile})`;
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const url = `http://127.0.0.1:${listenPort}`;
+  const url = loopbackUrl(listenPort);
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${stderr}`);
+        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}${outputIn}:\n${stderr}`);
         return (await fetch(`${url}${waitPath}`)).status === 200 ? true : undefined;
       },
-      { what: `${service} on ${url}${waitPath}`, timeoutMs },
+      { what: `${service} on ${url}${waitPath}${outputIn}`, timeoutMs },
     );
   } catch (error) {
     await stopProcess(child, 'SIGKILL');
@@ -88,6 +110,7 @@ export async function startService({
     port: listenPort,
     pid: child.pid ?? -1,
     process: child,
+    ...(logFile === undefined ? {} : { log: logFile }),
     kill: () => stopProcess(child, 'SIGKILL'),
     stop: () => stopProcess(child, 'SIGTERM'),
   };

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AuthError, ConfigError } from '@authscale/core';
+import { startTestProvider, type TestProvider } from '@authscale/testkit/oidc-provider';
 import { allowInsecureLoopbackIssuer } from '../../src/oidc/allow-insecure-loopback-issuer.ts';
 import { createOidcSignIn, type OidcSignIn } from '../../src/oidc/create-oidc-sign-in.ts';
 import { createTestStores } from '../mfa/test-stores.ts';
 import { signInAtProvider } from './browser-session.ts';
-import { startTestProvider, type TestProvider } from './start-test-provider.ts';
 
 const publicOrigin = 'https://auth.example.test';
 const redirectUri = `${publicOrigin}/auth/oidc/test/callback`;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { startTestProvider, type TestProvider } from '@authscale/testkit/oidc-provider';
 import pg from 'pg';
 import { allowInsecureLoopbackIssuer } from '../../src/oidc/allow-insecure-loopback-issuer.ts';
 import { asPrincipal, type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 import { signInAtProvider } from './browser-session.ts';
-import { startTestProvider, type TestProvider } from './start-test-provider.ts';
 
 const publicOrigin = 'http://127.0.0.1:8080';
 const redirectUri = `${publicOrigin}/auth/oidc/test/callback`;

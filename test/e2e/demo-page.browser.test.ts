@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startTestProvider, type TestProvider } from '@authscale/testkit/oidc-provider';
 import { generate } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { startTestProvider, type TestProvider } from '../oidc/start-test-provider.ts';
 import { loopbackCertificate } from './loopback-certificate.ts';
 import { startStack } from './start-stack.ts';
 

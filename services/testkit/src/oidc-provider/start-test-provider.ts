@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:https';
-import { freePort } from '@authscale/testkit';
 import Provider from 'oidc-provider';
+import { freePort } from '../free-port.ts';
 
 export interface TestProvider {
   issuer: string;

@@ -1,0 +1,2 @@
+export type { TestProvider } from './start-test-provider.ts';
+export { startTestProvider } from './start-test-provider.ts';

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { type ServiceName, type ServiceProcess, startService } from '../start-service.ts';
+import { type Topology, topologyEnv } from './topology-env.ts';
+
+export interface StartTopologyOptions {
+  /** Its `inherited` environment defaults to this process's. */
+  topology: Topology;
+  edgePort: number;
+  /** Each service appends its output to `<logDir>/<name>.log` (`session-1`, ..., `orchestrator`, `edge`). */
+  logDir?: string;
+  /** Start every service as its image does, on this Node binary (`startService`'s `imageNode`). */
+  imageNode?: string | undefined;
+}
+
+export interface RunningTopology {
+  sessions: ServiceProcess[];
+  orchestrator: ServiceProcess;
+  edge: ServiceProcess;
+  /** Every process above, edge first. */
+  processes: ServiceProcess[];
+  /** SIGTERM to every process, and waits for them to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a topology's services as their own processes, in the order they depend on each other
+ * (the replicas, the orchestrator, the edge), each counted as started once its `/readyz` is green;
+ * so the edge is ready when this resolves. A failure stops whatever had started.
+ */
+export async function startTopology({
+  topology,
+  edgePort,
+  logDir,
+  imageNode,
+}: StartTopologyOptions): Promise<RunningTopology> {
+  const env = topologyEnv({ inherited: process.env, ...topology });
+  const started: ServiceProcess[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((service) => service.stop()));
+  };
+  const start = async (service: ServiceName, name: string, port: number) => {
+    const child = await startService({
+      service,
+      port,
+      env: env[service],
+      // The topology's env already holds what it inherits, and leaves out what it owns but does not set.
+      inheritEnv: false,
+      ...(logDir ? { logFile: join(logDir, `${name}.log`) } : {}),
+      ...(imageNode ? { imageNode } : {}),
+    });
+    started.push(child);
+    return child;
+  };
+  try {
+    // allSettled: a replica that failed must not leave its siblings starting after the clean-up.
+    const replicas = await Promise.allSettled(
+      topology.sessionPorts.map((port, index) => start('session', `session-${index + 1}`, port)),
+    );
+    const failed = replicas.find((replica) => replica.status === 'rejected');
+    if (failed) throw failed.reason;
+    const sessions = replicas.map((replica) => (replica as PromiseFulfilledResult<ServiceProcess>).value);
+    const orchestrator = await start('orchestrator', 'orchestrator', topology.orchestratorPort);
+    const edge = await start('edge', 'edge', edgePort);
+    return { sessions, orchestrator, edge, processes: [edge, orchestrator, ...sessions], stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
