@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { identityRoles } from '@authscale/identity';
 import {
   freePorts,
   type StackProcess,
@@ -18,7 +19,10 @@ import {
   startTopology,
 } from '@authscale/testkit';
 import { imageNode } from './image-node.ts';
-import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+import { preflight } from './preflight.ts';
+import { localDatabaseName, localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+
+preflight(['redis-server', 'postgresql']);
 
 const edgePort = Number(process.env.PORT ?? 8080);
 const replicaCount = Number(process.env.SESSION_REPLICAS_COUNT ?? 2);
@@ -73,7 +77,13 @@ const processes: StackProcess[] = [
       port: node.port,
     })),
   )),
-  { role: 'postgres', pid: postgres.pid, port: postgres.port },
+  // The owner's URL: what a developer's psql or a migration tool connects with.
+  {
+    role: 'postgres',
+    pid: postgres.pid,
+    port: postgres.port,
+    url: postgres.urlFor(localDatabaseName, identityRoles.owner),
+  },
   { role: 'dynamodb', pid: process.pid, port: dynamodb.port, url: dynamodb.endpoint },
 ];
 const stateFile = stackStateFile();

@@ -8,12 +8,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import {
-  ensureSystemPackages,
-  MissingSystemPackagesError,
-  sharedServersEnv,
-  startSharedServers,
-} from '@authscale/testkit';
+import { sharedServersEnv, startSharedServers } from '@authscale/testkit';
+import { preflight } from './preflight.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const searchRoots = ['services', 'infra', 'bin', 'load-tests', 'scripts', 'test'];
@@ -36,13 +32,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-try {
-  ensureSystemPackages(['redis-server', 'postgresql', 'chromium', 'openssl']);
-} catch (error) {
-  if (!(error instanceof MissingSystemPackagesError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+preflight(['redis-server', 'postgresql', 'chromium', 'openssl']);
 
 const started = Date.now();
 const { servers, stop } = await startSharedServers();
