@@ -143,7 +143,7 @@ async function overHttp(urls: string[]): Promise<Target> {
       SESSION_BACKEND: 'redis-cluster',
       REDIS_CLUSTER_URLS: urls.join(','),
       SESSION_KEY_PREFIX: 'bhttp',
-      SESSION_TOUCH_INTERVAL_S: 29 * 60,
+      SESSION_TOUCH_INTERVAL_SECONDS: 29 * 60,
     }),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -23,7 +23,7 @@ export const sessionConfigSchema = Type.Object({
   /** For `postgres`. */
   DATABASE_URL,
   SESSION_PG_SCHEMA: Type.String({ default: 'authscale_session', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  SESSION_CLEANUP_INTERVAL_S: durationSeconds({ default: 60, minimum: 1 }),
+  SESSION_CLEANUP_INTERVAL_SECONDS: durationSeconds({ default: 60, minimum: 1 }),
   /** For `redis`. */
   REDIS_URL: Type.Optional(redisUrl()),
   /**
@@ -37,9 +37,9 @@ export const sessionConfigSchema = Type.Object({
    */
   REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   SESSION_KEY_PREFIX,
-  SESSION_IDLE_TTL_S: durationSeconds({ default: 1800, minimum: 60 }),
-  SESSION_ABSOLUTE_TTL_S: durationSeconds({ default: 604_800, minimum: 60 }),
-  SESSION_TOUCH_INTERVAL_S: durationSeconds({ default: 60, minimum: 0 }),
+  SESSION_IDLE_TTL_SECONDS: durationSeconds({ default: 1800, minimum: 60 }),
+  SESSION_ABSOLUTE_TTL_SECONDS: durationSeconds({ default: 604_800, minimum: 60 }),
+  SESSION_TOUCH_INTERVAL_SECONDS: durationSeconds({ default: 60, minimum: 0 }),
   SESSION_NEAR_CACHE: onOff,
   /** Safety TTL of a near-cache entry, on top of Redis' invalidations. */
   SESSION_NEAR_CACHE_TTL_MS: durationMs({ default: 10_000, minimum: 1 }),
@@ -55,6 +55,14 @@ export const sessionConfigSchema = Type.Object({
 
 export type SessionConfig = ReturnType<typeof loadSessionConfig>;
 
+/** Names the session replica read before durations took `_SECONDS`: set, they fail start-up. */
+const retired = {
+  SESSION_CLEANUP_INTERVAL_S: 'SESSION_CLEANUP_INTERVAL_SECONDS',
+  SESSION_IDLE_TTL_S: 'SESSION_IDLE_TTL_SECONDS',
+  SESSION_ABSOLUTE_TTL_S: 'SESSION_ABSOLUTE_TTL_SECONDS',
+  SESSION_TOUCH_INTERVAL_S: 'SESSION_TOUCH_INTERVAL_SECONDS',
+};
+
 export function loadSessionConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'session', schema: sessionConfigSchema, values });
+  return loadConfig({ scope: 'session', schema: sessionConfigSchema, values, retired });
 }

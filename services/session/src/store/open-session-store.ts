@@ -27,7 +27,7 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
       return createPostgresStore({
         connectionString: required(config.DATABASE_URL, 'DATABASE_URL', backend),
         schema: config.SESSION_PG_SCHEMA,
-        cleanupIntervalMs: config.SESSION_CLEANUP_INTERVAL_S * 1000,
+        cleanupIntervalMs: config.SESSION_CLEANUP_INTERVAL_SECONDS * 1000,
       });
     case 'redis':
     case 'redis-cluster': {
@@ -43,7 +43,7 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
         minReplicaAcks: config.SESSION_MIN_REPLICA_ACKS,
         waitTimeoutMs: config.SESSION_WAIT_TIMEOUT_MS,
         retryDeadlineMs: config.SESSION_RETRY_DEADLINE_MS,
-        absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_S * 1000,
+        absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_SECONDS * 1000,
         maxSessionsPerUser: config.SESSION_MAX_PER_USER,
       });
     }
