@@ -48,8 +48,9 @@ export const edgeConfigSchema = Type.Object({
    * How long the edge serves a session from its near cache before asking a replica again (which
    * slides the idle expiry when due). It also bounds staleness if an invalidation were ever lost.
    */
-  SESSION_NEAR_CACHE_MAX_AGE_MS: durationMs({ default: 30_000, minimum: 1000, maximum: maxNearCacheAgeMs }),
-  SESSION_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 100_000, minimum: 1 }),
+  EDGE_NEAR_CACHE_MAX_AGE_MS: durationMs({ default: 30_000, minimum: 1000, maximum: maxNearCacheAgeMs }),
+  /** Sessions the edge's near cache holds (each replica's own near cache is SESSION_NEAR_CACHE_*). */
+  EDGE_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 100_000, minimum: 1 }),
   PUBLIC_ORIGIN,
   /** Origins whose pages may change state with the session cookie (CSRF defence). @default [PUBLIC_ORIGIN] */
   ALLOWED_ORIGINS: Type.Optional(originList()),
@@ -87,7 +88,14 @@ export const edgeConfigSchema = Type.Object({
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;
 
+/**
+ * The edge's near-cache age, before its settings took the edge's name. Not the old
+ * SESSION_NEAR_CACHE_MAX_ENTRIES: that name is the session replicas' now, and an environment shared
+ * with them may set it.
+ */
+const retired = { SESSION_NEAR_CACHE_MAX_AGE_MS: 'EDGE_NEAR_CACHE_MAX_AGE_MS' };
+
 /** Parses the edge's settings once. */
 export function loadEdgeConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'edge', schema: edgeConfigSchema, values });
+  return loadConfig({ scope: 'edge', schema: edgeConfigSchema, values, retired });
 }

@@ -10,7 +10,6 @@ import {
 import { Type } from 'typebox';
 
 const { INTERNAL_API_TOKEN, DATABASE_URL, SESSION_KEY_PREFIX } = sharedConfigFields;
-const onOff = Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' });
 
 export const sessionConfigSchema = Type.Object({
   ...serviceConfigFields(8081),
@@ -40,7 +39,8 @@ export const sessionConfigSchema = Type.Object({
   SESSION_IDLE_TTL_SECONDS: durationSeconds({ default: 1800, minimum: 60 }),
   SESSION_ABSOLUTE_TTL_SECONDS: durationSeconds({ default: 604_800, minimum: 60 }),
   SESSION_TOUCH_INTERVAL_SECONDS: durationSeconds({ default: 60, minimum: 0 }),
-  SESSION_NEAR_CACHE: onOff,
+  /** The replica's near cache, for the Redis backends (the edge has its own: EDGE_NEAR_CACHE_*). */
+  SESSION_NEAR_CACHE: Type.Boolean({ default: true }),
   /** Safety TTL of a near-cache entry, on top of Redis' invalidations. */
   SESSION_NEAR_CACHE_TTL_MS: durationMs({ default: 10_000, minimum: 1 }),
   SESSION_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 200_000, minimum: 1 }),

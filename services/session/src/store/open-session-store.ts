@@ -31,10 +31,9 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
       });
     case 'redis':
     case 'redis-cluster': {
-      const nearCache =
-        config.SESSION_NEAR_CACHE === 'on'
-          ? { ttlMs: config.SESSION_NEAR_CACHE_TTL_MS, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES }
-          : null;
+      const nearCache = config.SESSION_NEAR_CACHE
+        ? { ttlMs: config.SESSION_NEAR_CACHE_TTL_MS, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES }
+        : null;
       const connection = await connectRedis({ ...redisConnectionSettings(config), nearCache });
       return createRedisStore({
         connection,
