@@ -85,7 +85,7 @@ try {
       PUBLIC_ORIGIN: publicOrigin,
       INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
       TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-      TRUST_PROXY: 'true',
+      TRUST_PROXY_HOPS: '1',
     },
   });
   const edgeEnv = {

@@ -67,7 +67,7 @@ const orchestrator = await startServiceProcess({
     PUBLIC_ORIGIN: publicOrigin,
     INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
     INSECURE_LOCAL_HTTP_COOKIES: 'true',
-    TRUST_PROXY: 'true',
+    TRUST_PROXY_HOPS: '1',
     // The stack's data lives as long as the stack, so a key per run is enough.
     TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
   },

@@ -74,7 +74,7 @@ const orchestratorConfig = loadOrchestratorConfig({
   PUBLIC_ORIGIN: publicOrigin,
   INSECURE_EPHEMERAL_SIGNING_KEY: 'true',
   INSECURE_LOCAL_HTTP_COOKIES: 'true',
-  TRUST_PROXY: 'true',
+  TRUST_PROXY_HOPS: '1',
   TOTP_ENCRYPTION_KEY: localTotpKey,
 });
 process.env.AWS_ACCESS_KEY_ID ??= 'local';

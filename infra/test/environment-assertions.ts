@@ -128,7 +128,7 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
     'PRINCIPAL_ASSERTION_KEY',
     'TOKEN_TABLE_NAME',
     'AWS_REGION',
-    'TRUST_PROXY',
+    'TRUST_PROXY_HOPS',
     ...postgresVariables,
   ],
 };

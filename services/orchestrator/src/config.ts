@@ -10,6 +10,7 @@ const {
   PUBLIC_ORIGIN,
   JWT_AUDIENCE,
   INSECURE_LOCAL_HTTP_COOKIES,
+  TRUST_PROXY_HOPS,
 } = sharedConfigFields;
 
 export const orchestratorConfigSchema = Type.Object({
@@ -47,13 +48,19 @@ export const orchestratorConfigSchema = Type.Object({
   INSECURE_EPHEMERAL_SIGNING_KEY: Type.Boolean({ default: false }),
   /** Never set in a deployment. */
   INSECURE_LOCAL_HTTP_COOKIES,
-  /** Read the client address from X-Forwarded-For (behind the edge/ALB). @default false */
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  /**
+   * The edge replaces X-Forwarded-For with the client address it saw, so 1 behind the edge alone
+   * (2 in AWS, where the Service Connect proxy sits between them).
+   */
+  TRUST_PROXY_HOPS,
   ...ceremonyConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
 
+/** TRUST_PROXY was a yes/no; the edge and the orchestrator now both count hops. */
+const retired = { TRUST_PROXY: 'TRUST_PROXY_HOPS' };
+
 export function loadOrchestratorConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values });
+  return loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired });
 }
