@@ -114,7 +114,8 @@ export class ServicesStack extends Stack {
         AWS_REGION: this.region,
         // Only the edge can reach the orchestrator, and it replaces X-Forwarded-For with the client
         // address it saw; without this, audit events and session records would carry the edge's address.
-        TRUST_PROXY: 'true',
+        // Two hops: the edge, and the Service Connect proxy between them, should it append its own entry.
+        TRUST_PROXY_HOPS: '2',
       },
       secrets: {
         PGUSER: { secret: database.appSecret, field: 'username' },

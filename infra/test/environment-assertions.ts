@@ -7,7 +7,7 @@ import { serviceDockerfile } from '../constructs/fargate-service.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { credentialPaths } from '../constructs/web-acl.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
-import { type ServiceName, serviceEnvironmentContracts } from './service-config-schemas.ts';
+import { type ServiceName, serviceConfigProblems, serviceEnvironmentContracts } from './service-config-schemas.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
@@ -96,6 +96,25 @@ const namesPassedTo = (container: ContainerDefinition) =>
 const secretSources = (container: ContainerDefinition, name: string) =>
   (container.Secrets ?? []).filter((secret) => secret.Name === name).map((secret) => JSON.stringify(secret.ValueFrom));
 
+/** Stands in for what CloudFormation resolves only at deploy: a host name, a port, a table name. */
+const resolvedAtDeploy = 'resolved-at-deploy';
+/** Stands in for a secret's value, which no template holds; long enough for every secret setting. */
+const secretAtDeploy = 's'.repeat(64);
+
+/** A plain variable as the container will see it, with each CloudFormation reference stood in for. */
+function valueAtDeploy(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  return join ? join[1].map(valueAtDeploy).join(join[0]) : resolvedAtDeploy;
+}
+
+/** The environment a container starts with: its plain variables and, stood in for, its secrets. */
+const environmentAtDeploy = (container: ContainerDefinition): Record<string, string> =>
+  Object.fromEntries([
+    ...(container.Environment ?? []).map(({ Name, Value }) => [Name, valueAtDeploy(Value)]),
+    ...(container.Secrets ?? []).map(({ Name }) => [Name, secretAtDeploy]),
+  ]);
+
 /** node-postgres reads these itself when DATABASE_URL is unset, as the orchestrator's config documents. */
 const postgresVariables = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE', 'PGUSER', 'PGPASSWORD'] as const;
 
@@ -128,7 +147,7 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
     'PRINCIPAL_ASSERTION_KEY',
     'TOKEN_TABLE_NAME',
     'AWS_REGION',
-    'TRUST_PROXY',
+    'TRUST_PROXY_HOPS',
     ...postgresVariables,
   ],
 };
@@ -409,6 +428,24 @@ export function describeEnvironment(name: EnvironmentName): void {
         const sources = new Set(apps.flatMap(({ container }) => secretSources(container, name)));
         assert.equal(sources.size, 1, `${name} comes from ${sources.size} different secrets`);
       }
+    });
+
+    test('every app container is given values its service accepts: lists, counts and switches as it reads them', () => {
+      const environmentOf = (service: ServiceName) => {
+        const app = containersOf(synthesized).find(
+          (entry) => entry.service === service && entry.container.Name === 'app',
+        );
+        assert.ok(app, `no ${service} app container`);
+        return environmentAtDeploy(app.container);
+      };
+      // The services' own loaders judge, so a comma list, a hop count or a URL scheme the stack
+      // writes in a form the service would refuse fails here rather than at the first deployment.
+      const problems = serviceConfigProblems({
+        edge: environmentOf('edge'),
+        session: environmentOf('session'),
+        orchestrator: environmentOf('orchestrator'),
+      });
+      assert.deepEqual(problems, { edge: [], session: [], orchestrator: [] });
     });
 
     test("every orchestrator task migrates the identity schema before its app starts; only the migration holds the owner's credentials", () => {

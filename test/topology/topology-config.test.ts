@@ -31,13 +31,13 @@ describe('the local topology, as the services read it', () => {
       const env = topologyEnv({
         ...topology,
         redisClusterUrls: redisClusterUrls ? [...redisClusterUrls] : undefined,
-        inherited: { RATE_LIMIT_PER_IP_MAX: '3', SESSION_IDLE_TTL_S: '120', LOGIN_FREE_ATTEMPTS: '2' },
+        inherited: { RATE_LIMIT_PER_IP_MAX: '3', SESSION_IDLE_TTL_SECONDS: '120', LOGIN_FREE_ATTEMPTS: '2' },
       });
       const edge = loadEdgeConfig(env.edge);
       const orchestrator = loadOrchestratorConfig(env.orchestrator);
       const session = loadSessionConfig(env.session);
       assert.equal(edge.RATE_LIMIT_PER_IP_MAX, 3);
-      assert.equal(session.SESSION_IDLE_TTL_S, 120);
+      assert.equal(session.SESSION_IDLE_TTL_SECONDS, 120);
       assert.equal(orchestrator.LOGIN_FREE_ATTEMPTS, 2);
       assert.equal(session.SESSION_BACKEND, redisClusterUrls ? 'redis-cluster' : 'memory');
       assert.deepEqual(edge.SESSION_REPLICAS, ['http://127.0.0.1:4001']);

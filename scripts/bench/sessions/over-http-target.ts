@@ -14,7 +14,7 @@ export async function overHttpTarget(urls: string[]): Promise<ValidationTarget> 
       SESSION_BACKEND: 'redis-cluster',
       REDIS_CLUSTER_URLS: urls.join(','),
       SESSION_KEY_PREFIX: 'bhttp',
-      SESSION_TOUCH_INTERVAL_S: 29 * 60,
+      SESSION_TOUCH_INTERVAL_SECONDS: 29 * 60,
     }),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });

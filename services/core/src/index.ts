@@ -3,6 +3,16 @@ export type { ApiKeyClient, ApiKeyClientOptions, VerifiedApiKey } from './api-ke
 export { createApiKeyClient } from './api-keys/create-api-key-client.ts';
 export type { LoadConfigOptions } from './config.ts';
 export { loadConfig } from './config.ts';
+export {
+  durationMs,
+  durationSeconds,
+  httpUrl,
+  httpUrlList,
+  origin,
+  originList,
+  redisUrl,
+  redisUrlList,
+} from './config-fields.ts';
 export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';
 export { createService, listen } from './create-service.ts';
 export type { CsrfOriginOptions } from './csrf/csrf-origin.ts';
@@ -73,3 +83,4 @@ export {
   sessionIdFor,
   TrackedEpochs,
 } from './session-client/index.ts';
+export { sharedConfigFields } from './shared-config-fields.ts';

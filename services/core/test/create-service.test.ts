@@ -19,6 +19,27 @@ async function serviceWithRoutes(readiness = {}) {
 }
 
 describe('createService', () => {
+  it('reads the client address past as many proxies as trustProxy counts, and no further', async () => {
+    const addressSeen = async (trustProxy: number, forwardedFor: string) => {
+      const app = await createService({ name: 'test', logLevel: 'silent', trustProxy });
+      app.get('/ip', async (request) => ({ ip: request.ip }));
+      const response = await app.inject({
+        method: 'GET',
+        url: '/ip',
+        remoteAddress: '10.0.0.9',
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
+      await app.close();
+      return response.json().ip;
+    };
+    assert.equal(await addressSeen(0, '203.0.113.7'), '10.0.0.9');
+    // Behind one proxy that appends: a client cannot choose its address by sending the header.
+    assert.equal(await addressSeen(1, '198.51.100.1, 203.0.113.7'), '203.0.113.7');
+    // A count past the proxies there are reads the first entry, whether or not the middle one appended.
+    assert.equal(await addressSeen(2, '203.0.113.7'), '203.0.113.7');
+    assert.equal(await addressSeen(2, '203.0.113.7, 10.0.0.5'), '203.0.113.7');
+  });
+
   it('answers /healthz', async () => {
     const app = await serviceWithRoutes();
     const response = await app.inject({ method: 'GET', url: '/healthz' });

@@ -95,7 +95,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
     : undefined;
   // RESP3 tracking: Redis tells this client when an epoch it read changes, and node-redis
   // empties the cache whenever a connection drops, so a missed message cannot leave it stale.
-  const epochs = new TrackedEpochs({ ttl: 0, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES, evictPolicy: 'LRU' });
+  const epochs = new TrackedEpochs({ ttl: 0, maxEntries: config.EDGE_NEAR_CACHE_MAX_ENTRIES, evictPolicy: 'LRU' });
   const sessionRedis = config.SESSION_REDIS_URLS
     ? redisCluster({
         urls: config.SESSION_REDIS_URLS,
@@ -107,8 +107,8 @@ export function createEdgeDependencies(config: EdgeConfig) {
   const nearCache = sessionRedis
     ? createSessionNearCache({
         epochOf: (userId) => epochs.read(sessionRedis, sessionEpochKey(config.SESSION_KEY_PREFIX, userId)),
-        maxAgeMs: config.SESSION_NEAR_CACHE_MAX_AGE_MS,
-        maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES,
+        maxAgeMs: config.EDGE_NEAR_CACHE_MAX_AGE_MS,
+        maxEntries: config.EDGE_NEAR_CACHE_MAX_ENTRIES,
       })
     : undefined;
 

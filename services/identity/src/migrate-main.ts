@@ -4,9 +4,10 @@
  * `MIGRATION_DATABASE_URL` or the standard PG* variables; with `APP_ROLE_PASSWORD` it also
  * creates the application role when missing and sets its password.
  */
+import { loadMigrationConfig } from './command-config.ts';
 import { migrateIdentitySchema } from './migrate-identity-schema.ts';
 
-const { MIGRATION_DATABASE_URL: databaseUrl, APP_ROLE_PASSWORD: password } = process.env;
+const { MIGRATION_DATABASE_URL: databaseUrl, APP_ROLE_PASSWORD: password } = loadMigrationConfig(process.env);
 const applied = await migrateIdentitySchema({
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(password ? { ensureAppRole: { password } } : {}),

@@ -5,14 +5,13 @@
  * from `OWNER_ROLE_PASSWORD` and `APP_ROLE_PASSWORD`, and creates the database (`IDENTITY_DATABASE`,
  * default `authscale`) owned by the owner role. Safe to run again.
  */
+import { loadProvisionConfig } from './command-config.ts';
 import { provisionIdentityDatabase } from './provision-database.ts';
 import { identityRoles } from './roles.ts';
 
-const { ADMIN_DATABASE_URL, IDENTITY_DATABASE = 'authscale', OWNER_ROLE_PASSWORD, APP_ROLE_PASSWORD } = process.env;
-if (!OWNER_ROLE_PASSWORD || !APP_ROLE_PASSWORD) {
-  console.error('provision: set OWNER_ROLE_PASSWORD and APP_ROLE_PASSWORD (the owner and app secrets)');
-  process.exit(2);
-}
+const { ADMIN_DATABASE_URL, IDENTITY_DATABASE, OWNER_ROLE_PASSWORD, APP_ROLE_PASSWORD } = loadProvisionConfig(
+  process.env,
+);
 await provisionIdentityDatabase({
   ...(ADMIN_DATABASE_URL ? { adminUrl: ADMIN_DATABASE_URL } : {}),
   database: IDENTITY_DATABASE,

@@ -53,7 +53,7 @@ export async function buildOrchestratorApp(
     name: 'orchestrator',
     logLevel: config.LOG_LEVEL,
     ...(logDestination ? { logDestination } : {}),
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => deps.identity.ping(), dynamodb: () => deps.refreshTokens.ping() },
   });
   app.addHook('onClose', async () => {

@@ -1,6 +1,17 @@
-import { loadConfig, serviceConfigFields } from '@authscale/core';
+import { durationSeconds, loadConfig, serviceConfigFields, sharedConfigFields } from '@authscale/core';
 import { Type } from 'typebox';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
+
+const {
+  DATABASE_URL,
+  INTERNAL_API_TOKEN,
+  PRINCIPAL_ASSERTION_KEY,
+  SESSION_REPLICAS,
+  PUBLIC_ORIGIN,
+  JWT_AUDIENCE,
+  INSECURE_LOCAL_HTTP_COOKIES,
+  TRUST_PROXY_HOPS,
+} = sharedConfigFields;
 
 export const orchestratorConfigSchema = Type.Object({
   ...serviceConfigFields(8082),
@@ -8,24 +19,19 @@ export const orchestratorConfigSchema = Type.Object({
    * The application role (`authscale_app`), never the owner. Unset, node-postgres reads the
    * standard PGHOST/PGUSER/PGPASSWORD/... variables (as the AWS deployment provides them).
    */
-  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL,
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
-  /** Shared with the edge and the session replicas; at least 32 characters. */
-  INTERNAL_API_TOKEN: Type.String({ minLength: 32 }),
-  /**
-   * The secret behind the edge's principal assertions, when it is not derived from
-   * INTERNAL_API_TOKEN (AWS keeps it as its own secret). At least 32 characters.
-   */
-  PRINCIPAL_ASSERTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
-  /** Comma-separated base URLs of the session replicas. */
-  SESSION_REPLICAS: Type.String({ minLength: 1 }),
+  INTERNAL_API_TOKEN,
+  /** AWS keeps it as its own secret. */
+  PRINCIPAL_ASSERTION_KEY,
+  SESSION_REPLICAS,
   AWS_REGION: Type.String({ default: 'us-east-1', minLength: 1 }),
   /** Only for a local DynamoDB emulator; unset in AWS. */
   DYNAMODB_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   /** The token-records table (pk/sk, TTL on `expiresAt`). */
   TOKEN_TABLE_NAME: Type.String({ default: 'authscale-tokens', minLength: 3 }),
-  REFRESH_TOKEN_LIFETIME_SECONDS: Type.Integer({ default: 30 * 24 * 3600, minimum: 3600 }),
-  REFRESH_TOKEN_GRACE_SECONDS: Type.Integer({ default: 10, minimum: 0, maximum: 60 }),
+  REFRESH_TOKEN_LIFETIME_SECONDS: durationSeconds({ default: 30 * 24 * 3600, minimum: 3600 }),
+  REFRESH_TOKEN_GRACE_SECONDS: durationSeconds({ default: 10, minimum: 0, maximum: 60 }),
   /** Consecutive failed sign-ins per account and client network (or device) before delays start (doubling, capped). */
   LOGIN_FREE_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 100 }),
   /**
@@ -33,10 +39,9 @@ export const orchestratorConfigSchema = Type.Object({
    * start: the ceiling for guesses spread over many addresses.
    */
   LOGIN_ACCOUNT_FREE_ATTEMPTS: Type.Integer({ default: 50, minimum: 1, maximum: 10_000 }),
-  LOGIN_MAX_DELAY_SECONDS: Type.Integer({ default: 900, minimum: 1, maximum: 86_400 }),
-  /** The public origin (the edge); the `iss` of every access token. */
-  PUBLIC_ORIGIN: Type.String({ default: 'http://127.0.0.1:8080', minLength: 1 }),
-  JWT_AUDIENCE: Type.String({ default: 'authscale-api', minLength: 1 }),
+  LOGIN_MAX_DELAY_SECONDS: durationSeconds({ default: 900, minimum: 1, maximum: 86_400 }),
+  PUBLIC_ORIGIN,
+  JWT_AUDIENCE,
   /** A JWK Set (JSON) of ES256 keys; see docs/tokens.md for rotation. */
   JWT_SIGNING_KEYS: Type.Optional(Type.String({ minLength: 2 })),
   /** @default the first key of JWT_SIGNING_KEYS */
@@ -46,18 +51,21 @@ export const orchestratorConfigSchema = Type.Object({
    * and replicas disagree about keys, so production configuration refuses it.
    */
   INSECURE_EPHEMERAL_SIGNING_KEY: Type.Boolean({ default: false }),
+  /** Never set in a deployment. */
+  INSECURE_LOCAL_HTTP_COOKIES,
   /**
-   * Local development over plain HTTP only: the session cookie loses its `__Host-` prefix and
-   * Secure flag (the edge must be told the same). Never set in a deployment.
+   * The edge replaces X-Forwarded-For with the client address it saw, so 1 behind the edge alone
+   * (2 in AWS, where the Service Connect proxy sits between them).
    */
-  INSECURE_LOCAL_HTTP_COOKIES: Type.Boolean({ default: false }),
-  /** Read the client address from X-Forwarded-For (behind the edge/ALB). @default false */
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  TRUST_PROXY_HOPS,
   ...ceremonyConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
 
+/** TRUST_PROXY was a yes/no; the edge and the orchestrator now both count hops. */
+const retired = { TRUST_PROXY: 'TRUST_PROXY_HOPS' };
+
 export function loadOrchestratorConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values });
+  return loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired });
 }

@@ -19,7 +19,7 @@ export async function createOrchestratorDependencies(
     maxConnections: config.DATABASE_POOL_SIZE,
   });
   const sessions = createSessionClient({
-    replicas: config.SESSION_REPLICAS.split(',').map((replica) => replica.trim()),
+    replicas: config.SESSION_REPLICAS,
     internalToken: config.INTERNAL_API_TOKEN,
   });
   const dynamodb = new DynamoDBClient({

@@ -17,9 +17,9 @@ export async function buildSessionApp(config: SessionConfig, { store }: BuildSes
   const sessionStore = store ? translateStoreErrors(store) : await openSessionStore(config);
   const sessions = createSessions({
     store: sessionStore,
-    idleTtlMs: config.SESSION_IDLE_TTL_S * 1000,
-    absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_S * 1000,
-    touchIntervalMs: config.SESSION_TOUCH_INTERVAL_S * 1000,
+    idleTtlMs: config.SESSION_IDLE_TTL_SECONDS * 1000,
+    absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_SECONDS * 1000,
+    touchIntervalMs: config.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
   });
   const app = await createService({
     name: 'session',

@@ -1,51 +1,68 @@
-import { loadConfig, serviceConfigFields } from '@authscale/core';
+import {
+  durationMs,
+  durationSeconds,
+  loadConfig,
+  redisUrl,
+  redisUrlList,
+  serviceConfigFields,
+  sharedConfigFields,
+} from '@authscale/core';
 import { Type } from 'typebox';
 
-const onOff = Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' });
+const { INTERNAL_API_TOKEN, DATABASE_URL, SESSION_KEY_PREFIX } = sharedConfigFields;
 
 export const sessionConfigSchema = Type.Object({
   ...serviceConfigFields(8081),
-  /** Shared secret that callers present as `Authorization: Bearer ...`. */
-  INTERNAL_API_TOKEN: Type.String({ minLength: 32 }),
+  /** Callers present it as `Authorization: Bearer ...`. */
+  INTERNAL_API_TOKEN,
   SESSION_BACKEND: Type.Union(
     [Type.Literal('memory'), Type.Literal('postgres'), Type.Literal('redis'), Type.Literal('redis-cluster')],
     { default: 'memory' },
   ),
   /** For `postgres`. */
-  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL,
   SESSION_PG_SCHEMA: Type.String({ default: 'authscale_session', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
-  SESSION_CLEANUP_INTERVAL_S: Type.Integer({ default: 60, minimum: 1 }),
+  SESSION_CLEANUP_INTERVAL_SECONDS: durationSeconds({ default: 60, minimum: 1 }),
   /** For `redis`. */
-  REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  REDIS_URL: Type.Optional(redisUrl()),
   /**
-   * For `redis-cluster`: comma-separated `redis://host:port` of some nodes. `rediss://` turns TLS on
-   * for every node the client discovers, not only these (ElastiCache with encryption in transit).
+   * For `redis-cluster`: some nodes, comma-separated. `rediss://` turns TLS on for every node the
+   * client discovers, not only these (ElastiCache with encryption in transit).
    */
-  REDIS_CLUSTER_URLS: Type.Optional(Type.String({ minLength: 1 })),
+  REDIS_CLUSTER_URLS: Type.Optional(redisUrlList()),
   /**
    * The AUTH token, for `redis` and `redis-cluster`, applied to every node. Kept out of the URLs so
    * it arrives as a secret of its own (ElastiCache: the replication group's AUTH token).
    */
   REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
-  SESSION_KEY_PREFIX: Type.String({ default: 'as', pattern: '^[A-Za-z0-9_-]{1,32}$' }),
-  SESSION_IDLE_TTL_S: Type.Integer({ default: 1800, minimum: 60 }),
-  SESSION_ABSOLUTE_TTL_S: Type.Integer({ default: 604_800, minimum: 60 }),
-  SESSION_TOUCH_INTERVAL_S: Type.Integer({ default: 60, minimum: 0 }),
-  SESSION_NEAR_CACHE: onOff,
+  SESSION_KEY_PREFIX,
+  SESSION_IDLE_TTL_SECONDS: durationSeconds({ default: 1800, minimum: 60 }),
+  SESSION_ABSOLUTE_TTL_SECONDS: durationSeconds({ default: 604_800, minimum: 60 }),
+  SESSION_TOUCH_INTERVAL_SECONDS: durationSeconds({ default: 60, minimum: 0 }),
+  /** The replica's near cache, for the Redis backends (the edge has its own: EDGE_NEAR_CACHE_*). */
+  SESSION_NEAR_CACHE: Type.Boolean({ default: true }),
   /** Safety TTL of a near-cache entry, on top of Redis' invalidations. */
-  SESSION_NEAR_CACHE_TTL_MS: Type.Integer({ default: 10_000, minimum: 1 }),
+  SESSION_NEAR_CACHE_TTL_MS: durationMs({ default: 10_000, minimum: 1 }),
   SESSION_NEAR_CACHE_MAX_ENTRIES: Type.Integer({ default: 200_000, minimum: 1 }),
   /** Replicas that must confirm create and revoke (`WAIT`). 0 only for a Redis without replicas. */
   SESSION_MIN_REPLICA_ACKS: Type.Integer({ default: 1, minimum: 0, maximum: 5 }),
-  SESSION_WAIT_TIMEOUT_MS: Type.Integer({ default: 200, minimum: 1 }),
+  SESSION_WAIT_TIMEOUT_MS: durationMs({ default: 200, minimum: 1 }),
   /** How long an operation retries through a Redis failover before it fails. */
-  SESSION_RETRY_DEADLINE_MS: Type.Integer({ default: 2_500, minimum: 0 }),
+  SESSION_RETRY_DEADLINE_MS: durationMs({ default: 2_500, minimum: 0 }),
   /** Redis backends: a user's create beyond this many live sessions evicts their oldest one. */
   SESSION_MAX_PER_USER: Type.Integer({ default: 100, minimum: 1, maximum: 1_000 }),
 });
 
 export type SessionConfig = ReturnType<typeof loadSessionConfig>;
 
+/** Names the session replica read before durations took `_SECONDS`: set, they fail start-up. */
+const retired = {
+  SESSION_CLEANUP_INTERVAL_S: 'SESSION_CLEANUP_INTERVAL_SECONDS',
+  SESSION_IDLE_TTL_S: 'SESSION_IDLE_TTL_SECONDS',
+  SESSION_ABSOLUTE_TTL_S: 'SESSION_ABSOLUTE_TTL_SECONDS',
+  SESSION_TOUCH_INTERVAL_S: 'SESSION_TOUCH_INTERVAL_SECONDS',
+};
+
 export function loadSessionConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'session', schema: sessionConfigSchema, values });
+  return loadConfig({ scope: 'session', schema: sessionConfigSchema, values, retired });
 }

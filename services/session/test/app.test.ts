@@ -127,6 +127,18 @@ it('session config requires an internal API token of at least 32 characters', ()
   assert.throws(() => loadSessionConfig({ INTERNAL_API_TOKEN: 'short' }), ConfigError);
 });
 
+it('session config refuses the durations renamed to _SECONDS under their old names', () => {
+  assert.throws(
+    () => loadSessionConfig({ INTERNAL_API_TOKEN: internalToken, SESSION_IDLE_TTL_S: '900' }),
+    (error: unknown) =>
+      error instanceof ConfigError && error.problems.some((problem) => problem.includes('SESSION_IDLE_TTL_SECONDS')),
+  );
+  assert.equal(
+    loadSessionConfig({ INTERNAL_API_TOKEN: internalToken, SESSION_IDLE_TTL_SECONDS: '900' }).SESSION_IDLE_TTL_SECONDS,
+    900,
+  );
+});
+
 it('answers 503 dependency_unavailable, never a 500, when the store goes away', async () => {
   const postgres = await startPostgres();
   const app = await buildSessionApp(

@@ -16,7 +16,7 @@ export function createAdminDependencies(config: OrchestratorConfig): AdminDepend
     maxConnections: 2,
   });
   const sessions = createSessionClient({
-    replicas: config.SESSION_REPLICAS.split(',').map((replica) => replica.trim()),
+    replicas: config.SESSION_REPLICAS,
     internalToken: config.INTERNAL_API_TOKEN,
   });
   const dynamodb = new DynamoDBClient({

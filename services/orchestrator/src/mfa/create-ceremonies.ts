@@ -15,10 +15,10 @@ export interface CeremonySettings {
   PUBLIC_ORIGIN: string;
   WEBAUTHN_RP_ID?: string | undefined;
   WEBAUTHN_RP_NAME: string;
-  WEBAUTHN_ORIGINS?: string | undefined;
+  WEBAUTHN_ORIGINS?: readonly string[] | undefined;
   TOTP_ENCRYPTION_KEY: string;
   TOTP_ENCRYPTION_KEY_ID: string;
-  TOTP_PREVIOUS_ENCRYPTION_KEYS: string;
+  TOTP_PREVIOUS_ENCRYPTION_KEYS: readonly string[];
   TOTP_ISSUER: string;
   OIDC_PROVIDERS: string;
   STEP_UP_TTL_SECONDS: number;
@@ -63,19 +63,17 @@ export function createCeremonies({
   extraOidcProviders = [],
 }: CreateCeremoniesOptions): CeremonyDependencies & { oidcProviderNames: string[] } {
   const previousKeys = Object.fromEntries(
-    config.TOTP_PREVIOUS_ENCRYPTION_KEYS.split(',')
-      .filter(Boolean)
-      .map((entry) => {
-        const separator = entry.indexOf(':');
-        return [entry.slice(0, separator), deriveKey(entry.slice(separator + 1))];
-      }),
+    config.TOTP_PREVIOUS_ENCRYPTION_KEYS.map((entry) => {
+      const separator = entry.indexOf(':');
+      return [entry.slice(0, separator), deriveKey(entry.slice(separator + 1))];
+    }),
   );
   const secretBox = createSecretBox({
     keys: { ...previousKeys, [config.TOTP_ENCRYPTION_KEY_ID]: deriveKey(config.TOTP_ENCRYPTION_KEY) },
     currentKeyId: config.TOTP_ENCRYPTION_KEY_ID,
   });
   const providers = [...parseProviders(config.OIDC_PROVIDERS), ...extraOidcProviders];
-  const origins = (config.WEBAUTHN_ORIGINS ?? config.PUBLIC_ORIGIN).split(',').map((origin) => origin.trim());
+  const origins = config.WEBAUTHN_ORIGINS ?? [config.PUBLIC_ORIGIN];
   return {
     totp: createTotp({ store: identity.totp, secretBox, issuer: config.TOTP_ISSUER }),
     passkeys: createPasskeys({

@@ -17,8 +17,8 @@ export function redisConnectionSettings(
     throw new TypeError(`redisConnectionSettings: backend ${backend} does not use Redis`);
   }
   const name = backend === 'redis' ? 'REDIS_URL' : 'REDIS_CLUSTER_URLS';
-  const raw = backend === 'redis' ? config.REDIS_URL : config.REDIS_CLUSTER_URLS;
-  const urls = (backend === 'redis' ? [raw ?? ''] : (raw ?? '').split(',')).map((url) => url.trim()).filter(Boolean);
+  const urls =
+    backend === 'redis' ? (config.REDIS_URL ? [config.REDIS_URL] : []) : [...(config.REDIS_CLUSTER_URLS ?? [])];
   if (urls.length === 0) throw new ConfigError('session', [`${name}: required when SESSION_BACKEND is ${backend}`]);
   const schemes = new Set(urls.map((url) => /^([a-z]+):\/\//.exec(url)?.[1]));
   const [scheme] = schemes;

@@ -27,14 +27,13 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
       return createPostgresStore({
         connectionString: required(config.DATABASE_URL, 'DATABASE_URL', backend),
         schema: config.SESSION_PG_SCHEMA,
-        cleanupIntervalMs: config.SESSION_CLEANUP_INTERVAL_S * 1000,
+        cleanupIntervalMs: config.SESSION_CLEANUP_INTERVAL_SECONDS * 1000,
       });
     case 'redis':
     case 'redis-cluster': {
-      const nearCache =
-        config.SESSION_NEAR_CACHE === 'on'
-          ? { ttlMs: config.SESSION_NEAR_CACHE_TTL_MS, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES }
-          : null;
+      const nearCache = config.SESSION_NEAR_CACHE
+        ? { ttlMs: config.SESSION_NEAR_CACHE_TTL_MS, maxEntries: config.SESSION_NEAR_CACHE_MAX_ENTRIES }
+        : null;
       const connection = await connectRedis({ ...redisConnectionSettings(config), nearCache });
       return createRedisStore({
         connection,
@@ -43,7 +42,7 @@ async function openBackend(config: SessionConfig): Promise<SessionStore> {
         minReplicaAcks: config.SESSION_MIN_REPLICA_ACKS,
         waitTimeoutMs: config.SESSION_WAIT_TIMEOUT_MS,
         retryDeadlineMs: config.SESSION_RETRY_DEADLINE_MS,
-        absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_S * 1000,
+        absoluteTtlMs: config.SESSION_ABSOLUTE_TTL_SECONDS * 1000,
         maxSessionsPerUser: config.SESSION_MAX_PER_USER,
       });
     }

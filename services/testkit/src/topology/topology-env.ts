@@ -107,7 +107,7 @@ export function topologyEnv({
         TOKEN_TABLE_NAME: tokenTableName,
         PUBLIC_ORIGIN: publicOrigin,
         // Behind the edge, as deployed: the client address is the one the edge forwards.
-        TRUST_PROXY: 'true',
+        TRUST_PROXY_HOPS: '1',
       },
     ),
     edge: layers(

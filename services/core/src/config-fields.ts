@@ -1,0 +1,61 @@
+import { Type } from 'typebox';
+
+/**
+ * The building blocks of every service's config schema, so a kind of value is checked one way
+ * wherever it appears. The naming rule they go with is in docs/deploy.md ("Naming settings").
+ */
+
+const httpUrlPattern = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
+const redisUrlPattern = '^rediss?://[^\\s]+$';
+const originPattern = '^https?://[^\\s/?#]+$';
+
+interface StringFieldOptions {
+  default?: string;
+}
+
+interface IntegerFieldOptions {
+  default?: number;
+  /** @default 0 */
+  minimum?: number;
+  maximum?: number;
+}
+
+/** An `http://` or `https://` base URL: a host, maybe a path, no query or fragment. */
+export function httpUrl(options: StringFieldOptions = {}) {
+  return Type.String({ ...options, pattern: httpUrlPattern });
+}
+
+/** One or more base URLs, comma-separated in the environment (`loadConfig` splits them). */
+export function httpUrlList() {
+  return Type.Array(httpUrl(), { minItems: 1 });
+}
+
+/** A `redis://` URL, or `rediss://` for TLS. */
+export function redisUrl() {
+  return Type.String({ pattern: redisUrlPattern });
+}
+
+/** One or more Redis URLs, comma-separated in the environment (`loadConfig` splits them). */
+export function redisUrlList() {
+  return Type.Array(redisUrl(), { minItems: 1 });
+}
+
+/** A web origin: scheme and host (and port), nothing after it. */
+export function origin(options: StringFieldOptions = {}) {
+  return Type.String({ ...options, pattern: originPattern });
+}
+
+/** One or more origins, comma-separated in the environment (`loadConfig` splits them). */
+export function originList() {
+  return Type.Array(origin(), { minItems: 1 });
+}
+
+/** A duration in whole milliseconds, for a setting whose name ends in `_MS`. */
+export function durationMs(options: IntegerFieldOptions = {}) {
+  return Type.Integer({ minimum: 0, ...options });
+}
+
+/** A duration in whole seconds, for a setting whose name ends in `_SECONDS`. */
+export function durationSeconds(options: IntegerFieldOptions = {}) {
+  return Type.Integer({ minimum: 0, ...options });
+}
