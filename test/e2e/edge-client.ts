@@ -45,7 +45,10 @@ export function edgeClient(publicOrigin: string) {
       email,
       userId: signup.body.userId as string,
       tenantId: signup.body.tenantId as string,
-      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] as string,
+      cookie: login.headers
+        .getSetCookie()
+        .map((header) => header.split(';')[0] as string)
+        .find((pair) => pair.includes('authscale_session=')) as string,
       accessToken: login.body.accessToken as string,
     };
   }

@@ -14,6 +14,9 @@ export async function signInThroughEdge({ edgeUrl, origin }: { edgeUrl: string; 
   const login = await post('/auth/login');
   if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
   const { accessToken } = (await login.json()) as { accessToken: string };
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const cookie = login.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0] as string)
+    .find((pair) => pair.includes('authscale_session=')) as string;
   return { cookie, accessToken };
 }

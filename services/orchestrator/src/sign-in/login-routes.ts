@@ -50,7 +50,10 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
         throw new AuthError('invalid_credentials');
       }
       await deps.loginThrottle.succeeded(attempt);
-      if (!attempt.device) reply.header('set-cookie', deviceCookies.issue(account));
+      // After the session cookie, where there is one: clients that read the first cookie keep working.
+      const earnDevice = () => {
+        if (!attempt.device) reply.header('set-cookie', deviceCookies.issue(account));
+      };
       // The only moment the plain password is at hand: upgrade hashes made with older parameters.
       if (needsRehash(login.passwordHash)) {
         await deps.identity.users.updatePasswordHash({
@@ -62,6 +65,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
       if (await ceremonies.totp.isEnrolled({ userId: login.userId })) {
         const mfaToken = await ceremonies.mfaChallenges.issue({ userId: login.userId, tenantId, firstFactor: 'pwd' });
         reply.header('cache-control', 'no-store');
+        earnDevice();
         return { mfaRequired: true as const, mfaToken };
       }
       const tokens = await completeSignIn({
@@ -73,6 +77,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
         amr: ['pwd'],
         acr: 'aal1',
       });
+      earnDevice();
       await deps.identity.audit.record({
         type: 'login.succeeded',
         userId: login.userId,
