@@ -394,6 +394,18 @@ export function describeEnvironment(name: EnvironmentName): void {
       }
     });
 
+    test('no container sets an INSECURE_* opt-out, and every PUBLIC_ORIGIN is https', () => {
+      for (const { service, container } of containersOf(synthesized)) {
+        const where = `${service}/${container.Name}`;
+        for (const { Name, Value } of container.Environment ?? []) {
+          assert.doesNotMatch(Name, /^INSECURE_/, `${where} sets ${Name}`);
+          if (Name === 'PUBLIC_ORIGIN') assert.match(String(Value), /^https:\/\//, `${where}: PUBLIC_ORIGIN ${Value}`);
+        }
+        for (const { Name } of container.Secrets ?? [])
+          assert.doesNotMatch(Name, /^INSECURE_/, `${where} sets ${Name}`);
+      }
+    });
+
     test('every app container gets each variable its service requires, and no name its service does not read', () => {
       const contracts = serviceEnvironmentContracts();
       const apps = containersOf(synthesized).filter(({ container }) => container.Name === 'app');

@@ -47,6 +47,7 @@ export type { VerifyPrincipalOptions } from './principal/verify-principal.ts';
 export { verifyPrincipal } from './principal/verify-principal.ts';
 export type { ClusterCommandSender, RedisClusterRateLimitStoreOptions } from './rate-limit/redis-cluster-store.ts';
 export { redisClusterRateLimitStore } from './rate-limit/redis-cluster-store.ts';
+export { isLoopbackOrigin, refuseInsecureSettingsOffLoopback } from './refuse-insecure-settings.ts';
 export type {
   AuthenticatedUser,
   RequestAuthApiKey,

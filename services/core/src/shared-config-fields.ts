@@ -15,8 +15,11 @@ export const sharedConfigFields = {
   INTERNAL_API_TOKEN: Type.String({ minLength: 32 }),
   /** The secret behind the edge's principal assertions, when it is not derived from INTERNAL_API_TOKEN. */
   PRINCIPAL_ASSERTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
-  /** The public origin of the edge: the `iss` of access tokens and the default allowed origin. */
-  PUBLIC_ORIGIN: origin({ default: 'http://127.0.0.1:8080' }),
+  /**
+   * The public origin of the edge: the `iss` of access tokens and the default allowed origin. No
+   * default: a deployment that forgot it must not issue tokens for a loopback origin.
+   */
+  PUBLIC_ORIGIN: origin(),
   /** The `aud` of access tokens. */
   JWT_AUDIENCE: Type.String({ default: 'authscale-api', minLength: 1 }),
   /** The namespace of the session keys in Redis; the edge reads the epochs the replicas write there. */

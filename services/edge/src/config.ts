@@ -5,6 +5,7 @@ import {
   maxNearCacheAgeMs,
   originList,
   redisUrlList,
+  refuseInsecureSettingsOffLoopback,
   serviceConfigFields,
   sharedConfigFields,
 } from '@authscale/core';
@@ -97,5 +98,8 @@ const retired = { SESSION_NEAR_CACHE_MAX_AGE_MS: 'EDGE_NEAR_CACHE_MAX_AGE_MS' };
 
 /** Parses the edge's settings once. */
 export function loadEdgeConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'edge', schema: edgeConfigSchema, values, retired });
+  return refuseInsecureSettingsOffLoopback(
+    'edge',
+    loadConfig({ scope: 'edge', schema: edgeConfigSchema, values, retired }),
+  );
 }

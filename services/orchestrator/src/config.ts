@@ -1,4 +1,10 @@
-import { durationSeconds, loadConfig, serviceConfigFields, sharedConfigFields } from '@authscale/core';
+import {
+  durationSeconds,
+  loadConfig,
+  refuseInsecureSettingsOffLoopback,
+  serviceConfigFields,
+  sharedConfigFields,
+} from '@authscale/core';
 import { Type } from 'typebox';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
 
@@ -67,5 +73,8 @@ export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
 const retired = { TRUST_PROXY: 'TRUST_PROXY_HOPS' };
 
 export function loadOrchestratorConfig(values: Record<string, unknown>) {
-  return loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired });
+  return refuseInsecureSettingsOffLoopback(
+    'orchestrator',
+    loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired }),
+  );
 }

@@ -7,6 +7,7 @@ const required = {
   INTERNAL_API_TOKEN: 'i'.repeat(32),
   TOTP_ENCRYPTION_KEY: 't'.repeat(32),
   SESSION_REPLICAS: 'http://127.0.0.1:8081',
+  PUBLIC_ORIGIN: 'https://auth.example.com',
 };
 
 const problemsOf = (values: Record<string, string>): readonly string[] => {
@@ -45,5 +46,16 @@ describe('loadOrchestratorConfig', () => {
     assert.deepEqual(problemsOf({ TRUST_PROXY: 'true' }), [
       'TRUST_PROXY: no longer read; set TRUST_PROXY_HOPS instead',
     ]);
+  });
+
+  it('has no default public origin, and refuses the insecure opt-outs for one that is not loopback', () => {
+    const { PUBLIC_ORIGIN: _unset, ...withoutOrigin } = required;
+    assert.throws(() => loadOrchestratorConfig(withoutOrigin), ConfigError);
+    assert.equal(problemsOf({ INSECURE_EPHEMERAL_SIGNING_KEY: 'true' }).length, 1);
+    assert.equal(problemsOf({ INSECURE_LOCAL_HTTP_COOKIES: 'true' }).length, 1);
+    assert.deepEqual(
+      problemsOf({ INSECURE_EPHEMERAL_SIGNING_KEY: 'true', PUBLIC_ORIGIN: 'http://localhost:8080' }),
+      [],
+    );
   });
 });
