@@ -13,8 +13,28 @@ export interface WebAclProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The paths that check a secret; the stricter rate applies to each of them and everything under it. */
-export const credentialPaths = ['/auth/login', '/auth/mfa', '/auth/token/refresh'] as const;
+/**
+ * The paths that check a secret or create an account; the stricter rate applies to each of them and
+ * everything under it: sign-in, MFA, refresh, sign-up, step-up, the passkey ceremonies' verify
+ * routes and password change.
+ */
+export const credentialPaths = [
+  '/auth/login',
+  '/auth/mfa',
+  '/auth/token/refresh',
+  '/auth/signup',
+  '/auth/step-up',
+  '/auth/passkeys/login/verify',
+  '/auth/passkeys/register/verify',
+  '/auth/password',
+] as const;
+
+/**
+ * What the match sees: the path decoded (`/auth/%6cogin` is `/auth/login` to the edge's router),
+ * with `.` and `//` segments resolved, in lower case. Without the first two, a percent-encoded or
+ * dotted spelling of a credential path reached the handlers at the lenient rate.
+ */
+export const credentialPathTransformations = ['URL_DECODE_UNI', 'NORMALIZE_PATH', 'LOWERCASE'] as const;
 
 /**
  * The managed rule groups. The core rule set is pinned: its static versions change what is blocked
@@ -52,7 +72,7 @@ export class WebAcl extends Construct {
             fieldToMatch: { uriPath: {} },
             positionalConstraint: 'STARTS_WITH',
             searchString: path,
-            textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+            textTransformations: credentialPathTransformations.map((type, priority) => ({ priority, type })),
           },
         })),
       },

@@ -5,7 +5,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../config/schema.ts';
 import { serviceDockerfile } from '../constructs/fargate-service.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
-import { credentialPaths } from '../constructs/web-acl.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
 import { type ServiceName, serviceConfigProblems, serviceEnvironmentContracts } from './service-config-schemas.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
@@ -304,7 +303,26 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.equal(credentialRule?.Limit, config.waf.authPerIpRequestsPer5Min);
       assert.equal(credentialRule?.AggregateKeyType, 'IP');
       const scopedPaths = JSON.stringify(credentialRule?.ScopeDownStatement);
-      for (const path of credentialPaths) assert.ok(scopedPaths.includes(`"${path}"`), `${path} is not rate-limited`);
+      // Listed here, not taken from the construct, so dropping one from the construct fails.
+      const mustBeStrict = [
+        '/auth/login',
+        '/auth/mfa',
+        '/auth/token/refresh',
+        '/auth/signup',
+        '/auth/step-up',
+        '/auth/passkeys/login/verify',
+        '/auth/passkeys/register/verify',
+        '/auth/password',
+      ];
+      for (const path of mustBeStrict) assert.ok(scopedPaths.includes(`"${path}"`), `${path} is not rate-limited`);
+      // Percent-encoded and dotted spellings of those paths must meet the same rule.
+      const { OrStatement } = (credentialRule?.ScopeDownStatement ?? {}) as {
+        OrStatement: { Statements: Array<{ ByteMatchStatement: { TextTransformations: Array<{ Type: string }> } }> };
+      };
+      for (const { ByteMatchStatement } of OrStatement.Statements) {
+        const transformations = ByteMatchStatement.TextTransformations.map(({ Type }) => Type);
+        assert.deepEqual(transformations, ['URL_DECODE_UNI', 'NORMALIZE_PATH', 'LOWERCASE']);
+      }
       assert.ok(config.waf.authPerIpRequestsPer5Min < config.waf.perIpRequestsPer5Min);
       for (const group of ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']) {
         assert.ok(

@@ -8,6 +8,7 @@ import {
   secureSessionCookie,
 } from '@authscale/core';
 import rateLimit from '@fastify/rate-limit';
+import { refuseNonCanonicalPaths } from './canonical-path.ts';
 import type { EdgeConfig } from './config.ts';
 import { demoPage } from './demo-page.ts';
 import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
@@ -88,6 +89,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
   });
   // Every request counts against its address, ahead of request authentication: 401s and 404s too.
   app.addHook('onRequest', app.rateLimit());
+  app.addHook('onRequest', refuseNonCanonicalPaths);
   await app.register(requestAuth, {
     validateSessionToken: dependencies.validateSessionToken,
     isSessionLive: dependencies.isSessionLive,

@@ -43,6 +43,7 @@ describe('the orchestrator process', () => {
     env = {
       DATABASE_URL: database.appUrl,
       INTERNAL_API_TOKEN: internalApiToken,
+      PUBLIC_ORIGIN: 'http://localhost:8080',
       TOTP_ENCRYPTION_KEY: `totp-key-${randomUUID()}`,
       SESSION_REPLICAS: replica.url,
       DYNAMODB_ENDPOINT: servers.dynamodb.endpoint,

@@ -19,6 +19,7 @@ describe('the disable-user operator command', () => {
         ...process.env,
         DATABASE_URL: harness.database.appUrl,
         INTERNAL_API_TOKEN: internalApiToken,
+        PUBLIC_ORIGIN: 'http://localhost:8080',
         SESSION_REPLICAS: harness.replicaUrl,
         DYNAMODB_ENDPOINT: harness.dynamodbEndpoint,
         TOKEN_TABLE_NAME: harness.tableName,
