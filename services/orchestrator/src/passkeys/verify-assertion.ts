@@ -35,8 +35,11 @@ export async function verifyAssertion({
   const record = await store.find({ credentialId: response.id });
   if (!record) throw passkeyRefused(undefined);
   if (expectedUserId !== undefined && record.userId !== expectedUserId) throw passkeyRefused(undefined);
-  // A discoverable credential names its user; it must be the one we registered it to.
+  // WebAuthn L3 section 7.2 step 6. A sign-in identified nobody beforehand: the credential must
+  // name its user, and that user must be the one we registered it to. A step-up identified the
+  // signed-in user: a user handle may be absent, and must name that user when present.
   const userHandle = response.response.userHandle;
+  if (!userHandle && expectedUserId === undefined) throw passkeyRefused(undefined);
   if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== record.userId) {
     throw passkeyRefused(undefined);
   }

@@ -167,6 +167,18 @@ describe('createPasskeys', () => {
     );
   });
 
+  it('refuses a sign-in assertion without a user handle (WebAuthn L3 section 7.2 step 6)', async () => {
+    const { authenticator } = await registered();
+    const login = await passkeys.authenticationOptions();
+    await rejectsWith(
+      passkeys.verifyAuthentication({
+        flowId: login.flowId,
+        response: authenticator.authenticate(login.options, { userHandle: '' }),
+      }),
+      'invalid_credentials',
+    );
+  });
+
   it('refuses an unknown credential', async () => {
     const stranger = createSoftwareAuthenticator({ origin, rpId });
     const login = await passkeys.authenticationOptions();
