@@ -1,26 +1,20 @@
-import { AuthError } from '@authscale/core';
-import fastifyCookie from '@fastify/cookie';
+import { AuthError, cookieValue } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { assuranceLevel } from '../mfa/assurance-level.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
-
-/** `__Host-`: Secure, path `/`, no Domain, so only this origin ever sees the flow id. */
-export const oidcFlowCookieName = '__Host-authscale_oidc';
+import { oidcFlowCookie } from './oidc-flow-cookie.ts';
 
 const providerParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }) });
 
-/**
- * OpenID Connect sign-in. The flow id rides in a short-lived HttpOnly cookie; `SameSite=Lax`
- * because the callback is a top-level navigation from the provider's site.
- */
+/** OpenID Connect sign-in. The flow id rides in a short-lived cookie (`oidcFlowCookie`). */
 export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies; providers: string[] }> = async (
   app,
   { ceremonies, providers },
 ) => {
   const { oidc, totp, mfaChallenges, identity, completeSignIn, elevation } = ceremonies;
-  await app.register(fastifyCookie);
+  const flowCookie = oidcFlowCookie(app.sessionCookieSettings);
 
   app.get('/auth/oidc/providers', { config: { public: true } }, async () => ({ providers }));
 
@@ -38,10 +32,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
         provider: request.params.provider,
         returnTo: request.query.return_to,
       });
-      reply.header(
-        'set-cookie',
-        `${oidcFlowCookieName}=${flowId}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${flowTtlSeconds}`,
-      );
+      reply.header('set-cookie', flowCookie.set(flowId, flowTtlSeconds));
       reply.header('cache-control', 'no-store');
       return reply.redirect(authorizationUrl, 303);
     },
@@ -66,10 +57,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
         returnTo: request.query.return_to,
         linkToUserId: principal.userId,
       });
-      reply.header(
-        'set-cookie',
-        `${oidcFlowCookieName}=${flowId}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${flowTtlSeconds}`,
-      );
+      reply.header('set-cookie', flowCookie.set(flowId, flowTtlSeconds));
       reply.header('cache-control', 'no-store');
       return { authorizationUrl };
     },
@@ -90,11 +78,11 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
     },
     async (request, reply) => {
       // The flow is spent whatever happens next, so the cookie goes too.
-      reply.header('set-cookie', `${oidcFlowCookieName}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`);
+      reply.header('set-cookie', flowCookie.cleared);
       reply.header('cache-control', 'no-store');
       const { userId, outcome, returnTo, linking } = await oidc.complete({
         provider: request.params.provider,
-        flowId: request.cookies[oidcFlowCookieName],
+        flowId: cookieValue(request.headers.cookie, flowCookie.name),
         query: request.query,
       });
       if (linking) {

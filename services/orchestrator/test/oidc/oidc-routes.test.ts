@@ -80,6 +80,44 @@ describe('OIDC routes', () => {
     assert.equal(replay.json().error.code, 'invalid_request');
   });
 
+  it('the flow cookie follows the session cookie in local plain-HTTP mode, where a Secure cookie never comes back', async () => {
+    const local = await startOrchestrator({
+      env: { INSECURE_LOCAL_HTTP_COOKIES: 'true' },
+      oidcProviders: [
+        allowInsecureLoopbackIssuer({
+          name: 'test',
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+          scope: 'openid email',
+          allowedReturnTo: ['/'],
+        }),
+      ],
+    });
+    try {
+      const started = await local.app.inject({ method: 'GET', url: '/auth/oidc/test/start?return_to=/' });
+      const cookie = String(started.headers['set-cookie']);
+      assert.match(cookie, /^authscale_oidc=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
+      const name = `oidc${randomBytes(4).toString('hex')}`;
+      const back = await signInAtProvider({
+        authorizationUrl: String(started.headers.location),
+        redirectUri,
+        accountId: name,
+      });
+      const done = await local.app.inject({
+        method: 'GET',
+        url: `${back.pathname}${back.search}`,
+        headers: { cookie: cookie.split(';')[0] as string },
+      });
+      assert.equal(done.statusCode, 303);
+      const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
+      assert.ok(cookies.some((set) => set.startsWith('authscale_session=') && !set.includes('Secure')));
+      assert.ok(cookies.some((set) => set.startsWith('authscale_oidc=;')));
+    } finally {
+      await local.stop();
+    }
+  });
+
   it('a wrong state, a missing cookie or a wrong nonce: 4xx and no account', async () => {
     const name = `oidc${randomBytes(4).toString('hex')}`;
     const first = await start();
