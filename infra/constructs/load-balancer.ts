@@ -93,7 +93,10 @@ export class LoadBalancer extends Construct {
 
   /**
    * Sends every request to the service and watches it: p99 latency and 5xx from the targets.
-   * Health checks use `/readyz`, so a task joins only once its dependencies answer.
+   * Health checks ask for liveness (`/healthz`), not readiness: `/readyz` fails while the
+   * orchestrator or the whole session tier is down, and checking it took every edge task out of the
+   * load balancer at once, turning a backend outage into a total one, while the edges could still
+   * answer every session in their near caches.
    */
   routeTo(service: ecs.FargateService, port: number): elbv2.ApplicationTargetGroup {
     const targetGroup = this.httpsListener.addTargets('Edge', {
@@ -104,7 +107,7 @@ export class LoadBalancer extends Construct {
       conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
-        path: '/readyz',
+        path: '/healthz',
         healthyHttpCodes: '200',
         interval: Duration.seconds(10),
         timeout: Duration.seconds(5),

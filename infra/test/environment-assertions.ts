@@ -359,7 +359,8 @@ export function describeEnvironment(name: EnvironmentName): void {
         ]),
       });
       templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-        HealthCheckPath: '/readyz',
+        // Liveness: a backend outage must not take every edge task out of the load balancer.
+        HealthCheckPath: '/healthz',
       });
     });
 

@@ -44,6 +44,10 @@ describe('the edge near cache', () => {
     assert.equal((await request('GET', '/me', { bearer: alice.accessToken })).status, 200);
 
     await withBackendsFrozen(async () => {
+      // What the load balancer checks stays green while readiness says the backends are gone, so
+      // a backend outage leaves every edge serving what it can.
+      assert.equal((await request('GET', '/healthz')).status, 200);
+      assert.equal((await request('GET', '/readyz')).status, 503);
       assert.deepEqual((await request('GET', '/me', { cookie: alice.cookie })).body, me.body);
       // The bearer token names the same session, so its revocation check is answered here too.
       assert.deepEqual((await request('GET', '/me', { bearer: alice.accessToken })).body, me.body);
