@@ -102,9 +102,9 @@ export async function buildOrchestratorApp(
   await app.register(meRoutes);
   await app.register(projectRoutes);
   await app.register(tenantRoutes, { deps });
-  await app.register(memberRoutes, { deps });
+  await app.register(memberRoutes, { deps, ceremonies });
   await app.register(auditEventRoutes);
-  await app.register(apiKeyRoutes, { deps });
+  await app.register(apiKeyRoutes, { deps, ceremonies });
   await app.register(internalApiKeyRoutes, { deps, internalToken: config.INTERNAL_API_TOKEN });
   return app;
 }

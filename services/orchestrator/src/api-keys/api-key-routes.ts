@@ -2,16 +2,28 @@ import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { actingUser } from '../tenants/acting-user.ts';
 import { requireManager } from '../tenants/require-manager.ts';
 import { tenantParams } from '../tenants/tenant-schemas.ts';
-import { apiKeyParams, apiKeyViewSchema, createApiKeyBody, createdApiKeySchema } from './api-key-schemas.ts';
+import {
+  apiKeyLifetimeDays,
+  apiKeyParams,
+  apiKeyViewSchema,
+  createApiKeyBody,
+  createdApiKeySchema,
+} from './api-key-schemas.ts';
 
 /**
  * API keys under `/api/tenants/:tenantId/api-keys`, for the tenant's owners and admins signed in
- * as themselves (a key cannot mint or list keys). The key is in the creation answer only.
+ * as themselves (a key cannot mint or list keys). The key is in the creation answer only. Minting
+ * one hands out a way in that outlives the session, so it needs a recent sign-in or step-up.
  */
-export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{
+  deps: OrchestratorDependencies;
+  ceremonies: Pick<CeremonyDependencies, 'elevation'>;
+}> = async (app, { deps, ceremonies }) => {
   const { apiKeys, identity } = deps;
 
   app.get(
@@ -32,20 +44,15 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
     '/api/tenants/:tenantId/api-keys',
     {
       config: { tenant: true },
+      preHandler: requireRecentAuthentication(ceremonies.elevation),
       schema: { params: tenantParams, body: createApiKeyBody, response: { 201: createdApiKeySchema } },
     },
     async (request, reply) => {
       const actorId = actingUser(request);
       requireManager(request);
       const { tenantId } = request.params;
-      const { name, scopes, expiresInDays } = request.body;
-      const { key, view } = await apiKeys.create({
-        tenantId,
-        name,
-        scopes,
-        createdBy: actorId,
-        ...(expiresInDays === undefined ? {} : { expiresInDays }),
-      });
+      const { name, scopes, expiresInDays = apiKeyLifetimeDays.default } = request.body;
+      const { key, view } = await apiKeys.create({ tenantId, name, scopes, createdBy: actorId, expiresInDays });
       await identity.audit.record({
         type: 'api_key.created',
         userId: actorId,

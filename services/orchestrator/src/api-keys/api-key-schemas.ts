@@ -8,19 +8,31 @@ export const apiKeyViewSchema = Type.Object({
   scopes: Type.Array(Type.String()),
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-  /** After this the key is refused and leaves the listing; null: until revoked. */
+  /** After this the key is refused and leaves the listing; null only for keys made before keys expired. */
   expiresAt: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** The creation answer: the only time the key itself is shown. */
 export const createdApiKeySchema = Type.Object({ ...apiKeyViewSchema.properties, key: Type.String() });
 
+/**
+ * How long a key lives: it cannot live until revoked, so a forgotten key dies on its own. The
+ * creator's membership bounds it too (`internal-api-key-routes.ts`).
+ */
+export const apiKeyLifetimeDays = { default: 90, maximum: 365 } as const;
+
 export const createApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
     scopes: Type.Array(apiKeyScopeSchema, { minItems: 1, maxItems: apiKeyScopes.length, uniqueItems: true }),
-    /** Absent: the key lives until revoked. */
-    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    expiresInDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: apiKeyLifetimeDays.maximum,
+        default: apiKeyLifetimeDays.default,
+        description: `Days until the key expires: ${apiKeyLifetimeDays.default} when absent, at most ${apiKeyLifetimeDays.maximum}.`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

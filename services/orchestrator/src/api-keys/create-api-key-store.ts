@@ -37,6 +37,8 @@ export interface LiveApiKey {
   keyId: string;
   tenantId: string;
   scopes: string[];
+  /** The user who minted it: the key acts only while they are still an owner or admin of the tenant. */
+  createdBy: string;
   lastUsedAt?: number;
 }
 
@@ -184,8 +186,8 @@ export function createApiKeyStore({
       );
       const record = Item as ApiKeyRecord | undefined;
       if (!live(record, now())) return null;
-      const { keyId, tenantId, scopes, lastUsedAt } = record;
-      return { keyHash, keyId, tenantId, scopes, ...(lastUsedAt === undefined ? {} : { lastUsedAt }) };
+      const { keyId, tenantId, scopes, createdBy, lastUsedAt } = record;
+      return { keyHash, keyId, tenantId, scopes, createdBy, ...(lastUsedAt === undefined ? {} : { lastUsedAt }) };
     },
 
     /**

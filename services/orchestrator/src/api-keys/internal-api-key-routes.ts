@@ -7,7 +7,9 @@ import { requireInternalToken } from './require-internal-token.ts';
 
 /**
  * `POST /internal/api-keys/verify {key}`: the edge's request auth asks on every request with an
- * API key. 200 `{keyId, tenantId, scopes}` for a live key, 401 for anything else. Guarded by the
+ * API key. 200 `{keyId, tenantId, scopes}` for a live key whose creator is still an owner or admin
+ * of its tenant (not removed, demoted or disabled: a key must not keep someone in who is out), 401
+ * for anything else. Guarded by the
  * internal token instead of a principal; the edge never proxies `/internal`.
  */
 export const internalApiKeyRoutes: FastifyPluginAsyncTypebox<{
@@ -32,6 +34,8 @@ export const internalApiKeyRoutes: FastifyPluginAsyncTypebox<{
       reply.header('cache-control', 'no-store');
       const live = await apiKeys.verify(request.body.key);
       if (!live) throw new AuthError('unauthenticated');
+      const creatorRole = await deps.identity.memberships.find({ userId: live.createdBy, tenantId: live.tenantId });
+      if (creatorRole !== 'owner' && creatorRole !== 'admin') throw new AuthError('unauthenticated');
       // Bookkeeping must not cost the caller its request: a failed write is logged, not answered.
       await apiKeys.recordUse(live).catch((error: unknown) => {
         request.log.warn({ err: error, keyId: live.keyId }, 'api key last-used write failed');

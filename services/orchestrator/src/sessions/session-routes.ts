@@ -56,6 +56,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const { userId, sessionId } = callerOf(request);
       const { id } = request.params;
+      // Ending one's own session is a logout; ending another could be an intruder locking the owner out.
+      if (id !== sessionId) await requireRecentAuthentication(ceremonies.elevation)(request);
       // Looked up under the caller's own user id first: the refresh family is keyed by session id alone.
       if (!(await deps.sessions.get(userId, id))) throw new AuthError('not_found');
       await deps.sessions.revoke(userId, id);

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
+import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 import { actingUser } from './acting-user.ts';
 import { requireManager } from './require-manager.ts';
@@ -9,10 +11,15 @@ import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams
 /**
  * Member management under `/api/tenants/:tenantId/members`: owners and admins list, add, change
  * and remove; anyone may leave or lower their own role. The role rules and the
- * last-owner rule are enforced by identity inside the change's transaction.
+ * last-owner rule are enforced by identity inside the change's transaction. Adding a member and
+ * granting admin or owner let someone stay in the tenant: they need a recent sign-in or step-up.
  */
-export const memberRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const memberRoutes: FastifyPluginAsyncTypebox<{
+  deps: OrchestratorDependencies;
+  ceremonies: Pick<CeremonyDependencies, 'elevation'>;
+}> = async (app, { deps, ceremonies }) => {
   const memberships = deps.identity.memberships;
+  const recent = requireRecentAuthentication(ceremonies.elevation);
 
   app.get(
     '/api/tenants/:tenantId/members',
@@ -31,6 +38,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
     '/api/tenants/:tenantId/members',
     {
       config: { tenant: true },
+      preHandler: recent,
       schema: { params: tenantParams, body: addMemberBody, response: { 201: memberSchema } },
     },
     async (request, reply) => {
@@ -51,6 +59,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
     async (request) => {
       const actorId = actingUser(request);
       const { tenantId, userId } = request.params;
+      if (request.body.role !== 'member') await recent(request);
       const member = await memberships.changeRole({ tenantId, actorId, userId, role: request.body.role });
       await invalidateCachedViews(deps, request.log, userId);
       return member;

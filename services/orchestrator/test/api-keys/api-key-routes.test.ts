@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { asPrincipal, type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
 const password = 'a perfectly long passphrase';
@@ -33,18 +34,24 @@ describe('tenant API keys', () => {
     assert.equal(response.statusCode, 201);
     return { ...response.json(), email };
   };
-  /** As a signed-in user whose session is in their personal tenant. */
+  /** As a user who just signed in, whose session is in their personal tenant. */
   const call = async (
     who: { userId: string; tenantId?: string },
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     payload?: object,
     kind: 'session' | 'api_key' = 'session',
+    authTime = Math.floor(Date.now() / 1000),
   ) =>
     harness.app.inject({
       method,
       url,
-      headers: await asPrincipal({ userId: who.userId, ...(who.tenantId ? { tenantId: who.tenantId } : {}), kind }),
+      headers: await asPrincipal({
+        userId: who.userId,
+        ...(who.tenantId ? { tenantId: who.tenantId } : {}),
+        kind,
+        authTime,
+      }),
       ...(payload === undefined ? {} : { payload }),
     });
   const verify = (key: string, token = internalApiToken) =>
@@ -302,6 +309,54 @@ describe('tenant API keys', () => {
       assert.equal(await lastUsed(), second);
     } finally {
       harness.clock.offsetMs -= 61_000;
+    }
+  });
+
+  it('step-up gap: minting a key needs a recent sign-in', async () => {
+    const { tenantId, actors } = await team();
+    const url = `/api/tenants/${tenantId}/api-keys`;
+    const stale = Math.floor(Date.now() / 1000) - 3600;
+    const refused = await call(
+      actors.owner,
+      'POST',
+      url,
+      { name: 'late', scopes: ['projects:read'] },
+      'session',
+      stale,
+    );
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().error.code, 'step_up_required');
+  });
+
+  it('a key expires in 90 days unless told otherwise, and never later than 365', async () => {
+    const { tenantId, actors } = await team();
+    const url = `/api/tenants/${tenantId}/api-keys`;
+    const created = await call(actors.owner, 'POST', url, { name: 'default', scopes: ['projects:read'] });
+    const days = (Date.parse(created.json().expiresAt) - Date.now()) / 86_400_000;
+    assert.ok(days > 89.9 && days <= 90, `${days} days`);
+    const tooLong = await call(actors.owner, 'POST', url, {
+      name: 'forever',
+      scopes: ['projects:read'],
+      expiresInDays: 366,
+    });
+    assert.equal(tooLong.statusCode, 400);
+  });
+
+  it('a key stops working when its creator is demoted, leaves the tenant or is disabled', async () => {
+    for (const exit of ['demoted', 'removed', 'disabled'] as const) {
+      const { tenantId, actors } = await team();
+      const key = await createKey(actors.admin, tenantId);
+      assert.equal((await verify(key.key)).statusCode, 200, `${exit}: before`);
+      const member = `/api/tenants/${tenantId}/members/${actors.admin.userId}`;
+      if (exit === 'demoted')
+        assert.equal((await call(actors.owner, 'PATCH', member, { role: 'member' })).statusCode, 200);
+      if (exit === 'removed') assert.equal((await call(actors.owner, 'DELETE', member)).statusCode, 204);
+      if (exit === 'disabled') {
+        const admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
+        await admin.query('UPDATE users SET disabled_at = now() WHERE id = $1', [actors.admin.userId]);
+        await admin.end();
+      }
+      assert.equal((await verify(key.key)).statusCode, 401, `${exit}: after`);
     }
   });
 });

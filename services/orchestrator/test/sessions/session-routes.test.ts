@@ -97,4 +97,23 @@ describe('GET and DELETE /auth/sessions', () => {
     const listed = (await harness.app.inject({ method: 'GET', url: '/auth/sessions', headers: victimHeaders })).json();
     assert.equal(listed.sessions.length, 2);
   });
+
+  it('step-up gap: revoking another of my sessions needs a recent sign-in; ending my own does not', async () => {
+    const { userId, first, second } = await userWithTwoSessions();
+    const stale = await asPrincipal({ userId, sessionId: first.sessionId, authTime: now() - 3600 });
+    const other = await harness.app.inject({
+      method: 'DELETE',
+      url: `/auth/sessions/${second.sessionId}`,
+      headers: stale,
+    });
+    assert.equal(other.statusCode, 403);
+    assert.equal(other.json().error.code, 'step_up_required');
+    assert.ok(await harness.sessions.get(userId, second.sessionId), 'the other session lives on');
+    const own = await harness.app.inject({
+      method: 'DELETE',
+      url: `/auth/sessions/${first.sessionId}`,
+      headers: stale,
+    });
+    assert.equal(own.statusCode, 204);
+  });
 });

@@ -29,13 +29,18 @@ describe('tenants and their members', () => {
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
-    extra: { kind?: 'session' | 'api_key'; headers?: Record<string, string> } = {},
+    extra: { kind?: 'session' | 'api_key'; headers?: Record<string, string>; authTime?: number } = {},
   ) =>
     harness.app.inject({
       method,
       url,
       headers: {
-        ...(await asPrincipal({ userId: who.userId, ...(extra.kind ? { kind: extra.kind } : {}) })),
+        ...(await asPrincipal({
+          userId: who.userId,
+          // A fresh sign-in unless the test says otherwise: adding members and granting roles need one.
+          authTime: extra.authTime ?? Math.floor(Date.now() / 1000),
+          ...(extra.kind ? { kind: extra.kind } : {}),
+        })),
         ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         ...extra.headers,
       },
@@ -305,5 +310,21 @@ describe('tenants and their members', () => {
     assert.equal(confused.json().error.code, 'invalid_request');
     const unauthenticated = await harness.app.inject({ method: 'GET', url: '/api/tenants' });
     assert.equal(unauthenticated.statusCode, 401);
+  });
+
+  it('step-up gap: adding a member and granting admin or owner need a recent sign-in; lowering a role does not', async () => {
+    const { tenantId, owner, admin, member, outsider } = await team();
+    const stale = { authTime: Math.floor(Date.now() / 1000) - 3600 };
+    const url = `/api/tenants/${tenantId}/members`;
+    const added = await call(owner, 'POST', url, { email: outsider.email, role: 'member' }, stale);
+    assert.equal(added.statusCode, 403);
+    assert.equal(added.json().error.code, 'step_up_required');
+    for (const role of ['admin', 'owner'] as const) {
+      const granted = await call(owner, 'PATCH', `${url}/${member.userId}`, { role }, stale);
+      assert.equal(granted.statusCode, 403, `granting ${role}`);
+      assert.equal(granted.json().error.code, 'step_up_required');
+    }
+    assert.equal(await roleOf(owner, tenantId, member.userId), 'member');
+    assert.equal((await call(owner, 'PATCH', `${url}/${admin.userId}`, { role: 'member' }, stale)).statusCode, 200);
   });
 });
