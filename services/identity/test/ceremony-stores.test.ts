@@ -205,7 +205,7 @@ describe('ceremony stores', () => {
     assert.equal(await identity.totp.remove({ userId }), false);
   });
 
-  it('OIDC: creates once, links only on a verified email to an account that proved it, and writes nothing when it may not', async () => {
+  it('OIDC: creates once, links on a verified email only for a trusted provider and an account that proved it, and writes nothing when it may not', async () => {
     const issuer = 'https://idp.example.test';
     const email = `${randomBytes(6).toString('hex')}@example.test`;
     assert.deepEqual(await identity.oidc.signInWithOidc({ issuer, subject: 's0', email, emailVerified: false }), {
@@ -216,12 +216,10 @@ describe('ceremony stores', () => {
     assert.ok(await identity.memberships.defaultTenant({ userId: created.userId }));
     const again = await identity.oidc.signInWithOidc({ issuer, subject: 's1', email: null, emailVerified: false });
     assert.deepEqual(again, { userId: created.userId, outcome: 'existing' });
-    const linked = await identity.oidc.signInWithOidc({
-      issuer: 'https://other.example.test',
-      subject: 's1',
-      email,
-      emailVerified: true,
-    });
+    // Joining an account by email is each provider's opt-in: by default the holder links it.
+    const other = { issuer: 'https://other.example.test', subject: 's1', email, emailVerified: true };
+    assert.deepEqual(await identity.oidc.signInWithOidc(other), { refused: 'link_required' });
+    const linked = await identity.oidc.signInWithOidc({ ...other, linkByVerifiedEmail: true });
     assert.deepEqual(linked, { userId: created.userId, outcome: 'linked' });
     const { rows } = await admin.query('SELECT 1 FROM oidc_identities WHERE subject = $1', ['s0']);
     assert.equal(rows.length, 0);

@@ -8,6 +8,13 @@ export interface SignInWithOidcInput {
   emailVerified: boolean;
   /** A signed-in user connecting this provider to their own account: bind to them, whatever the email. */
   linkToUserId?: string;
+  /**
+   * Whether this provider's verified email may join an existing account that proved the same
+   * address. Off, such a sign-in is refused (`link_required`) and the account's holder connects the
+   * provider signed in: trusting every provider's verification equally would let the laxest one
+   * open any account. @default false
+   */
+  linkByVerifiedEmail?: boolean;
   /** @default 'Personal' */
   tenantName?: string;
 }
@@ -17,19 +24,29 @@ export type OidcSignInOutcome =
   /**
    * Nothing was written. `unverified_email`: the provider did not verify the address.
    * `unproven_account`: an account holds the address but never proved it (a password sign-up), so
-   * only its holder, signed in, may connect the provider. `identity_taken`: the provider identity
-   * already belongs to another account.
+   * only its holder, signed in, may connect the provider. `link_required`: an account proved the
+   * address, but this provider may not join accounts by email. `identity_taken`: the provider
+   * identity already belongs to another account.
    */
-  | { refused: 'unverified_email' | 'unproven_account' | 'identity_taken' };
+  | { refused: 'unverified_email' | 'unproven_account' | 'link_required' | 'identity_taken' };
 
 /**
  * In the caller's transaction: the user bound to (issuer, subject); else, for a signed-in user
- * linking, that user; else the account with this email if it proved the address; else a new user
- * with a personal tenant. Only on an address the provider verified.
+ * linking, that user; else, where the provider is trusted to, the account with this email if it
+ * proved the address; else a new user with a personal tenant. Only on an address the provider
+ * verified.
  */
 export async function signInWithOidc(
   client: PoolClient,
-  { issuer, subject, email, emailVerified, linkToUserId, tenantName = 'Personal' }: SignInWithOidcInput,
+  {
+    issuer,
+    subject,
+    email,
+    emailVerified,
+    linkToUserId,
+    linkByVerifiedEmail = false,
+    tenantName = 'Personal',
+  }: SignInWithOidcInput,
 ): Promise<OidcSignInOutcome> {
   const bound = await client.query<{ user_id: string }>(
     'SELECT user_id FROM oidc_identities WHERE issuer = $1 AND subject = $2',
@@ -58,6 +75,7 @@ export async function signInWithOidc(
     );
     const account = existing.rows[0];
     if (!account?.proven) return { refused: 'unproven_account' };
+    if (!linkByVerifiedEmail) return { refused: 'link_required' };
     await bind(client, issuer, subject, account.id);
     return { userId: account.id, outcome: 'linked' };
   }

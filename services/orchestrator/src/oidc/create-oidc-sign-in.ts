@@ -30,6 +30,8 @@ const refusal = {
   unverified_email: () => new AuthError('forbidden', 'The identity provider did not verify an email address.'),
   // An account holds the address but never proved it: only its holder, signed in, may connect.
   unproven_account: () => new AuthError('conflict', 'An account already uses this email address.'),
+  // The provider is not trusted to join accounts by email: the holder connects it, signed in.
+  link_required: () => new AuthError('conflict', 'An account already uses this email address.'),
   identity_taken: () => new AuthError('conflict', 'This provider account is connected to another account.'),
 } as const;
 
@@ -183,6 +185,7 @@ export function createOidcSignIn({
         subject,
         email: typeof profile.email === 'string' ? profile.email : null,
         emailVerified: profile.email_verified === true,
+        linkByVerifiedEmail: provider.linkByVerifiedEmail === true,
         ...(linkToUserId ? { linkToUserId } : {}),
       });
       if ('refused' in account) throw refusal[account.refused]();
