@@ -17,6 +17,8 @@ export type { CreateServiceOptions, ListenOptions, Service } from './create-serv
 export { createService, listen } from './create-service.ts';
 export type { CsrfOriginOptions } from './csrf/csrf-origin.ts';
 export { csrfOrigin } from './csrf/csrf-origin.ts';
+export { emailMixesScripts } from './email/email-mixes-scripts.ts';
+export { normalizeEmail } from './email/normalize-email.ts';
 export type { ErrorBody } from './error-handler.ts';
 export { body as errorBody, errorHandler } from './error-handler.ts';
 export type { AuthErrorCode } from './errors.ts';

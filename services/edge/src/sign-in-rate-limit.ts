@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthError } from '@authscale/core';
+import { AuthError, normalizeEmail } from '@authscale/core';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
 export interface SignInRateLimitOptions {
@@ -23,7 +23,8 @@ function accountKey(request: FastifyRequest): string {
   const field = accountFieldByRoute[route];
   const value = field ? (request.body as Record<string, unknown> | null)?.[field] : undefined;
   if (typeof value !== 'string') return `sign-in:${route}:-:${request.ip}`;
-  const normalised = field === 'email' ? value.trim().toLowerCase() : value;
+  // The address as identity stores it: spellings of one account share one counter.
+  const normalised = field === 'email' ? normalizeEmail(value) : value;
   const account = createHash('sha256').update(normalised).digest('base64url');
   return `sign-in:${route}:${account}:${request.ip}`;
 }

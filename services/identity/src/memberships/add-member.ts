@@ -1,8 +1,7 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import type { MembershipRole } from '../types.ts';
-import { normalizeEmail } from '../users/normalize-email.ts';
 import { lockTenantMemberships } from './lock-tenant-memberships.ts';
 import { type Member, type MemberRow, toMember } from './member.ts';
 import { assertMembershipChangeAllowed } from './membership-rules.ts';

@@ -1,5 +1,5 @@
+import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
-import { normalizeEmail } from '../users/normalize-email.ts';
 
 export interface SignInWithOidcInput {
   issuer: string;

@@ -1,5 +1,5 @@
+import { normalizeEmail } from '@authscale/core';
 import type { Queryable } from '../postgres/queryable.ts';
-import { normalizeEmail } from './normalize-email.ts';
 
 export type ChangeEmailResult = { changed: true } | { changed: false; existingUserId: string | null };
 

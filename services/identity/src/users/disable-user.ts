@@ -1,7 +1,7 @@
+import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { deleteUserFlows } from '../flows/delete-user-flows.ts';
-import { normalizeEmail } from './normalize-email.ts';
 
 /**
  * Disables the user with this email, in the caller's transaction: sign-in and tenant membership

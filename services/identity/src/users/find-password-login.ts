@@ -1,6 +1,6 @@
+import { normalizeEmail } from '@authscale/core';
 import type { Queryable } from '../postgres/queryable.ts';
 import type { PasswordLogin } from '../types.ts';
-import { normalizeEmail } from './normalize-email.ts';
 
 /** The user id and password hash for an email, or null when either is missing or the user is disabled. */
 export async function findPasswordLogin(db: Queryable, { email }: { email: string }): Promise<PasswordLogin | null> {

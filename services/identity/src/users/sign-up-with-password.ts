@@ -1,5 +1,5 @@
+import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
-import { normalizeEmail } from './normalize-email.ts';
 
 export interface SignUpWithPasswordOptions {
   email: string;

@@ -5,6 +5,7 @@ import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 import { emailSchema } from '../sign-in/sign-in-schemas.ts';
+import { refuseLookAlikeEmail } from './refuse-look-alike-email.ts';
 
 /**
  * `PUT /auth/email`, behind step-up. Like signup, the answer is the same 204 whether the address
@@ -26,6 +27,7 @@ export const emailRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { userId } = callerOf(request);
+      refuseLookAlikeEmail(request.body.email);
       const result = await deps.identity.users.changeEmail({ userId, email: request.body.email });
       if (result.changed) {
         await invalidateCachedViews(deps, request.log, userId);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeEmail } from '@authscale/core';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
@@ -46,7 +47,7 @@ const maxWriteRaces = 4;
 
 /** The stable, anonymous name of an account in throttle records and device cookies. */
 export const loginAccountKey = (email: string) =>
-  createHash('sha256').update(email.trim().normalize('NFC').toLowerCase()).digest('base64url');
+  createHash('sha256').update(normalizeEmail(email)).digest('base64url');
 
 /**
  * Back-off for password sign-in, in buckets, so that guesses cannot lock the owner out

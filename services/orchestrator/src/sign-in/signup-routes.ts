@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
@@ -26,6 +27,7 @@ export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
     },
     async (request, reply) => {
       const { email, password } = request.body;
+      refuseLookAlikeEmail(email);
       if (!meetsPasswordPolicy(password)) throw new AuthError('weak_password');
       const passwordHash = await hashPassword(password);
       const result = await deps.identity.users.signUpWithPassword({ email, passwordHash });

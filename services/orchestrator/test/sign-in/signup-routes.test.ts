@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
 describe('POST /auth/signup', () => {
@@ -36,6 +37,24 @@ describe('POST /auth/signup', () => {
     // The original credential is untouched.
     const login = await harness.identity.users.findPasswordLogin({ email: 'grace@example.com' });
     assert.equal(login?.userId, first.json().userId);
+  });
+
+  it('look-alike addresses: a full-width spelling is the same account, a mixed-script one is refused', async () => {
+    const password = 'a long unusual passphrase';
+    const first = await signup({ email: 'heidi@example.com', password });
+    assert.equal(first.statusCode, 201);
+    await signup({ email: 'ｈｅｉｄｉ@ｅｘａｍｐｌｅ.ｃｏｍ', password });
+    const admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
+    const { rows } = await admin.query("SELECT email FROM users WHERE email LIKE '%eidi@%'");
+    await admin.end();
+    assert.deepEqual(rows, [{ email: 'heidi@example.com' }]);
+    assert.equal(
+      (await harness.identity.users.findPasswordLogin({ email: 'ＨＥＩＤＩ@example.com' }))?.userId,
+      first.json().userId,
+    );
+    const mixed = await signup({ email: 'hеidi@example.com', password });
+    assert.equal(mixed.statusCode, 400);
+    assert.equal(mixed.json().error.code, 'invalid_request');
   });
 
   it('enforces the password policy: 8..128 code points, no common passwords, no composition rules', async () => {
