@@ -1,8 +1,16 @@
+import type { Static } from 'typebox';
 import { Pool } from 'undici';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
 import { rankReplicas } from './rank-replicas.ts';
 import { neverSent, replicaCallError } from './replica-call-error.ts';
-import type { CreateSessionInput, SessionView } from './session-view.ts';
+import type {
+  CreateSessionInput,
+  createdSessionSchema,
+  revokedCountSchema,
+  SessionView,
+  sessionListSchema,
+  sessionReplySchema,
+} from './session-schemas.ts';
 
 export interface SessionClientOptions {
   /** Base URLs of the session replicas, e.g. `http://10.0.1.7:8081`. */
@@ -141,7 +149,7 @@ export function createSessionClient({
 
   return {
     /** Creates a session; retried on another replica only if the first certainly never saw it. */
-    async create(input: CreateSessionInput): Promise<{ token: string; session: SessionView }> {
+    async create(input: CreateSessionInput): Promise<Static<typeof createdSessionSchema>> {
       const reply = await call({
         key: input.userId,
         method: 'POST',
@@ -150,7 +158,7 @@ export function createSessionClient({
         idempotent: false,
       });
       if (reply.status !== 201) throw unexpected(reply);
-      return reply.body as { token: string; session: SessionView };
+      return reply.body as Static<typeof createdSessionSchema>;
     },
 
     /**
@@ -169,7 +177,7 @@ export function createSessionClient({
       });
       if (reply.status === 401 || reply.status === 400) return null;
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { session: SessionView }).session;
+      return (reply.body as Static<typeof sessionReplySchema>).session;
     },
 
     /** The live session by id, or null, without sliding its activity. */
@@ -182,7 +190,7 @@ export function createSessionClient({
       });
       if (reply.status === 404 || reply.status === 400) return null;
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { session: SessionView }).session;
+      return (reply.body as Static<typeof sessionReplySchema>).session;
     },
 
     /**
@@ -198,13 +206,13 @@ export function createSessionClient({
       });
       if (reply.status === 404 || reply.status === 400) return null;
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { session: SessionView }).session;
+      return (reply.body as Static<typeof sessionReplySchema>).session;
     },
 
     async list(userId: string): Promise<SessionView[]> {
       const reply = await call({ key: userId, method: 'GET', path: users(userId), idempotent: true });
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { sessions: SessionView[] }).sessions;
+      return (reply.body as Static<typeof sessionListSchema>).sessions;
     },
 
     /** Revokes one session; idempotent. Resolves once the revoke is replicated. */
@@ -222,7 +230,7 @@ export function createSessionClient({
     async revokeAll(userId: string): Promise<number> {
       const reply = await call({ key: userId, method: 'DELETE', path: users(userId), idempotent: true });
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { revoked: number }).revoked;
+      return (reply.body as Static<typeof revokedCountSchema>).revoked;
     },
 
     /**
