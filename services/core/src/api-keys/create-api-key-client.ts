@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { Pool } from 'undici';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
+import { createInternalPool } from '../http/create-internal-pool.ts';
 import { replicaCallError } from '../session-client/replica-call-error.ts';
 import { isWellFormedApiKey } from './api-key-format.ts';
 
@@ -50,14 +50,7 @@ export function createApiKeyClient({
     throw new TypeError('createApiKeyClient: internalToken must be a string of at least 32 characters');
   }
   if (!(timeoutMs > 0)) throw new TypeError('createApiKeyClient: timeoutMs must be positive');
-  // Per-phase deadlines on the pool, as the session client has them, rather than a timer per call.
-  const pool = new Pool(new URL(baseUrl).origin, {
-    connections,
-    pipelining: 1,
-    connectTimeout: timeoutMs,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  const pool = createInternalPool({ origin: baseUrl, timeoutMs, connections });
   const authorization = `Bearer ${internalToken}`;
 
   return Object.freeze({

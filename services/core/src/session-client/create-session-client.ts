@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
+import { createInternalPool } from '../http/create-internal-pool.ts';
 import { rankReplicas } from './rank-replicas.ts';
 import { neverSent, replicaCallError } from './replica-call-error.ts';
 import type {
@@ -78,18 +79,7 @@ export function createSessionClient({
     }
     for (const origin of normalised) {
       if (!pools.has(origin))
-        pools.set(
-          origin,
-          // Per-phase deadlines on the pool rather than an AbortSignal timer per call: same bound
-          // on a hung replica, less work on the hot path.
-          new Pool(origin, {
-            connections: connectionsPerReplica,
-            pipelining: 1,
-            connectTimeout: timeoutMs,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          }),
-        );
+        pools.set(origin, createInternalPool({ origin, timeoutMs, connections: connectionsPerReplica }));
     }
     replicas = normalised;
   }
