@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { dependencyError } from '../errors/dependency-error.ts';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
 import { createInternalPool } from '../http/create-internal-pool.ts';
-import { replicaCallError } from '../session-client/replica-call-error.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
 import { isWellFormedApiKey } from './api-key-format.ts';
 
 export interface ApiKeyClientOptions {
@@ -66,10 +67,9 @@ export function createApiKeyClient({
           body: JSON.stringify({ key }),
         });
         status = response.statusCode;
-        const text = await response.body.text();
-        body = text ? JSON.parse(text) : null;
+        body = await readJsonBody(response.body);
       } catch (error) {
-        throw replicaCallError(error);
+        throw dependencyError(error);
       }
       if (status === 401) return null;
       if (status !== 200) throw failureOf(body);

@@ -1,9 +1,11 @@
 import type { Static } from 'typebox';
 import type { Pool } from 'undici';
+import { classifyNetworkFailure } from '../errors/classify-network-failure.ts';
+import { dependencyError } from '../errors/dependency-error.ts';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
 import { createInternalPool } from '../http/create-internal-pool.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
 import { rankReplicas } from './rank-replicas.ts';
-import { neverSent, replicaCallError } from './replica-call-error.ts';
 import type {
   CreateSessionInput,
   createdSessionSchema,
@@ -48,8 +50,8 @@ const codeOf = (body: unknown): AuthErrorCode | undefined =>
  * The session replicas' client, used by the edge and the orchestrator. Routes each call by user
  * id with rendezvous hashing so each replica serves (and caches) its own share; keeps keep-alive
  * pools; skips replicas whose health check fails; retries an idempotent call once on the next
- * replica in the ranking. Failures surface as `AuthError` with `dependency_unavailable` or
- * `dependency_timeout`.
+ * replica in the ranking. Failures surface as `AuthError`s, translated by `dependencyError`
+ * (`dependency_unavailable`, `dependency_timeout`, `dependency_failed`).
  */
 export function createSessionClient({
   replicas: initialReplicas,
@@ -94,8 +96,7 @@ export function createSessionClient({
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
     });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: text ? JSON.parse(text) : null };
+    return { status: response.statusCode, body: await readJsonBody(response.body) };
   }
 
   async function call({ key, method, path, body, idempotent }: Call): Promise<Reply> {
@@ -111,11 +112,12 @@ export function createSessionClient({
       } catch (error) {
         lastError = error;
         if (!(error instanceof AuthError)) down.add(replica);
-        const retry = attempt === 0 && (idempotent || neverSent(error));
+        // A create goes to the next replica only if the first certainly never saw it.
+        const retry = attempt === 0 && (idempotent || classifyNetworkFailure(error) === 'not-sent');
         if (!retry) break;
       }
     }
-    throw replicaCallError(lastError);
+    throw dependencyError(lastError);
   }
 
   const probe = async () => {
