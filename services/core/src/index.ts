@@ -21,6 +21,9 @@ export { emailMixesScripts } from './email/email-mixes-scripts.ts';
 export { normalizeEmail } from './email/normalize-email.ts';
 export type { ErrorBody } from './error-handler.ts';
 export { body as errorBody, errorHandler } from './error-handler.ts';
+export type { NetworkFailure } from './errors/classify-network-failure.ts';
+export { classifyNetworkFailure } from './errors/classify-network-failure.ts';
+export { dependencyError } from './errors/dependency-error.ts';
 export type { AuthErrorCode } from './errors.ts';
 export { AuthError, ConfigError, defaultMessageFor, isAuthError, statusForCode } from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
@@ -77,13 +80,25 @@ export type {
   TrackedGet,
 } from './session-client/index.ts';
 export {
+  createdSessionSchema,
   createSessionClient,
+  createSessionInputSchema,
   createSessionNearCache,
+  freshQuerySchema,
   maxNearCacheAgeMs,
   rankReplicas,
+  revokedCountSchema,
   sessionEpochKey,
   sessionEpochTtlMs,
   sessionIdFor,
+  sessionIdSchema,
+  sessionListSchema,
+  sessionParamsSchema,
+  sessionReplySchema,
+  sessionUserIdSchema,
+  sessionViewSchema,
   TrackedEpochs,
+  userParamsSchema,
+  validateSessionInputSchema,
 } from './session-client/index.ts';
 export { sharedConfigFields } from './shared-config-fields.ts';

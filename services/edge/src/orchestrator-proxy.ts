@@ -1,12 +1,11 @@
 import { text } from 'node:stream/consumers';
-import type { AuthenticatedUser, SessionNearCache } from '@authscale/core';
+import { type AuthenticatedUser, dependencyError, type SessionNearCache } from '@authscale/core';
 import replyFrom from '@fastify/reply-from';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { type TSchema, Type } from 'typebox';
 import { forwardedHeaders } from './forwarded-headers.ts';
-import { upstreamError } from './upstream-error.ts';
 
 export interface OrchestratorProxyOptions {
   orchestratorUrl: string;
@@ -135,7 +134,7 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       return reply.from(undefined, {
         ...bodyRepliesFromWouldDrop(request),
         rewriteRequestHeaders: (_request, headers) => forwardedHeaders(request, headers, principal),
-        onError: (failed, { error }) => failed.send(upstreamError(error)),
+        onError: (failed, { error }) => failed.send(dependencyError(error)),
         retryDelay: retryOnStaleConnection,
         ...(slot
           ? {
@@ -146,7 +145,7 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
                     keepAnswer(slot, body);
                     answering.send(body);
                   },
-                  (error: unknown) => answering.send(upstreamError(error as Error)),
+                  (error: unknown) => answering.send(dependencyError(error)),
                 );
               },
             }

@@ -50,12 +50,34 @@ describe('edge answers for a failing orchestrator', () => {
     await upstream.close();
   });
 
-  it('502 dependency_failed when it drops the connection', async () => {
+  it('503 dependency_unavailable when it drops the connection, as every service answers a broken connection', async () => {
     const upstream = await startResettingUpstream();
     const response = await askThrough(upstream.url);
-    assert.equal(response.statusCode, 502);
-    assert.equal(response.json().error.code, 'dependency_failed');
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.json().error.code, 'dependency_unavailable');
     await upstream.close();
+  });
+
+  it('503 dependency_unavailable when no connection is made in time: the request was never sent', async () => {
+    // A TLS handshake nobody answers: the connect deadline, not the answer's, runs out.
+    const upstream = await startHangingUpstream();
+    const edge = await startEdge({
+      orchestratorUrl: upstream.url.replace('http:', 'https:'),
+      sessionLayer,
+      env: { UPSTREAM_TIMEOUT_MS: '5000', UPSTREAM_CONNECT_TIMEOUT_MS: '100' },
+    });
+    try {
+      const response = await edge.app.inject({
+        method: 'POST',
+        url: '/auth/signup',
+        payload: { email: 'a@example.test' },
+      });
+      assert.equal(response.statusCode, 503);
+      assert.equal(response.json().error.code, 'dependency_unavailable');
+    } finally {
+      await edge.app.close();
+      await upstream.close();
+    }
   });
 
   it('/readyz answers 503 while the orchestrator or every session replica is down', async (t) => {

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { Pool } from 'undici';
+import { dependencyError } from '../errors/dependency-error.ts';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
-import { replicaCallError } from '../session-client/replica-call-error.ts';
+import { createInternalPool } from '../http/create-internal-pool.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
 import { isWellFormedApiKey } from './api-key-format.ts';
 
 export interface ApiKeyClientOptions {
@@ -50,14 +51,7 @@ export function createApiKeyClient({
     throw new TypeError('createApiKeyClient: internalToken must be a string of at least 32 characters');
   }
   if (!(timeoutMs > 0)) throw new TypeError('createApiKeyClient: timeoutMs must be positive');
-  // Per-phase deadlines on the pool, as the session client has them, rather than a timer per call.
-  const pool = new Pool(new URL(baseUrl).origin, {
-    connections,
-    pipelining: 1,
-    connectTimeout: timeoutMs,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  const pool = createInternalPool({ origin: baseUrl, timeoutMs, connections });
   const authorization = `Bearer ${internalToken}`;
 
   return Object.freeze({
@@ -73,10 +67,9 @@ export function createApiKeyClient({
           body: JSON.stringify({ key }),
         });
         status = response.statusCode;
-        const text = await response.body.text();
-        body = text ? JSON.parse(text) : null;
+        body = await readJsonBody(response.body);
       } catch (error) {
-        throw replicaCallError(error);
+        throw dependencyError(error);
       }
       if (status === 401) return null;
       if (status !== 200) throw failureOf(body);

@@ -1,8 +1,19 @@
-import { Pool } from 'undici';
+import type { Static } from 'typebox';
+import type { Pool } from 'undici';
+import { classifyNetworkFailure } from '../errors/classify-network-failure.ts';
+import { dependencyError } from '../errors/dependency-error.ts';
 import { AuthError, type AuthErrorCode } from '../errors.ts';
+import { createInternalPool } from '../http/create-internal-pool.ts';
+import { readJsonBody } from '../http/read-json-body.ts';
 import { rankReplicas } from './rank-replicas.ts';
-import { neverSent, replicaCallError } from './replica-call-error.ts';
-import type { CreateSessionInput, SessionView } from './session-view.ts';
+import type {
+  CreateSessionInput,
+  createdSessionSchema,
+  revokedCountSchema,
+  SessionView,
+  sessionListSchema,
+  sessionReplySchema,
+} from './session-schemas.ts';
 
 export interface SessionClientOptions {
   /** Base URLs of the session replicas, e.g. `http://10.0.1.7:8081`. */
@@ -39,8 +50,8 @@ const codeOf = (body: unknown): AuthErrorCode | undefined =>
  * The session replicas' client, used by the edge and the orchestrator. Routes each call by user
  * id with rendezvous hashing so each replica serves (and caches) its own share; keeps keep-alive
  * pools; skips replicas whose health check fails; retries an idempotent call once on the next
- * replica in the ranking. Failures surface as `AuthError` with `dependency_unavailable` or
- * `dependency_timeout`.
+ * replica in the ranking. Failures surface as `AuthError`s, translated by `dependencyError`
+ * (`dependency_unavailable`, `dependency_timeout`, `dependency_failed`).
  */
 export function createSessionClient({
   replicas: initialReplicas,
@@ -70,18 +81,7 @@ export function createSessionClient({
     }
     for (const origin of normalised) {
       if (!pools.has(origin))
-        pools.set(
-          origin,
-          // Per-phase deadlines on the pool rather than an AbortSignal timer per call: same bound
-          // on a hung replica, less work on the hot path.
-          new Pool(origin, {
-            connections: connectionsPerReplica,
-            pipelining: 1,
-            connectTimeout: timeoutMs,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-          }),
-        );
+        pools.set(origin, createInternalPool({ origin, timeoutMs, connections: connectionsPerReplica }));
     }
     replicas = normalised;
   }
@@ -96,8 +96,7 @@ export function createSessionClient({
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
     });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: text ? JSON.parse(text) : null };
+    return { status: response.statusCode, body: await readJsonBody(response.body) };
   }
 
   async function call({ key, method, path, body, idempotent }: Call): Promise<Reply> {
@@ -113,11 +112,12 @@ export function createSessionClient({
       } catch (error) {
         lastError = error;
         if (!(error instanceof AuthError)) down.add(replica);
-        const retry = attempt === 0 && (idempotent || neverSent(error));
+        // A create goes to the next replica only if the first certainly never saw it.
+        const retry = attempt === 0 && (idempotent || classifyNetworkFailure(error) === 'not-sent');
         if (!retry) break;
       }
     }
-    throw replicaCallError(lastError);
+    throw dependencyError(lastError);
   }
 
   const probe = async () => {
@@ -141,7 +141,7 @@ export function createSessionClient({
 
   return {
     /** Creates a session; retried on another replica only if the first certainly never saw it. */
-    async create(input: CreateSessionInput): Promise<{ token: string; session: SessionView }> {
+    async create(input: CreateSessionInput): Promise<Static<typeof createdSessionSchema>> {
       const reply = await call({
         key: input.userId,
         method: 'POST',
@@ -150,7 +150,7 @@ export function createSessionClient({
         idempotent: false,
       });
       if (reply.status !== 201) throw unexpected(reply);
-      return reply.body as { token: string; session: SessionView };
+      return reply.body as Static<typeof createdSessionSchema>;
     },
 
     /**
@@ -169,7 +169,7 @@ export function createSessionClient({
       });
       if (reply.status === 401 || reply.status === 400) return null;
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { session: SessionView }).session;
+      return (reply.body as Static<typeof sessionReplySchema>).session;
     },
 
     /** The live session by id, or null, without sliding its activity. */
@@ -182,7 +182,7 @@ export function createSessionClient({
       });
       if (reply.status === 404 || reply.status === 400) return null;
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { session: SessionView }).session;
+      return (reply.body as Static<typeof sessionReplySchema>).session;
     },
 
     /**
@@ -198,13 +198,13 @@ export function createSessionClient({
       });
       if (reply.status === 404 || reply.status === 400) return null;
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { session: SessionView }).session;
+      return (reply.body as Static<typeof sessionReplySchema>).session;
     },
 
     async list(userId: string): Promise<SessionView[]> {
       const reply = await call({ key: userId, method: 'GET', path: users(userId), idempotent: true });
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { sessions: SessionView[] }).sessions;
+      return (reply.body as Static<typeof sessionListSchema>).sessions;
     },
 
     /** Revokes one session; idempotent. Resolves once the revoke is replicated. */
@@ -222,7 +222,7 @@ export function createSessionClient({
     async revokeAll(userId: string): Promise<number> {
       const reply = await call({ key: userId, method: 'DELETE', path: users(userId), idempotent: true });
       if (reply.status !== 200) throw unexpected(reply);
-      return (reply.body as { revoked: number }).revoked;
+      return (reply.body as Static<typeof revokedCountSchema>).revoked;
     },
 
     /**

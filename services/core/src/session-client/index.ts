@@ -5,6 +5,20 @@ export { maxNearCacheAgeMs, sessionEpochKey, sessionEpochTtlMs } from './session
 export { sessionIdFor } from './session-id-for.ts';
 export type { SessionNearCache, SessionNearCacheOptions } from './session-near-cache.ts';
 export { createSessionNearCache } from './session-near-cache.ts';
-export type { CreateSessionInput, SessionView } from './session-view.ts';
+export type { CreateSessionInput, SessionView } from './session-schemas.ts';
+export {
+  createdSessionSchema,
+  createSessionInputSchema,
+  freshQuerySchema,
+  revokedCountSchema,
+  sessionIdSchema,
+  sessionListSchema,
+  sessionParamsSchema,
+  sessionReplySchema,
+  sessionUserIdSchema,
+  sessionViewSchema,
+  userParamsSchema,
+  validateSessionInputSchema,
+} from './session-schemas.ts';
 export type { TrackedGet } from './tracked-epochs.ts';
 export { TrackedEpochs } from './tracked-epochs.ts';

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { maxNearCacheAgeMs } from './session-epoch.ts';
 import { sessionIdFor } from './session-id-for.ts';
-import type { SessionView } from './session-view.ts';
+import type { SessionView } from './session-schemas.ts';
 
 export interface SessionNearCacheOptions {
   /**

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
+import { freePort } from '@authscale/testkit';
 import type { AuthError } from '../../src/errors.ts';
 import { createSessionClient } from '../../src/session-client/create-session-client.ts';
+import { rankReplicas } from '../../src/session-client/rank-replicas.ts';
 
 const internalToken = 'x'.repeat(32);
 const users = Array.from({ length: 3000 }, (_, index) => `user-${index}`);
@@ -69,5 +71,95 @@ it('answers dependency_timeout when replicas accept the call and never answer, a
     for (const response of held) response.destroy();
     await client.close();
     for (const server of listening) server.close();
+  }
+});
+
+/** A replica stand-in answering every call with `answer`; `calls` counts them. */
+async function fakeReplica(answer: (response: ServerResponse) => void) {
+  const state = { calls: 0 };
+  const server = createServer((_request, response) => {
+    state.calls++;
+    answer(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())).then(() => {}),
+    server,
+  });
+}
+
+const createdSession = JSON.stringify({
+  token: 'user-1.secret',
+  session: {
+    sid: 'A'.repeat(22),
+    userId: 'user-1',
+    tenantId: 'tenant-1',
+    createdAt: 1,
+    lastSeenAt: 1,
+    idleExpiresAt: 2,
+    absoluteExpiresAt: 3,
+    ip: null,
+    userAgent: null,
+    amr: ['pwd'],
+    acr: 'aal1',
+    authTime: 1,
+  },
+});
+
+/** A user whom rendezvous hashing gives to `first` before `second`. */
+function userRankedFirstOn(first: string, second: string): string {
+  const found = users.find((user) => rankReplicas(user, [first, second])[0] === new URL(first).origin);
+  assert.ok(found);
+  return found;
+}
+
+it('sends a create to the next replica when the first refused the connection: it never saw it', async () => {
+  const refusing = `http://127.0.0.1:${await freePort()}`;
+  const next = await fakeReplica((response) => response.writeHead(201).end(createdSession));
+  const client = createSessionClient({ replicas: [refusing, next.url], internalToken, healthCheckIntervalMs: 0 });
+  try {
+    const userId = userRankedFirstOn(refusing, next.url);
+    const created = await client.create({ userId, tenantId: 'tenant-1', amr: ['pwd'], acr: 'aal1' });
+    assert.equal(created.token, 'user-1.secret');
+    assert.equal(next.calls, 1);
+  } finally {
+    await client.close();
+    await next.close();
+  }
+});
+
+it('does not repeat a create that timed out: the first replica may have made the session', async () => {
+  const held: ServerResponse[] = [];
+  const silent = await fakeReplica((response) => held.push(response));
+  const next = await fakeReplica((response) => response.writeHead(201).end(createdSession));
+  const client = createSessionClient({
+    replicas: [silent.url, next.url],
+    internalToken,
+    timeoutMs: 200,
+    healthCheckIntervalMs: 0,
+  });
+  try {
+    const userId = userRankedFirstOn(silent.url, next.url);
+    await assert.rejects(client.create({ userId, tenantId: 'tenant-1', amr: ['pwd'], acr: 'aal1' }), {
+      code: 'dependency_timeout',
+    });
+    assert.equal(silent.calls, 1);
+    assert.equal(next.calls, 0);
+  } finally {
+    for (const response of held) response.destroy();
+    await client.close();
+    await Promise.all([silent.close(), next.close()]);
+  }
+});
+
+it('answers dependency_failed when a replica answers something that is not JSON', async () => {
+  const garbled = await fakeReplica((response) => response.writeHead(200).end('<html>'));
+  const client = createSessionClient({ replicas: [garbled.url], internalToken, healthCheckIntervalMs: 0 });
+  try {
+    await assert.rejects(client.validate('user-1.secret'), { code: 'dependency_failed' });
+  } finally {
+    await client.close();
+    await garbled.close();
   }
 });

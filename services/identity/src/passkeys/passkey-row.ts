@@ -1,7 +1,9 @@
 /** A stored WebAuthn credential, as the ceremonies read it. */
 export interface Passkey {
+  /** base64url, as the authenticator reports it. */
   credentialId: string;
   userId: string;
+  /** The COSE-encoded public key. */
   publicKey: Uint8Array;
   signCount: number;
   transports: string[];

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthError, sessionEpochKey, sessionEpochTtlMs } from '@authscale/core';
+import { AuthError, dependencyError, sessionEpochKey, sessionEpochTtlMs } from '@authscale/core';
 import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { RedisConnection } from './redis-connection.ts';
@@ -36,10 +36,6 @@ export interface CreateRedisStoreOptions {
   now?: () => number;
 }
 
-function unavailable(cause: unknown): AuthError {
-  return cause instanceof AuthError ? cause : new AuthError('dependency_unavailable', undefined, { cause });
-}
-
 /**
  * The `redis` and `redis-cluster` backends. All of a user's sessions are one hash
  * (`session-keys.ts`) and every update is one Lua script on it, so atomic; create, revoke and
@@ -71,7 +67,7 @@ export function createRedisStore({
       try {
         return await operation();
       } catch (error) {
-        if (error instanceof AuthError || Date.now() + 25 > deadline) throw unavailable(error);
+        if (error instanceof AuthError || Date.now() + 25 > deadline) throw dependencyError(error);
         await sleep(Math.min(25 * 2 ** attempt, 250));
       }
     }

@@ -1,12 +1,14 @@
-import { AuthError } from '@authscale/core';
+import { dependencyError } from '@authscale/core';
 import type { SessionStore } from './session-store.ts';
 
 const operations = ['create', 'get', 'touch', 'revoke', 'revokeAll', 'listForUser', 'ping'] as const;
 
 /**
- * The one place where a backend's own errors (pg, node-redis, sockets) become our code: anything
- * that is not already an `AuthError` is `dependency_unavailable`, with the original as `cause`
- * for the logs. Answers never carry driver messages.
+ * The one place where a backend's own errors (pg, node-redis, sockets) become our codes, with
+ * core's `dependencyError` as in every service: a store that cannot be reached, that drops the
+ * connection or that says it cannot serve is `dependency_unavailable`, one that does not answer
+ * in time `dependency_timeout`, anything no rule names `internal`. The original stays in `cause`
+ * for the logs; answers never carry driver messages.
  */
 export function translateStoreErrors(store: SessionStore): SessionStore {
   const translated: SessionStore = { ...store };
@@ -16,7 +18,7 @@ export function translateStoreErrors(store: SessionStore): SessionStore {
       try {
         return await operation.apply(store, args);
       } catch (error) {
-        throw error instanceof AuthError ? error : new AuthError('dependency_unavailable', undefined, { cause: error });
+        throw dependencyError(error);
       }
     };
   }
