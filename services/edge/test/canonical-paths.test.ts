@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { isCanonicalPath } from '../src/canonical-path.ts';
-import { startEchoUpstream } from './fixtures/echo-upstream.ts';
-import { allowedOrigin, startEdge } from './fixtures/edge-harness.ts';
-import { type SessionLayer, startSessionLayer } from './fixtures/session-layer.ts';
+import { allowedOrigin, startListeningEdge } from './fixtures/edge-harness.ts';
 
 /** Sends `path` exactly as spelled (fetch and inject would normalise it first). */
 function post(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -34,27 +32,18 @@ function post(port: number, path: string): Promise<{ status: number; body: strin
  * now refuses every spelling of a path but the canonical one.
  */
 describe('non-canonical spellings of a path are refused at the edge', () => {
-  let sessionLayer: SessionLayer;
-  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-  let edge: Awaited<ReturnType<typeof startEdge>>['app'];
+  let edge: Awaited<ReturnType<typeof startListeningEdge>>;
   let port: number;
 
   before(async () => {
-    sessionLayer = await startSessionLayer();
-    upstream = await startEchoUpstream();
-    ({ app: edge } = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, redisUrls: [] }));
-    await edge.listen({ host: '127.0.0.1', port: 0 });
-    port = (edge.server.address() as { port: number }).port;
+    edge = await startListeningEdge();
+    ({ port } = edge);
   });
 
-  after(async () => {
-    await edge.close();
-    await upstream.close();
-    await sessionLayer.stop();
-  });
+  after(() => edge.close());
 
   it('answers 400 for encoded, dotted and doubled spellings of the credential paths, and forwards none', async () => {
-    const before = upstream.received.length;
+    const before = edge.upstream.received.length;
     for (const path of [
       '/auth/%6cogin',
       '/%61uth/login',
@@ -67,7 +56,7 @@ describe('non-canonical spellings of a path are refused at the edge', () => {
       assert.equal(answer.status, 400, path);
       assert.equal(JSON.parse(answer.body).error.code, 'invalid_request', path);
     }
-    assert.equal(upstream.received.length, before, 'a non-canonical request reached the orchestrator');
+    assert.equal(edge.upstream.received.length, before, 'a non-canonical request reached the orchestrator');
     assert.equal((await post(port, '/auth/login')).status, 200);
   });
 

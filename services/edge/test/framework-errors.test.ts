@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startEchoUpstream } from './fixtures/echo-upstream.ts';
-import { startEdge } from './fixtures/edge-harness.ts';
-import { type SessionLayer, startSessionLayer } from './fixtures/session-layer.ts';
+import { startListeningEdge } from './fixtures/edge-harness.ts';
 
 /** One raw HTTP exchange, so the request can be one that fetch would refuse to send. */
 function rawRequest(port: number, request: string): Promise<{ status: number; headers: string; body: string }> {
@@ -25,24 +23,15 @@ function rawRequest(port: number, request: string): Promise<{ status: number; he
  * carried the security headers or a request id.
  */
 describe('framework errors keep the error shape and the headers', () => {
-  let sessionLayer: SessionLayer;
-  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-  let edge: Awaited<ReturnType<typeof startEdge>>['app'];
+  let edge: Awaited<ReturnType<typeof startListeningEdge>>;
   let port: number;
 
   before(async () => {
-    sessionLayer = await startSessionLayer();
-    upstream = await startEchoUpstream();
-    ({ app: edge } = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, redisUrls: [] }));
-    await edge.listen({ host: '127.0.0.1', port: 0 });
-    port = (edge.server.address() as { port: number }).port;
+    edge = await startListeningEdge();
+    ({ port } = edge);
   });
 
-  after(async () => {
-    await edge.close();
-    await upstream.close();
-    await sessionLayer.stop();
-  });
+  after(() => edge.close());
 
   const assertShaped = (headers: string, body: string, code: string) => {
     assert.equal(JSON.parse(body).error.code, code);

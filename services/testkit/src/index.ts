@@ -5,6 +5,8 @@ export { findBinary, MissingBinaryError } from './find-binary.ts';
 export { freePort, freePorts } from './free-port.ts';
 export type { PostgresServer } from './postgres.ts';
 export { startPostgres } from './postgres.ts';
+export type { RawServer } from './raw-server.ts';
+export { rejectionOf, startRawServer } from './raw-server.ts';
 export type { RedisClusterServer, RedisNode, RedisServer, StartRedisClusterOptions } from './redis.ts';
 export { killConnectionsNamed, startRedis, startRedisCluster } from './redis.ts';
 export type { SharedServers } from './shared-servers.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
-import { freePort, sharedServers } from '@authscale/testkit';
+import { freePort, type RawServer, rejectionOf, sharedServers, startRawServer } from '@authscale/testkit';
 import {
   ConnectionTimeoutError,
   createClient,
@@ -14,36 +14,6 @@ import {
 } from 'redis';
 import { Pool } from 'undici';
 import { AuthError, classifyNetworkFailure, dependencyError, type NetworkFailure } from '../../src/index.ts';
-
-/** A loopback server that does `onConnection` with every socket; `close` destroys them all. */
-async function listen(onConnection: (socket: Socket) => void) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    onConnection(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** One GET through an undici pool with 200 ms deadlines. */
 async function undiciFailure(origin: string, { close = false } = {}) {
@@ -66,23 +36,23 @@ function redisConnectFailure(url: string) {
 describe('classifyNetworkFailure over real errors', () => {
   let closedPort: number;
   /** Accepts connections and never writes a byte. */
-  let silent: Awaited<ReturnType<typeof listen>>;
+  let silent: RawServer;
   /** Answers the first bytes it receives with something that is neither HTTP nor TLS. */
-  let garbage: Awaited<ReturnType<typeof listen>>;
+  let garbage: RawServer;
   /** Closes the connection once the request arrives. */
-  let closing: Awaited<ReturnType<typeof listen>>;
+  let closing: RawServer;
   /** Resets (RST) the connection once the request arrives. */
-  let resetting: Awaited<ReturnType<typeof listen>>;
+  let resetting: RawServer;
   /** Sends response headers, then nothing. */
-  let stalling: Awaited<ReturnType<typeof listen>>;
+  let stalling: RawServer;
 
   before(async () => {
     closedPort = await freePort();
-    silent = await listen(() => {});
-    garbage = await listen((socket) => socket.once('data', () => socket.end('this is not HTTP\r\n\r\n')));
-    closing = await listen((socket) => socket.once('data', () => socket.destroy()));
-    resetting = await listen((socket) => socket.once('data', () => socket.resetAndDestroy()));
-    stalling = await listen((socket) =>
+    silent = await startRawServer(() => {});
+    garbage = await startRawServer((socket) => socket.once('data', () => socket.end('this is not HTTP\r\n\r\n')));
+    closing = await startRawServer((socket) => socket.once('data', () => socket.destroy()));
+    resetting = await startRawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    stalling = await startRawServer((socket) =>
       socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc')),
     );
   });

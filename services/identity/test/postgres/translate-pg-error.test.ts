@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { classifyNetworkFailure } from '@authscale/core';
-import { freePort, sharedServers } from '@authscale/testkit';
+import { freePort, type RawServer, rejectionOf, sharedServers, startRawServer } from '@authscale/testkit';
 import pg from 'pg';
 import { translatePgError } from '../../src/postgres/translate-pg-error.ts';
-
-async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** One query through a fresh pool, which is ended afterwards. */
 async function queryFailure(config: pg.PoolConfig, sql: string) {
@@ -32,24 +22,11 @@ const translated = (error: unknown) => ({ failure: classifyNetworkFailure(error)
 describe('translatePgError over real pg errors', () => {
   let url: string;
   /** Accepts connections and never answers the start-up message. */
-  let silent: { port: number; close(): Promise<void> };
+  let silent: RawServer;
 
   before(async () => {
     ({ url } = (await sharedServers()).postgres);
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    silent = {
-      port: (server.address() as { port: number }).port,
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => resolve());
-        }),
-    };
+    silent = await startRawServer(() => {});
   });
   after(() => silent.close());
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { classifyNetworkFailure } from '@authscale/core';
-import { freePort, sharedServers } from '@authscale/testkit';
+import { freePort, type RawServer, sharedServers, startRawServer } from '@authscale/testkit';
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -10,26 +9,6 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { translateDynamoDbError } from '../../src/dynamodb/translate-dynamodb-error.ts';
-
-/** A loopback server that does `onConnection` with every socket. */
-async function listen(onConnection: (socket: Socket) => void) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    onConnection(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** What one call through the SDK fails with, against `endpoint`, without the SDK's retries. */
 async function sdkFailure(endpoint: string, command: ListTablesCommand | GetItemCommand = new ListTablesCommand({})) {
@@ -57,11 +36,11 @@ const translated = (error: unknown) => ({
 });
 
 describe('translateDynamoDbError over real AWS SDK errors', () => {
-  let silent: Awaited<ReturnType<typeof listen>>;
-  let resetting: Awaited<ReturnType<typeof listen>>;
+  let silent: RawServer;
+  let resetting: RawServer;
   before(async () => {
-    silent = await listen(() => {});
-    resetting = await listen((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    silent = await startRawServer(() => {});
+    resetting = await startRawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
   });
   after(() => Promise.all([silent.close(), resetting.close()]));
 
@@ -71,13 +50,13 @@ describe('translateDynamoDbError over real AWS SDK errors', () => {
   });
 
   it('no answer within requestTimeout: timeout, dependency_timeout', async () => {
-    const error = await sdkFailure(silent.endpoint);
+    const error = await sdkFailure(silent.url);
     assert.equal((error as Error).name, 'TimeoutError');
     assert.deepEqual(translated(error), { failure: 'timeout', code: 'dependency_timeout' });
   });
 
   it('a reset the SDK renames TimeoutError: unavailable, dependency_unavailable', async () => {
-    const error = await sdkFailure(resetting.endpoint);
+    const error = await sdkFailure(resetting.url);
     assert.equal((error as Error).name, 'TimeoutError');
     assert.equal((error as { code?: string }).code, 'ECONNRESET');
     assert.deepEqual(translated(error), { failure: 'unavailable', code: 'dependency_unavailable' });

@@ -12,6 +12,17 @@ const redirectUri = `${publicOrigin}/auth/oidc/test/callback`;
 
 /** OIDC sign-in over HTTP: the flow cookie, the redirects and the session, against a real provider. */
 describe('OIDC routes', () => {
+  /** The test provider as the orchestrator's one configured provider, named `test`. */
+  const testProvider = (allowedReturnTo: string[]) =>
+    allowInsecureLoopbackIssuer({
+      name: 'test',
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      scope: 'openid email',
+      allowedReturnTo,
+    });
+
   let provider: TestProvider;
   let harness: Harness;
   let admin: pg.Pool;
@@ -19,16 +30,7 @@ describe('OIDC routes', () => {
   before(async () => {
     provider = await startTestProvider({ redirectUri });
     harness = await startOrchestrator({
-      oidcProviders: [
-        allowInsecureLoopbackIssuer({
-          name: 'test',
-          issuer: provider.issuer,
-          clientId: provider.clientId,
-          clientSecret: provider.clientSecret,
-          scope: 'openid email',
-          allowedReturnTo: ['/', '/projects'],
-        }),
-      ],
+      oidcProviders: [testProvider(['/', '/projects'])],
     });
     admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
   });
@@ -83,16 +85,7 @@ describe('OIDC routes', () => {
   it('the flow cookie follows the session cookie in local plain-HTTP mode, where a Secure cookie never comes back', async () => {
     const local = await startOrchestrator({
       env: { INSECURE_LOCAL_HTTP_COOKIES: 'true' },
-      oidcProviders: [
-        allowInsecureLoopbackIssuer({
-          name: 'test',
-          issuer: provider.issuer,
-          clientId: provider.clientId,
-          clientSecret: provider.clientSecret,
-          scope: 'openid email',
-          allowedReturnTo: ['/'],
-        }),
-      ],
+      oidcProviders: [testProvider(['/'])],
     });
     try {
       const started = await local.app.inject({ method: 'GET', url: '/auth/oidc/test/start?return_to=/' });

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { AuthError } from '@authscale/core';
-import { freePort, sharedServers } from '@authscale/testkit';
+import { freePort, rejectionOf, sharedServers } from '@authscale/testkit';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { createMemoryStore } from '../../src/memory/create-memory-store.ts';
 import { translateStoreErrors } from '../../src/store/translate-store-errors.ts';
-
-async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 async function pgFailure(config: pg.PoolConfig, sql: string) {
   const pool = new pg.Pool(config);
