@@ -43,26 +43,18 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     );
   }
 
-  acknowledge(
-    data.jwtSigningKeys.rotationRole,
-    'AwsSolutions-IAM5[Resource::*]',
-    'secretsmanager:GetRandomPassword, added by the rotation schedule, has no resource-level permissions.',
-  );
+  for (const rotationRole of [data.jwtSigningKeys.rotationRole, data.sharedSecretRotation.rotationRole]) {
+    acknowledge(
+      rotationRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'secretsmanager:GetRandomPassword, added by the rotation schedule, has no resource-level permissions.',
+    );
+  }
   acknowledge(
     data.redis.authSecret,
     'AwsSolutions-SMG4',
     'Rotating the AUTH token is a two-step ElastiCache change (ROTATE, then SET) run by the runbook in ' +
       'docs/deploy.md; a scheduled rotation would restart clients mid-traffic.',
-  );
-  acknowledge(
-    data.internalApiToken,
-    'AwsSolutions-SMG4',
-    'ECS injects the token at task start; rotation is a redeploy of all services (docs/deploy.md).',
-  );
-  acknowledge(
-    data.principalAssertionKey,
-    'AwsSolutions-SMG4',
-    'ECS injects the key at task start; rotation is a redeploy of edge and orchestrator (docs/deploy.md).',
   );
   acknowledge(
     data.totpEncryptionKey,

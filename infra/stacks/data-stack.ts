@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import { Aurora } from '../constructs/aurora.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
 import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
+import { SharedSecretRotation } from '../constructs/shared-secret-rotation.ts';
 import { TokenTable } from '../constructs/token-table.ts';
 
 export interface DataStackProps extends StackProps {
@@ -30,10 +31,12 @@ export class DataStack extends Stack {
   public readonly redis: RedisCluster;
   public readonly tokenTable: TokenTable;
   public readonly jwtSigningKeys: JwtSigningKeys;
-  /** The bearer token session replicas require on their internal API. */
+  /** The bearer token session replicas require on their internal API (`{previous, current, next}`, rotated). */
   public readonly internalApiToken: secretsmanager.ISecret;
-  /** The HS256 key of the edge's principal assertions to the orchestrator. */
+  /** The HS256 key of the edge's principal assertions to the orchestrator (`{previous, current, next}`, rotated). */
   public readonly principalAssertionKey: secretsmanager.ISecret;
+  /** Rotates the two secrets above; each rotation rolls the services that read them (`RedeployOnRotation`). */
+  public readonly sharedSecretRotation: SharedSecretRotation;
   /** The secret TOTP seeds are sealed under (AES-256-GCM, key derived with HKDF), itself KMS-encrypted. */
   public readonly totpEncryptionKey: secretsmanager.ISecret;
 
@@ -100,5 +103,9 @@ export class DataStack extends Stack {
       'HS256 key of the principal assertions the edge sends the orchestrator',
     );
     this.totpEncryptionKey = generatedSecret('TotpEncryptionKey', 'Key material sealing TOTP secrets at rest');
+    this.sharedSecretRotation = new SharedSecretRotation(this, 'SharedSecretRotation', {
+      secrets: [this.internalApiToken, this.principalAssertionKey],
+      logRetention: props.logRetention,
+    });
   }
 }

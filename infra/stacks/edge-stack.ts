@@ -7,6 +7,8 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import { Dashboard } from '../constructs/dashboard.ts';
 import { FargateService } from '../constructs/fargate-service.ts';
 import { LoadBalancer } from '../constructs/load-balancer.ts';
+import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
+import { currentValueOf } from '../constructs/shared-secret-rotation.ts';
 import { WebAcl } from '../constructs/web-acl.ts';
 import type { DataStack } from './data-stack.ts';
 import { type ServicesStack, servicePorts } from './services-stack.ts';
@@ -79,13 +81,19 @@ export class EdgeStack extends Stack {
       secrets: {
         RATE_LIMIT_REDIS_PASSWORD: { secret: data.redis.authSecret },
         SESSION_REDIS_PASSWORD: { secret: data.redis.authSecret },
-        INTERNAL_API_TOKEN: { secret: data.internalApiToken },
-        PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
+        // The edge only sends the token and signs assertions: the current values are all it needs.
+        INTERNAL_API_TOKEN: currentValueOf(data.internalApiToken),
+        PRINCIPAL_ASSERTION_KEY: currentValueOf(data.principalAssertionKey),
       },
       secretsKey: data.key,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       alarmAction: props.alarmAction,
+    });
+    new RedeployOnRotation(this, 'RedeployEdgeOnRotation', {
+      service: this.edge.service,
+      secrets: [data.internalApiToken, data.principalAssertionKey],
+      logRetention: props.logRetention,
     });
     const edgeConnections = this.edge.connections;
     edgeConnections.allowTo(services.session, ec2.Port.tcp(servicePorts.session), 'edge to session');

@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from '../config/schema.ts';
 import { FargateService } from '../constructs/fargate-service.ts';
 import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
+import { rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
 import type { DataStack } from './data-stack.ts';
 
@@ -74,7 +75,8 @@ export class ServicesStack extends Stack {
       logRemovalPolicy: props.logRemovalPolicy,
       alarmAction: props.alarmAction,
     };
-    const internalApiToken = { secret: data.internalApiToken };
+    // Both services receive these secrets, so they get every value a rotation keeps, not only the current one.
+    const internalApiToken = rotatingSecretVariables('INTERNAL_API_TOKEN', data.internalApiToken);
 
     this.session = new FargateService(this, 'Session', {
       ...common,
@@ -88,7 +90,7 @@ export class ServicesStack extends Stack {
       },
       secrets: {
         REDIS_PASSWORD: { secret: data.redis.authSecret },
-        INTERNAL_API_TOKEN: internalApiToken,
+        ...internalApiToken,
       },
     });
     this.session.connections.allowTo(data.redis, ec2.Port.tcp(data.redis.port), 'session to Redis');
@@ -121,8 +123,8 @@ export class ServicesStack extends Stack {
         PGUSER: { secret: database.appSecret, field: 'username' },
         PGPASSWORD: { secret: database.appSecret, field: 'password' },
         JWT_SIGNING_KEYS: { secret: data.jwtSigningKeys.secret },
-        INTERNAL_API_TOKEN: internalApiToken,
-        PRINCIPAL_ASSERTION_KEY: { secret: data.principalAssertionKey },
+        ...internalApiToken,
+        ...rotatingSecretVariables('PRINCIPAL_ASSERTION_KEY', data.principalAssertionKey),
         TOTP_ENCRYPTION_KEY: { secret: data.totpEncryptionKey },
       },
       // Every task brings the identity schema up to date before its app starts, so no orchestrator
@@ -150,9 +152,14 @@ export class ServicesStack extends Stack {
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
 
+    new RedeployOnRotation(this, 'RedeploySessionOnRotation', {
+      service: this.session.service,
+      secrets: [data.internalApiToken],
+      logRetention: props.logRetention,
+    });
     new RedeployOnRotation(this, 'RedeployOrchestratorOnRotation', {
       service: this.orchestrator.service,
-      secrets: [database.appSecret, data.jwtSigningKeys.secret],
+      secrets: [database.appSecret, data.jwtSigningKeys.secret, data.internalApiToken, data.principalAssertionKey],
       logRetention: props.logRetention,
     });
   }

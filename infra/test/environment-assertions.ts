@@ -139,11 +139,21 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
     'PRINCIPAL_ASSERTION_KEY',
     'TRUST_PROXY_HOPS',
   ],
-  session: ['SESSION_BACKEND', 'REDIS_CLUSTER_URLS', 'REDIS_PASSWORD'],
+  session: [
+    'SESSION_BACKEND',
+    'REDIS_CLUSTER_URLS',
+    'REDIS_PASSWORD',
+    'INTERNAL_API_TOKEN_PREVIOUS',
+    'INTERNAL_API_TOKEN_NEXT',
+  ],
   orchestrator: [
     'PUBLIC_ORIGIN',
     'JWT_SIGNING_KEYS',
+    'INTERNAL_API_TOKEN_PREVIOUS',
+    'INTERNAL_API_TOKEN_NEXT',
     'PRINCIPAL_ASSERTION_KEY',
+    'PRINCIPAL_ASSERTION_KEY_PREVIOUS',
+    'PRINCIPAL_ASSERTION_KEY_NEXT',
     'TOKEN_TABLE_NAME',
     'AWS_REGION',
     'TRUST_PROXY_HOPS',
@@ -217,8 +227,9 @@ export function describeEnvironment(name: EnvironmentName): void {
     test('database credentials live in Secrets Manager and rotate', () => {
       const { templates } = synthesized;
       const schedules = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule'));
-      // The master, owner and app database users, and the JWT signing keys.
-      assert.equal(schedules.length, 4);
+      // The master, owner and app database users, the JWT signing keys, the internal API token and
+      // the principal-assertion key.
+      assert.equal(schedules.length, 6);
       for (const schedule of schedules) {
         assert.ok(schedule.Properties.RotationRules, 'every rotation has a schedule');
       }
@@ -581,7 +592,10 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('a rotated database or signing-key secret rolls the orchestrator, and that function can do nothing else', () => {
       const { templates } = synthesized;
-      const [rule] = Object.values(templates.services.findResources('AWS::Events::Rule'));
+      const [, rule] =
+        Object.entries(templates.services.findResources('AWS::Events::Rule')).find(([id]) =>
+          id.startsWith('RedeployOrchestratorOnRotation'),
+        ) ?? [];
       const pattern = rule?.Properties.EventPattern as {
         detail: { eventName: string[]; additionalEventData: unknown };
       };
@@ -600,6 +614,70 @@ export function describeEnvironment(name: EnvironmentName): void {
         ecsStatements.map((statement) => [statement.Action, JSON.stringify(statement.Resource)]),
         [['ecs:UpdateService', JSON.stringify({ Ref: orchestratorServiceId(templates.services) })]],
       );
+    });
+
+    test('the internal API token and the principal-assertion key rotate on a schedule, and each rotation rolls every service that reads them', () => {
+      const { templates } = synthesized;
+      const secretIds = Object.keys(templates.data.findResources('AWS::SecretsManager::Secret'));
+      const secretId = (prefix: string) => {
+        const id = secretIds.find((candidate) => candidate.startsWith(prefix));
+        assert.ok(id, `no ${prefix} secret`);
+        return id;
+      };
+      const [token, key] = [secretId('InternalApiToken'), secretId('PrincipalAssertionKey')];
+      const shared = [token, key];
+      const schedules = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule'));
+      for (const id of shared) {
+        const schedule = schedules.find(
+          (candidate) => JSON.stringify(candidate.Properties.SecretId) === JSON.stringify({ Ref: id }),
+        );
+        assert.ok(schedule, `${id} has no rotation schedule`);
+        assert.deepEqual(schedule.Properties.RotationRules, { ScheduleExpression: 'rate(30 days)' }, id);
+        // The first rotation runs at deploy: it turns the generated value into the three the tasks read.
+        assert.equal(schedule.Properties.RotateImmediatelyOnUpdate, true, id);
+        assert.ok(schedule.Properties.RotationLambdaARN, `${id} rotates with a function`);
+      }
+      // Secrets Manager's RotationSucceeded event for a secret rolls each service that reads it.
+      const rotatedSecretsRollingEach = {
+        session: [templates.services, 'RedeploySessionOnRotation', [token]],
+        orchestrator: [templates.services, 'RedeployOrchestratorOnRotation', shared],
+        edge: [templates.edge, 'RedeployEdgeOnRotation', shared],
+      } as const;
+      for (const [service, [template, prefix, secrets]] of Object.entries(rotatedSecretsRollingEach)) {
+        const [, rule] =
+          Object.entries(template.findResources('AWS::Events::Rule')).find(([id]) => id.startsWith(prefix)) ?? [];
+        assert.ok(rule, `nothing rolls the ${service} service when a secret rotates`);
+        const watched = JSON.stringify(rule.Properties.EventPattern);
+        assert.match(watched, /"eventName":\["RotationSucceeded"\]/);
+        for (const id of secrets) assert.ok(watched.includes(id), `${service} is not rolled when ${id} rotates`);
+      }
+    });
+
+    test('receivers get the current, previous and next values of each shared secret as Secrets Manager references; the edge, a sender, the current ones', () => {
+      const apps = containersOf(synthesized).filter(({ container }) => container.Name === 'app');
+      const source = (service: ServiceName, name: string) => {
+        const app = apps.find((entry) => entry.service === service);
+        assert.ok(app, `no ${service} app container`);
+        return secretSources(app.container, name).join();
+      };
+      const families = { INTERNAL_API_TOKEN: 'InternalApiToken', PRINCIPAL_ASSERTION_KEY: 'PrincipalAssertionKey' };
+      const receivers = { INTERNAL_API_TOKEN: ['session', 'orchestrator'], PRINCIPAL_ASSERTION_KEY: ['orchestrator'] };
+      for (const [name, secret] of Object.entries(families) as Array<[keyof typeof families, string]>) {
+        for (const service of receivers[name]) {
+          for (const [suffix, field] of [
+            ['', 'current'],
+            ['_PREVIOUS', 'previous'],
+            ['_NEXT', 'next'],
+          ] as const) {
+            const reference = source(service as ServiceName, `${name}${suffix}`);
+            assert.ok(reference.includes(secret), `${service} ${name}${suffix} is not read from the ${secret} secret`);
+            assert.ok(reference.includes(`:${field}::`), `${service} ${name}${suffix} is not its ${field} field`);
+          }
+        }
+        assert.match(source('edge', name), new RegExp(`${secret}.*:current::`), `edge ${name}`);
+        for (const suffix of ['_PREVIOUS', '_NEXT'])
+          assert.equal(source('edge', `${name}${suffix}`), '', `edge ${name}${suffix}`);
+      }
     });
 
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {

@@ -46,6 +46,8 @@ export {
   principalIssuer,
   principalSchema,
 } from './principal/principal.ts';
+export type { PrincipalKeys } from './principal/principal-keys.ts';
+export { principalKeys } from './principal/principal-keys.ts';
 export type { SignPrincipalOptions } from './principal/sign-principal.ts';
 export { signPrincipal } from './principal/sign-principal.ts';
 export type { VerifyPrincipalOptions } from './principal/verify-principal.ts';
@@ -102,3 +104,10 @@ export {
   validateSessionInputSchema,
 } from './session-client/index.ts';
 export { sharedConfigFields } from './shared-config-fields.ts';
+export type { InternalApiTokenSettings } from './shared-secrets/internal-api-token.ts';
+export { internalApiToken } from './shared-secrets/internal-api-token.ts';
+export { internalTokenCheck } from './shared-secrets/internal-token-check.ts';
+export type { PrincipalAssertionSettings } from './shared-secrets/principal-assertion-secret.ts';
+export { principalAssertionSecret } from './shared-secrets/principal-assertion-secret.ts';
+export type { RotatingSecret } from './shared-secrets/rotating-secret.ts';
+export { acceptedValues } from './shared-secrets/rotating-secret.ts';

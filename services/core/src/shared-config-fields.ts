@@ -1,6 +1,9 @@
 import { Type } from 'typebox';
 import { httpUrlList, origin } from './config-fields.ts';
 
+/** A secret the services share: at least 32 characters (the deployment generates 43, 256 bits). */
+const sharedSecret = () => Type.String({ minLength: 32 });
+
 /**
  * The settings more than one service reads, each declared once. A service takes the ones it reads
  * by name (`const { INTERNAL_API_TOKEN } = sharedConfigFields`), so a deployment that sets one value
@@ -12,9 +15,19 @@ export const sharedConfigFields = {
    * The secret shared by the edge, the session replicas and the orchestrator: it guards the
    * replicas' internal API, and keys principal assertions when PRINCIPAL_ASSERTION_KEY is unset.
    */
-  INTERNAL_API_TOKEN: Type.String({ minLength: 32 }),
+  INTERNAL_API_TOKEN: sharedSecret(),
+  /**
+   * The values a rotation keeps beside the current one (docs/runbooks/rotating-internal-secrets.md):
+   * the one senders that have not restarted yet still use, and the one the next rotation makes
+   * current. Receivers accept both; nothing sends them. The replicas and the orchestrator read them.
+   */
+  INTERNAL_API_TOKEN_PREVIOUS: Type.Optional(sharedSecret()),
+  INTERNAL_API_TOKEN_NEXT: Type.Optional(sharedSecret()),
   /** The secret behind the edge's principal assertions, when it is not derived from INTERNAL_API_TOKEN. */
-  PRINCIPAL_ASSERTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  PRINCIPAL_ASSERTION_KEY: Type.Optional(sharedSecret()),
+  /** As INTERNAL_API_TOKEN_PREVIOUS and _NEXT; the orchestrator, which verifies the assertions, reads them. */
+  PRINCIPAL_ASSERTION_KEY_PREVIOUS: Type.Optional(sharedSecret()),
+  PRINCIPAL_ASSERTION_KEY_NEXT: Type.Optional(sharedSecret()),
   /**
    * The public origin of the edge: the `iss` of access tokens and the default allowed origin. No
    * default: a deployment that forgot it must not issue tokens for a loopback origin.

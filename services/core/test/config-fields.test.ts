@@ -83,6 +83,21 @@ describe('sharedConfigFields', () => {
     assertAccepts(sharedConfigFields.INTERNAL_API_TOKEN, ['x'.repeat(32)], ['x'.repeat(31)]);
   });
 
+  it("a shared secret's previous and next values are checked as the current one, and optional", () => {
+    for (const name of [
+      'INTERNAL_API_TOKEN_PREVIOUS',
+      'INTERNAL_API_TOKEN_NEXT',
+      'PRINCIPAL_ASSERTION_KEY',
+      'PRINCIPAL_ASSERTION_KEY_PREVIOUS',
+      'PRINCIPAL_ASSERTION_KEY_NEXT',
+    ] as const) {
+      const field = sharedConfigFields[name];
+      assertAccepts(field, ['x'.repeat(32)], ['x'.repeat(31)]);
+      const schema = Type.Object({ [name]: field });
+      assert.deepEqual(loadConfig({ scope: 'test', schema, values: {} }), {}, name);
+    }
+  });
+
   it('SESSION_REPLICAS is a list of base URLs, TRUST_PROXY_HOPS a count', () => {
     const schema = Type.Object({
       SESSION_REPLICAS: sharedConfigFields.SESSION_REPLICAS,

@@ -15,6 +15,10 @@ const {
   SESSION_REPLICAS,
   SESSION_KEY_PREFIX,
   PUBLIC_ORIGIN,
+  /**
+   * The current values only: the edge sends the token and signs assertions, and receives neither,
+   * so it has no use for the values a rotation keeps beside them (`_PREVIOUS`, `_NEXT`).
+   */
   INTERNAL_API_TOKEN,
   PRINCIPAL_ASSERTION_KEY,
   JWT_AUDIENCE,
@@ -55,6 +59,10 @@ export const edgeConfigSchema = Type.Object({
   PUBLIC_ORIGIN,
   /** Origins whose pages may change state with the session cookie (CSRF defence). @default [PUBLIC_ORIGIN] */
   ALLOWED_ORIGINS: Type.Optional(originList()),
+  /**
+   * The current values only: the edge sends the token and signs assertions, and receives neither,
+   * so it has no use for the values a rotation keeps beside them (`_PREVIOUS`, `_NEXT`).
+   */
   INTERNAL_API_TOKEN,
   PRINCIPAL_ASSERTION_KEY,
   JWT_AUDIENCE,

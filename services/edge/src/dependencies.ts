@@ -5,8 +5,9 @@ import {
   createJwksCache,
   createSessionClient,
   createSessionNearCache,
-  derivePrincipalKey,
   isAuthError,
+  principalAssertionSecret,
+  principalKeys,
   type RequestAuthOptions,
   type SessionNearCache,
   sessionEpochKey,
@@ -84,7 +85,9 @@ export function createEdgeDependencies(config: EdgeConfig) {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   const keys = createJwksCache({ url: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.ORCHESTRATOR_URL) });
-  const principalKey = derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN);
+  // The edge only sends: it signs with the current value and sends the current token, so it reads
+  // no previous or next value; the receivers accept its assertions and tokens across a rotation.
+  const principalKey = principalKeys(principalAssertionSecret(config)).signing;
   const rateLimitRedis = config.RATE_LIMIT_REDIS_URLS
     ? redisCluster({
         urls: config.RATE_LIMIT_REDIS_URLS,

@@ -1,8 +1,10 @@
 import {
   type CreateServiceOptions,
   createService,
-  derivePrincipalKey,
   insecureLocalHttpSessionCookie,
+  internalApiToken,
+  principalAssertionSecret,
+  principalKeys,
   type SessionCookieSettings,
   secureSessionCookie,
 } from '@authscale/core';
@@ -65,10 +67,11 @@ export async function buildOrchestratorApp(
     config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
   );
 
+  // Each secret with the values it rotates between: callers send the current one; the previous and
+  // next ones are accepted too, so tasks a rotation apart work together (docs/runbooks/rotating-internal-secrets.md).
+  const internalToken = internalApiToken(config);
   await app.register(openapiPlugin);
-  await app.register(principalPlugin, {
-    key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
-  });
+  await app.register(principalPlugin, { keys: principalKeys(principalAssertionSecret(config)).verifying });
   await app.register(apiKeyScopePlugin);
   await app.register(accessTokensPlugin, {
     keys: deps.signingKeys,
@@ -87,7 +90,7 @@ export async function buildOrchestratorApp(
     completeSignIn: (input) => completeSignIn({ deps, ...input }),
     extraOidcProviders: deps.oidcProviders ?? [],
   });
-  const deviceCookies = createDeviceCookies({ secret: config.INTERNAL_API_TOKEN, session: app.sessionCookieSettings });
+  const deviceCookies = createDeviceCookies({ secret: internalToken, session: app.sessionCookieSettings });
   await app.register(loginRoutes, { deps, ceremonies, deviceCookies });
   await app.register(totpRoutes, { ceremonies });
   await app.register(totpManagementRoutes, { ceremonies });
@@ -105,7 +108,7 @@ export async function buildOrchestratorApp(
   await app.register(memberRoutes, { deps, ceremonies });
   await app.register(auditEventRoutes);
   await app.register(apiKeyRoutes, { deps, ceremonies });
-  await app.register(internalApiKeyRoutes, { deps, internalToken: config.INTERNAL_API_TOKEN });
+  await app.register(internalApiKeyRoutes, { deps, internalToken });
   return app;
 }
 

@@ -11,7 +11,11 @@ import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
 const {
   DATABASE_URL,
   INTERNAL_API_TOKEN,
+  INTERNAL_API_TOKEN_PREVIOUS,
+  INTERNAL_API_TOKEN_NEXT,
   PRINCIPAL_ASSERTION_KEY,
+  PRINCIPAL_ASSERTION_KEY_PREVIOUS,
+  PRINCIPAL_ASSERTION_KEY_NEXT,
   SESSION_REPLICAS,
   PUBLIC_ORIGIN,
   JWT_AUDIENCE,
@@ -28,8 +32,14 @@ export const orchestratorConfigSchema = Type.Object({
   DATABASE_URL,
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
   INTERNAL_API_TOKEN,
+  /** Accepted from callers too (never sent) while the token rotates, as are device cookies made under them. */
+  INTERNAL_API_TOKEN_PREVIOUS,
+  INTERNAL_API_TOKEN_NEXT,
   /** AWS keeps it as its own secret. */
   PRINCIPAL_ASSERTION_KEY,
+  /** Assertions signed with these are accepted too while the key rotates. */
+  PRINCIPAL_ASSERTION_KEY_PREVIOUS,
+  PRINCIPAL_ASSERTION_KEY_NEXT,
   SESSION_REPLICAS,
   AWS_REGION: Type.String({ default: 'us-east-1', minLength: 1 }),
   /** Only for a local DynamoDB emulator; unset in AWS. */

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { derivePrincipalKey, principalHeaderName, signPrincipal } from '@authscale/core';
 import { createIdentity, UnsafeDatabaseRoleError } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildOrchestratorApp } from '../src/index.ts';
 import { createRefreshTokenStore } from '../src/refresh-tokens/create-refresh-token-store.ts';
-import { type Harness, startOrchestrator } from './fixtures/orchestrator-harness.ts';
+import {
+  type Harness,
+  internalApiToken,
+  internalApiTokenRotation,
+  startOrchestrator,
+} from './fixtures/orchestrator-harness.ts';
 
 describe('the orchestrator service', () => {
   let harness: Harness;
@@ -92,5 +99,20 @@ describe('the orchestrator service', () => {
       assert.equal(response.statusCode, 401);
       assert.equal(response.json().error.code, 'unauthenticated');
     }
+  });
+
+  it("accepts assertions signed with the secret's previous or next key while it rotates, and no other", async () => {
+    const signedWith = async (secret: string) => ({
+      [principalHeaderName]: await signPrincipal({
+        principal: { userId: 'someone', sessionId: 'sid', amr: ['pwd'], acr: 'aal1', authTime: 1, kind: 'session' },
+        key: derivePrincipalKey(secret),
+      }),
+    });
+    const statusWith = async (secret: string) =>
+      (await harness.app.inject({ method: 'GET', url: '/me', headers: await signedWith(secret) })).statusCode;
+    for (const secret of [internalApiToken, internalApiTokenRotation.previous, internalApiTokenRotation.next]) {
+      assert.notEqual(await statusWith(secret), 401);
+    }
+    assert.equal(await statusWith(randomBytes(32).toString('base64url')), 401);
   });
 });

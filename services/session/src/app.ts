@@ -1,4 +1,4 @@
-import { createService } from '@authscale/core';
+import { createService, internalApiToken } from '@authscale/core';
 import type { SessionConfig } from './config.ts';
 import { internalAuth } from './routes/internal-auth.ts';
 import { internalSessionRoutes } from './routes/internal-session-routes.ts';
@@ -27,7 +27,7 @@ export async function buildSessionApp(config: SessionConfig, { store }: BuildSes
     readiness: { store: () => sessionStore.ping() },
   });
   app.addHook('onClose', () => sessionStore.close());
-  await app.register(internalAuth, { token: config.INTERNAL_API_TOKEN });
+  await app.register(internalAuth, { token: internalApiToken(config) });
   await app.register(internalSessionRoutes, { sessions });
   return app;
 }

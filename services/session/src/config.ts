@@ -9,12 +9,16 @@ import {
 } from '@authscale/core';
 import { Type } from 'typebox';
 
-const { INTERNAL_API_TOKEN, DATABASE_URL, SESSION_KEY_PREFIX } = sharedConfigFields;
+const { INTERNAL_API_TOKEN, INTERNAL_API_TOKEN_PREVIOUS, INTERNAL_API_TOKEN_NEXT, DATABASE_URL, SESSION_KEY_PREFIX } =
+  sharedConfigFields;
 
 export const sessionConfigSchema = Type.Object({
   ...serviceConfigFields(8081),
   /** Callers present it as `Authorization: Bearer ...`. */
   INTERNAL_API_TOKEN,
+  /** Accepted too, while the token rotates. */
+  INTERNAL_API_TOKEN_PREVIOUS,
+  INTERNAL_API_TOKEN_NEXT,
   SESSION_BACKEND: Type.Union(
     [Type.Literal('memory'), Type.Literal('postgres'), Type.Literal('redis'), Type.Literal('redis-cluster')],
     { default: 'memory' },

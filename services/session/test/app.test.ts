@@ -48,6 +48,33 @@ describe('session replica internal API', () => {
     }
   });
 
+  it("accepts the token's previous and next values while it rotates, and a replica given only one refuses the other", async () => {
+    const [previous, next] = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')];
+    const list = (replica: typeof app, token: string) =>
+      replica.inject({
+        method: 'GET',
+        url: `/internal/users/${randomUUID()}/sessions`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const rotating = await buildSessionApp(
+      loadSessionConfig({
+        LOG_LEVEL: 'silent',
+        INTERNAL_API_TOKEN: internalToken,
+        INTERNAL_API_TOKEN_PREVIOUS: previous,
+        INTERNAL_API_TOKEN_NEXT: next,
+      }),
+    );
+    try {
+      for (const token of [internalToken, previous, next]) assert.equal((await list(rotating, token)).statusCode, 200);
+      assert.equal((await list(rotating, randomBytes(32).toString('base64url'))).statusCode, 401);
+      // Without the rotation settings, a replica answers only callers that hold its one value.
+      assert.equal((await list(app, previous)).statusCode, 401);
+      assert.equal((await list(app, next)).statusCode, 401);
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it('creates, validates, reads, lists and revokes a session', async () => {
     const { token, session } = await create();
     assert.equal(token.startsWith(`${session.userId}.`), true);

@@ -1,11 +1,14 @@
-import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, KeyObject, timingSafeEqual } from 'node:crypto';
 import { Value } from 'typebox/value';
 import { type Principal, principalAudience, principalIssuer, principalSchema } from './principal.ts';
 
 export interface VerifyPrincipalOptions {
   assertion: string;
-  /** From `derivePrincipalKey`. */
-  key: KeyObject;
+  /**
+   * From `derivePrincipalKey`, or the keys a rotation accepts (`principalKeys(...).verifying`),
+   * tried in order: the assertion is kid-less, and almost every one is signed with the first.
+   */
+  key: KeyObject | readonly KeyObject[];
   /** @default 5 */
   clockToleranceSeconds?: number;
 }
@@ -28,15 +31,18 @@ const isPrincipalTyp = (typ: unknown) =>
  * checked first, so nothing an outsider wrote is parsed. Comparing the base64url text rather than
  * the decoded bytes also refuses other spellings of a valid signature.
  */
-function verifiedClaims(assertion: string, key: KeyObject, tolerance: number): Claims | null {
+function verifiedClaims(assertion: string, keys: readonly KeyObject[], tolerance: number): Claims | null {
   const parts = typeof assertion === 'string' ? assertion.split('.') : [];
   if (parts.length !== 3) return null;
   const [encodedHeader, encodedPayload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(
-    createHmac('sha256', key).update(`${encodedHeader}.${encodedPayload}`).digest('base64url'),
-  );
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const signedWith = (key: KeyObject) => {
+    const expected = Buffer.from(
+      createHmac('sha256', key).update(`${encodedHeader}.${encodedPayload}`).digest('base64url'),
+    );
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  if (!keys.some(signedWith)) return null;
   const header = jsonObject(encodedHeader);
   // No `crit` extension is ever set by the signer, so any is refused rather than interpreted.
   if (header?.alg !== 'HS256' || header.crit !== undefined || !isPrincipalTyp(header.typ)) return null;
@@ -58,7 +64,7 @@ export async function verifyPrincipal({
   clockToleranceSeconds = 5,
 }: VerifyPrincipalOptions): Promise<Principal | null> {
   try {
-    const payload = verifiedClaims(assertion, key, clockToleranceSeconds);
+    const payload = verifiedClaims(assertion, key instanceof KeyObject ? [key] : key, clockToleranceSeconds);
     if (!payload) return null;
     const principal = {
       userId: payload.sub,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createSecretKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { derivePrincipalKey, type Principal, signPrincipal, verifyPrincipal } from '../../src/index.ts';
+import { derivePrincipalKey, type Principal, principalKeys, signPrincipal, verifyPrincipal } from '../../src/index.ts';
 
 const internalToken = 'an-internal-api-token-that-is-long-enough';
 const key = derivePrincipalKey(internalToken);
@@ -76,6 +76,28 @@ describe('principal assertions', () => {
       .setExpirationTime('30s')
       .sign(key);
     assert.equal(await verifyPrincipal({ assertion, key }), null);
+  });
+
+  it('across a rotation, accepts assertions signed with the current, previous or next key, and no other', async () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(43)) as [string, string, string, string];
+    // A task that has not restarted since the rotation, and one that has.
+    const before = principalKeys({ previous: a, current: b, next: c });
+    const after = principalKeys({ previous: b, current: c, next: d });
+    assert.ok(before.signing.equals(derivePrincipalKey(b)));
+    assert.equal(after.verifying.length, 3);
+    const signedBy = (keys: typeof before) => signPrincipal({ principal, key: keys.signing });
+    assert.deepEqual(await verifyPrincipal({ assertion: await signedBy(before), key: after.verifying }), principal);
+    assert.deepEqual(await verifyPrincipal({ assertion: await signedBy(after), key: before.verifying }), principal);
+    const twoRotationsOld = principalKeys({ current: a });
+    assert.equal(await verifyPrincipal({ assertion: await signedBy(twoRotationsOld), key: after.verifying }), null);
+    assert.equal(await verifyPrincipal({ assertion: await signedBy(after), key: [] }), null);
+  });
+
+  it('derives each value once, the current one first, and refuses a short one at start-up', () => {
+    const keys = principalKeys({ previous: internalToken, current: internalToken });
+    assert.equal(keys.verifying.length, 1);
+    assert.ok(Object.isFrozen(keys) && Object.isFrozen(keys.verifying));
+    assert.throws(() => principalKeys({ current: internalToken, next: 'short' }), { code: 'ERR_AUTHSCALE_CONFIG' });
   });
 
   it('refuses a short internal token at start-up', () => {

@@ -1,4 +1,4 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, type RotatingSecret } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
@@ -14,7 +14,8 @@ import { requireInternalToken } from './require-internal-token.ts';
  */
 export const internalApiKeyRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
-  internalToken: string;
+  /** `internalApiToken(config)`: callers send its current value, or its previous or next one mid-rotation. */
+  internalToken: RotatingSecret;
 }> = async (app, { deps, internalToken }) => {
   const { apiKeys } = deps;
 

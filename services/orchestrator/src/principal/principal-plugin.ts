@@ -4,8 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface PrincipalPluginOptions {
-  /** From `derivePrincipalKey(INTERNAL_API_TOKEN)`. */
-  key: KeyObject;
+  /**
+   * The keys an assertion may be signed with, `principalKeys(...).verifying`: the current one first,
+   * then the previous and next ones while the secret rotates.
+   */
+  keys: readonly KeyObject[];
 }
 
 declare module 'fastify' {
@@ -20,15 +23,18 @@ declare module 'fastify' {
  * the orchestrator trusts; every route that is not `config.public` requires a valid one.
  */
 export const principalPlugin = fp<PrincipalPluginOptions>(
-  async (app: FastifyInstance, { key }) => {
-    if (!(key instanceof KeyObject) || key.type !== 'secret' || (key.symmetricKeySize ?? 0) < 32) {
-      throw new TypeError('authscale-principal: options.key must be the 32-byte derived principal key');
+  async (app: FastifyInstance, { keys }) => {
+    const derived = (key: unknown) =>
+      key instanceof KeyObject && key.type === 'secret' && (key.symmetricKeySize ?? 0) >= 32;
+    if (!Array.isArray(keys) || keys.length === 0 || !keys.every(derived)) {
+      throw new TypeError('authscale-principal: options.keys must be the 32-byte derived principal keys');
     }
+    const accepted = Object.freeze([...keys]);
     app.decorateRequest('principal', null);
     app.addHook('onRequest', async (request) => {
       const assertion = request.headers[principalHeaderName];
       if (typeof assertion === 'string' && assertion.length < 4096) {
-        request.principal = await verifyPrincipal({ assertion, key });
+        request.principal = await verifyPrincipal({ assertion, key: accepted });
       }
       if (!request.principal && !request.routeOptions.config.public) throw new AuthError('unauthenticated');
     });

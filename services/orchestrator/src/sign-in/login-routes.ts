@@ -52,7 +52,8 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
       await deps.loginThrottle.succeeded(attempt);
       // After the session cookie, where there is one: clients that read the first cookie keep working.
       const earnDevice = () => {
-        if (!attempt.device) reply.header('set-cookie', deviceCookies.issue(account));
+        const setCookie = deviceCookies.earned(request.headers.cookie, account);
+        if (setCookie) reply.header('set-cookie', setCookie);
       };
       // The only moment the plain password is at hand: upgrade hashes made with older parameters.
       if (needsRehash(login.passwordHash)) {

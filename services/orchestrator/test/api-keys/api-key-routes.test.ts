@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { asPrincipal, type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import {
+  asPrincipal,
+  type Harness,
+  internalApiToken,
+  internalApiTokenRotation,
+  startOrchestrator,
+} from '../fixtures/orchestrator-harness.ts';
 
 const password = 'a perfectly long passphrase';
 type Role = 'owner' | 'admin' | 'member' | 'outsider';
@@ -180,6 +186,10 @@ describe('tenant API keys', () => {
     const owner = await signUp('verify');
     const created = await createKey(owner, owner.tenantId, ['projects:read']);
     assert.equal((await verify(created.key, randomBytes(32).toString('base64url'))).statusCode, 401);
+    // While the token rotates, edges that restarted and edges that did not are both answered.
+    for (const token of [internalApiTokenRotation.previous, internalApiTokenRotation.next]) {
+      assert.equal((await verify(created.key, token)).statusCode, 200);
+    }
     const unguarded = await harness.app.inject({
       method: 'POST',
       url: '/internal/api-keys/verify',
