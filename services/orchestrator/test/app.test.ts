@@ -32,6 +32,7 @@ describe('the orchestrator service', () => {
           apiKeys: harness.apiKeys,
           loginThrottle: harness.loginThrottle,
           signingKeys: harness.signingKeys,
+          mail: harness.mail,
         }),
         (error: Error) => error instanceof UnsafeDatabaseRoleError && /owns table/.test(error.message),
       );
@@ -51,6 +52,7 @@ describe('the orchestrator service', () => {
           apiKeys: harness.apiKeys,
           loginThrottle: harness.loginThrottle,
           signingKeys: harness.signingKeys,
+          mail: harness.mail,
         }),
         UnsafeDatabaseRoleError,
       );
@@ -74,6 +76,7 @@ describe('the orchestrator service', () => {
       apiKeys: harness.apiKeys,
       loginThrottle: harness.loginThrottle,
       signingKeys: harness.signingKeys,
+      mail: harness.mail,
       close: () => identity.close(),
     });
     try {
