@@ -20,10 +20,10 @@ export async function replaceUserFlow(
 ): Promise<void> {
   await db.query(
     `WITH voided AS (
-       DELETE FROM auth_flows WHERE kind = $1 AND payload->>'userId' = $4
+       DELETE FROM auth_flows WHERE kind = $1 AND payload->>'userId' = $5
      )
      INSERT INTO auth_flows (kind, id_hash, payload, expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $5))`,
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
     [kind, flowIdHash(id), JSON.stringify({ ...payload, userId }), ttlSeconds, userId],
   );
 }
