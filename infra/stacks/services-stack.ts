@@ -114,6 +114,8 @@ export class ServicesStack extends Stack {
         ...databaseEndpoint,
         TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
         AWS_REGION: this.region,
+        // Mail (verification and password-reset links) goes through Amazon SES v2 in this region.
+        SES_REGION: this.region,
         // Only the edge can reach the orchestrator, and it replaces X-Forwarded-For with the client
         // address it saw; without this, audit events and session records would carry the edge's address.
         // Two hops: the edge, and the Service Connect proxy between them, should it append its own entry.

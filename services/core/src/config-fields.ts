@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 const httpUrlPattern = '^https?://[^\\s/?#]+(/[^\\s?#]*)?$';
 const redisUrlPattern = '^rediss?://[^\\s]+$';
 const originPattern = '^https?://[^\\s/?#]+$';
+const smtpUrlPattern = '^smtps?://[^\\s/?#]+/?$';
 
 interface StringFieldOptions {
   default?: string;
@@ -38,6 +39,11 @@ export function redisUrl() {
 /** One or more Redis URLs, comma-separated in the environment (`loadConfig` splits them). */
 export function redisUrlList() {
   return Type.Array(redisUrl(), { minItems: 1 });
+}
+
+/** An `smtp://` URL (STARTTLS when offered) or `smtps://` (TLS from the start), credentials in the user part. */
+export function smtpUrl() {
+  return Type.String({ pattern: smtpUrlPattern });
 }
 
 /** A web origin: scheme and host (and port), nothing after it. */

@@ -12,6 +12,7 @@ export {
   originList,
   redisUrl,
   redisUrlList,
+  smtpUrl,
 } from './config-fields.ts';
 export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';
 export { createService, listen } from './create-service.ts';

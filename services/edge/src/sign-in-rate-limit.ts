@@ -12,6 +12,10 @@ const accountFieldByRoute: Record<string, string> = {
   '/auth/login': 'email',
   '/auth/mfa/totp': 'mfaToken',
   '/auth/token/refresh': 'refreshToken',
+  // Mailed links: requests per address (mail bombing, enumeration), and guesses at their tokens.
+  '/auth/password/reset/request': 'email',
+  '/auth/password/reset': 'token',
+  '/auth/email/verify': 'token',
 };
 
 /**
@@ -30,7 +34,7 @@ function accountKey(request: FastifyRequest): string {
 }
 
 /**
- * A stricter limit per account and IP for login, MFA and refresh, on top of the per-IP limit. It
+ * A stricter limit per account and IP for login, MFA, refresh and the mailed-link routes, on top of the per-IP limit. It
  * runs as a preHandler because the account is in the parsed body. Unlike the per-IP limit it fails
  * closed: when the counters cannot be reached, sign-in answers 503 rather than lose its
  * brute-force protection.

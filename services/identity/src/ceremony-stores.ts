@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { getFlow } from './flows/get-flow.ts';
 import { type PutFlowInput, putFlow } from './flows/put-flow.ts';
+import { type ReplaceUserFlowInput, replaceUserFlow } from './flows/replace-user-flow.ts';
 import { takeFlow } from './flows/take-flow.ts';
 import { type SignInWithOidcInput, signInWithOidc } from './oidc/sign-in-with-oidc.ts';
 import { type CreatePasskeyInput, createPasskey } from './passkeys/create-passkey.ts';
@@ -31,6 +32,8 @@ export function ceremonyStores({ pool, guarded }: { pool: Pool; guarded: Guarded
       put: (input: PutFlowInput) => guarded(() => putFlow(pool, input)),
       get: (input: { kind: string; id: string }) => guarded(() => getFlow(pool, input)),
       take: (input: { kind: string; id: string }) => guarded(() => takeFlow(pool, input)),
+      /** Stores a user's one-time link token, voiding any earlier one of the same kind. */
+      replaceForUser: (input: ReplaceUserFlowInput) => guarded(() => replaceUserFlow(pool, input)),
     }),
     totp: Object.freeze({
       find: (input: { userId: string }) => guarded(() => findTotpFactor(pool, input)),

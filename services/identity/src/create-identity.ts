@@ -23,6 +23,7 @@ import { disableUser } from './users/disable-user.ts';
 import { findPasswordHash } from './users/find-password-hash.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
+import { markEmailVerified } from './users/mark-email-verified.ts';
 import { type ReplacePasswordHashInput, replacePasswordHash } from './users/replace-password-hash.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
 import { updatePasswordHash } from './users/update-password-hash.ts';
@@ -105,6 +106,8 @@ export function createIdentity({
         isUuid(input.userId) ? guarded(() => findPasswordHash(db, input)) : null,
       replacePasswordHash: (input: ReplacePasswordHashInput) => guarded(() => replacePasswordHash(db, input)),
       changeEmail: (input: { userId: string; email: string }) => guarded(() => changeEmail(db, input)),
+      markEmailVerified: async (input: { userId: string; email: string }) =>
+        isUuid(input.userId) ? guarded(() => markEmailVerified(db, input)) : false,
     }),
 
     memberships: Object.freeze({

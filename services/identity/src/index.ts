@@ -2,6 +2,7 @@ export { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 export type { TenantAuditEvent } from './audit/list-audit-events.ts';
 export type { CreateIdentityOptions, Identity, TenantScope } from './create-identity.ts';
 export { createIdentity } from './create-identity.ts';
+export type { ReplaceUserFlowInput } from './flows/replace-user-flow.ts';
 export type { AddMemberInput } from './memberships/add-member.ts';
 export type { ChangeMemberRoleInput } from './memberships/change-member-role.ts';
 export type { UserTenant } from './memberships/list-user-tenants.ts';

@@ -44,6 +44,36 @@ describe('ceremony stores', () => {
     assert.equal(results.filter(Boolean).length, 1);
   });
 
+  it("a user's link token replaces their earlier one of the same kind, and leaves other kinds and users alone", async () => {
+    const [alice, bob] = [await newUser(), await newUser()];
+    const [first, second, other, bobs] = [id(), id(), id(), id()];
+    const link = (kind: string, flowId: string, userId: string) =>
+      identity.flows.replaceForUser({ kind, id: flowId, userId, payload: { email: 'a@example.test' }, ttlSeconds: 60 });
+    await link('password_reset', first, alice);
+    await link('email_verification', other, alice);
+    await link('password_reset', bobs, bob);
+    await link('password_reset', second, alice);
+    assert.equal(await identity.flows.get({ kind: 'password_reset', id: first }), null);
+    assert.deepEqual(await identity.flows.get({ kind: 'password_reset', id: second }), {
+      email: 'a@example.test',
+      userId: alice,
+    });
+    assert.ok(await identity.flows.get({ kind: 'email_verification', id: other }));
+    assert.ok(await identity.flows.get({ kind: 'password_reset', id: bobs }));
+  });
+
+  it("an address is marked verified only while it is still the enabled account's", async () => {
+    const email = `${randomBytes(6).toString('hex')}@example.test`;
+    const { userId } = await identity.users.signUpWithPassword({ email, passwordHash: 'h' });
+    assert.equal(await identity.users.markEmailVerified({ userId, email: `other-${email}` }), false);
+    assert.equal(await identity.users.markEmailVerified({ userId: 'not-a-uuid', email }), false);
+    assert.equal(await identity.users.markEmailVerified({ userId, email: email.toUpperCase() }), true);
+    const { rows } = await admin.query<{ at: Date | null }>('SELECT email_verified_at AS at FROM users WHERE id = $1', [
+      userId,
+    ]);
+    assert.ok(rows[0]?.at);
+  });
+
   it('an expired flow is neither read nor taken', async () => {
     const flowId = id();
     await identity.flows.put({ kind: 'oidc', id: flowId, payload: { a: 1 }, ttlSeconds: 1 });

@@ -19,6 +19,7 @@ import { internalApiKeyRoutes } from './api-keys/internal-api-key-routes.ts';
 import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { emailVerificationRoutes } from './email-verification/email-verification-routes.ts';
 import { createDeviceCookies } from './login-throttle/device-cookies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { oidcRoutes } from './oidc/oidc-routes.ts';
@@ -26,6 +27,7 @@ import { openapiPlugin } from './openapi/openapi-plugin.ts';
 import { openapiRoutes } from './openapi/openapi-routes.ts';
 import { passkeyManagementRoutes } from './passkeys/passkey-management-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
+import { passwordResetRoutes } from './password-reset/password-reset-routes.ts';
 import { principalPlugin } from './principal/principal-plugin.ts';
 import { projectRoutes } from './projects/project-routes.ts';
 import { refreshTokenRoutes } from './refresh-tokens/refresh-token-routes.ts';
@@ -83,7 +85,7 @@ export async function buildOrchestratorApp(
   await app.register(jwksRoutes, { keys: deps.signingKeys });
   await app.register(openapiRoutes);
 
-  await app.register(signupRoutes, { deps });
+  await app.register(signupRoutes, { deps, settings: config });
   const ceremonies = createCeremonies({
     config,
     identity: deps.identity,
@@ -100,6 +102,8 @@ export async function buildOrchestratorApp(
   await app.register(sessionRoutes, { deps, ceremonies });
   await app.register(passwordRoutes, { deps, ceremonies });
   await app.register(emailRoutes, { deps, ceremonies });
+  await app.register(emailVerificationRoutes, { deps, settings: config });
+  await app.register(passwordResetRoutes, { deps, settings: config });
   await app.register(logoutRoutes, { deps });
   await app.register(refreshTokenRoutes, { deps });
   await app.register(meRoutes);

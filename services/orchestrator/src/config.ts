@@ -6,6 +6,8 @@ import {
   sharedConfigFields,
 } from '@authscale/core';
 import { Type } from 'typebox';
+import { mailConfigFields } from './mail/mail-config.ts';
+import { refuseMissingMailTransport } from './mail/refuse-missing-mail-transport.ts';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
 
 const {
@@ -75,6 +77,7 @@ export const orchestratorConfigSchema = Type.Object({
    */
   TRUST_PROXY_HOPS,
   ...ceremonyConfigFields,
+  ...mailConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
@@ -83,8 +86,6 @@ export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
 const retired = { TRUST_PROXY: 'TRUST_PROXY_HOPS' };
 
 export function loadOrchestratorConfig(values: Record<string, unknown>) {
-  return refuseInsecureSettingsOffLoopback(
-    'orchestrator',
-    loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired }),
-  );
+  const config = loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired });
+  return refuseMissingMailTransport('orchestrator', refuseInsecureSettingsOffLoopback('orchestrator', config));
 }

@@ -5,6 +5,9 @@ import { createApiKeyStore } from './api-keys/create-api-key-store.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
+import { createMailer } from './mail/create-mailer.ts';
+import { mailSenderAddress } from './mail/mail-sender-address.ts';
+import { mailTransportFromConfig } from './mail/mail-transport-from-config.ts';
 import { createRefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
 import { signingKeysFromConfig } from './tokens/signing-keys-from-config.ts';
 
@@ -40,14 +43,22 @@ export async function createOrchestratorDependencies(
     accountFreeAttempts: config.LOGIN_ACCOUNT_FREE_ATTEMPTS,
     maxDelaySeconds: config.LOGIN_MAX_DELAY_SECONDS,
   });
+  const mail = createMailer({
+    transport: mailTransportFromConfig(config),
+    from: mailSenderAddress(config),
+    attempts: config.MAIL_SEND_ATTEMPTS,
+    retryDelayMs: config.MAIL_RETRY_DELAY_MS,
+  });
   return {
     identity,
+    mail,
     sessions,
     refreshTokens,
     apiKeys,
     loginThrottle,
     signingKeys,
     async close() {
+      await mail.close();
       dynamodb.destroy();
       await Promise.all([identity.close(), sessions.close()]);
     },

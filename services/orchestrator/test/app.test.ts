@@ -39,6 +39,7 @@ describe('the orchestrator service', () => {
           apiKeys: harness.apiKeys,
           loginThrottle: harness.loginThrottle,
           signingKeys: harness.signingKeys,
+          mail: harness.mail,
         }),
         (error: Error) => error instanceof UnsafeDatabaseRoleError && /owns table/.test(error.message),
       );
@@ -58,6 +59,7 @@ describe('the orchestrator service', () => {
           apiKeys: harness.apiKeys,
           loginThrottle: harness.loginThrottle,
           signingKeys: harness.signingKeys,
+          mail: harness.mail,
         }),
         UnsafeDatabaseRoleError,
       );
@@ -81,6 +83,7 @@ describe('the orchestrator service', () => {
       apiKeys: harness.apiKeys,
       loginThrottle: harness.loginThrottle,
       signingKeys: harness.signingKeys,
+      mail: harness.mail,
       close: () => identity.close(),
     });
     try {

@@ -8,6 +8,7 @@ const required = {
   TOTP_ENCRYPTION_KEY: 't'.repeat(32),
   SESSION_REPLICAS: 'http://127.0.0.1:8081',
   PUBLIC_ORIGIN: 'https://auth.example.com',
+  SES_REGION: 'eu-west-1',
 };
 
 const problemsOf = (values: Record<string, string>): readonly string[] => {

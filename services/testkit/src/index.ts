@@ -3,6 +3,8 @@ export type { DynamoDbEmulator } from './dynamodb.ts';
 export { startDynamoDb } from './dynamodb.ts';
 export { findBinary, MissingBinaryError } from './find-binary.ts';
 export { freePort, freePorts } from './free-port.ts';
+export type { SinkMessage, SmtpSink, StartSmtpSinkOptions } from './mail/start-smtp-sink.ts';
+export { startSmtpSink } from './mail/start-smtp-sink.ts';
 export type { PostgresServer } from './postgres.ts';
 export { startPostgres } from './postgres.ts';
 export type { RawServer } from './raw-server.ts';

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AuthError } from '@authscale/core';
+import { AuthError, normalizeEmail } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
+import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import { emailVerificationFlow, sendEmailVerification } from '../email-verification/send-email-verification.ts';
+import { newLinkToken } from '../mail/new-link-token.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
 import { credentialsBody } from './sign-in-schemas.ts';
@@ -13,9 +16,13 @@ import { credentialsBody } from './sign-in-schemas.ts';
  *
  * An email already in use gets the same 201 with fresh random ids that exist nowhere, after the
  * same Argon2 work, so the answer does not reveal which emails have accounts. The attempt is
- * audited against the existing user (a deployment with email would notify them).
+ * audited against the existing user. A new account is mailed a link to verify its address; the
+ * existing-email path does a write of the same cost instead, and neither waits for the mail.
  */
-export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDependencies }> = async (app, { deps }) => {
+export const signupRoutes: FastifyPluginAsyncTypebox<{
+  deps: OrchestratorDependencies;
+  settings: Pick<OrchestratorConfig, 'PUBLIC_ORIGIN' | 'EMAIL_VERIFICATION_LIFETIME_SECONDS'>;
+}> = async (app, { deps, settings }) => {
   app.post(
     '/auth/signup',
     {
@@ -39,8 +46,16 @@ export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
           tenantId: result.tenantId,
           ip: request.ip,
         });
+        await sendEmailVerification({
+          deps,
+          settings,
+          user: { id: result.userId, email: normalizeEmail(email) },
+          log: request.log,
+          ip: request.ip,
+        });
         return { userId: result.userId, tenantId: result.tenantId };
       }
+      await deps.identity.flows.take({ kind: emailVerificationFlow, id: newLinkToken() });
       await deps.identity.audit.record({ type: 'signup.existing_email', userId: result.userId, ip: request.ip });
       return { userId: randomUUID(), tenantId: randomUUID() };
     },

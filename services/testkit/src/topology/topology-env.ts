@@ -25,6 +25,8 @@ export interface Topology {
   sessionKeyPrefix?: string;
   /** Requests per client IP per window at the edge. @default the edge's own default */
   perIpLimit?: number;
+  /** The orchestrator's SMTP_URL (the local mail sink); an SMTP_URL in `inherited` wins over it. */
+  smtpUrl?: string;
   /** @default 'info', as deployed */
   logLevel?: string;
   /** Cookies without `__Host-` and Secure, for a browser on plain HTTP. @default false */
@@ -58,6 +60,7 @@ export function topologyEnv({
   edgeNearCache = true,
   sessionKeyPrefix,
   perIpLimit,
+  smtpUrl,
   logLevel = 'info',
   plainHttpCookies = false,
   inherited = {},
@@ -97,6 +100,7 @@ export function topologyEnv({
         // The emulator accepts any credentials; the SDK only needs some.
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
+        SMTP_URL: smtpUrl,
       },
       {
         ...shared,

@@ -1,0 +1,51 @@
+import { type MailLocale, type MailTextId, mailCatalogues } from './mail-catalogue.ts';
+
+/** The messages we send, each with the values its texts need. */
+export type MailTemplate =
+  | { kind: 'verify_email'; email: string; link: string; lifetimeSeconds: number }
+  | { kind: 'reset_password'; email: string; link: string; lifetimeSeconds: number }
+  | { kind: 'password_changed'; email: string };
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => htmlEscapes[character] ?? character);
+}
+
+/**
+ * Plain-text and HTML bodies of one message, from the catalogue of `locale`. The templates are
+ * the paragraphs below and nothing else: every word comes from the catalogue, every value is
+ * escaped in the HTML.
+ */
+export function renderMail({ template, locale = 'en' }: { template: MailTemplate; locale?: MailLocale }): RenderedMail {
+  const catalogue = mailCatalogues[locale];
+  const values: Record<string, string> = { email: template.email };
+  if ('lifetimeSeconds' in template) {
+    values.hours = String(Math.round(template.lifetimeSeconds / 3600));
+    values.minutes = String(Math.round(template.lifetimeSeconds / 60));
+  }
+  const say = (id: MailTextId) => catalogue[id].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  const paragraphs: MailTextId[] = ['mail.greeting', `${template.kind}.intro`];
+  if (template.kind === 'password_changed') paragraphs.push('password_changed.warning');
+  else paragraphs.push(`${template.kind}.expiry`, 'mail.ignore');
+  const link = 'link' in template ? template.link : undefined;
+  const action: MailTextId | undefined = template.kind === 'password_changed' ? undefined : `${template.kind}.action`;
+
+  const textParts = paragraphs.map(say);
+  if (link) textParts.splice(2, 0, link);
+  textParts.push(say('mail.signature'));
+  const htmlParts = paragraphs.map((id) => `<p>${escapeHtml(say(id))}</p>`);
+  if (link && action) htmlParts.splice(2, 0, `<p><a href="${escapeHtml(link)}">${escapeHtml(say(action))}</a></p>`);
+  htmlParts.push(`<p>${escapeHtml(say('mail.signature'))}</p>`);
+  return {
+    subject: say(`${template.kind}.subject`),
+    text: `${textParts.join('\n\n')}\n`,
+    html: `<!doctype html><html lang="${locale}"><body>${htmlParts.join('')}</body></html>`,
+  };
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { SinkMessage } from '@authscale/testkit';
+import pg from 'pg';
+import { accountHelpers } from '../fixtures/account-helpers.ts';
+import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+
+const tokenOf = (message: SinkMessage) => {
+  const token = message.links.find((link) => link.searchParams.has('token'))?.searchParams.get('token');
+  assert.ok(token, 'the message carries a link with a token');
+  return token;
+};
+
+/** Email verification end to end: the real orchestrator mails through a real SMTP server. */
+describe('email verification', () => {
+  let harness: Harness;
+  let admin: pg.Pool;
+  let helpers: ReturnType<typeof accountHelpers>;
+  before(async () => {
+    harness = await startOrchestrator();
+    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
+    helpers = accountHelpers(harness);
+  });
+  after(async () => {
+    await admin.end();
+    await harness.stop();
+  });
+
+  const verifiedAt = async (userId: string) =>
+    (await admin.query<{ at: Date | null }>('SELECT email_verified_at AS at FROM users WHERE id = $1', [userId]))
+      .rows[0]?.at ?? null;
+  const verificationMail = (email: string, count = 1) =>
+    harness.mailSink
+      .waitForMessage(() => harness.mailSink.messages().filter(({ to }) => to.includes(email)).length >= count)
+      .then(() => harness.mailSink.messages().filter(({ to }) => to.includes(email))[count - 1] as SinkMessage);
+  const verify = (token: string) => helpers.call('POST', '/auth/email/verify', {}, { token });
+
+  it('mails a link at sign-up under PUBLIC_ORIGIN; its token verifies the address once', async () => {
+    const { email, userId } = await helpers.signUp();
+    const message = await verificationMail(email);
+    assert.equal(message.subject, 'Confirm your email address');
+    const link = message.links[0] as URL;
+    assert.equal(link.origin, harness.config.PUBLIC_ORIGIN);
+    assert.ok(message.html.includes(link.href.replaceAll('&', '&amp;')));
+    assert.equal(await verifiedAt(userId), null);
+
+    const token = tokenOf(message);
+    const first = await verify(token);
+    assert.equal(first.statusCode, 204);
+    assert.ok(await verifiedAt(userId));
+    const again = await verify(token);
+    assert.equal(again.statusCode, 400);
+    assert.equal(again.json().error.code, 'invalid_request');
+    const stored = await admin.query('SELECT 1 FROM auth_flows WHERE payload::text LIKE $1', [`%${token}%`]);
+    assert.equal(stored.rowCount, 0, 'only a hash of the token is stored');
+  });
+
+  it('a new link requested by the signed-in user voids the previous one', async () => {
+    const { email, userId } = await helpers.signUp();
+    const first = tokenOf(await verificationMail(email));
+    const requested = await helpers.call('POST', '/auth/email/verify/request', await helpers.fresh(userId));
+    assert.equal(requested.statusCode, 202);
+    assert.deepEqual(requested.json(), { accepted: true });
+    const second = tokenOf(await verificationMail(email, 2));
+    assert.notEqual(first, second);
+    assert.equal((await verify(first)).statusCode, 400);
+    assert.equal((await verify(second)).statusCode, 204);
+  });
+
+  it('refuses an expired link, and a link for an address the account has left', async () => {
+    const { email, userId } = await helpers.signUp();
+    const token = tokenOf(await verificationMail(email));
+    await admin.query(
+      "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'email_verification' AND payload->>'userId' = $1",
+      [userId],
+    );
+    assert.equal((await verify(token)).statusCode, 400);
+
+    await helpers.call('POST', '/auth/email/verify/request', await helpers.fresh(userId));
+    const fresh = tokenOf(await verificationMail(email, 2));
+    await admin.query("UPDATE users SET email = 'moved-' || email WHERE id = $1", [userId]);
+    assert.equal((await verify(fresh)).statusCode, 400);
+    assert.equal(await verifiedAt(userId), null);
+  });
+
+  it('asks for a signed-in caller to send a link, and audits each step', async () => {
+    const anonymous = await helpers.call('POST', '/auth/email/verify/request');
+    assert.equal(anonymous.statusCode, 401);
+    const { email, userId } = await helpers.signUp();
+    assert.equal((await verify(tokenOf(await verificationMail(email)))).statusCode, 204);
+    const types = (
+      await admin.query<{ type: string }>('SELECT type FROM audit_events WHERE user_id = $1 ORDER BY id', [userId])
+    ).rows.map(({ type }) => type);
+    assert.deepEqual(types, ['signup', 'email.verification_sent', 'email.verified']);
+  });
+});

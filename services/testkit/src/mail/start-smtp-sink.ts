@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface SinkMessage {
+  from: string;
+  /** Every recipient of the envelope. */
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** The http(s) links of the plain-text body, in order. */
+  links: URL[];
+  /** Where the raw message was kept, when the sink has a `dir`. */
+  file?: string;
+}
+
+export interface SmtpSink {
+  /** `smtp://127.0.0.1:<port>`: what SMTP_URL should say. */
+  url: string;
+  messages(): SinkMessage[];
+  /** Resolves with the first message (received or to come) that `match` accepts. */
+  waitForMessage(match: (message: SinkMessage) => boolean, options?: { timeoutMs?: number }): Promise<SinkMessage>;
+  stop(): Promise<void>;
+}
+
+export interface StartSmtpSinkOptions {
+  /** Keep each message there as `<time>-<id>.eml`. */
+  dir?: string;
+  /** Told each message as it arrives (the local runners log where it was kept). */
+  onMessage?: (message: SinkMessage) => void;
+}
+
+/**
+ * A real SMTP server on loopback that accepts everything and keeps it: the local stand-in for a
+ * mail provider, for `npm start`, `npm run stack` and tests. No authentication, no TLS, loopback only.
+ */
+export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {}): Promise<SmtpSink> {
+  const received: SinkMessage[] = [];
+  const waiting = new Set<{ match: (message: SinkMessage) => boolean; resolve: (message: SinkMessage) => void }>();
+  if (dir) mkdirSync(dir, { recursive: true });
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    banner: 'authscale local mail sink',
+    logger: false,
+    async onData(stream, session, callback) {
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        const raw = Buffer.concat(chunks);
+        const parsed = await simpleParser(raw);
+        const text = parsed.text ?? '';
+        const message: SinkMessage = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map(({ address }) => address),
+          subject: parsed.subject ?? '',
+          text,
+          html: typeof parsed.html === 'string' ? parsed.html : '',
+          links: [...text.matchAll(/https?:\/\/\S+/g)].map(([href]) => new URL(href)),
+        };
+        if (dir) {
+          message.file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+          writeFileSync(message.file, raw, { mode: 0o600 });
+        }
+        received.push(message);
+        onMessage?.(message);
+        for (const waiter of waiting) {
+          if (waiter.match(message)) {
+            waiting.delete(waiter);
+            waiter.resolve(message);
+          }
+        }
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  server.on('error', () => {});
+  const { port } = server.server.address() as AddressInfo;
+
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages: () => [...received],
+    waitForMessage(match, { timeoutMs = 5000 } = {}) {
+      const already = received.find(match);
+      if (already) return Promise.resolve(already);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          match,
+          resolve: (message: SinkMessage) => {
+            clearTimeout(timer);
+            resolve(message);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(waiter);
+          reject(new Error(`smtp sink: no matching message within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.add(waiter);
+      });
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
