@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { FargateService } from '../constructs/fargate-service.ts';
 import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
+import { MailSending } from '../constructs/mail-sending.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
@@ -103,6 +104,7 @@ export class ServicesStack extends Stack {
       PGDATABASE: database.databaseName,
       PGSSLMODE: 'verify-full',
     };
+    const mail = new MailSending(this, 'Mail', { domain: config.edge.publicHostname });
     this.orchestrator = new FargateService(this, 'Orchestrator', {
       ...common,
       serviceName: 'orchestrator',
@@ -116,6 +118,7 @@ export class ServicesStack extends Stack {
         AWS_REGION: this.region,
         // Mail (verification and password-reset links) goes through Amazon SES v2 in this region.
         SES_REGION: this.region,
+        SES_CONFIGURATION_SET: mail.configurationSetName,
         // Only the edge can reach the orchestrator, and it replaces X-Forwarded-For with the client
         // address it saw; without this, audit events and session records would carry the edge's address.
         // Two hops: the edge, and the Service Connect proxy between them, should it append its own entry.
@@ -153,6 +156,7 @@ export class ServicesStack extends Stack {
     });
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
+    mail.grantSend(this.orchestrator.taskRole);
 
     new RedeployOnRotation(this, 'RedeploySessionOnRotation', {
       service: this.session.service,

@@ -563,8 +563,31 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.doesNotMatch(tableResources, /index\/\*/, 'no wildcard over indexes');
       const kms = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('kms:')));
       assert.match(JSON.stringify(kms?.Condition), /dynamodb\./, 'the table key is usable only through DynamoDB');
-      assert.equal(statements.length, 2);
+      // Mail: sending alone, from its own identity and with its own configuration set.
+      const ses = statements.filter((statement) => asList(statement.Action).some((a) => a.startsWith('ses:')));
+      assert.deepEqual([...new Set(ses.flatMap((statement) => asList(statement.Action)))].sort(), [
+        'ses:SendEmail',
+        'ses:SendRawEmail',
+      ]);
+      assert.match(JSON.stringify(ses.map((statement) => statement.Resource)), /:identity\/.*configuration-set\//);
+      assert.equal(statements.length, 4);
       assert.ok(stacks.services.orchestrator.taskRole);
+    });
+
+    test('mail goes through an SES domain identity whose configuration set suppresses bounces and complaints', () => {
+      const { templates, config } = synthesized;
+      templates.services.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: config.edge.publicHostname,
+      });
+      templates.services.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      });
+      const orchestrator = containersOf(synthesized).find(
+        ({ service, container }) => service === 'orchestrator' && container.Name === 'app',
+      );
+      const names = (orchestrator?.container.Environment ?? []).map(({ Name }) => Name);
+      assert.ok(names.includes('SES_REGION') && names.includes('SES_CONFIGURATION_SET'));
     });
 
     test('only the load balancer is open to the internet; every other port admits named peers only', () => {
