@@ -37,10 +37,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
       const user = await deps.identity.users.get({ userId });
       if (!user) throw new AuthError('unauthenticated');
       const gate = await deps.loginThrottle.attempt({ email: user.email, ip: request.ip });
-      if (!gate.allowed) {
-        reply.header('retry-after', String(gate.retryAfterSeconds));
-        throw new AuthError('rate_limited');
-      }
+      if (!gate.allowed) throw new AuthError('rate_limited', undefined, { retryAfterSeconds: gate.retryAfterSeconds });
       const previousHash = await deps.identity.users.passwordHashOf({ userId });
       if (!(await verifyPassword({ password: currentPassword, passwordHash: previousHash })) || !previousHash) {
         await deps.identity.audit.record({ type: 'password.change_failed', userId, ip: request.ip });
