@@ -7,11 +7,12 @@ import { requireRecentAuthentication } from '../mfa/require-recent-authenticatio
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
+import { weakPasswordErrors } from '../passwords/weak-password-errors.ts';
 import { revokeOtherSessions } from '../sessions/revoke-other-sessions.ts';
-import { passwordSchema } from '../sign-in/sign-in-schemas.ts';
+import { newPasswordSchema, passwordSchema } from '../sign-in/sign-in-schemas.ts';
 
 const body = Type.Object(
-  { currentPassword: passwordSchema, newPassword: passwordSchema },
+  { currentPassword: passwordSchema, newPassword: newPasswordSchema },
   { additionalProperties: false },
 );
 
@@ -29,6 +30,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
     '/auth/password',
     {
       preHandler: requireRecentAuthentication(ceremonies.elevation),
+      schemaErrorFormatter: weakPasswordErrors('newPassword'),
       schema: { body, response: { 200: Type.Object({ otherSessionsRevoked: Type.Integer() }) } },
     },
     async (request, reply) => {

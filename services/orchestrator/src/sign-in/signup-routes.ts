@@ -6,7 +6,8 @@ import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
-import { credentialsBody } from './sign-in-schemas.ts';
+import { weakPasswordErrors } from '../passwords/weak-password-errors.ts';
+import { signupBody } from './sign-in-schemas.ts';
 
 /**
  * `POST /auth/signup`: a user, their personal tenant (owner) and a password credential.
@@ -20,8 +21,9 @@ export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
     '/auth/signup',
     {
       config: { public: true },
+      schemaErrorFormatter: weakPasswordErrors('password'),
       schema: {
-        body: credentialsBody,
+        body: signupBody,
         response: { 201: Type.Object({ userId: Type.String(), tenantId: Type.String() }) },
       },
     },

@@ -10,7 +10,19 @@ describe('the OpenAPI document', () => {
   let harness: Harness;
   let served: {
     openapi: string;
-    paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          security?: unknown[];
+          requestBody?: {
+            content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }>;
+          };
+          responses: Record<string, unknown>;
+        }
+      >
+    >;
   };
   before(async () => {
     harness = await startOrchestrator();
@@ -39,6 +51,21 @@ describe('the OpenAPI document', () => {
   it('marks sign-in routes public and everything else as needing the cookie or a bearer token', () => {
     assert.deepEqual(served.paths['/auth/login']?.post?.security, []);
     assert.equal(served.paths['/me']?.get?.security, undefined, 'inherits the document-wide requirement');
+  });
+
+  it('states the password policy where a password is set, not where one is presented', () => {
+    const passwordOf = (path: string, method: string, field: string) =>
+      served.paths[path]?.[method]?.requestBody?.content['application/json']?.schema.properties[field];
+    for (const [path, method, field] of [
+      ['/auth/signup', 'post', 'password'],
+      ['/auth/password', 'put', 'newPassword'],
+    ] as const) {
+      const schema = passwordOf(path, method, field);
+      assert.equal(schema?.minLength, 8, path);
+      assert.equal(schema?.maxLength, 128, path);
+      assert.match(String(schema?.description), /commonly used password/);
+    }
+    assert.equal(passwordOf('/auth/login', 'post', 'password')?.minLength, 1);
   });
 
   it('is committed under docs/ as served (npm run openapi rewrites it)', () => {
