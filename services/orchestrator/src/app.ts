@@ -65,7 +65,7 @@ export async function buildOrchestratorApp(
     config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
   );
 
-  await app.register(openapiPlugin);
+  await app.register(openapiPlugin, { sessionCookieName: app.sessionCookieSettings.name });
   await app.register(principalPlugin, {
     key: derivePrincipalKey(config.PRINCIPAL_ASSERTION_KEY ?? config.INTERNAL_API_TOKEN),
   });

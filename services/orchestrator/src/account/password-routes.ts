@@ -29,6 +29,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
   app.put(
     '/auth/password',
     {
+      config: { refusals: ['invalid_credentials', 'weak_password', 'conflict'] },
       preHandler: requireRecentAuthentication(ceremonies.elevation),
       schemaErrorFormatter: weakPasswordErrors('newPassword'),
       schema: { body, response: { 200: Type.Object({ otherSessionsRevoked: Type.Integer() }) } },

@@ -26,7 +26,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/auth/login',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['invalid_credentials'] },
       schema: { body: credentialsBody, response: { 200: Type.Union([tokenPairSchema, mfaRequiredSchema]) } },
     },
     async (request, reply) => {

@@ -20,7 +20,7 @@ export const signupRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
   app.post(
     '/auth/signup',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['weak_password'] },
       schemaErrorFormatter: weakPasswordErrors('password'),
       schema: {
         body: signupBody,
