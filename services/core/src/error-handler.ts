@@ -6,6 +6,12 @@ export interface ErrorBody {
   error: { code: AuthErrorCode; message: string };
 }
 
+/**
+ * The challenge every 401 carries (RFC 9110 section 15.5.2 requires one): a bearer token is what a
+ * non-browser client can present. Request auth adds `error="invalid_token"` when one was refused.
+ */
+export const bearerChallenge = 'Bearer realm="authscale"';
+
 /** Fastify's own client errors (bad JSON, wrong content type, body too large) mapped to our codes. */
 function codeForFastifyError(error: FastifyError): AuthErrorCode | undefined {
   if (error.validation) return 'invalid_request';
@@ -18,6 +24,7 @@ function codeForFastifyError(error: FastifyError): AuthErrorCode | undefined {
 /**
  * The one place that turns errors into HTTP answers: `{error: {code, message}}`, a generic
  * message per code, never a stack trace. Anything unrecognised is a 500 and is logged whole.
+ * A 401 carries a `WWW-Authenticate` challenge, a throttled refusal its `Retry-After`.
  */
 export const errorHandler = fp(
   async (app: FastifyInstance) => {
@@ -28,6 +35,10 @@ export const errorHandler = fp(
         return reply.status(500).send(body('internal'));
       }
       const status = statusForCode(code);
+      if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', bearerChallenge);
+      if (error instanceof AuthError && error.retryAfterSeconds !== undefined) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+      }
       request.log.info({ code, status, cause: (error as Error).cause }, 'request refused');
       // Validation detail names only the offending field, never echoes its value.
       const message =

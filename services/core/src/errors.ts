@@ -55,15 +55,26 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   internal: 'Internal error.',
 };
 
+/** Every code the catalogue has, in its order: what the published error shape may carry. */
+export const authErrorCodes = Object.freeze(Object.keys(statusByCode) as AuthErrorCode[]);
+
+export interface AuthErrorOptions {
+  cause?: unknown;
+  /** For a `rate_limited` refusal: the seconds until a retry may succeed, sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+}
+
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
   readonly statusCode: number;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: AuthErrorCode, message?: string, options?: { cause?: unknown }) {
-    super(message ?? defaultMessageByCode[code], options);
+  constructor(code: AuthErrorCode, message?: string, options?: AuthErrorOptions) {
+    super(message ?? defaultMessageByCode[code], options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'AuthError';
     this.code = code;
     this.statusCode = statusByCode[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -21,12 +21,19 @@ export { csrfOrigin } from './csrf/csrf-origin.ts';
 export { emailMixesScripts } from './email/email-mixes-scripts.ts';
 export { normalizeEmail } from './email/normalize-email.ts';
 export type { ErrorBody } from './error-handler.ts';
-export { body as errorBody, errorHandler } from './error-handler.ts';
+export { bearerChallenge, body as errorBody, errorHandler } from './error-handler.ts';
 export type { NetworkFailure } from './errors/classify-network-failure.ts';
 export { classifyNetworkFailure } from './errors/classify-network-failure.ts';
 export { dependencyError } from './errors/dependency-error.ts';
-export type { AuthErrorCode } from './errors.ts';
-export { AuthError, ConfigError, defaultMessageFor, isAuthError, statusForCode } from './errors.ts';
+export type { AuthErrorCode, AuthErrorOptions } from './errors.ts';
+export {
+  AuthError,
+  authErrorCodes,
+  ConfigError,
+  defaultMessageFor,
+  isAuthError,
+  statusForCode,
+} from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
 export { health } from './health.ts';
 export type { AccessTokenClaims } from './jwt/access-token.ts';

@@ -11,6 +11,12 @@ async function serviceWithRoutes(readiness = {}) {
   app.get('/forbidden', async () => {
     throw new AuthError('forbidden', undefined, { cause: new Error('secret detail') });
   });
+  app.get('/who', async () => {
+    throw new AuthError('unauthenticated');
+  });
+  app.get('/slow-down', async () => {
+    throw new AuthError('rate_limited', undefined, { retryAfterSeconds: 12.2 });
+  });
   app.get('/boom', async () => {
     throw new Error('database password is hunter2');
   });
@@ -107,6 +113,18 @@ describe('createService', () => {
     const response = await app.inject({ method: 'GET', url: '/forbidden' });
     assert.equal(response.statusCode, 403);
     assert.deepEqual(response.json(), { error: { code: 'forbidden', message: 'You are not allowed to do this.' } });
+    await app.close();
+  });
+
+  it('challenges every 401 with WWW-Authenticate, and sends a throttled refusal its Retry-After', async () => {
+    const app = await serviceWithRoutes();
+    const unauthenticated = await app.inject({ method: 'GET', url: '/who' });
+    assert.equal(unauthenticated.statusCode, 401);
+    assert.equal(unauthenticated.headers['www-authenticate'], 'Bearer realm="authscale"');
+    const throttled = await app.inject({ method: 'GET', url: '/slow-down' });
+    assert.equal(throttled.statusCode, 429);
+    assert.equal(throttled.headers['retry-after'], '13', 'whole seconds, rounded up');
+    assert.equal(throttled.headers['www-authenticate'], undefined);
     await app.close();
   });
 

@@ -44,7 +44,7 @@ export function signInRateLimit(
   { max, timeWindowMs }: SignInRateLimitOptions,
 ): preHandlerAsyncHookHandler {
   const check = app.createRateLimit({ max, timeWindow: timeWindowMs, keyGenerator: accountKey, skipOnError: false });
-  return async (request, reply) => {
+  return async (request) => {
     let result: Awaited<ReturnType<typeof check>>;
     try {
       result = await check(request);
@@ -52,8 +52,7 @@ export function signInRateLimit(
       throw new AuthError('dependency_unavailable', undefined, { cause: error });
     }
     if (!result.isAllowed && result.isExceeded) {
-      reply.header('retry-after', result.ttlInSeconds);
-      throw new AuthError('rate_limited');
+      throw new AuthError('rate_limited', undefined, { retryAfterSeconds: result.ttlInSeconds });
     }
   };
 }

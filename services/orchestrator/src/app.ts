@@ -72,7 +72,7 @@ export async function buildOrchestratorApp(
   // Each secret with the values it rotates between: callers send the current one; the previous and
   // next ones are accepted too, so tasks a rotation apart work together (docs/runbooks/rotating-internal-secrets.md).
   const internalToken = internalApiToken(config);
-  await app.register(openapiPlugin);
+  await app.register(openapiPlugin, { sessionCookieName: app.sessionCookieSettings.name });
   await app.register(principalPlugin, { keys: principalKeys(principalAssertionSecret(config)).verifying });
   await app.register(apiKeyScopePlugin);
   await app.register(accessTokensPlugin, {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { bearerChallenge } from '../error-handler.ts';
 import { AuthError } from '../errors.ts';
 import '../route-config.ts';
 import { apiKeyPrefix, isWellFormedApiKey } from '../api-keys/api-key-format.ts';
@@ -97,7 +98,7 @@ export const requestAuth = fp<RequestAuthOptions>(
         const credential = bearer ? authorization.slice(space + 1) : '';
         const user = credential.length > 0 ? await fromBearer(credential) : null;
         if (!user) {
-          reply.header('www-authenticate', 'Bearer error="invalid_token"');
+          reply.header('www-authenticate', `${bearerChallenge}, error="invalid_token"`);
           throw new AuthError('unauthenticated');
         }
         request.user = user;

@@ -86,6 +86,8 @@ describe('requestAuth', () => {
     const { token } = sessions.create('user-wrong-name');
     const none = await app.inject({ url: '/whoami' });
     assert.equal(none.statusCode, 401);
+    // RFC 9110 section 15.5.2: a 401 names a scheme to authenticate with, here without a token error.
+    assert.equal(none.headers['www-authenticate'], 'Bearer realm="authscale"');
     const wrongName = await app.inject({ url: '/whoami', cookies: { authscale_session: token } });
     assert.equal(wrongName.statusCode, 401);
   });
@@ -110,7 +112,7 @@ describe('requestAuth', () => {
       const response = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${jwt}` } });
       assert.equal(response.statusCode, 401);
       assert.equal(response.json().error.code, 'unauthenticated');
-      assert.match(String(response.headers['www-authenticate']), /^Bearer error="invalid_token"/);
+      assert.equal(response.headers['www-authenticate'], 'Bearer realm="authscale", error="invalid_token"');
     }
   });
 

@@ -3,6 +3,7 @@ import type { OrchestratorDependencies } from '../dependencies.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 import { emailSchema } from '../sign-in/sign-in-schemas.ts';
 import { refuseLookAlikeEmail } from './refuse-look-alike-email.ts';
@@ -23,7 +24,10 @@ export const emailRoutes: FastifyPluginAsyncTypebox<{
     '/auth/email',
     {
       preHandler: requireRecentAuthentication(ceremonies.elevation),
-      schema: { body: Type.Object({ email: emailSchema }, { additionalProperties: false }) },
+      schema: {
+        body: Type.Object({ email: emailSchema }, { additionalProperties: false }),
+        response: { 204: noContent },
+      },
     },
     async (request, reply) => {
       const { userId } = callerOf(request);

@@ -7,11 +7,12 @@ import { requireRecentAuthentication } from '../mfa/require-recent-authenticatio
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
+import { weakPasswordErrors } from '../passwords/weak-password-errors.ts';
 import { revokeOtherSessions } from '../sessions/revoke-other-sessions.ts';
-import { passwordSchema } from '../sign-in/sign-in-schemas.ts';
+import { newPasswordSchema, passwordSchema } from '../sign-in/sign-in-schemas.ts';
 
 const body = Type.Object(
-  { currentPassword: passwordSchema, newPassword: passwordSchema },
+  { currentPassword: passwordSchema, newPassword: newPasswordSchema },
   { additionalProperties: false },
 );
 
@@ -28,7 +29,9 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
   app.put(
     '/auth/password',
     {
+      config: { refusals: ['invalid_credentials', 'weak_password', 'conflict'] },
       preHandler: requireRecentAuthentication(ceremonies.elevation),
+      schemaErrorFormatter: weakPasswordErrors('newPassword'),
       schema: { body, response: { 200: Type.Object({ otherSessionsRevoked: Type.Integer() }) } },
     },
     async (request, reply) => {
@@ -37,10 +40,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
       const user = await deps.identity.users.get({ userId });
       if (!user) throw new AuthError('unauthenticated');
       const gate = await deps.loginThrottle.attempt({ email: user.email, ip: request.ip });
-      if (!gate.allowed) {
-        reply.header('retry-after', String(gate.retryAfterSeconds));
-        throw new AuthError('rate_limited');
-      }
+      if (!gate.allowed) throw new AuthError('rate_limited', undefined, { retryAfterSeconds: gate.retryAfterSeconds });
       const previousHash = await deps.identity.users.passwordHashOf({ userId });
       if (!(await verifyPassword({ password: currentPassword, passwordHash: previousHash })) || !previousHash) {
         await deps.identity.audit.record({ type: 'password.change_failed', userId, ip: request.ip });

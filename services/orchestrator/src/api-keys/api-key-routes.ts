@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 import { actingUser } from '../tenants/acting-user.ts';
 import { requireManager } from '../tenants/require-manager.ts';
 import { tenantParams } from '../tenants/tenant-schemas.ts';
@@ -72,7 +73,10 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete(
     '/api/tenants/:tenantId/api-keys/:keyId',
-    { config: { tenant: true }, schema: { params: apiKeyParams } },
+    {
+      config: { tenant: true, refusals: ['not_found'] },
+      schema: { params: apiKeyParams, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const actorId = actingUser(request);
       requireManager(request);

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { callerOf } from '../mfa/caller-of.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 import { emailVerifyBody, linkRequestedSchema } from './email-verification-schemas.ts';
 import { emailVerificationFlow, sendEmailVerification } from './send-email-verification.ts';
 
@@ -29,7 +30,7 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/auth/email/verify',
-    { config: { public: true }, schema: { body: emailVerifyBody } },
+    { config: { public: true }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
     async (request, reply) => {
       const flow = await deps.identity.flows.take({ kind: emailVerificationFlow, id: request.body.token });
       const { userId, email } = flow ?? {};

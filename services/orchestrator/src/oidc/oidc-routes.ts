@@ -4,6 +4,7 @@ import { assuranceLevel } from '../mfa/assurance-level.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { seeOther } from '../openapi/answer-schemas.ts';
 import { oidcFlowCookie } from './oidc-flow-cookie.ts';
 
 const providerParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }) });
@@ -16,15 +17,20 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   const { oidc, totp, mfaChallenges, identity, completeSignIn, elevation } = ceremonies;
   const flowCookie = oidcFlowCookie(app.sessionCookieSettings);
 
-  app.get('/auth/oidc/providers', { config: { public: true } }, async () => ({ providers }));
+  app.get(
+    '/auth/oidc/providers',
+    { config: { public: true }, schema: { response: { 200: Type.Object({ providers: Type.Array(Type.String()) }) } } },
+    async () => ({ providers }),
+  );
 
   app.get(
     '/auth/oidc/:provider/start',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['not_found'] },
       schema: {
         params: providerParams,
         querystring: Type.Object({ return_to: Type.Optional(Type.String({ maxLength: 512 })) }),
+        response: { 303: seeOther("To the provider's authorization endpoint, with the flow cookie set.") },
       },
     },
     async (request, reply) => {
@@ -42,6 +48,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app.post(
     '/auth/oidc/:provider/link',
     {
+      config: { refusals: ['not_found'] },
       preHandler: requireRecentAuthentication(elevation),
       schema: {
         params: providerParams,
@@ -66,7 +73,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app.get(
     '/auth/oidc/:provider/callback',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['invalid_credentials', 'forbidden', 'not_found', 'conflict'] },
       schema: {
         description:
           "The provider's redirect back: the authorization response (`code`, `state`, `iss`, or `error`) in the query string.",
@@ -74,6 +81,11 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
         querystring: Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 4096 }), {
           maxProperties: 16,
         }),
+        response: {
+          303: seeOther(
+            'To the allowed return address, signed in (the session cookie is set), or with `#mfa_token=` when a second factor is due.',
+          ),
+        },
       },
     },
     async (request, reply) => {

@@ -1,26 +1,38 @@
+import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
-import { sessionCookieName } from '@authscale/core';
+import {
+  authErrorCodes,
+  insecureLocalHttpSessionCookieName,
+  sessionCookieName as secureSessionCookieName,
+} from '@authscale/core';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
+import { errorResponses } from './error-responses.ts';
+import { refusalsOf } from './refusals-of.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-const errorSchema = {
+export interface OpenapiPluginOptions {
+  /** The session cookie's name where this service runs; the document names it for callers. */
+  sessionCookieName: string;
+}
+
+/** The one shape of every refusal (core's `errorHandler`): `code` from the catalogue, a generic `message`. */
+const errorBodySchema = {
   type: 'object' as const,
+  description: 'The shape of every refusal: `code` is stable, `message` is generic and never echoes the request.',
   required: ['error'],
   properties: {
     error: {
       type: 'object' as const,
       required: ['code', 'message'],
-      properties: { code: { type: 'string' as const }, message: { type: 'string' as const } },
+      properties: {
+        code: { type: 'string' as const, enum: [...authErrorCodes] },
+        message: { type: 'string' as const },
+      },
     },
   },
-};
-
-const errorResponse = {
-  description: 'The error shape of every refusal: `code` is stable, `message` is generic.',
-  $ref: '#/components/schemas/Error',
 };
 
 /** The contract area a path belongs to: `/auth/...` is "auth", `/api/tenants/...` is "tenants". */
@@ -32,13 +44,54 @@ function tagOf(url: string): string {
 }
 
 /**
+ * A route's own answers, each with a description: its status text unless the schema gives one
+ * (as the generator's response-only annotation, so the body schema does not repeat it).
+ */
+function describedSuccesses(response: Record<string, unknown> = {}) {
+  return Object.fromEntries(
+    Object.entries(response).map(([status, schema]) => {
+      const given = (schema as { description?: string }).description;
+      return [
+        status,
+        given ? schema : { ...(schema as object), 'x-response-description': `${STATUS_CODES[Number(status)]}.` },
+      ];
+    }),
+  );
+}
+
+/**
+ * OpenAPI puts `required` on a header, beside its schema; the route schemas write it inside the
+ * header's schema, which the generator copies there as it is.
+ */
+function hoistRequiredHeaders<Document extends { paths?: object }>(document: Document): Document {
+  for (const operations of Object.values(document.paths ?? {}) as Record<string, unknown>[]) {
+    for (const operation of Object.values(operations)) {
+      const responses = (operation as { responses?: Record<string, { headers?: Record<string, unknown> }> }).responses;
+      for (const { headers = {} } of Object.values(responses ?? {})) {
+        for (const header of Object.values(headers) as { required?: boolean; schema?: { required?: unknown } }[]) {
+          if (header.schema?.required !== true) continue;
+          delete header.schema.required;
+          header.required = true;
+        }
+      }
+    }
+  }
+  return document;
+}
+
+/**
  * The public contract as an OpenAPI 3.1 document, generated from the route schemas; `openapiRoutes`
  * serves it at `GET /openapi.json` (the edge forwards it). Register before the routes: the document
  * lists the routes registered after it. Paths are the edge's, where callers authenticate with the
  * session cookie or a bearer token; the internal principal assertion is not part of the contract.
+ * Each route lists its own success answers; its refusals are derived from what it is (`refusalsOf`),
+ * so a route cannot forget the 401, 403 or 429 the edge gives in front of it.
  */
-export const openapiPlugin = fp(
-  async (app: FastifyInstance) => {
+export const openapiPlugin = fp<OpenapiPluginOptions>(
+  async (app: FastifyInstance, { sessionCookieName }) => {
+    if (typeof sessionCookieName !== 'string' || sessionCookieName.length === 0) {
+      throw new TypeError('authscale-openapi: option "sessionCookieName" must be a non-empty string');
+    }
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -48,13 +101,17 @@ export const openapiPlugin = fp(
           description: 'Sign-in, sessions, tokens and the tenant-scoped API, served by the edge on one origin.',
         },
         components: {
-          schemas: { Error: errorSchema },
+          schemas: { ErrorBody: errorBodySchema },
           securitySchemes: {
             sessionCookie: {
               type: 'apiKey',
               in: 'cookie',
               name: sessionCookieName,
-              description: 'Set by sign-in. State-changing requests also need an allowed `Origin` header.',
+              description:
+                `Set by sign-in. Its name is \`${secureSessionCookieName}\` (Secure, HttpOnly, SameSite=Lax, Path=/); ` +
+                `a local plain-HTTP deployment (\`INSECURE_LOCAL_HTTP_COOKIES\`), where browsers refuse \`__Host-\` ` +
+                `cookies, names it \`${insecureLocalHttpSessionCookieName}\`. A state-changing request that carries it ` +
+                'needs an allowed `Origin` header.',
             },
             bearer: {
               type: 'http',
@@ -75,13 +132,15 @@ export const openapiPlugin = fp(
           // OpenAPI lists query parameters by name; an open map (the OIDC callback's) has none to list.
           ...(querystring && typeof querystring === 'object' && 'properties' in querystring ? { querystring } : {}),
           tags: [tagOf(url)],
-          response: { ...routeSchema.response, '4XX': errorResponse, '5XX': errorResponse },
+          response: { ...describedSuccesses(routeSchema.response), ...errorResponses(refusalsOf(route)) },
           ...(route.config?.public ? { security: [] } : {}),
           // Service-to-service routes are guarded by the internal token and never proxied by the edge.
           ...(url.startsWith('/internal/') ? { hide: true } : {}),
         };
         return { schema: documented, url };
       },
+      transformObject: (generated) =>
+        'openapiObject' in generated ? hoistRequiredHeaders(generated.openapiObject) : generated.swaggerObject,
     });
   },
   { name: 'authscale-openapi', fastify: '5.x' },

@@ -2,6 +2,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 
 // Only what an account page shows: the public key and the counter stay in the identity module.
 const passkeySummary = Type.Object({
@@ -33,7 +34,11 @@ export const passkeyManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: Ce
 
   app.delete(
     '/auth/passkeys/:id',
-    { preHandler: recent, schema: { params: credentialParams } },
+    {
+      config: { refusals: ['not_found'] },
+      preHandler: recent,
+      schema: { params: credentialParams, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const { userId } = callerOf(request);
       await passkeys.remove({ userId, credentialId: request.params.id });

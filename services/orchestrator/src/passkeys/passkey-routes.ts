@@ -7,6 +7,7 @@ import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { sessionCallerOf } from '../mfa/session-caller-of.ts';
+import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 /** The browser's serialised credential; @simplewebauthn/server checks every field inside. */
 const credentialJson = Type.Object({
@@ -22,6 +23,22 @@ const verifyBody = Type.Object(
   { flowId: Type.String({ minLength: 1, maxLength: 128 }), response: credentialJson },
   { additionalProperties: false },
 );
+
+/**
+ * A ceremony's start: the flow to name at verification, and the options for the browser's
+ * `navigator.credentials.create()` or `.get()`, as @simplewebauthn/server builds them.
+ */
+const ceremonyOptions = (kind: string) =>
+  Type.Object({
+    flowId: Type.String(),
+    options: Type.Object(
+      { challenge: Type.String() },
+      { additionalProperties: true, description: `WebAuthn ${kind} (JSON form, WebAuthn Level 3).` },
+    ),
+  });
+const registrationOptions = ceremonyOptions('PublicKeyCredentialCreationOptions');
+const authenticationOptions = ceremonyOptions('PublicKeyCredentialRequestOptions');
+const elevated = Type.Object({ elevatedForSeconds: Type.Integer() });
 
 /**
  * WebAuthn registration for the signed-in user, usernameless sign-in with passkeys, and step-up
@@ -42,34 +59,53 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepe
     return user;
   };
 
-  app.post('/auth/passkeys/register/options', { preHandler: recent }, async (request, reply) => {
-    const { userId } = callerOf(request);
-    const user = await enabledUser(userId);
-    reply.header('cache-control', 'no-store');
-    return passkeys.registrationOptions({ userId, userName: user.email });
-  });
+  app.post(
+    '/auth/passkeys/register/options',
+    { preHandler: recent, schema: { response: { 200: registrationOptions } } },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      const user = await enabledUser(userId);
+      reply.header('cache-control', 'no-store');
+      return passkeys.registrationOptions({ userId, userName: user.email });
+    },
+  );
 
-  app.post('/auth/passkeys/register/verify', { preHandler: recent, schema: { body: verifyBody } }, async (request) => {
-    const { userId } = callerOf(request);
-    await enabledUser(userId);
-    const { flowId, response } = request.body;
-    const result = await passkeys.verifyRegistration({
-      userId,
-      flowId,
-      response: response as unknown as RegistrationResponseJSON,
-    });
-    await identity.audit.record({ type: 'mfa.enrolled', userId, ip: request.ip, detail: { method: 'passkey' } });
-    return result;
-  });
+  app.post(
+    '/auth/passkeys/register/verify',
+    {
+      config: { refusals: ['invalid_credentials', 'conflict'] },
+      preHandler: recent,
+      schema: { body: verifyBody, response: { 200: Type.Object({ credentialId: Type.String() }) } },
+    },
+    async (request) => {
+      const { userId } = callerOf(request);
+      await enabledUser(userId);
+      const { flowId, response } = request.body;
+      const result = await passkeys.verifyRegistration({
+        userId,
+        flowId,
+        response: response as unknown as RegistrationResponseJSON,
+      });
+      await identity.audit.record({ type: 'mfa.enrolled', userId, ip: request.ip, detail: { method: 'passkey' } });
+      return result;
+    },
+  );
 
-  app.post('/auth/passkeys/login/options', { config: { public: true } }, async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    return passkeys.authenticationOptions();
-  });
+  app.post(
+    '/auth/passkeys/login/options',
+    { config: { public: true }, schema: { response: { 200: authenticationOptions } } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return passkeys.authenticationOptions();
+    },
+  );
 
   app.post(
     '/auth/passkeys/login/verify',
-    { config: { public: true }, schema: { body: verifyBody } },
+    {
+      config: { public: true, refusals: ['invalid_credentials'] },
+      schema: { body: verifyBody, response: { 200: tokenPairSchema } },
+    },
     async (request, reply) => {
       const { flowId, response } = request.body;
       const { userId, method } = await passkeys.verifyAuthentication({
@@ -90,16 +126,21 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepe
     },
   );
 
-  app.post('/auth/step-up/passkey/options', async (request, reply) => {
-    const { userId, sessionId } = sessionCallerOf(request);
-    reply.header('cache-control', 'no-store');
-    return passkeys.stepUpOptions({ userId, sessionId });
-  });
+  app.post(
+    '/auth/step-up/passkey/options',
+    { config: { refusals: ['conflict'] }, schema: { response: { 200: authenticationOptions } } },
+    async (request, reply) => {
+      const { userId, sessionId } = sessionCallerOf(request);
+      reply.header('cache-control', 'no-store');
+      return passkeys.stepUpOptions({ userId, sessionId });
+    },
+  );
 
   app.post(
     '/auth/step-up/passkey/verify',
     {
-      schema: { body: verifyBody, response: { 200: Type.Object({ elevatedForSeconds: Type.Integer() }) } },
+      config: { refusals: ['invalid_credentials'] },
+      schema: { body: verifyBody, response: { 200: elevated } },
     },
     async (request) => {
       const { userId, sessionId } = sessionCallerOf(request);

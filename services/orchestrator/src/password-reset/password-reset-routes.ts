@@ -5,8 +5,10 @@ import type { OrchestratorDependencies } from '../dependencies.ts';
 import { linkRequestedSchema } from '../email-verification/email-verification-schemas.ts';
 import { mailLink, mailLinkPaths } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
+import { weakPasswordErrors } from '../passwords/weak-password-errors.ts';
 import { passwordResetBody, passwordResetRequestBody } from './password-reset-schemas.ts';
 
 export const passwordResetFlow = 'password_reset';
@@ -57,7 +59,11 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/auth/password/reset',
-    { config: { public: true }, schema: { body: passwordResetBody } },
+    {
+      config: { public: true, refusals: ['weak_password'] },
+      schemaErrorFormatter: weakPasswordErrors('password'),
+      schema: { body: passwordResetBody, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const { token, password } = request.body;
       // Checked before the token is spent, so a refused password leaves the link usable.

@@ -16,7 +16,8 @@ export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
   app.post(
     '/auth/token/refresh',
     {
-      config: { public: true },
+      // A token that is unknown, spent past its grace or of an ended session: 401, as a replay is.
+      config: { public: true, refusals: ['unauthenticated'] },
       schema: {
         body: Type.Object(
           { refreshToken: Type.String({ minLength: 1, maxLength: 512 }) },

@@ -4,6 +4,7 @@ import type { OrchestratorDependencies } from '../dependencies.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 import { clearedSessionCookie } from './session-cookie.ts';
 
 const sessionSchema = Type.Object({
@@ -52,7 +53,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete(
     '/auth/sessions/:id',
-    { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }) } },
+    {
+      // Step-up applies to another session than the caller's own, so it is checked inside.
+      config: { refusals: ['step_up_required', 'not_found'] },
+      schema: {
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: { 204: noContent },
+      },
+    },
     async (request, reply) => {
       const { userId, sessionId } = callerOf(request);
       const { id } = request.params;
@@ -70,7 +78,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete(
     '/auth/sessions',
-    { preHandler: requireRecentAuthentication(ceremonies.elevation) },
+    {
+      preHandler: requireRecentAuthentication(ceremonies.elevation),
+      schema: { response: { 200: Type.Object({ revoked: Type.Integer({ description: 'Sessions ended.' }) }) } },
+    },
     async (request, reply) => {
       const { userId } = callerOf(request);
       const sessions = await deps.sessions.list(userId);

@@ -26,7 +26,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/auth/login',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['invalid_credentials'] },
       schema: { body: credentialsBody, response: { 200: Type.Union([tokenPairSchema, mfaRequiredSchema]) } },
     },
     async (request, reply) => {
@@ -34,10 +34,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
       const account = loginAccountKey(email);
       const attempt = { email, ip: request.ip, device: deviceCookies.deviceIn(request.headers.cookie, account) };
       const gate = await deps.loginThrottle.attempt(attempt);
-      if (!gate.allowed) {
-        reply.header('retry-after', String(gate.retryAfterSeconds));
-        throw new AuthError('rate_limited');
-      }
+      if (!gate.allowed) throw new AuthError('rate_limited', undefined, { retryAfterSeconds: gate.retryAfterSeconds });
       const login = await deps.identity.users.findPasswordLogin({ email });
       const valid = await verifyPassword({ password, passwordHash: login?.passwordHash ?? null });
       const tenantId = valid && login ? await deps.identity.memberships.defaultTenant({ userId: login.userId }) : null;

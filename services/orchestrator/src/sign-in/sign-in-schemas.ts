@@ -1,13 +1,32 @@
 import { Type } from 'typebox';
+import { passwordPolicy } from '../passwords/password-policy.ts';
 
 /** Loose on purpose: the address is proven by use, not by a regular expression. */
 export const emailSchema = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
 
-/** Bounded well above the policy's 128 code points so a long password reaches the policy check. */
+/**
+ * A password being presented (sign-in, the current one at a change): any length a password was
+ * ever set with, bounded so no one hashes a megabyte.
+ */
 export const passwordSchema = Type.String({ minLength: 1, maxLength: 1024 });
+
+/**
+ * A password being set: the policy's lengths, which JSON Schema counts in code points as the
+ * policy does. Routes using it refuse a length outside them as `weak_password` (`weakPasswordErrors`).
+ */
+export const newPasswordSchema = Type.String({
+  minLength: passwordPolicy.minLength,
+  maxLength: passwordPolicy.maxLength,
+  description: `${passwordPolicy.minLength} to ${passwordPolicy.maxLength} characters (Unicode code points), any composition. A commonly used password is refused with 400 \`weak_password\`, as is a length outside these.`,
+});
 
 export const credentialsBody = Type.Object(
   { email: emailSchema, password: passwordSchema },
+  { additionalProperties: false },
+);
+
+export const signupBody = Type.Object(
+  { email: emailSchema, password: newPasswordSchema },
   { additionalProperties: false },
 );
 

@@ -9,7 +9,8 @@ import { emailVerificationFlow, sendEmailVerification } from '../email-verificat
 import { newLinkToken } from '../mail/new-link-token.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
-import { credentialsBody } from './sign-in-schemas.ts';
+import { weakPasswordErrors } from '../passwords/weak-password-errors.ts';
+import { signupBody } from './sign-in-schemas.ts';
 
 /**
  * `POST /auth/signup`: a user, their personal tenant (owner) and a password credential.
@@ -26,9 +27,10 @@ export const signupRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/auth/signup',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['weak_password'] },
+      schemaErrorFormatter: weakPasswordErrors('password'),
       schema: {
-        body: credentialsBody,
+        body: signupBody,
         response: { 201: Type.Object({ userId: Type.String(), tenantId: Type.String() }) },
       },
     },

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 import { actingUser } from './acting-user.ts';
 import { requireManager } from './require-manager.ts';
@@ -37,7 +38,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/api/tenants/:tenantId/members',
     {
-      config: { tenant: true },
+      config: { tenant: true, refusals: ['not_found', 'conflict'] },
       preHandler: recent,
       schema: { params: tenantParams, body: addMemberBody, response: { 201: memberSchema } },
     },
@@ -53,7 +54,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{
   app.patch(
     '/api/tenants/:tenantId/members/:userId',
     {
-      config: { tenant: true },
+      // Step-up applies to granting admin or owner only, so it is checked inside.
+      config: { tenant: true, refusals: ['step_up_required', 'not_found', 'conflict'] },
       schema: { params: memberParams, body: changeRoleBody, response: { 200: memberSchema } },
     },
     async (request) => {
@@ -68,7 +70,10 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete(
     '/api/tenants/:tenantId/members/:userId',
-    { config: { tenant: true }, schema: { params: memberParams } },
+    {
+      config: { tenant: true, refusals: ['not_found', 'conflict'] },
+      schema: { params: memberParams, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const actorId = actingUser(request);
       const { tenantId, userId } = request.params;

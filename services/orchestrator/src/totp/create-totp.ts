@@ -32,15 +32,17 @@ export function createTotp({
   lockoutSeconds = 900,
   now = () => Math.floor(Date.now() / 1000),
 }: CreateTotpOptions) {
+  // The lock's end is in the store; a whole lockout is the longest a client may have to wait.
+  const lockedOut = () =>
+    new AuthError('rate_limited', 'Too many wrong codes; try again later.', { retryAfterSeconds: lockoutSeconds });
+
   async function refuse(userId: string): Promise<never> {
     const { locked } = await store.recordFailure({ userId, maxAttempts, lockoutSeconds });
-    throw locked
-      ? new AuthError('rate_limited', 'Too many wrong codes; try again later.')
-      : new AuthError('invalid_credentials');
+    throw locked ? lockedOut() : new AuthError('invalid_credentials');
   }
 
   function assertNotLocked({ locked }: { locked: boolean }) {
-    if (locked) throw new AuthError('rate_limited', 'Too many wrong codes; try again later.');
+    if (locked) throw lockedOut();
   }
 
   return Object.freeze({

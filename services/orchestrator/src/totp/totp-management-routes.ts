@@ -2,6 +2,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import { noContent } from '../openapi/answer-schemas.ts';
 
 /** Turning TOTP off and replacing the recovery codes: both change MFA data, so both need step-up. */
 export const totpManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
@@ -11,16 +12,21 @@ export const totpManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: Cerem
   const { totp, elevation, identity } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
 
-  app.delete('/auth/totp', { preHandler: recent }, async (request, reply) => {
-    const { userId } = callerOf(request);
-    await totp.disable({ userId });
-    await identity.audit.record({ type: 'mfa.removed', userId, ip: request.ip, detail: { method: 'totp' } });
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/auth/totp',
+    { config: { refusals: ['not_found'] }, preHandler: recent, schema: { response: { 204: noContent } } },
+    async (request, reply) => {
+      const { userId } = callerOf(request);
+      await totp.disable({ userId });
+      await identity.audit.record({ type: 'mfa.removed', userId, ip: request.ip, detail: { method: 'totp' } });
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
     '/auth/totp/recovery-codes',
     {
+      config: { refusals: ['conflict'] },
       preHandler: recent,
       schema: { response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) } },
     },

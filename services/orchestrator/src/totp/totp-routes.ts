@@ -5,6 +5,7 @@ import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { sessionCallerOf } from '../mfa/session-caller-of.ts';
+import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }) }, { additionalProperties: false });
 
@@ -36,6 +37,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app.post(
     '/auth/totp/activate',
     {
+      config: { refusals: ['invalid_credentials', 'conflict'] },
       preHandler: recent,
       schema: { body: codeBody, response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) } },
     },
@@ -51,7 +53,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app.post(
     '/auth/mfa/totp',
     {
-      config: { public: true },
+      config: { public: true, refusals: ['invalid_credentials'] },
       schema: {
         body: Type.Object(
           {
@@ -60,6 +62,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
           },
           { additionalProperties: false },
         ),
+        response: { 200: tokenPairSchema },
       },
     },
     async (request, reply) => {
@@ -97,7 +100,10 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
 
   app.post(
     '/auth/step-up/totp',
-    { schema: { body: codeBody, response: { 200: Type.Object({ elevatedForSeconds: Type.Integer() }) } } },
+    {
+      config: { refusals: ['invalid_credentials'] },
+      schema: { body: codeBody, response: { 200: Type.Object({ elevatedForSeconds: Type.Integer() }) } },
+    },
     async (request) => {
       const { userId, sessionId } = sessionCallerOf(request);
       const method = await totp.verify({ userId, code: request.body.code });

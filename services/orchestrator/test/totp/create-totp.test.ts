@@ -76,7 +76,11 @@ describe('createTotp', () => {
       await rejectsWith(totp.verify({ userId, code: '000000' }), 'invalid_credentials');
     }
     await rejectsWith(totp.verify({ userId, code: '000000' }), 'rate_limited');
-    await rejectsWith(totp.verify({ userId, code: await codeFor(secret) }), 'rate_limited');
+    // The refusal says how long to wait at most (its Retry-After): the whole lockout.
+    await assert.rejects(
+      totp.verify({ userId, code: await codeFor(secret) }),
+      (error: unknown) => error instanceof AuthError && error.code === 'rate_limited' && error.retryAfterSeconds === 1,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.equal(await totp.verify({ userId, code: await codeFor(secret) }), 'totp');
   });
