@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { type AuthscaleStacks, composeAuthscale } from '../compose.ts';
 import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
 import type { EnvironmentConfig, EnvironmentName } from '../config/schema.ts';
+import { testDeploymentTargets } from '../config/test-deployment-targets.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -35,7 +36,8 @@ export interface CfnResource {
 }
 
 /**
- * Synthesizes one environment exactly as `cdk synth -c env=<name>` does: the same compose function,
+ * Synthesizes one environment exactly as `npm run synth` does (`cdk synth -c env=<name>` with the
+ * documented test values of `test-deployment-targets.ts`): the same compose function,
  * the same cdk.json context, the AwsSolutions checks attached (an unacknowledged finding throws here).
  * The cloud assembly goes to a temp directory that is removed afterwards.
  */
@@ -43,7 +45,7 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
   const outdir = mkdtempSync(join(tmpdir(), `authscale-cdk-${name}-`));
   try {
     const app = new App({ outdir, context: cdkJson.context });
-    const config = loadEnvironmentConfig(name);
+    const config = loadEnvironmentConfig(name, testDeploymentTargets[name]);
     const stacks = composeAuthscale(app, config);
     mutate?.(stacks);
     const assembly = synthesizeWithReport(app, outdir);
