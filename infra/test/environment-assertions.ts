@@ -171,6 +171,37 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.equal(stacks.data.terminationProtection, config.protectData);
     });
 
+    test('every stack and every resource in it carries the project and environment tags', () => {
+      const { stacks, templates, config } = synthesized;
+      const expected = { project: 'authscale', environment: config.name };
+      for (const stack of Object.values(stacks)) assert.deepEqual(stack.tags.tagValues(), expected);
+      templates.data.hasResourceProperties('AWS::KMS::Key', {
+        Tags: [
+          { Key: 'environment', Value: config.name },
+          { Key: 'project', Value: 'authscale' },
+        ],
+      });
+    });
+
+    test("the VPC's default security group is stripped of its rules", () => {
+      const { templates } = synthesized;
+      const [vpcId] = Object.keys(templates.network.findResources('AWS::EC2::VPC'));
+      templates.network.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
+        DefaultSecurityGroupId: { 'Fn::GetAtt': [vpcId, 'DefaultSecurityGroup'] },
+      });
+    });
+
+    test("stacks read each other's outputs (weak references): no exports to block an update", () => {
+      for (const [stack, template] of Object.entries(synthesized.templates)) {
+        const json = JSON.stringify(template.toJSON());
+        assert.doesNotMatch(json, /Fn::ImportValue/, `${stack} imports an export`);
+        for (const [name, output] of Object.entries(template.toJSON().Outputs ?? {})) {
+          assert.equal((output as { Export?: unknown }).Export, undefined, `${stack} exports ${name}`);
+        }
+      }
+      assert.match(JSON.stringify(synthesized.templates.services.toJSON()), /Fn::GetStackOutput/);
+    });
+
     test('the VPC spans the configured zones with flow logs and private endpoints', () => {
       const { templates, config } = synthesized;
       const subnets = Object.values(templates.network.findResources('AWS::EC2::Subnet'));
@@ -518,7 +549,15 @@ export function describeEnvironment(name: EnvironmentName): void {
     test('IAM statements name their resources; only actions without resource scope use *', () => {
       const policies = synthesized.resourcesOfType('AWS::IAM::Policy');
       assert.ok(policies.length > 0);
-      for (const { id, resource } of policies) {
+      // Inline policies of roles count too (CDK's custom-resource providers write theirs there).
+      const inlinePolicies = synthesized
+        .resourcesOfType('AWS::IAM::Role')
+        .flatMap(({ id, resource }) =>
+          ((resource.Properties.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map(
+            ({ PolicyDocument }) => ({ id, resource: { Properties: { PolicyDocument } } }),
+          ),
+        );
+      for (const { id, resource } of [...policies, ...inlinePolicies]) {
         for (const statement of statementsOf(resource)) {
           const actions = asList(statement.Action);
           if (asList(statement.Resource).includes('*')) {
@@ -529,8 +568,19 @@ export function describeEnvironment(name: EnvironmentName): void {
           for (const action of actions) assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/, `${id}: ${action}`);
         }
       }
+      // The one exception: the singleton providers of the CDK's own custom resources (the default
+      // security group's restriction) attach AWSLambdaBasicExecutionRole for their logs, and nothing else.
+      const cdkProviderRole = /^Custom[A-Za-z0-9]+CustomResourceProviderRole[0-9A-F]{8}$/;
       for (const { id, resource } of synthesized.resourcesOfType('AWS::IAM::Role')) {
-        assert.equal(resource.Properties.ManagedPolicyArns, undefined, `${id} attaches a managed policy`);
+        const managed = resource.Properties.ManagedPolicyArns;
+        if (cdkProviderRole.test(id)) {
+          assert.match(
+            JSON.stringify(managed),
+            /^\[\{"Fn::Sub":"arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole"\}\]$/,
+          );
+        } else {
+          assert.equal(managed, undefined, `${id} attaches a managed policy`);
+        }
       }
     });
 
