@@ -74,7 +74,11 @@ export const environmentParametersSchema = Type.Object(
           maximum: 5,
           description: 'At least one, so every shard fails over automatically across AZs.',
         }),
-        port: Type.Integer({ minimum: 1024, maximum: 65535, description: 'Anything but the default 6379.' }),
+        port: Type.Integer({
+          minimum: 1024,
+          maximum: 65535,
+          description: 'Anything but the default 6379. Fixed once deployed: a new port needs a new cluster.',
+        }),
         snapshotRetentionDays: Type.Integer({ minimum: 0, maximum: 35, description: 'Daily snapshots kept.' }),
       },
       { additionalProperties: false },

@@ -8,7 +8,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface AuroraProps {
-  /** Names the cluster, and so its log group. */
+  /**
+   * Names the cluster, and so its log group, which must exist before the cluster does. Unique in the
+   * account and region per environment. Fixed on purpose: CloudFormation refuses any update that
+   * would replace a named resource, so a change that needs a new cluster (another key, master user
+   * or engine) fails instead of silently creating an empty database; it is done as a migration.
+   */
   readonly clusterIdentifier: string;
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
@@ -126,6 +131,8 @@ export class Aurora extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
 
+    // No fixed name: it is derived from the stack (a feature flag), unique per environment, and the
+    // proxy holds no state, so an update that replaces it may (its endpoint reaches the services).
     this.proxy = cluster.addProxy('Proxy', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,

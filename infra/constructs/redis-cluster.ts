@@ -11,7 +11,12 @@ export interface RedisClusterProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly encryptionKey: kms.IKey;
-  /** Lowercase, unique in the account and region; node ids (and so the alarms) derive from it. */
+  /**
+   * Lowercase, unique in the account and region; node ids (and so the alarms) derive from it, and
+   * the failover drill finds the cluster by it. Fixed on purpose, like the database's identifier: an
+   * update that would replace the cluster (a new port, key or subnet group) fails rather than drop
+   * every session.
+   */
   readonly replicationGroupId: string;
   readonly nodeType: string;
   readonly shards: number;

@@ -7,7 +7,7 @@ import { serviceDockerfile } from '../constructs/fargate-service.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
 import { type ServiceName, serviceConfigProblems, serviceEnvironmentContracts } from './service-config-schemas.ts';
-import { type Synthesized, synthesize } from './synthesize.ts';
+import { type CfnResource, type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
 const actionsWithoutResourceScope = new Set(['ecr:GetAuthorizationToken', 'secretsmanager:GetRandomPassword']);
@@ -152,6 +152,53 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
 };
 
 /**
+ * The property that holds each resource type's physical name, for the types whose names must be
+ * unique in an account and region. A name written into the template is fixed: it must carry its
+ * environment, or a second environment in the same account and region fails to create it.
+ */
+const physicalNameProperties: Readonly<Record<string, string>> = {
+  'AWS::RDS::DBCluster': 'DBClusterIdentifier',
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+  'AWS::RDS::DBProxy': 'DBProxyName',
+  'AWS::RDS::DBSubnetGroup': 'DBSubnetGroupName',
+  'AWS::RDS::DBClusterParameterGroup': 'DBClusterParameterGroupName',
+  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
+  'AWS::ElastiCache::SubnetGroup': 'CacheSubnetGroupName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::ECS::Cluster': 'ClusterName',
+  'AWS::ECS::TaskDefinition': 'Family',
+  'AWS::ECS::Service': 'ServiceName',
+  'AWS::ServiceDiscovery::HttpNamespace': 'Name',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::KMS::Alias': 'AliasName',
+  'AWS::WAFv2::WebACL': 'Name',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
+  'AWS::ElasticLoadBalancingV2::TargetGroup': 'Name',
+  'AWS::ApplicationAutoScaling::ScalingPolicy': 'PolicyName',
+  'AWS::Route53::RecordSet': 'Name',
+};
+
+/** Literal properties that look like names but name no resource of this app (or one scoped to its parent). */
+const notPhysicalNames = new Set([
+  'AWS::CloudWatch::Alarm.MetricName',
+  'AWS::EC2::VPCEndpoint.ServiceName',
+  'AWS::ElastiCache::ParameterGroup.CacheParameterGroupFamily',
+  'AWS::RDS::DBClusterParameterGroup.Family',
+  'AWS::RDS::DBProxy.EngineFamily',
+  'AWS::RDS::DBProxyTargetGroup.TargetGroupName',
+  'AWS::IAM::Policy.PolicyName',
+  'AWS::Route53::RecordSet.HostedZoneId',
+]);
+
+/**
  * The security properties every environment must have, asserted on one synthesis (the slow part)
  * shared by all the tests below. A failed nag check fails `before`, and so every test.
  */
@@ -200,6 +247,58 @@ export function describeEnvironment(name: EnvironmentName): void {
         }
       }
       assert.match(JSON.stringify(synthesized.templates.services.toJSON()), /Fn::GetStackOutput/);
+    });
+
+    test('every name fixed in a template carries its environment, so environments share an account and region', () => {
+      const { config } = synthesized;
+      const compact = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const carriesEnvironment = (name: string) =>
+        compact(name).includes(`authscale${config.name}`) ||
+        name
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .includes(config.name) ||
+        name === `${config.edge.publicHostname}.`;
+      const unreviewed: string[] = [];
+      for (const stack of Object.keys(synthesized.templates) as Array<keyof typeof synthesized.templates>) {
+        for (const [id, resource] of Object.entries(synthesized.templates[stack].toJSON().Resources ?? {})) {
+          const { Type: type, Properties: properties = {} } = resource as CfnResource;
+          for (const [property, value] of Object.entries(properties)) {
+            if (typeof value !== 'string' || !/(Name|Identifier|Id|Family)$/.test(property)) continue;
+            if (physicalNameProperties[type] === property) {
+              assert.ok(
+                carriesEnvironment(value),
+                `${stack}/${id}: ${property} "${value}" is the same in every environment`,
+              );
+            } else if (!notPhysicalNames.has(`${type}.${property}`)) {
+              unreviewed.push(`${type}.${property} = ${value}`);
+            }
+          }
+        }
+      }
+      // A property here is a name nobody has judged yet: add it to one of the two lists above.
+      assert.deepEqual(unreviewed, []);
+    });
+
+    test('only the database and the session cluster keep fixed names; the proxy is named after its stack', () => {
+      const { templates, stacks, config } = synthesized;
+      const named = (type: string) =>
+        Object.values(templates.data.findResources(type)).map(
+          (resource) => resource.Properties[physicalNameProperties[type] as string],
+        );
+      // Both hold state: CloudFormation refuses an update that would replace a named resource, which
+      // is what these should get rather than a new, empty cluster (docs/deploy.md, "Named resources").
+      assert.deepEqual(named('AWS::RDS::DBCluster'), [`authscale-${config.name}-identity`]);
+      assert.deepEqual(named('AWS::ElastiCache::ReplicationGroup'), [`authscale-${config.name}-sessions`]);
+      const [proxyName] = named('AWS::RDS::DBProxy');
+      assert.notEqual(proxyName, 'Proxy');
+      assert.ok(String(proxyName).startsWith(stacks.data.stackName.replaceAll('-', '')), String(proxyName));
+      for (const type of ['AWS::RDS::DBInstance', 'AWS::DynamoDB::GlobalTable', 'AWS::SecretsManager::Secret']) {
+        assert.ok(
+          named(type).every((name) => name === undefined),
+          `${type} has a fixed name`,
+        );
+      }
     });
 
     test('the VPC spans the configured zones with flow logs and private endpoints', () => {
