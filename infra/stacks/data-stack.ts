@@ -10,6 +10,7 @@ import { Aurora } from '../constructs/aurora.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
 import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
 import { TokenTable } from '../constructs/token-table.ts';
+import { addOutputs } from './stack-outputs.ts';
 
 export interface DataStackProps extends StackProps {
   readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'protectData'>;
@@ -100,5 +101,24 @@ export class DataStack extends Stack {
       'HS256 key of the principal assertions the edge sends the orchestrator',
     );
     this.totpEncryptionKey = generatedSecret('TotpEncryptionKey', 'Key material sealing TOTP secrets at rest');
+
+    const { aurora, redis } = this;
+    addOutputs(this, {
+      DatabaseProxyEndpoint: [aurora.proxy.endpoint, 'RDS Proxy: the one address of the database (TLS required)'],
+      DatabaseName: [aurora.databaseName, 'The identity database'],
+      DatabaseClusterIdentifier: [aurora.cluster.clusterIdentifier, 'The Aurora cluster'],
+      DatabaseAdminSecretArn: [aurora.adminSecret.secretArn, 'The master user (authscale_admin); provisioning only'],
+      DatabaseOwnerSecretArn: [aurora.ownerSecret.secretArn, 'The tables owner (authscale_owner); migrations only'],
+      DatabaseAppSecretArn: [aurora.appSecret.secretArn, 'The role the orchestrator connects as (authscale_app)'],
+      SessionClusterId: [redis.replicationGroupId, 'The session cluster (the failover drill takes it by environment)'],
+      SessionClusterEndpoint: [redis.configurationEndpoint, 'Configuration endpoint host:port (TLS required)'],
+      SessionClusterAuthTokenSecretArn: [redis.authSecret.secretArn, 'The session cluster AUTH token'],
+      TokenTableName: [this.tokenTable.table.tableName, 'Refresh-token families and API keys'],
+      JwtSigningKeysSecretArn: [this.jwtSigningKeys.secret.secretArn, 'The access-token signing keys'],
+      InternalApiTokenSecretArn: [this.internalApiToken.secretArn, 'Bearer token of the session replicas API'],
+      PrincipalAssertionKeySecretArn: [this.principalAssertionKey.secretArn, 'Edge to orchestrator assertions key'],
+      TotpEncryptionKeySecretArn: [this.totpEncryptionKey.secretArn, 'Seals TOTP secrets at rest'],
+      DataKeyArn: [this.key.keyArn, 'The customer-managed key of all the data above'],
+    });
   }
 }

@@ -11,6 +11,7 @@ import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
 import type { DataStack } from './data-stack.ts';
+import { addOutputs } from './stack-outputs.ts';
 
 export interface ServicesStackProps extends StackProps {
   readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge'>;
@@ -154,6 +155,17 @@ export class ServicesStack extends Stack {
       service: this.orchestrator.service,
       secrets: [database.appSecret, data.jwtSigningKeys.secret],
       logRetention: props.logRetention,
+    });
+
+    addOutputs(this, {
+      ClusterName: [cluster.clusterName, 'The ECS cluster of the session replicas, the orchestrator and the edge'],
+      SessionServiceName: [this.session.service.serviceName, 'The session replicas ECS service'],
+      SessionLogGroupName: [this.session.logGroup.logGroupName, 'The session replicas logs'],
+      OrchestratorServiceName: [this.orchestrator.service.serviceName, 'The orchestrator ECS service'],
+      OrchestratorLogGroupName: [
+        this.orchestrator.logGroup.logGroupName,
+        'The orchestrator logs; its migrations under the stream prefix orchestrator-migrate',
+      ],
     });
   }
 }

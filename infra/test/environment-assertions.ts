@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../config/schema.ts';
 import { serviceDockerfile } from '../constructs/fargate-service.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
@@ -299,6 +299,107 @@ export function describeEnvironment(name: EnvironmentName): void {
           `${type} has a fixed name`,
         );
       }
+    });
+
+    test('each stack outputs what a team looks for after a deploy: endpoints, names, secret ARNs', () => {
+      const { templates, config } = synthesized;
+      // CDK's own `Publish*` outputs carry the cross-stack references; these are the team's.
+      const outputsOf = (template: Template) =>
+        Object.fromEntries(
+          Object.entries(
+            (template.toJSON().Outputs ?? {}) as Record<
+              string,
+              { Value: unknown; Description?: string; Export?: unknown }
+            >,
+          ).filter(([name]) => !name.startsWith('Publish')),
+        );
+      const expected = {
+        network: ['AlarmTopicArn', 'VpcId'],
+        data: [
+          'DataKeyArn',
+          'DatabaseAdminSecretArn',
+          'DatabaseAppSecretArn',
+          'DatabaseClusterIdentifier',
+          'DatabaseName',
+          'DatabaseOwnerSecretArn',
+          'DatabaseProxyEndpoint',
+          'InternalApiTokenSecretArn',
+          'JwtSigningKeysSecretArn',
+          'PrincipalAssertionKeySecretArn',
+          'SessionClusterAuthTokenSecretArn',
+          'SessionClusterEndpoint',
+          'SessionClusterId',
+          'TokenTableName',
+          'TotpEncryptionKeySecretArn',
+        ],
+        services: [
+          'ClusterName',
+          'OrchestratorLogGroupName',
+          'OrchestratorServiceName',
+          'SessionLogGroupName',
+          'SessionServiceName',
+        ],
+        edge: [
+          'DashboardName',
+          'EdgeLogGroupName',
+          'EdgeServiceName',
+          'LoadBalancerDnsName',
+          'LoadBalancerHostedZoneId',
+          'PublicDnsRecord',
+          'PublicOrigin',
+          'WebAclArn',
+        ],
+      };
+      for (const [stack, names] of Object.entries(expected)) {
+        const outputs = outputsOf(templates[stack as keyof typeof templates]);
+        assert.deepEqual(Object.keys(outputs).sort(), names, `${stack} outputs`);
+        for (const [name, output] of Object.entries(outputs)) {
+          assert.ok(output.Description, `${stack} ${name} says what it is`);
+          assert.equal(output.Export, undefined, `${stack} ${name} is exported`);
+        }
+      }
+      const data = outputsOf(templates.data);
+      const [proxyId] = Object.keys(templates.data.findResources('AWS::RDS::DBProxy'));
+      assert.deepEqual(data.DatabaseProxyEndpoint?.Value, { 'Fn::GetAtt': [proxyId, 'Endpoint'] });
+      const secretIds = new Set(
+        ['AWS::SecretsManager::Secret', 'AWS::SecretsManager::SecretTargetAttachment'].flatMap((type) =>
+          Object.keys(templates.data.findResources(type)),
+        ),
+      );
+      for (const [name, output] of Object.entries(data).filter(([name]) => name.endsWith('SecretArn'))) {
+        const ref = (output.Value as { Ref?: string }).Ref;
+        assert.ok(ref && secretIds.has(ref), `${name} is not a secret of the data stack`);
+      }
+      assert.deepEqual(data.SessionClusterId?.Value, `authscale-${config.name}-sessions`);
+      const edge = outputsOf(templates.edge);
+      const [albId] = Object.keys(templates.edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+      assert.deepEqual(edge.LoadBalancerDnsName?.Value, { 'Fn::GetAtt': [albId, 'DNSName'] });
+      assert.equal(edge.PublicOrigin?.Value, `https://${config.edge.publicHostname}`);
+    });
+
+    test('with a hosted zone, the public host name is an alias A record of the load balancer; without, none', () => {
+      const { templates, config } = synthesized;
+      const { hostedZone, publicHostname } = config.edge;
+      const records = Object.values(templates.edge.findResources('AWS::Route53::RecordSet'));
+      const described = JSON.stringify(templates.edge.toJSON().Outputs?.PublicDnsRecord?.Value);
+      if (!hostedZone) {
+        assert.deepEqual(records, []);
+        assert.match(described, /none: point .* at LoadBalancerDnsName/);
+        return;
+      }
+      const [albId] = Object.keys(templates.edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+      assert.equal(records.length, 1);
+      const [record] = records;
+      assert.equal(record?.Properties.Name, `${publicHostname}.`);
+      assert.equal(record?.Properties.Type, 'A');
+      assert.equal(record?.Properties.HostedZoneId, hostedZone.id);
+      const alias = JSON.stringify(record?.Properties.AliasTarget);
+      assert.ok(alias.includes(`"${albId}","DNSName"`), 'the alias targets the load balancer');
+      assert.ok(alias.includes(`"${albId}","CanonicalHostedZoneID"`), "in the load balancer's zone");
+      assert.match(
+        described,
+        new RegExp(`alias A record ${publicHostname.replaceAll('.', '\\.')} in ${hostedZone.name}`),
+      );
     });
 
     test('the VPC spans the configured zones with flow logs and private endpoints', () => {
