@@ -54,6 +54,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     secretsManagerEndpoint: network.network.secretsManagerEndpoint,
     alarmAction,
     logRetention,
+    repositoryRoot,
   });
 
   const services = new ServicesStack(app, `${prefix}-services`, {

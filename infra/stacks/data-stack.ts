@@ -7,18 +7,21 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { Aurora } from '../constructs/aurora.ts';
+import { IdentityProvisioning } from '../constructs/identity-provisioning.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
 import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
 import { TokenTable } from '../constructs/token-table.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface DataStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'protectData'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'services' | 'protectData'>;
   readonly vpc: ec2.IVpc;
   readonly dataSubnets: ec2.SubnetSelection;
   readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
   readonly alarmAction: cloudwatch.IAlarmAction;
   readonly logRetention: logs.RetentionDays;
+  /** The build context of the orchestrator image, whose identity commands provision the database. */
+  readonly repositoryRoot: string;
 }
 
 /**
@@ -28,6 +31,8 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   public readonly key: kms.IKey;
   public readonly aurora: Aurora;
+  /** Creates the database's roles and the database at deploy, before any orchestrator task runs. */
+  public readonly identityProvisioning: IdentityProvisioning;
   public readonly redis: RedisCluster;
   public readonly tokenTable: TokenTable;
   public readonly jwtSigningKeys: JwtSigningKeys;
@@ -62,6 +67,16 @@ export class DataStack extends Stack {
       removalPolicy: retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       logRetention: props.logRetention,
       alarmAction: props.alarmAction,
+    });
+
+    this.identityProvisioning = new IdentityProvisioning(this, 'IdentityProvisioning', {
+      vpc: props.vpc,
+      subnets: props.dataSubnets,
+      database: this.aurora,
+      repositoryRoot: props.repositoryRoot,
+      cpuArchitecture: config.services.cpuArchitecture,
+      logRetention: props.logRetention,
+      logRemovalPolicy: removalPolicy,
     });
 
     this.redis = new RedisCluster(this, 'Sessions', {
@@ -119,6 +134,22 @@ export class DataStack extends Stack {
       PrincipalAssertionKeySecretArn: [this.principalAssertionKey.secretArn, 'Edge to orchestrator assertions key'],
       TotpEncryptionKeySecretArn: [this.totpEncryptionKey.secretArn, 'Seals TOTP secrets at rest'],
       DataKeyArn: [this.key.keyArn, 'The customer-managed key of all the data above'],
+      IdentityProvisioningCluster: [
+        this.identityProvisioning.cluster.clusterName,
+        'Runs the identity provisioning task at deploy (docs/deploy.md, "Database roles")',
+      ],
+      IdentityProvisioningTaskDefinition: [
+        this.identityProvisioning.taskDefinition.family,
+        'The provisioning task, for a run by hand: aws ecs run-task --task-definition',
+      ],
+      IdentityProvisioningNetwork: [
+        this.identityProvisioning.networkConfiguration,
+        'aws ecs run-task --network-configuration of the provisioning task',
+      ],
+      IdentityProvisioningLogGroupName: [
+        this.identityProvisioning.logGroup.logGroupName,
+        'The provisioning runs output (stream prefix identity)',
+      ],
     });
   }
 }

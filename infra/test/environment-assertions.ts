@@ -3,10 +3,16 @@ import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../config/schema.ts';
-import { serviceDockerfile } from '../constructs/fargate-service.ts';
+import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
+import { serviceDockerfile } from '../constructs/service-image.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
-import { type ServiceName, serviceConfigProblems, serviceEnvironmentContracts } from './service-config-schemas.ts';
+import {
+  provisionCommandCheck,
+  type ServiceName,
+  serviceConfigProblems,
+  serviceEnvironmentContracts,
+} from './service-config-schemas.ts';
 import { type CfnResource, type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
@@ -77,10 +83,14 @@ interface ContainerDefinition {
   readonly ReadonlyRootFilesystem?: boolean;
 }
 
-/** Every container of every task definition, with the service whose task it belongs to. */
-function containersOf(synthesized: Synthesized): Array<{ service: ServiceName; container: ContainerDefinition }> {
+/** Who runs a task definition: one of the three services, or the data stack's identity provisioning. */
+type TaskOwner = ServiceName | 'provisioning';
+
+/** Every container of every task definition, with the service (or the provisioning) whose task it is. */
+function containersOf(synthesized: Synthesized): Array<{ service: TaskOwner; container: ContainerDefinition }> {
   return synthesized.resourcesOfType('AWS::ECS::TaskDefinition').flatMap(({ id, resource }) => {
-    const service = /^(Edge|Session|Orchestrator)Task[0-9A-F]{8}$/.exec(id)?.[1]?.toLowerCase() as ServiceName;
+    const owner = /^(Edge|Session|Orchestrator|IdentityProvisioning)Task[0-9A-F]{8}$/.exec(id)?.[1];
+    const service = (owner === 'IdentityProvisioning' ? 'provisioning' : owner?.toLowerCase()) as TaskOwner;
     assert.ok(service, `task definition ${id} belongs to no service`);
     return (resource.Properties.ContainerDefinitions as ContainerDefinition[]).map((container) => ({
       service,
@@ -196,6 +206,7 @@ const notPhysicalNames = new Set([
   'AWS::RDS::DBProxyTargetGroup.TargetGroupName',
   'AWS::IAM::Policy.PolicyName',
   'AWS::Route53::RecordSet.HostedZoneId',
+  'Custom::IdentityProvisioning.containerName',
 ]);
 
 /**
@@ -323,6 +334,10 @@ export function describeEnvironment(name: EnvironmentName): void {
           'DatabaseName',
           'DatabaseOwnerSecretArn',
           'DatabaseProxyEndpoint',
+          'IdentityProvisioningCluster',
+          'IdentityProvisioningLogGroupName',
+          'IdentityProvisioningNetwork',
+          'IdentityProvisioningTaskDefinition',
           'InternalApiTokenSecretArn',
           'JwtSigningKeysSecretArn',
           'PrincipalAssertionKeySecretArn',
@@ -658,7 +673,10 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('every app container gets each variable its service requires, and no name its service does not read', () => {
       const contracts = serviceEnvironmentContracts();
-      const apps = containersOf(synthesized).filter(({ container }) => container.Name === 'app');
+      const apps = containersOf(synthesized).filter(
+        (entry): entry is { service: ServiceName; container: ContainerDefinition } =>
+          entry.container.Name === 'app' && entry.service !== 'provisioning',
+      );
       assert.deepEqual(apps.map(({ service }) => service).sort(), ['edge', 'orchestrator', 'session']);
       for (const { service, container } of apps) {
         const passed = namesPassedTo(container);
@@ -711,7 +729,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
 
     test("every orchestrator task migrates the identity schema before its app starts; only the migration holds the owner's credentials", () => {
-      const byName = (service: ServiceName, name: string) =>
+      const byName = (service: TaskOwner, name: string) =>
         containersOf(synthesized).find((entry) => entry.service === service && entry.container.Name === name)
           ?.container;
       const migrate = byName('orchestrator', 'migrate');
@@ -725,20 +743,129 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.match(secretSources(migrate, name).join(), /IdentityOwnerSecret/, `migrate ${name} is not the owner's`);
         assert.match(secretSources(app, name).join(), /IdentityAppSecret/, `app ${name} is not the app role's`);
       }
-      for (const { container } of containersOf(synthesized).filter((entry) => entry.container !== migrate)) {
+      // The data stack's provisioning task sets the owner's password when it creates the role (below).
+      const provisioning = byName('provisioning', 'provision');
+      for (const { container } of containersOf(synthesized).filter(
+        (entry) => entry.container !== migrate && entry.container !== provisioning,
+      )) {
         assert.doesNotMatch(JSON.stringify(container.Secrets), /OwnerSecret|IdentityClusterSecret/);
       }
       assert.equal(byName('edge', 'migrate'), undefined);
       assert.equal(byName('session', 'migrate'), undefined);
     });
 
+    test('the data stack creates the database roles and the database at deploy, as the master user, through the proxy', () => {
+      const { templates, stacks } = synthesized;
+      const data = templates.data;
+      const [provisionId] = Object.keys(data.findResources('Custom::IdentityProvisioning'));
+      assert.ok(provisionId, 'no provisioning resource');
+      const provision = data.toJSON().Resources[provisionId] as CfnResource & { DependsOn?: string[] };
+      const [taskDefinitionId] = Object.keys(data.findResources('AWS::ECS::TaskDefinition'));
+      const [proxyId] = Object.keys(data.findResources('AWS::RDS::DBProxy'));
+      const [targetGroupId] = Object.keys(data.findResources('AWS::RDS::DBProxyTargetGroup'));
+      // Every new task definition revision (a new image) is a new property value, so it runs again.
+      assert.deepEqual(provision.Properties.taskDefinition, { Ref: taskDefinitionId });
+      assert.equal(provision.Properties.containerName, 'provision');
+      assert.match(JSON.stringify(provision.Properties.subnets), /dataSubnet1.*dataSubnet2/, 'in the isolated subnets');
+      // It waits for the proxy and its targets (which wait for the database instances).
+      assert.ok(
+        provision.DependsOn?.includes(proxyId as string) && provision.DependsOn.includes(targetGroupId as string),
+      );
+      // The services (each orchestrator task migrates as the owner) deploy only once it succeeded.
+      assert.ok(stacks.services.dependencies.includes(stacks.data));
+
+      const [entry] = containersOf(synthesized).filter(({ service }) => service === 'provisioning');
+      assert.ok(entry && entry.container.Name === 'provision');
+      const { container } = entry;
+      assert.deepEqual(container.Command, ['node', identityProvisioningEntry]);
+      const plain = Object.fromEntries((container.Environment ?? []).map(({ Name, Value }) => [Name, Value]));
+      assert.deepEqual(plain.PGHOST, { 'Fn::GetAtt': [proxyId, 'Endpoint'] });
+      assert.equal(plain.PGDATABASE, 'postgres', 'the master user creates the database from the maintenance one');
+      assert.equal(plain.PGSSLMODE, 'verify-full');
+      assert.equal(plain.IDENTITY_DATABASE, stacks.data.aurora.databaseName);
+      for (const name of ['PGUSER', 'PGPASSWORD']) {
+        assert.match(
+          secretSources(container, name).join(),
+          /IdentityClusterSecret/,
+          `${name} is not the master user's`,
+        );
+      }
+      assert.match(secretSources(container, 'OWNER_ROLE_PASSWORD').join(), /IdentityOwnerSecret.*:password::/);
+      assert.match(secretSources(container, 'APP_ROLE_PASSWORD').join(), /IdentityAppSecret.*:password::/);
+      // Run again on every new image, it must never set a password rotation has since changed.
+      assert.ok(!namesPassedTo(container).has('RESET_ROLE_PASSWORDS'));
+
+      // The command's own schema and loader judge what the task passes, as for the services.
+      const { contract, problems } = provisionCommandCheck(environmentAtDeploy(container));
+      assert.deepEqual(problems, []);
+      for (const name of namesPassedTo(container)) {
+        assert.ok(contract.known.has(name) || postgresVariables.includes(name as never), `given ${name}, never read`);
+      }
+      for (const name of contract.required) assert.ok(namesPassedTo(container).has(name), `${name} is missing`);
+      for (const command of [identityProvisioningEntry, identityMigrationsEntry]) {
+        const inRepository = command.replace(/^\/app\//, '../../');
+        assert.ok(existsSync(new URL(inRepository, import.meta.url)), `${command} is not in the image`);
+      }
+    });
+
+    test('the function that runs the provisioning task may start that task definition and watch its cluster, nothing more', () => {
+      const data = synthesized.templates.data;
+      const [taskDefinitionId] = Object.keys(data.findResources('AWS::ECS::TaskDefinition'));
+      const [clusterId] = Object.keys(data.findResources('AWS::ECS::Cluster'));
+      const [, policy] =
+        Object.entries(data.findResources('AWS::IAM::Policy')).find(([id]) =>
+          id.startsWith('IdentityProvisioningRunnerRole'),
+        ) ?? [];
+      const statements = statementsOf(policy as never).map((statement) => ({
+        actions: asList(statement.Action).sort().join(','),
+        resource: JSON.stringify(statement.Resource),
+        condition: JSON.stringify(statement.Condition ?? null),
+      }));
+      const byActions = (actions: string) => statements.find((statement) => statement.actions === actions);
+      assert.deepEqual(statements.map((statement) => statement.actions).sort(), [
+        'ecs:DescribeTasks,ecs:StopTask',
+        'ecs:RunTask',
+        'iam:PassRole',
+        'logs:CreateLogStream,logs:PutLogEvents',
+      ]);
+      assert.equal(byActions('ecs:RunTask')?.resource, JSON.stringify({ Ref: taskDefinitionId }));
+      assert.match(
+        String(byActions('ecs:RunTask')?.condition),
+        new RegExp(`"ecs:cluster":\\{"Fn::GetAtt":\\["${clusterId}"`),
+      );
+      assert.match(
+        String(byActions('ecs:DescribeTasks,ecs:StopTask')?.resource),
+        new RegExp(`task/",\\{"Ref":"${clusterId}"\\},"/\\*"`),
+      );
+      assert.match(String(byActions('iam:PassRole')?.condition), /ecs-tasks\.amazonaws\.com/);
+      // It holds no credentials: it only starts the task, which reads the secrets itself.
+      const [runner] = Object.values(
+        data.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('provisioning task') },
+        }),
+      );
+      assert.ok(runner, 'no runner function');
+      assert.equal(runner.Properties.Environment, undefined);
+      assert.equal(runner.Properties.VpcConfig, undefined);
+    });
+
     test('every image builds from the one services Dockerfile, once per service', () => {
       const images = synthesized.dockerImages;
-      assert.deepEqual(images.map((image) => image.dockerBuildArgs?.SERVICE).sort(), [
-        'edge',
-        'orchestrator',
-        'session',
-      ]);
+      const hashesOf = new Map<string, Set<string>>();
+      for (const image of images) {
+        const service = String(image.dockerBuildArgs?.SERVICE);
+        hashesOf.set(service, new Set([...(hashesOf.get(service) ?? []), image.hash]));
+      }
+      assert.deepEqual([...hashesOf.keys()].sort(), ['edge', 'orchestrator', 'session']);
+      // The provisioning task runs the orchestrator's image: the same asset, built and pushed once.
+      for (const [service, hashes] of hashesOf) assert.equal(hashes.size, 1, `${service} builds ${hashes.size} images`);
+      assert.deepEqual(
+        images
+          .filter((image) => image.dockerBuildArgs?.SERVICE === 'orchestrator')
+          .map((image) => image.stack)
+          .sort(),
+        ['data', 'services'],
+      );
       for (const image of images) {
         assert.equal(image.dockerFile, serviceDockerfile);
         assert.ok(existsSync(new URL(`../../${image.dockerFile}`, import.meta.url)), `${image.dockerFile} is missing`);
@@ -792,6 +919,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         );
       assert.deepEqual(taskRolePolicies(templates.services, 'SessionTaskTaskRole'), []);
       assert.deepEqual(taskRolePolicies(templates.edge, 'EdgeTaskTaskRole'), []);
+      assert.deepEqual(taskRolePolicies(templates.data, 'IdentityProvisioningTaskTaskRole'), []);
       const orchestrator = taskRolePolicies(templates.services, 'OrchestratorTaskTaskRole');
       assert.equal(orchestrator.length, 1);
       const statements = statementsOf(orchestrator[0]?.[1] as never);
@@ -820,7 +948,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           .sort();
       const { config } = synthesized;
       assert.deepEqual(sourcesOf(config.redis.port), ['EdgeSecurityGroup', 'SessionSecurityGroup']);
-      assert.deepEqual(sourcesOf(5432), ['OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(5432), ['IdentityProvisioningSecurityGroup', 'OrchestratorSecurityGroup']);
       assert.deepEqual(sourcesOf(8081), ['EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
       assert.deepEqual(sourcesOf(8082), ['EdgeSecurityGroup']);
       assert.deepEqual(sourcesOf(8080), ['LoadBalancerSecurityGroup']);

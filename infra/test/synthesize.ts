@@ -24,6 +24,8 @@ export interface Synthesized {
 
 export interface DockerImageSource {
   readonly stack: keyof AuthscaleStacks;
+  /** The asset's hash: the same source builds once, however many stacks use it. */
+  readonly hash: string;
   readonly dockerFile?: string;
   readonly dockerBuildArgs?: Readonly<Record<string, string>>;
 }
@@ -59,9 +61,9 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
     };
     const dockerImages = (Object.keys(templates) as Array<keyof AuthscaleStacks>).flatMap((stack) => {
       const manifest = JSON.parse(readFileSync(join(outdir, `${stacks[stack].artifactId}.assets.json`), 'utf8')) as {
-        dockerImages?: Record<string, { source: Omit<DockerImageSource, 'stack'> }>;
+        dockerImages?: Record<string, { source: Omit<DockerImageSource, 'stack' | 'hash'> }>;
       };
-      return Object.values(manifest.dockerImages ?? {}).map(({ source }) => ({ stack, ...source }));
+      return Object.entries(manifest.dockerImages ?? {}).map(([hash, { source }]) => ({ stack, hash, ...source }));
     });
     return {
       config,
