@@ -92,6 +92,10 @@ export class Aurora extends Construct {
     cluster.node.addDependency(logGroup);
     this.cluster = cluster;
     this.adminSecret = cluster.secret as secretsmanager.ISecret;
+    // The credentials outlive the cluster as its snapshot does: a restored snapshot keeps its roles.
+    const secretRemovalPolicy =
+      props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(secretRemovalPolicy);
 
     const rotationSubnets = props.subnets;
     cluster.addRotationSingleUser({
@@ -102,13 +106,16 @@ export class Aurora extends Construct {
 
     // The identity provisioning step creates both roles with these secrets' passwords, so the
     // first rotations wait a full period instead of running against roles that do not exist yet.
-    const roleSecret = (secretId: string, username: string) =>
-      new rds.DatabaseSecret(this, secretId, {
+    const roleSecret = (secretId: string, username: string) => {
+      const secret = new rds.DatabaseSecret(this, secretId, {
         username,
         dbname: this.databaseName,
         encryptionKey: props.encryptionKey,
         masterSecret: this.adminSecret,
-      }).attach(cluster);
+      });
+      secret.applyRemovalPolicy(secretRemovalPolicy);
+      return secret.attach(cluster);
+    };
     this.ownerSecret = roleSecret('OwnerSecret', ownerUser);
     new secretsmanager.SecretRotation(this, 'OwnerSecretRotation', {
       application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,

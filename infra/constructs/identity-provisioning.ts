@@ -110,7 +110,7 @@ export class IdentityProvisioning extends Construct {
       `awsvpcConfiguration={subnets=[${Fn.join(',', subnetIds)}],` +
       `securityGroups=[${securityGroup.securityGroupId}],assignPublicIp=DISABLED}`;
 
-    const runner = this.runner(taskDefinition, props.logRetention);
+    const runner = this.runner(taskDefinition, props.logRetention, props.logRemovalPolicy);
     this.runnerRole = runner.role as iam.IRole;
     const provisioned = new CustomResource(this, 'Run', {
       serviceToken: runner.functionArn,
@@ -130,9 +130,16 @@ export class IdentityProvisioning extends Construct {
   }
 
   /** The function that starts the task and waits for it: ECS calls on this cluster and task family only. */
-  private runner(taskDefinition: ecs.FargateTaskDefinition, logRetention: logs.RetentionDays): lambda.IFunction {
+  private runner(
+    taskDefinition: ecs.FargateTaskDefinition,
+    logRetention: logs.RetentionDays,
+    logRemovalPolicy: RemovalPolicy,
+  ): lambda.IFunction {
     const stack = Stack.of(this);
-    const logGroup = new logs.LogGroup(this, 'RunnerLogs', { retention: logRetention });
+    const logGroup = new logs.LogGroup(this, 'RunnerLogs', {
+      retention: logRetention,
+      removalPolicy: logRemovalPolicy,
+    });
     const role = new iam.Role(this, 'RunnerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the identity provisioning task at deploy and waits for it',

@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,7 +13,7 @@ export interface LoadBalancerProps {
   readonly subnets: ec2.SubnetSelection;
   readonly certificateArn: string;
   readonly accessLogRetentionDays: number;
-  /** Applies to the access-log bucket. */
+  /** Applies to the access-log bucket; DESTROY also empties it first, so the stack can be deleted. */
   readonly removalPolicy: RemovalPolicy;
   /** Blocks deleting the load balancer outside CloudFormation. */
   readonly deletionProtection: boolean;
@@ -50,6 +50,8 @@ export class LoadBalancer extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays) }],
       removalPolicy: props.removalPolicy,
+      // CloudFormation cannot delete a bucket that holds objects, and this one always does.
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
 
     this.accessLogs = accessLogs;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -25,6 +25,8 @@ export interface RedisClusterProps {
   readonly port: number;
   readonly snapshotRetentionDays: number;
   readonly logRetention: logs.RetentionDays;
+  /** Applies to the AUTH token secret and the slow log. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -80,13 +82,18 @@ export class RedisCluster extends Construct {
     });
 
     // Letters and digits only: AUTH tokens forbid some punctuation, and 64 alphanumerics carry 380 bits.
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
       description: 'AUTH token of the session cluster',
       encryptionKey: props.encryptionKey,
+      removalPolicy,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
 
-    const slowLog = new logs.LogGroup(this, 'SlowLog', { retention: props.logRetention });
+    const slowLog = new logs.LogGroup(this, 'SlowLog', {
+      retention: props.logRetention,
+      removalPolicy,
+    });
     const group = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupId: props.replicationGroupId,
       replicationGroupDescription: 'authscale sessions',

@@ -86,6 +86,7 @@ export class DataStack extends Stack {
       replicationGroupId: sessionClusterId(config.name),
       ...config.redis,
       logRetention: props.logRetention,
+      removalPolicy,
       alarmAction: props.alarmAction,
     });
 

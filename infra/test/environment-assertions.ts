@@ -417,6 +417,39 @@ export function describeEnvironment(name: EnvironmentName): void {
       );
     });
 
+    test('cdk destroy can finish where protectData is off; where it is on, the data and the access logs stay', () => {
+      const { templates, config } = synthesized;
+      const [bucketId] = Object.keys(templates.edge.findResources('AWS::S3::Bucket'));
+      const autoDelete = Object.values(templates.edge.findResources('Custom::S3AutoDeleteObjects'));
+      if (config.protectData) {
+        templates.edge.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+        assert.deepEqual(autoDelete, [], 'a retained bucket keeps its access logs');
+        for (const type of ['AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::DynamoDB::GlobalTable']) {
+          for (const [id, resource] of Object.entries(templates.data.findResources(type))) {
+            assert.equal(resource.DeletionPolicy, 'Retain', `${id} is deleted with its stack`);
+          }
+        }
+        return;
+      }
+      // A bucket that holds objects cannot be deleted: this one is emptied first.
+      assert.equal(autoDelete.length, 1);
+      assert.deepEqual(autoDelete[0]?.Properties.BucketName, { Ref: bucketId });
+      // Nothing is left behind either. The rotation redeploy function's log group is the one
+      // resource still retained (RedeployOnRotation takes no removal policy); it blocks nothing.
+      const retained = (Object.keys(synthesized.templates) as Array<keyof typeof synthesized.templates>).flatMap(
+        (stack) =>
+          Object.entries(synthesized.templates[stack].toJSON().Resources ?? {})
+            .filter(([, resource]) => ![undefined, 'Delete'].includes((resource as CfnResource).DeletionPolicy))
+            .map(([id]) => `${stack}/${id.replace(/[0-9A-F]{8}$/, '')}`),
+      );
+      assert.deepEqual(retained, ['services/RedeployOrchestratorOnRotationLogs']);
+      assert.equal(synthesized.stacks.data.terminationProtection, false);
+      templates.data.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
+      templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+      });
+    });
+
     test('the VPC spans the configured zones with flow logs and private endpoints', () => {
       const { templates, config } = synthesized;
       const subnets = Object.values(templates.network.findResources('AWS::EC2::Subnet'));
