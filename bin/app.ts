@@ -1,11 +1,25 @@
+import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { composeAuthscale } from '../infra/compose.ts';
-import { InfraConfigError, loadEnvironmentConfig } from '../infra/config/load-environment-config.ts';
+import {
+  contextKeys,
+  deploymentFileName,
+  loadEnvironmentConfigFromContext,
+  readDeploymentFile,
+} from '../infra/config/deployment-target.ts';
+import { InfraConfigError } from '../infra/config/load-environment-config.ts';
 
-// The only place infra reads its input: `-c env=dev|staging|prod`.
+// The only place infra reads its input: `-c env=dev|staging|prod`, and the values only the deploying
+// team knows, from `-c authscale:<field>=...` or the deployment file (docs/deploy.md, "Configure").
 const app = new App();
+const context = (key: string): unknown => app.node.tryGetContext(key);
+const deploymentFile = context(contextKeys.deploymentFile);
 try {
-  composeAuthscale(app, loadEnvironmentConfig(app.node.tryGetContext('env')));
+  const file =
+    typeof deploymentFile === 'string'
+      ? readDeploymentFile(resolve(deploymentFile), { required: true })
+      : readDeploymentFile(new URL(`../${deploymentFileName}`, import.meta.url).pathname);
+  composeAuthscale(app, loadEnvironmentConfigFromContext({ context, ...(file ? { file } : {}) }));
 } catch (error) {
   if (!(error instanceof InfraConfigError)) throw error;
   // A configuration mistake is the operator's to fix: the message lists every problem, a stack adds nothing.

@@ -24,12 +24,15 @@ export interface AuthscaleStacks {
  */
 export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>): AuthscaleStacks {
   const env = { account: config.account, region: config.region };
+  // On the stacks themselves (explicitStackTags), and below on every resource in their templates.
+  const tags = { project: 'authscale', environment: config.name };
   const prefix = `authscale-${config.name}`;
   const logRetention = config.services.logRetentionDays as logs.RetentionDays;
   const logRemovalPolicy = config.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
   const network = new NetworkStack(app, `${prefix}-network`, {
     env,
+    tags,
     description: `authscale ${config.name}: VPC, endpoints, flow logs, alarm topic`,
     cidr: config.network.cidr,
     availabilityZones: config.availabilityZones,
@@ -42,6 +45,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
 
   const data = new DataStack(app, `${prefix}-data`, {
     env,
+    tags,
     description: `authscale ${config.name}: Aurora, ElastiCache, DynamoDB, secrets (stateful)`,
     terminationProtection: config.protectData,
     config,
@@ -50,10 +54,12 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     secretsManagerEndpoint: network.network.secretsManagerEndpoint,
     alarmAction,
     logRetention,
+    repositoryRoot,
   });
 
   const services = new ServicesStack(app, `${prefix}-services`, {
     env,
+    tags,
     description: `authscale ${config.name}: ECS cluster, session replicas, orchestrator`,
     config,
     vpc,
@@ -67,6 +73,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
 
   const edge = new EdgeStack(app, `${prefix}-edge`, {
     env,
+    tags,
     description: `authscale ${config.name}: load balancer, WAF, edge service, dashboard`,
     config,
     vpc,
@@ -81,8 +88,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
   });
 
   for (const stack of [network, data, services, edge]) {
-    Tags.of(stack).add('project', 'authscale');
-    Tags.of(stack).add('environment', config.name);
+    for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);
   }
 
   const stacks = { network, data, services, edge };

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { AuthscaleStacks } from './compose.ts';
 import type { EnvironmentConfig } from './config/schema.ts';
@@ -60,6 +60,27 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     data.totpEncryptionKey,
     'AwsSolutions-SMG4',
     'Rotation adds a key id (TOTP_PREVIOUS_ENCRYPTION_KEYS keeps the old one readable, docs/mfa.md) and redeploys.',
+  );
+
+  const provisioning = data.identityProvisioning;
+  acknowledge(
+    provisioning.executionRole,
+    'AwsSolutions-IAM5[Resource::*]',
+    'ecr:GetAuthorizationToken has no resource-level permissions; every other statement names its resources.',
+  );
+  acknowledge(
+    provisioning.taskDefinition,
+    'AwsSolutions-ECS2',
+    'Plain environment variables carry only the proxy endpoint, port, database names and TLS mode; the ' +
+      'credentials are ecs.Secret references.',
+  );
+  const stack = Stack.of(provisioning);
+  const clusterId = stack.getLogicalId(provisioning.cluster.node.defaultChild as CfnElement);
+  acknowledge(
+    provisioning.runnerRole,
+    `AwsSolutions-IAM5[Resource::arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task/<${clusterId}>/*]`,
+    'A task id exists only once RunTask returns: DescribeTasks and StopTask on the tasks of the provisioning ' +
+      'cluster, which runs nothing else.',
   );
 
   if (!config.protectData) {

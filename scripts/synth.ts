@@ -1,6 +1,7 @@
 /**
  * `npm run synth`: synthesizes every environment offline into `cdk.out/<environment>` (cdk-nag runs
- * as an Aspect, so a finding fails here), then runs cfn-lint over every template. cfn-lint is
+ * as an Aspect, so a finding fails here), then runs cfn-lint over every template. It synthesizes with
+ * the documented test values (`infra/config/test-deployment-targets.ts`), never a team's own. cfn-lint is
  * installed once, at the version below, into a virtual environment of its own.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,8 @@ const run = (command: string, args: string[]) => execFileSync(command, args, { s
 rmSync('cdk.out', { recursive: true, force: true });
 for (const environment of environments) {
   console.log(`cdk synth -c env=${environment}`);
-  run('npx', ['cdk', 'synth', '-c', `env=${environment}`, '--quiet', '--output', join('cdk.out', environment)]);
+  const context = ['-c', `env=${environment}`, '-c', 'authscale:testValues=true'];
+  run('npx', ['cdk', 'synth', ...context, '--quiet', '--output', join('cdk.out', environment)]);
 }
 
 const venv = toolCache('cfn-lint', cfnLintVersion);

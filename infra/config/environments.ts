@@ -1,22 +1,17 @@
-import type { EnvironmentConfig, EnvironmentName } from './schema.ts';
+import type { EnvironmentName, EnvironmentParameters } from './schema.ts';
 
 /**
- * The per-environment parameters, one typed object each. A fork replaces the account ids and
- * certificate ARNs with its own; `loadEnvironmentConfig` rejects the well-known placeholders and
- * anything that is not a real-shaped value. docs/deploy.md explains each field.
+ * The per-environment parameters, one typed object each: what every team deploying authscale shares.
+ * The values only one team knows (account, certificate, host name, DNS zone) are not here: they come
+ * from that team at synth (`deployment-target.ts`). docs/deploy.md explains each field.
  */
-export const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+export const environments: Readonly<Record<EnvironmentName, EnvironmentParameters>> = {
   dev: {
     name: 'dev',
-    account: '111122223333',
     region: 'eu-west-1',
     availabilityZones: ['eu-west-1a', 'eu-west-1b'],
     network: { cidr: '10.10.0.0/16', natGateways: 1 },
-    edge: {
-      publicHostname: 'auth.dev.authscale.app',
-      certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/6f0c2a4e-8d1b-4c3a-9e57-1b2d3c4e5f60',
-      accessLogRetentionDays: 14,
-    },
+    edge: { accessLogRetentionDays: 14 },
     waf: { perIpRequestsPer5Min: 2000, authPerIpRequestsPer5Min: 100 },
     aurora: { minCapacityAcu: 0.5, maxCapacityAcu: 4, readers: 0, backupRetentionDays: 1 },
     redis: { nodeType: 'cache.t4g.small', shards: 1, replicasPerShard: 1, port: 6380, snapshotRetentionDays: 0 },
@@ -33,15 +28,10 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
   },
   staging: {
     name: 'staging',
-    account: '444455556666',
     region: 'eu-west-1',
     availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
     network: { cidr: '10.20.0.0/16', natGateways: 1 },
-    edge: {
-      publicHostname: 'auth.staging.authscale.app',
-      certificateArn: 'arn:aws:acm:eu-west-1:444455556666:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-      accessLogRetentionDays: 30,
-    },
+    edge: { accessLogRetentionDays: 30 },
     waf: { perIpRequestsPer5Min: 2000, authPerIpRequestsPer5Min: 100 },
     aurora: { minCapacityAcu: 0.5, maxCapacityAcu: 16, readers: 1, backupRetentionDays: 7 },
     redis: { nodeType: 'cache.r7g.large', shards: 3, replicasPerShard: 1, port: 6380, snapshotRetentionDays: 1 },
@@ -58,15 +48,10 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
   },
   prod: {
     name: 'prod',
-    account: '777788889999',
     region: 'eu-west-1',
     availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
     network: { cidr: '10.30.0.0/16', natGateways: 3 },
-    edge: {
-      publicHostname: 'auth.authscale.app',
-      certificateArn: 'arn:aws:acm:eu-west-1:777788889999:certificate/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
-      accessLogRetentionDays: 365,
-    },
+    edge: { accessLogRetentionDays: 365 },
     waf: { perIpRequestsPer5Min: 3000, authPerIpRequestsPer5Min: 100 },
     aurora: { minCapacityAcu: 2, maxCapacityAcu: 64, readers: 2, backupRetentionDays: 30 },
     redis: { nodeType: 'cache.r7g.large', shards: 3, replicasPerShard: 2, port: 6380, snapshotRetentionDays: 7 },

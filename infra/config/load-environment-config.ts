@@ -1,6 +1,14 @@
+import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { environments } from './environments.ts';
-import { type EnvironmentConfig, type EnvironmentName, environmentConfigSchema } from './schema.ts';
+import {
+  type DeploymentTarget,
+  deploymentTargetSchema,
+  type EnvironmentConfig,
+  type EnvironmentName,
+  type EnvironmentParameters,
+  environmentParametersSchema,
+} from './schema.ts';
 
 /** A bad or missing parameter, found at synth before any construct is built. */
 export class InfraConfigError extends TypeError {
@@ -28,54 +36,97 @@ const logRetentionPeriods = new Set([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 
 
 const environmentNames = Object.keys(environments) as EnvironmentName[];
 
-// Values copied from documentation or templates that must never reach a deployment.
-const placeholderAccounts = new Set(['000000000000', '123456789012']);
+// Text copied from documentation or templates that must never reach a deployment.
 const placeholderMarkers = /replace|change[-_ ]?me|todo|example|xxxx|<[^>]*>|\$\{/i;
 
-/**
- * Picks the parameters for `-c env=<name>` and validates them: schema, placeholders, and the
- * relations a schema cannot state. Throws one `InfraConfigError` listing every problem.
- *
- * @param candidates the parameter objects to choose from; tests pass altered copies.
- */
-export function loadEnvironmentConfig(
-  name: unknown,
-  candidates: Readonly<Record<string, unknown>> = environments,
-): Readonly<EnvironmentConfig> {
+/** `-c env=<name>`, checked: one of the committed environments. */
+export function parseEnvironmentName(name: unknown): EnvironmentName {
   if (typeof name !== 'string' || !environmentNames.includes(name as EnvironmentName)) {
     throw new InfraConfigError('env', [
       `choose an environment with -c env=<${environmentNames.join('|')}> (got ${JSON.stringify(name ?? null)})`,
     ]);
   }
-  const candidate = candidates[name];
-  const schemaProblems = Value.Errors(environmentConfigSchema, candidate).map(
-    (error) => `${error.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)'}: ${error.message}`,
-  );
-  if (schemaProblems.length > 0) throw new InfraConfigError(name, schemaProblems);
-  const config = structuredClone(candidate) as EnvironmentConfig;
-  const problems = [...findPlaceholders(config), ...findInconsistencies(name, config)];
-  if (problems.length > 0) throw new InfraConfigError(name, problems);
-  return deepFreeze(config);
+  return name as EnvironmentName;
 }
 
-function findPlaceholders(config: EnvironmentConfig): string[] {
+/**
+ * The committed parameters of `-c env=<name>`, validated: schema, placeholders, and the relations a
+ * schema cannot state. Throws one `InfraConfigError` listing every problem. Enough for tools that
+ * need the region or the names (the failover drill); the stacks need `loadEnvironmentConfig`.
+ *
+ * @param candidates the parameter objects to choose from; tests pass altered copies.
+ */
+export function loadEnvironmentParameters(
+  name: unknown,
+  candidates: Readonly<Record<string, unknown>> = environments,
+): Readonly<EnvironmentParameters> {
+  const environment = parseEnvironmentName(name);
+  const candidate = candidates[environment];
+  const schemaProblems = problemsAgainst(environmentParametersSchema, candidate);
+  if (schemaProblems.length > 0) throw new InfraConfigError(environment, schemaProblems);
+  const parameters = structuredClone(candidate) as EnvironmentParameters;
+  const problems = [...findPlaceholders(parameters), ...findInconsistencies(environment, parameters)];
+  if (problems.length > 0) throw new InfraConfigError(environment, problems);
+  return deepFreeze(parameters);
+}
+
+/**
+ * One environment's parameters joined with the deployment target its team supplied
+ * (`resolveDeploymentTarget`, or the test values), both validated, and checked against each other:
+ * the certificate is in the environment's account and region, the host name is in the hosted zone.
+ */
+export function loadEnvironmentConfig(
+  name: unknown,
+  target: DeploymentTarget,
+  candidates: Readonly<Record<string, unknown>> = environments,
+): Readonly<EnvironmentConfig> {
+  const parameters = loadEnvironmentParameters(name, candidates);
+  const targetProblems = problemsAgainst(deploymentTargetSchema, target);
+  if (targetProblems.length > 0) throw new InfraConfigError(parameters.name, targetProblems);
   const problems: string[] = [];
-  if (placeholderAccounts.has(config.account)) problems.push(`account: ${config.account} is a placeholder`);
-  for (const [path, value] of leafStrings(config)) {
+  const [, , , certificateRegion, certificateAccount] = target.certificateArn.split(':');
+  if (certificateRegion !== parameters.region || certificateAccount !== target.account) {
+    problems.push('certificateArn: the certificate must be in the environment account and region');
+  }
+  const { hostedZoneId, hostedZoneName, publicHostname } = target;
+  if ((hostedZoneId === undefined) !== (hostedZoneName === undefined)) {
+    problems.push('hostedZoneId, hostedZoneName: give both or neither');
+  } else if (hostedZoneName && publicHostname !== hostedZoneName && !publicHostname.endsWith(`.${hostedZoneName}`)) {
+    problems.push(`publicHostname: ${publicHostname} is not in the hosted zone ${hostedZoneName}`);
+  }
+  if (problems.length > 0) throw new InfraConfigError(parameters.name, problems);
+  return deepFreeze({
+    ...structuredClone(parameters),
+    account: target.account,
+    ...(target.alarmEmail ? { alarmEmail: target.alarmEmail } : {}),
+    edge: {
+      ...parameters.edge,
+      publicHostname,
+      certificateArn: target.certificateArn,
+      ...(hostedZoneId && hostedZoneName ? { hostedZone: { id: hostedZoneId, name: hostedZoneName } } : {}),
+    },
+  });
+}
+
+function problemsAgainst(schema: TSchema, value: unknown): string[] {
+  return Value.Errors(schema, value).map(
+    (error) => `${error.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)'}: ${error.message}`,
+  );
+}
+
+function findPlaceholders(parameters: EnvironmentParameters): string[] {
+  const problems: string[] = [];
+  for (const [path, value] of leafStrings(parameters)) {
     if (placeholderMarkers.test(value)) problems.push(`${path}: "${value}" looks like a placeholder`);
   }
   return problems;
 }
 
-function findInconsistencies(name: string, config: EnvironmentConfig): string[] {
+function findInconsistencies(name: string, config: EnvironmentParameters): string[] {
   const problems: string[] = [];
   if (config.name !== name) problems.push(`name: "${config.name}" is filed under "${name}"`);
   for (const zone of config.availabilityZones) {
     if (!zone.startsWith(config.region)) problems.push(`availabilityZones: ${zone} is not in ${config.region}`);
-  }
-  const [, , , certificateRegion, certificateAccount] = config.edge.certificateArn.split(':');
-  if (certificateRegion !== config.region || certificateAccount !== config.account) {
-    problems.push('edge.certificateArn: the certificate must be in the environment account and region');
   }
   if (config.network.natGateways > config.availabilityZones.length) {
     problems.push('network.natGateways: more NAT gateways than availability zones');

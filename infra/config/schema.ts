@@ -17,14 +17,16 @@ const serviceSizing = Type.Object(
   { additionalProperties: false },
 );
 
+const hostnamePattern = '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$';
+
 /**
- * Everything that differs between dev, staging and prod. Values are validated at synth by
- * `loadEnvironmentConfig`; there are no context lookups, so synth needs no AWS credentials.
+ * Everything that differs between dev, staging and prod and is the same for every team: sizes,
+ * retention, limits, the region and its zones. Committed in `environments.ts`; validated at synth by
+ * `loadEnvironmentParameters`. There are no context lookups, so synth needs no AWS credentials.
  */
-export const environmentConfigSchema = Type.Object(
+export const environmentParametersSchema = Type.Object(
   {
     name: Type.Union([Type.Literal('dev'), Type.Literal('staging'), Type.Literal('prod')]),
-    account: Type.String({ pattern: '^[0-9]{12}$', description: 'AWS account id the stacks deploy to.' }),
     region: Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$', description: 'AWS region, e.g. eu-west-1.' }),
     availabilityZones: Type.Array(Type.String({ pattern: '^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]$' }), {
       minItems: 2,
@@ -41,14 +43,6 @@ export const environmentConfigSchema = Type.Object(
     ),
     edge: Type.Object(
       {
-        publicHostname: Type.String({
-          pattern: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$',
-          description: 'The public name clients use; the certificate covers it and JWTs carry it as issuer.',
-        }),
-        certificateArn: Type.String({
-          pattern: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
-          description: 'ACM certificate for the HTTPS listener, in the same account and region.',
-        }),
         accessLogRetentionDays: positiveInteger({ maximum: 3650, description: 'ALB access log lifetime in S3.' }),
       },
       { additionalProperties: false },
@@ -80,7 +74,11 @@ export const environmentConfigSchema = Type.Object(
           maximum: 5,
           description: 'At least one, so every shard fails over automatically across AZs.',
         }),
-        port: Type.Integer({ minimum: 1024, maximum: 65535, description: 'Anything but the default 6379.' }),
+        port: Type.Integer({
+          minimum: 1024,
+          maximum: 65535,
+          description: 'Anything but the default 6379. Fixed once deployed: a new port needs a new cluster.',
+        }),
         snapshotRetentionDays: Type.Integer({ minimum: 0, maximum: 35, description: 'Daily snapshots kept.' }),
       },
       { additionalProperties: false },
@@ -108,7 +106,6 @@ export const environmentConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    alarmEmail: Type.Optional(Type.String({ format: 'email', description: 'Subscribed to the alarm topic.' })),
     protectData: Type.Boolean({
       description:
         'Retain stateful resources on stack deletion, enable Aurora and DynamoDB deletion protection and ' +
@@ -118,6 +115,56 @@ export const environmentConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type EnvironmentConfig = Static<typeof environmentConfigSchema>;
-export type EnvironmentName = EnvironmentConfig['name'];
+/**
+ * What only the team deploying an environment knows: its account, its certificate, its host name,
+ * and optionally the Route 53 zone that should carry that name and an address for alarms. Never
+ * committed: `resolveDeploymentTarget` reads it from `-c authscale:<field>` or a local file
+ * (docs/deploy.md, "Configure").
+ */
+export const deploymentTargetSchema = Type.Object(
+  {
+    account: Type.String({ pattern: '^[0-9]{12}$', description: 'AWS account id the stacks deploy to.' }),
+    certificateArn: Type.String({
+      pattern: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
+      description: 'ACM certificate for the HTTPS listener, in the same account and region.',
+    }),
+    publicHostname: Type.String({
+      pattern: hostnamePattern,
+      description: 'The public name clients use; the certificate covers it and JWTs carry it as issuer.',
+    }),
+    hostedZoneId: Type.Optional(
+      Type.String({
+        pattern: '^Z[0-9A-Z]{4,31}$',
+        description: 'A public Route 53 zone for the alias record of publicHostname; with hostedZoneName.',
+      }),
+    ),
+    hostedZoneName: Type.Optional(
+      Type.String({ pattern: hostnamePattern, description: "That zone's name; publicHostname must be in it." }),
+    ),
+    alarmEmail: Type.Optional(Type.String({ format: 'email', description: 'Subscribed to the alarm topic.' })),
+  },
+  { additionalProperties: false },
+);
+
+export type EnvironmentParameters = Static<typeof environmentParametersSchema>;
+export type DeploymentTarget = Static<typeof deploymentTargetSchema>;
+export type EnvironmentName = EnvironmentParameters['name'];
 export type ServiceSizing = Static<typeof serviceSizing>;
+
+/** A Route 53 public hosted zone, imported by id and name (no lookup). */
+export interface HostedZoneReference {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** One environment's parameters joined with its deployment target: what the stacks are built from. */
+export type EnvironmentConfig = Omit<EnvironmentParameters, 'edge'> & {
+  readonly account: string;
+  readonly alarmEmail?: string;
+  readonly edge: EnvironmentParameters['edge'] & {
+    readonly publicHostname: string;
+    readonly certificateArn: string;
+    /** @default none: the team points its DNS name at the load balancer itself */
+    readonly hostedZone?: HostedZoneReference;
+  };
+};

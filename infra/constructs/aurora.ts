@@ -8,7 +8,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface AuroraProps {
-  /** Names the cluster, and so its log group. */
+  /**
+   * Names the cluster, and so its log group, which must exist before the cluster does. Unique in the
+   * account and region per environment. Fixed on purpose: CloudFormation refuses any update that
+   * would replace a named resource, so a change that needs a new cluster (another key, master user
+   * or engine) fails instead of silently creating an empty database; it is done as a migration.
+   */
   readonly clusterIdentifier: string;
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
@@ -87,6 +92,10 @@ export class Aurora extends Construct {
     cluster.node.addDependency(logGroup);
     this.cluster = cluster;
     this.adminSecret = cluster.secret as secretsmanager.ISecret;
+    // The credentials outlive the cluster as its snapshot does: a restored snapshot keeps its roles.
+    const secretRemovalPolicy =
+      props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(secretRemovalPolicy);
 
     const rotationSubnets = props.subnets;
     cluster.addRotationSingleUser({
@@ -97,13 +106,16 @@ export class Aurora extends Construct {
 
     // The identity provisioning step creates both roles with these secrets' passwords, so the
     // first rotations wait a full period instead of running against roles that do not exist yet.
-    const roleSecret = (secretId: string, username: string) =>
-      new rds.DatabaseSecret(this, secretId, {
+    const roleSecret = (secretId: string, username: string) => {
+      const secret = new rds.DatabaseSecret(this, secretId, {
         username,
         dbname: this.databaseName,
         encryptionKey: props.encryptionKey,
         masterSecret: this.adminSecret,
-      }).attach(cluster);
+      });
+      secret.applyRemovalPolicy(secretRemovalPolicy);
+      return secret.attach(cluster);
+    };
     this.ownerSecret = roleSecret('OwnerSecret', ownerUser);
     new secretsmanager.SecretRotation(this, 'OwnerSecretRotation', {
       application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
@@ -126,6 +138,8 @@ export class Aurora extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
 
+    // No fixed name: it is derived from the stack (a feature flag), unique per environment, and the
+    // proxy holds no state, so an update that replaces it may (its endpoint reaches the services).
     this.proxy = cluster.addProxy('Proxy', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,

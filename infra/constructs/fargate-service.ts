@@ -1,7 +1,6 @@
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ServiceSizing } from '../config/schema.ts';
+import { serviceImage } from './service-image.ts';
 
 /** A secret injected as an environment variable: the whole value, or one JSON field of it. */
 export interface ServiceSecret {
@@ -58,9 +58,6 @@ export interface FargateServiceProps {
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
-/** The one Dockerfile of every service image; the `SERVICE` build argument picks the service. */
-export const serviceDockerfile = 'services/Dockerfile';
-
 /**
  * One authscale service on Fargate: an image built from `services/Dockerfile` for the service, a read-only
  * root filesystem, the deployment circuit breaker with rollback, Service Connect, and target-tracking
@@ -101,11 +98,7 @@ export class FargateService extends Construct {
       removalPolicy: props.logRemovalPolicy,
     });
     this.logGroup = logGroup;
-    const image = ecs.ContainerImage.fromAsset(props.repositoryRoot, {
-      file: serviceDockerfile,
-      buildArgs: { SERVICE: serviceName },
-      platform: props.cpuArchitecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
-    });
+    const image = serviceImage(props.repositoryRoot, serviceName, props.cpuArchitecture);
     this.allowSecretsKey(props.secretsKey, this.executionRole);
     const app = taskDefinition.addContainer('app', {
       image,

@@ -32,7 +32,10 @@ export class JwtSigningKeys extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    const logGroup = new logs.LogGroup(this, 'RotationLogs', { retention: props.logRetention });
+    const logGroup = new logs.LogGroup(this, 'RotationLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
     const role = new iam.Role(this, 'RotationRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rotates the JWT signing key set; writes only that secret and its own logs',

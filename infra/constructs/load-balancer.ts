@@ -1,8 +1,10 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -11,10 +13,15 @@ export interface LoadBalancerProps {
   readonly subnets: ec2.SubnetSelection;
   readonly certificateArn: string;
   readonly accessLogRetentionDays: number;
-  /** Applies to the access-log bucket. */
+  /** Applies to the access-log bucket; DESTROY also empties it first, so the stack can be deleted. */
   readonly removalPolicy: RemovalPolicy;
   /** Blocks deleting the load balancer outside CloudFormation. */
   readonly deletionProtection: boolean;
+  /**
+   * Publishes the public host name as an alias A record to the load balancer in this zone.
+   * @default none: the team points the name at the load balancer's DNS name itself
+   */
+  readonly publicName?: { readonly hostname: string; readonly zone: route53.IHostedZone };
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -27,6 +34,8 @@ export class LoadBalancer extends Construct {
   public readonly httpsListener: elbv2.ApplicationListener;
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly accessLogs: s3.IBucket;
+  /** The alias record of the public host name, when a hosted zone was given. */
+  public readonly aliasRecord?: route53.ARecord;
   private readonly alarmAction: cloudwatch.IAlarmAction;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
@@ -41,6 +50,8 @@ export class LoadBalancer extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays) }],
       removalPolicy: props.removalPolicy,
+      // CloudFormation cannot delete a bucket that holds objects, and this one always does.
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
 
     this.accessLogs = accessLogs;
@@ -66,6 +77,16 @@ export class LoadBalancer extends Construct {
     loadBalancer.logAccessLogs(accessLogs);
     loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
     this.loadBalancer = loadBalancer;
+
+    if (props.publicName) {
+      this.aliasRecord = new route53.ARecord(this, 'PublicName', {
+        zone: props.publicName.zone,
+        // Fully qualified (the trailing dot), so the zone's name is not appended again.
+        recordName: `${props.publicName.hostname}.`,
+        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(loadBalancer)),
+        comment: 'authscale: the public origin, to the load balancer',
+      });
+    }
 
     this.httpsListener = loadBalancer.addListener('Https', {
       port: 443,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -11,7 +11,12 @@ export interface RedisClusterProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly encryptionKey: kms.IKey;
-  /** Lowercase, unique in the account and region; node ids (and so the alarms) derive from it. */
+  /**
+   * Lowercase, unique in the account and region; node ids (and so the alarms) derive from it, and
+   * the failover drill finds the cluster by it. Fixed on purpose, like the database's identifier: an
+   * update that would replace the cluster (a new port, key or subnet group) fails rather than drop
+   * every session.
+   */
   readonly replicationGroupId: string;
   readonly nodeType: string;
   readonly shards: number;
@@ -20,6 +25,8 @@ export interface RedisClusterProps {
   readonly port: number;
   readonly snapshotRetentionDays: number;
   readonly logRetention: logs.RetentionDays;
+  /** Applies to the AUTH token secret and the slow log. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -75,13 +82,18 @@ export class RedisCluster extends Construct {
     });
 
     // Letters and digits only: AUTH tokens forbid some punctuation, and 64 alphanumerics carry 380 bits.
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
       description: 'AUTH token of the session cluster',
       encryptionKey: props.encryptionKey,
+      removalPolicy,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
 
-    const slowLog = new logs.LogGroup(this, 'SlowLog', { retention: props.logRetention });
+    const slowLog = new logs.LogGroup(this, 'SlowLog', {
+      retention: props.logRetention,
+      removalPolicy,
+    });
     const group = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupId: props.replicationGroupId,
       replicationGroupDescription: 'authscale sessions',

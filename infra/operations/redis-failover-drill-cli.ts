@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
+import { loadEnvironmentParameters } from '../config/load-environment-config.ts';
 import { sessionClusterId } from '../constructs/redis-cluster.ts';
 import { runFailoverDrill } from './redis-failover-drill.ts';
 
@@ -17,7 +17,7 @@ if (!/^[0-9]{4}$/.test(values.shard)) {
   console.error('--shard takes a node group id such as 0001');
   process.exit(2);
 }
-const config = loadEnvironmentConfig(values.env);
+const config = loadEnvironmentParameters(values.env);
 const report = await runFailoverDrill({
   client: new ElastiCacheClient({ region: config.region }),
   replicationGroupId: sessionClusterId(config.name),

@@ -7,18 +7,22 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { Aurora } from '../constructs/aurora.ts';
+import { IdentityProvisioning } from '../constructs/identity-provisioning.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
 import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
 import { SharedSecretRotation } from '../constructs/shared-secret-rotation.ts';
 import { TokenTable } from '../constructs/token-table.ts';
+import { addOutputs } from './stack-outputs.ts';
 
 export interface DataStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'protectData'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'services' | 'protectData'>;
   readonly vpc: ec2.IVpc;
   readonly dataSubnets: ec2.SubnetSelection;
   readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
   readonly alarmAction: cloudwatch.IAlarmAction;
   readonly logRetention: logs.RetentionDays;
+  /** The build context of the orchestrator image, whose identity commands provision the database. */
+  readonly repositoryRoot: string;
 }
 
 /**
@@ -28,6 +32,8 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   public readonly key: kms.IKey;
   public readonly aurora: Aurora;
+  /** Creates the database's roles and the database at deploy, before any orchestrator task runs. */
+  public readonly identityProvisioning: IdentityProvisioning;
   public readonly redis: RedisCluster;
   public readonly tokenTable: TokenTable;
   public readonly jwtSigningKeys: JwtSigningKeys;
@@ -66,6 +72,16 @@ export class DataStack extends Stack {
       alarmAction: props.alarmAction,
     });
 
+    this.identityProvisioning = new IdentityProvisioning(this, 'IdentityProvisioning', {
+      vpc: props.vpc,
+      subnets: props.dataSubnets,
+      database: this.aurora,
+      repositoryRoot: props.repositoryRoot,
+      cpuArchitecture: config.services.cpuArchitecture,
+      logRetention: props.logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+
     this.redis = new RedisCluster(this, 'Sessions', {
       vpc: props.vpc,
       subnets: props.dataSubnets,
@@ -73,6 +89,7 @@ export class DataStack extends Stack {
       replicationGroupId: sessionClusterId(config.name),
       ...config.redis,
       logRetention: props.logRetention,
+      removalPolicy,
       alarmAction: props.alarmAction,
     });
 
@@ -106,6 +123,41 @@ export class DataStack extends Stack {
     this.sharedSecretRotation = new SharedSecretRotation(this, 'SharedSecretRotation', {
       secrets: [this.internalApiToken, this.principalAssertionKey],
       logRetention: props.logRetention,
+    });
+
+    const { aurora, redis } = this;
+    addOutputs(this, {
+      DatabaseProxyEndpoint: [aurora.proxy.endpoint, 'RDS Proxy: the one address of the database (TLS required)'],
+      DatabaseName: [aurora.databaseName, 'The identity database'],
+      DatabaseClusterIdentifier: [aurora.cluster.clusterIdentifier, 'The Aurora cluster'],
+      DatabaseAdminSecretArn: [aurora.adminSecret.secretArn, 'The master user (authscale_admin); provisioning only'],
+      DatabaseOwnerSecretArn: [aurora.ownerSecret.secretArn, 'The tables owner (authscale_owner); migrations only'],
+      DatabaseAppSecretArn: [aurora.appSecret.secretArn, 'The role the orchestrator connects as (authscale_app)'],
+      SessionClusterId: [redis.replicationGroupId, 'The session cluster (the failover drill takes it by environment)'],
+      SessionClusterEndpoint: [redis.configurationEndpoint, 'Configuration endpoint host:port (TLS required)'],
+      SessionClusterAuthTokenSecretArn: [redis.authSecret.secretArn, 'The session cluster AUTH token'],
+      TokenTableName: [this.tokenTable.table.tableName, 'Refresh-token families and API keys'],
+      JwtSigningKeysSecretArn: [this.jwtSigningKeys.secret.secretArn, 'The access-token signing keys'],
+      InternalApiTokenSecretArn: [this.internalApiToken.secretArn, 'Bearer token of the session replicas API'],
+      PrincipalAssertionKeySecretArn: [this.principalAssertionKey.secretArn, 'Edge to orchestrator assertions key'],
+      TotpEncryptionKeySecretArn: [this.totpEncryptionKey.secretArn, 'Seals TOTP secrets at rest'],
+      DataKeyArn: [this.key.keyArn, 'The customer-managed key of all the data above'],
+      IdentityProvisioningCluster: [
+        this.identityProvisioning.cluster.clusterName,
+        'Runs the identity provisioning task at deploy (docs/deploy.md, "Database roles")',
+      ],
+      IdentityProvisioningTaskDefinition: [
+        this.identityProvisioning.taskDefinition.family,
+        'The provisioning task, for a run by hand: aws ecs run-task --task-definition',
+      ],
+      IdentityProvisioningNetwork: [
+        this.identityProvisioning.networkConfiguration,
+        'aws ecs run-task --network-configuration of the provisioning task',
+      ],
+      IdentityProvisioningLogGroupName: [
+        this.identityProvisioning.logGroup.logGroupName,
+        'The provisioning runs output (stream prefix identity)',
+      ],
     });
   }
 }

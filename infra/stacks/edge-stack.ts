@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-li
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { Dashboard } from '../constructs/dashboard.ts';
@@ -12,6 +13,7 @@ import { currentValueOf } from '../constructs/shared-secret-rotation.ts';
 import { WebAcl } from '../constructs/web-acl.ts';
 import type { DataStack } from './data-stack.ts';
 import { type ServicesStack, servicePorts } from './services-stack.ts';
+import { addOutputs } from './stack-outputs.ts';
 
 export interface EdgeStackProps extends StackProps {
   readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'waf' | 'protectData'>;
@@ -41,6 +43,8 @@ export class EdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { config, data, services } = props;
+    const { hostedZone, publicHostname } = config.edge;
+    const publicOrigin = `https://${publicHostname}`;
 
     this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -50,6 +54,17 @@ export class EdgeStack extends Stack {
       removalPolicy: props.logRemovalPolicy,
       deletionProtection: config.protectData,
       alarmAction: props.alarmAction,
+      ...(hostedZone
+        ? {
+            publicName: {
+              hostname: publicHostname,
+              zone: route53.PublicHostedZone.fromHostedZoneAttributes(this, 'PublicZone', {
+                hostedZoneId: hostedZone.id,
+                zoneName: hostedZone.name,
+              }),
+            },
+          }
+        : {}),
     });
 
     this.webAcl = new WebAcl(this, 'WebAcl', {
@@ -68,7 +83,7 @@ export class EdgeStack extends Stack {
       cpuArchitecture: config.services.cpuArchitecture,
       subnets: props.serviceSubnets,
       environment: {
-        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
+        PUBLIC_ORIGIN: publicOrigin,
         SESSION_REPLICAS: `http://session:${servicePorts.session}`,
         ORCHESTRATOR_URL: `http://orchestrator:${servicePorts.orchestrator}`,
         // The rate-limit counters share the session cluster; rediss:// turns TLS on for every node.
@@ -112,8 +127,9 @@ export class EdgeStack extends Stack {
       scaleInCooldown: Duration.minutes(5),
     });
 
+    const dashboardName = `authscale-${config.name}`;
     new Dashboard(this, 'Dashboard', {
-      dashboardName: `authscale-${config.name}`,
+      dashboardName,
       loadBalancer: this.loadBalancer,
       targetGroup,
       clusterName: services.cluster.clusterName,
@@ -123,6 +139,23 @@ export class EdgeStack extends Stack {
       aurora: data.aurora,
       tokenTable: data.tokenTable,
       alarmAction: props.alarmAction,
+    });
+
+    const alb = this.loadBalancer.loadBalancer;
+    addOutputs(this, {
+      PublicOrigin: [publicOrigin, 'PUBLIC_ORIGIN of the services: the JWT issuer and WebAuthn relying party'],
+      LoadBalancerDnsName: [alb.loadBalancerDnsName, 'Point the public host name here (alias or CNAME)'],
+      LoadBalancerHostedZoneId: [alb.loadBalancerCanonicalHostedZoneId, 'For an alias record in another zone'],
+      PublicDnsRecord: [
+        hostedZone
+          ? `alias A record ${publicHostname} in ${hostedZone.name} (${hostedZone.id})`
+          : `none: point ${publicHostname} at LoadBalancerDnsName`,
+        'Whether this stack publishes the public host name',
+      ],
+      WebAclArn: [this.webAcl.webAclArn, 'The WAF web ACL in front of the load balancer'],
+      EdgeServiceName: [this.edge.service.serviceName, 'The edge ECS service'],
+      EdgeLogGroupName: [this.edge.logGroup.logGroupName, 'The edge containers logs'],
+      DashboardName: [dashboardName, 'The CloudWatch dashboard'],
     });
   }
 }

@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { Network } from '../constructs/network.ts';
+import { addOutputs } from './stack-outputs.ts';
 
 export interface NetworkStackProps extends StackProps {
   readonly cidr: string;
@@ -28,6 +29,10 @@ export class NetworkStack extends Stack {
       flowLogRetention: props.logRetention,
     });
     this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
+    addOutputs(this, {
+      VpcId: [this.network.vpc.vpcId, 'The VPC every stack of the environment lives in'],
+      AlarmTopicArn: [this.alarms.topic.topicArn, 'Every alarm notifies this topic: subscribe the on-call route'],
+    });
   }
 
   /** The stack's zones come from configuration, so synth never asks AWS for them. */

@@ -13,6 +13,7 @@ import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
 import type { DataStack } from './data-stack.ts';
+import { addOutputs } from './stack-outputs.ts';
 
 export interface ServicesStackProps extends StackProps {
   readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge'>;
@@ -167,6 +168,17 @@ export class ServicesStack extends Stack {
       service: this.orchestrator.service,
       secrets: [database.appSecret, data.jwtSigningKeys.secret, data.internalApiToken, data.principalAssertionKey],
       logRetention: props.logRetention,
+    });
+
+    addOutputs(this, {
+      ClusterName: [cluster.clusterName, 'The ECS cluster of the session replicas, the orchestrator and the edge'],
+      SessionServiceName: [this.session.service.serviceName, 'The session replicas ECS service'],
+      SessionLogGroupName: [this.session.logGroup.logGroupName, 'The session replicas logs'],
+      OrchestratorServiceName: [this.orchestrator.service.serviceName, 'The orchestrator ECS service'],
+      OrchestratorLogGroupName: [
+        this.orchestrator.logGroup.logGroupName,
+        'The orchestrator logs; its migrations under the stream prefix orchestrator-migrate',
+      ],
     });
   }
 }

@@ -1,15 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import {
+  type DeploymentTargetSources,
+  loadEnvironmentConfigFromContext,
+  resolveDeploymentTarget,
+} from '../config/deployment-target.ts';
 import { environments } from '../config/environments.ts';
-import { InfraConfigError, loadEnvironmentConfig } from '../config/load-environment-config.ts';
-import type { EnvironmentConfig } from '../config/schema.ts';
+import {
+  InfraConfigError,
+  loadEnvironmentConfig,
+  loadEnvironmentParameters,
+} from '../config/load-environment-config.ts';
+import type { DeploymentTarget, EnvironmentParameters } from '../config/schema.ts';
+import { testDeploymentTargets } from '../config/test-deployment-targets.ts';
 
 /** The parameters with their read-only types relaxed, so a test can break them on purpose. */
 type Editable<T> = { -readonly [K in keyof T]: T[K] extends object ? Editable<T[K]> : T[K] | unknown };
 
 /** A deep copy of one environment with a change applied, offered to the loader in place of the real one. */
-function candidatesWith(name: keyof typeof environments, change: (config: Editable<EnvironmentConfig>) => void) {
-  const copy = structuredClone(environments[name]) as Editable<EnvironmentConfig>;
+function candidatesWith(name: keyof typeof environments, change: (config: Editable<EnvironmentParameters>) => void) {
+  const copy = structuredClone(environments[name]) as Editable<EnvironmentParameters>;
   change(copy);
   return { ...environments, [name]: copy };
 }
@@ -25,10 +35,27 @@ function problemsOf(run: () => unknown): readonly string[] {
   assert.fail('the configuration was accepted');
 }
 
-describe('loadEnvironmentConfig', () => {
+/** A team's own values, shaped like real ones. */
+const teamTarget = {
+  account: '210987654321',
+  certificateArn: 'arn:aws:acm:eu-west-1:210987654321:certificate/8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+  publicHostname: 'auth.staging.acme-identity.net',
+  hostedZoneId: 'Z04471632Q4VLJ2WXYZ',
+  hostedZoneName: 'staging.acme-identity.net',
+} as const satisfies DeploymentTarget;
+
+/** Deployment-target sources: command-line context and, optionally, the deployment file's contents. */
+function sources(context: Record<string, unknown>, contents?: unknown): DeploymentTargetSources {
+  return {
+    context: (key) => context[key],
+    ...(contents === undefined ? {} : { file: { path: 'authscale.local.json', contents } }),
+  };
+}
+
+describe('loadEnvironmentParameters', () => {
   test('accepts the committed dev, staging and prod parameters and freezes them', () => {
     for (const name of ['dev', 'staging', 'prod'] as const) {
-      const config = loadEnvironmentConfig(name);
+      const config = loadEnvironmentParameters(name);
       assert.equal(config.name, name);
       assert.ok(Object.isFrozen(config.redis));
       assert.throws(() => {
@@ -39,51 +66,42 @@ describe('loadEnvironmentConfig', () => {
 
   test('asks for -c env when the environment is missing or unknown', () => {
     for (const name of [undefined, 'production', 42]) {
-      const [problem] = problemsOf(() => loadEnvironmentConfig(name));
+      const [problem] = problemsOf(() => loadEnvironmentParameters(name));
       assert.match(problem ?? '', /-c env=<dev\|staging\|prod>/);
     }
   });
 
-  test('rejects a placeholder account', () => {
-    const candidates = candidatesWith('staging', (config) => {
-      config.account = '123456789012';
-      config.edge.certificateArn = String(config.edge.certificateArn).replace('444455556666', '123456789012');
-    });
-    assert.deepEqual(
-      problemsOf(() => loadEnvironmentConfig('staging', candidates)),
-      ['account: 123456789012 is a placeholder'],
-    );
-  });
-
   test('rejects placeholder text anywhere', () => {
     const candidates = candidatesWith('dev', (config) => {
-      config.edge.publicHostname = 'auth.example.com';
+      config.redis.nodeType = 'cache.todo.large';
     });
     assert.deepEqual(
-      problemsOf(() => loadEnvironmentConfig('dev', candidates)),
-      ['edge.publicHostname: "auth.example.com" looks like a placeholder'],
+      problemsOf(() => loadEnvironmentParameters('dev', candidates)),
+      ['redis.nodeType: "cache.todo.large" looks like a placeholder'],
     );
   });
 
-  test('names a missing value', () => {
-    const candidates = candidatesWith('prod', (config) => {
-      delete config.edge.certificateArn;
+  test('holds no value only one team knows: those are the deployment target', () => {
+    for (const parameters of Object.values(environments)) {
+      const committed = JSON.stringify(parameters);
+      assert.doesNotMatch(committed, /"account"|certificate|publicHostname|hostedZone|alarmEmail/);
+    }
+    const candidates = candidatesWith('dev', (config) => {
+      (config as Record<string, unknown>).account = '210987654321';
     });
-    const problems = problemsOf(() => loadEnvironmentConfig('prod', candidates));
     assert.ok(
-      problems.some((problem) => problem.startsWith('edge') && problem.includes('certificateArn')),
-      problems.join('; '),
+      problemsOf(() => loadEnvironmentParameters('dev', candidates)).some((problem) => /account/.test(problem)),
     );
   });
 
   test('rejects values of the wrong shape, listing every problem at once', () => {
     const candidates = candidatesWith('prod', (config) => {
-      config.account = '7777';
+      config.region = 'europe';
       config.redis.replicasPerShard = 0;
       config.services.edge.cpu = 300;
     });
-    const problems = problemsOf(() => loadEnvironmentConfig('prod', candidates));
-    assert.ok(problems.some((problem) => problem.startsWith('account')));
+    const problems = problemsOf(() => loadEnvironmentParameters('prod', candidates));
+    assert.ok(problems.some((problem) => problem.startsWith('region')));
     assert.ok(problems.some((problem) => problem.startsWith('redis.replicasPerShard')));
     assert.ok(problems.some((problem) => problem.startsWith('services.edge.cpu')));
   });
@@ -91,7 +109,6 @@ describe('loadEnvironmentConfig', () => {
   test('rejects relations a schema cannot state', () => {
     const candidates = candidatesWith('prod', (config) => {
       config.availabilityZones = ['eu-west-1a', 'us-east-1b', 'eu-west-1c'];
-      config.edge.certificateArn = String(config.edge.certificateArn).replace('eu-west-1', 'us-east-1');
       config.redis.port = 6379;
       config.aurora.minCapacityAcu = 80;
       config.services.session.memoryMiB = 1024;
@@ -99,10 +116,9 @@ describe('loadEnvironmentConfig', () => {
       config.services.logRetentionDays = 10;
     });
     assert.deepEqual(
-      problemsOf(() => loadEnvironmentConfig('prod', candidates)),
+      problemsOf(() => loadEnvironmentParameters('prod', candidates)),
       [
         'availabilityZones: us-east-1b is not in eu-west-1',
-        'edge.certificateArn: the certificate must be in the environment account and region',
         'aurora.minCapacityAcu: above maxCapacityAcu',
         'redis.port: use a port other than the default 6379',
         'services.session.memoryMiB: Fargate runs 2048 CPU units with 4096-16384 MiB',
@@ -110,5 +126,123 @@ describe('loadEnvironmentConfig', () => {
         'waf.authPerIpRequestsPer5Min: must be stricter than perIpRequestsPer5Min',
       ],
     );
+  });
+});
+
+describe('loadEnvironmentConfig', () => {
+  test('joins each environment with its test target, frozen, the hosted zone only where one is named', () => {
+    for (const name of ['dev', 'staging', 'prod'] as const) {
+      const target = testDeploymentTargets[name];
+      const config = loadEnvironmentConfig(name, target);
+      assert.equal(config.account, target.account);
+      assert.equal(config.edge.publicHostname, target.publicHostname);
+      assert.equal(config.edge.certificateArn, target.certificateArn);
+      assert.deepEqual(
+        config.edge.hostedZone,
+        target.hostedZoneId ? { id: target.hostedZoneId, name: target.hostedZoneName } : undefined,
+      );
+      assert.equal(config.edge.accessLogRetentionDays, environments[name].edge.accessLogRetentionDays);
+      assert.ok(Object.isFrozen(config.edge));
+    }
+  });
+
+  test('checks the target against the environment: certificate account and region, host name in its zone', () => {
+    const otherRegion = { ...teamTarget, certificateArn: teamTarget.certificateArn.replace('eu-west-1', 'us-east-1') };
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentConfig('staging', otherRegion)),
+      ['certificateArn: the certificate must be in the environment account and region'],
+    );
+    const outsideZone = { ...teamTarget, publicHostname: 'auth.acme-identity.net' };
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentConfig('staging', outsideZone)),
+      ['publicHostname: auth.acme-identity.net is not in the hosted zone staging.acme-identity.net'],
+    );
+    const { hostedZoneName: _, ...zoneIdOnly } = teamTarget;
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentConfig('staging', zoneIdOnly)),
+      ['hostedZoneId, hostedZoneName: give both or neither'],
+    );
+    const malformed = { ...teamTarget, account: '2109' };
+    assert.ok(
+      problemsOf(() => loadEnvironmentConfig('staging', malformed)).some((problem) => /^account/.test(problem)),
+    );
+  });
+});
+
+describe('resolveDeploymentTarget', () => {
+  test('names every missing value, with the context key and the file entry that supply it', () => {
+    const problems = problemsOf(() => resolveDeploymentTarget('staging', sources({})));
+    assert.deepEqual(
+      problems.map((problem) => problem.split(';')[0]),
+      ['account: missing', 'certificateArn: missing', 'publicHostname: missing'],
+    );
+    assert.match(
+      problems[0] ?? '',
+      /pass -c authscale:account=<12-digit AWS account id>, or set "account" under "staging" in authscale\.local\.json/,
+    );
+  });
+
+  test('reads the deployment file section of the environment; a context value wins over it', () => {
+    const file = { staging: teamTarget, prod: { account: '999999999999' } };
+    assert.deepEqual(resolveDeploymentTarget('staging', sources({}, file)), teamTarget);
+    const overridden = resolveDeploymentTarget('staging', sources({ 'authscale:account': '210987654322' }, file));
+    assert.equal(overridden.account, '210987654322');
+    assert.equal(overridden.publicHostname, teamTarget.publicHostname);
+    const fromContext = Object.fromEntries(
+      Object.entries(teamTarget).map(([key, value]) => [`authscale:${key}`, value]),
+    );
+    assert.deepEqual(resolveDeploymentTarget('staging', sources(fromContext)), teamTarget);
+  });
+
+  test('refuses a misspelt key in the file instead of dropping its value', () => {
+    const problems = problemsOf(() =>
+      resolveDeploymentTarget('staging', sources({}, { staging: { ...teamTarget, acount: '210987654321' } })),
+    );
+    assert.deepEqual(problems, [
+      'authscale.local.json: "staging.acount" is not one of account, certificateArn, publicHostname, hostedZoneId, hostedZoneName, alarmEmail',
+    ]);
+  });
+
+  test('refuses the documented test values and well-known placeholders', () => {
+    for (const name of ['dev', 'staging', 'prod'] as const) {
+      const problems = problemsOf(() =>
+        resolveDeploymentTarget(name, sources({}, { [name]: testDeploymentTargets[name] })),
+      );
+      assert.ok(
+        problems.includes(`account: ${testDeploymentTargets[name].account} is a documented test value, not yours`),
+      );
+    }
+    const problems = problemsOf(() =>
+      resolveDeploymentTarget(
+        'dev',
+        sources({
+          'authscale:account': '123456789012',
+          'authscale:certificateArn': teamTarget.certificateArn,
+          'authscale:publicHostname': 'auth.example.com',
+          'authscale:alarmEmail': 'alarms@example.org',
+        }),
+      ),
+    );
+    assert.deepEqual(problems, [
+      'account: 123456789012 is a placeholder',
+      'publicHostname: auth.example.com is a reserved name that no public DNS resolves',
+      'alarmEmail: alarms@example.org is at a reserved domain that receives no mail',
+    ]);
+  });
+});
+
+describe('loadEnvironmentConfigFromContext', () => {
+  test('with authscale:testValues, synthesizes the documented test values and ignores the file', () => {
+    const config = loadEnvironmentConfigFromContext(
+      sources({ env: 'prod', 'authscale:testValues': 'true' }, { prod: { account: '210987654321' } }),
+    );
+    assert.equal(config.account, testDeploymentTargets.prod.account);
+  });
+
+  test("otherwise builds the environment from its team's values", () => {
+    const config = loadEnvironmentConfigFromContext(sources({ env: 'staging' }, { staging: teamTarget }));
+    assert.equal(config.account, teamTarget.account);
+    assert.deepEqual(config.edge.hostedZone, { id: teamTarget.hostedZoneId, name: teamTarget.hostedZoneName });
+    assert.equal(config.redis.port, environments.staging.redis.port);
   });
 });

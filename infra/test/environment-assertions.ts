@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../config/schema.ts';
-import { serviceDockerfile } from '../constructs/fargate-service.ts';
+import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
+import { serviceDockerfile } from '../constructs/service-image.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
-import { type ServiceName, serviceConfigProblems, serviceEnvironmentContracts } from './service-config-schemas.ts';
-import { type Synthesized, synthesize } from './synthesize.ts';
+import {
+  provisionCommandCheck,
+  type ServiceName,
+  serviceConfigProblems,
+  serviceEnvironmentContracts,
+} from './service-config-schemas.ts';
+import { type CfnResource, type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
 const actionsWithoutResourceScope = new Set(['ecr:GetAuthorizationToken', 'secretsmanager:GetRandomPassword']);
@@ -77,10 +83,14 @@ interface ContainerDefinition {
   readonly ReadonlyRootFilesystem?: boolean;
 }
 
-/** Every container of every task definition, with the service whose task it belongs to. */
-function containersOf(synthesized: Synthesized): Array<{ service: ServiceName; container: ContainerDefinition }> {
+/** Who runs a task definition: one of the three services, or the data stack's identity provisioning. */
+type TaskOwner = ServiceName | 'provisioning';
+
+/** Every container of every task definition, with the service (or the provisioning) whose task it is. */
+function containersOf(synthesized: Synthesized): Array<{ service: TaskOwner; container: ContainerDefinition }> {
   return synthesized.resourcesOfType('AWS::ECS::TaskDefinition').flatMap(({ id, resource }) => {
-    const service = /^(Edge|Session|Orchestrator)Task[0-9A-F]{8}$/.exec(id)?.[1]?.toLowerCase() as ServiceName;
+    const owner = /^(Edge|Session|Orchestrator|IdentityProvisioning)Task[0-9A-F]{8}$/.exec(id)?.[1];
+    const service = (owner === 'IdentityProvisioning' ? 'provisioning' : owner?.toLowerCase()) as TaskOwner;
     assert.ok(service, `task definition ${id} belongs to no service`);
     return (resource.Properties.ContainerDefinitions as ContainerDefinition[]).map((container) => ({
       service,
@@ -162,6 +172,54 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
 };
 
 /**
+ * The property that holds each resource type's physical name, for the types whose names must be
+ * unique in an account and region. A name written into the template is fixed: it must carry its
+ * environment, or a second environment in the same account and region fails to create it.
+ */
+const physicalNameProperties: Readonly<Record<string, string>> = {
+  'AWS::RDS::DBCluster': 'DBClusterIdentifier',
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+  'AWS::RDS::DBProxy': 'DBProxyName',
+  'AWS::RDS::DBSubnetGroup': 'DBSubnetGroupName',
+  'AWS::RDS::DBClusterParameterGroup': 'DBClusterParameterGroupName',
+  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
+  'AWS::ElastiCache::SubnetGroup': 'CacheSubnetGroupName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::ECS::Cluster': 'ClusterName',
+  'AWS::ECS::TaskDefinition': 'Family',
+  'AWS::ECS::Service': 'ServiceName',
+  'AWS::ServiceDiscovery::HttpNamespace': 'Name',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::KMS::Alias': 'AliasName',
+  'AWS::WAFv2::WebACL': 'Name',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
+  'AWS::ElasticLoadBalancingV2::TargetGroup': 'Name',
+  'AWS::ApplicationAutoScaling::ScalingPolicy': 'PolicyName',
+  'AWS::Route53::RecordSet': 'Name',
+};
+
+/** Literal properties that look like names but name no resource of this app (or one scoped to its parent). */
+const notPhysicalNames = new Set([
+  'AWS::CloudWatch::Alarm.MetricName',
+  'AWS::EC2::VPCEndpoint.ServiceName',
+  'AWS::ElastiCache::ParameterGroup.CacheParameterGroupFamily',
+  'AWS::RDS::DBClusterParameterGroup.Family',
+  'AWS::RDS::DBProxy.EngineFamily',
+  'AWS::RDS::DBProxyTargetGroup.TargetGroupName',
+  'AWS::IAM::Policy.PolicyName',
+  'AWS::Route53::RecordSet.HostedZoneId',
+  'Custom::IdentityProvisioning.containerName',
+]);
+
+/**
  * The security properties every environment must have, asserted on one synthesis (the slow part)
  * shared by all the tests below. A failed nag check fails `before`, and so every test.
  */
@@ -179,6 +237,232 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.equal(stack.region, config.region);
       }
       assert.equal(stacks.data.terminationProtection, config.protectData);
+    });
+
+    test('every stack and every resource in it carries the project and environment tags', () => {
+      const { stacks, templates, config } = synthesized;
+      const expected = { project: 'authscale', environment: config.name };
+      for (const stack of Object.values(stacks)) assert.deepEqual(stack.tags.tagValues(), expected);
+      templates.data.hasResourceProperties('AWS::KMS::Key', {
+        Tags: [
+          { Key: 'environment', Value: config.name },
+          { Key: 'project', Value: 'authscale' },
+        ],
+      });
+    });
+
+    test("the VPC's default security group is stripped of its rules", () => {
+      const { templates } = synthesized;
+      const [vpcId] = Object.keys(templates.network.findResources('AWS::EC2::VPC'));
+      templates.network.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
+        DefaultSecurityGroupId: { 'Fn::GetAtt': [vpcId, 'DefaultSecurityGroup'] },
+      });
+    });
+
+    test("stacks read each other's outputs (weak references): no exports to block an update", () => {
+      for (const [stack, template] of Object.entries(synthesized.templates)) {
+        const json = JSON.stringify(template.toJSON());
+        assert.doesNotMatch(json, /Fn::ImportValue/, `${stack} imports an export`);
+        for (const [name, output] of Object.entries(template.toJSON().Outputs ?? {})) {
+          assert.equal((output as { Export?: unknown }).Export, undefined, `${stack} exports ${name}`);
+        }
+      }
+      assert.match(JSON.stringify(synthesized.templates.services.toJSON()), /Fn::GetStackOutput/);
+    });
+
+    test('every name fixed in a template carries its environment, so environments share an account and region', () => {
+      const { config } = synthesized;
+      const compact = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const carriesEnvironment = (name: string) =>
+        compact(name).includes(`authscale${config.name}`) ||
+        name
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .includes(config.name) ||
+        name === `${config.edge.publicHostname}.`;
+      const unreviewed: string[] = [];
+      for (const stack of Object.keys(synthesized.templates) as Array<keyof typeof synthesized.templates>) {
+        for (const [id, resource] of Object.entries(synthesized.templates[stack].toJSON().Resources ?? {})) {
+          const { Type: type, Properties: properties = {} } = resource as CfnResource;
+          for (const [property, value] of Object.entries(properties)) {
+            if (typeof value !== 'string' || !/(Name|Identifier|Id|Family)$/.test(property)) continue;
+            if (physicalNameProperties[type] === property) {
+              assert.ok(
+                carriesEnvironment(value),
+                `${stack}/${id}: ${property} "${value}" is the same in every environment`,
+              );
+            } else if (!notPhysicalNames.has(`${type}.${property}`)) {
+              unreviewed.push(`${type}.${property} = ${value}`);
+            }
+          }
+        }
+      }
+      // A property here is a name nobody has judged yet: add it to one of the two lists above.
+      assert.deepEqual(unreviewed, []);
+    });
+
+    test('only the database and the session cluster keep fixed names; the proxy is named after its stack', () => {
+      const { templates, stacks, config } = synthesized;
+      const named = (type: string) =>
+        Object.values(templates.data.findResources(type)).map(
+          (resource) => resource.Properties[physicalNameProperties[type] as string],
+        );
+      // Both hold state: CloudFormation refuses an update that would replace a named resource, which
+      // is what these should get rather than a new, empty cluster (docs/deploy.md, "Named resources").
+      assert.deepEqual(named('AWS::RDS::DBCluster'), [`authscale-${config.name}-identity`]);
+      assert.deepEqual(named('AWS::ElastiCache::ReplicationGroup'), [`authscale-${config.name}-sessions`]);
+      const [proxyName] = named('AWS::RDS::DBProxy');
+      assert.notEqual(proxyName, 'Proxy');
+      assert.ok(String(proxyName).startsWith(stacks.data.stackName.replaceAll('-', '')), String(proxyName));
+      for (const type of ['AWS::RDS::DBInstance', 'AWS::DynamoDB::GlobalTable', 'AWS::SecretsManager::Secret']) {
+        assert.ok(
+          named(type).every((name) => name === undefined),
+          `${type} has a fixed name`,
+        );
+      }
+    });
+
+    test('each stack outputs what a team looks for after a deploy: endpoints, names, secret ARNs', () => {
+      const { templates, config } = synthesized;
+      // CDK's own `Publish*` outputs carry the cross-stack references; these are the team's.
+      const outputsOf = (template: Template) =>
+        Object.fromEntries(
+          Object.entries(
+            (template.toJSON().Outputs ?? {}) as Record<
+              string,
+              { Value: unknown; Description?: string; Export?: unknown }
+            >,
+          ).filter(([name]) => !name.startsWith('Publish')),
+        );
+      const expected = {
+        network: ['AlarmTopicArn', 'VpcId'],
+        data: [
+          'DataKeyArn',
+          'DatabaseAdminSecretArn',
+          'DatabaseAppSecretArn',
+          'DatabaseClusterIdentifier',
+          'DatabaseName',
+          'DatabaseOwnerSecretArn',
+          'DatabaseProxyEndpoint',
+          'IdentityProvisioningCluster',
+          'IdentityProvisioningLogGroupName',
+          'IdentityProvisioningNetwork',
+          'IdentityProvisioningTaskDefinition',
+          'InternalApiTokenSecretArn',
+          'JwtSigningKeysSecretArn',
+          'PrincipalAssertionKeySecretArn',
+          'SessionClusterAuthTokenSecretArn',
+          'SessionClusterEndpoint',
+          'SessionClusterId',
+          'TokenTableName',
+          'TotpEncryptionKeySecretArn',
+        ],
+        services: [
+          'ClusterName',
+          'OrchestratorLogGroupName',
+          'OrchestratorServiceName',
+          'SessionLogGroupName',
+          'SessionServiceName',
+        ],
+        edge: [
+          'DashboardName',
+          'EdgeLogGroupName',
+          'EdgeServiceName',
+          'LoadBalancerDnsName',
+          'LoadBalancerHostedZoneId',
+          'PublicDnsRecord',
+          'PublicOrigin',
+          'WebAclArn',
+        ],
+      };
+      for (const [stack, names] of Object.entries(expected)) {
+        const outputs = outputsOf(templates[stack as keyof typeof templates]);
+        assert.deepEqual(Object.keys(outputs).sort(), names, `${stack} outputs`);
+        for (const [name, output] of Object.entries(outputs)) {
+          assert.ok(output.Description, `${stack} ${name} says what it is`);
+          assert.equal(output.Export, undefined, `${stack} ${name} is exported`);
+        }
+      }
+      const data = outputsOf(templates.data);
+      const [proxyId] = Object.keys(templates.data.findResources('AWS::RDS::DBProxy'));
+      assert.deepEqual(data.DatabaseProxyEndpoint?.Value, { 'Fn::GetAtt': [proxyId, 'Endpoint'] });
+      const secretIds = new Set(
+        ['AWS::SecretsManager::Secret', 'AWS::SecretsManager::SecretTargetAttachment'].flatMap((type) =>
+          Object.keys(templates.data.findResources(type)),
+        ),
+      );
+      for (const [name, output] of Object.entries(data).filter(([name]) => name.endsWith('SecretArn'))) {
+        const ref = (output.Value as { Ref?: string }).Ref;
+        assert.ok(ref && secretIds.has(ref), `${name} is not a secret of the data stack`);
+      }
+      assert.deepEqual(data.SessionClusterId?.Value, `authscale-${config.name}-sessions`);
+      const edge = outputsOf(templates.edge);
+      const [albId] = Object.keys(templates.edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+      assert.deepEqual(edge.LoadBalancerDnsName?.Value, { 'Fn::GetAtt': [albId, 'DNSName'] });
+      assert.equal(edge.PublicOrigin?.Value, `https://${config.edge.publicHostname}`);
+    });
+
+    test('with a hosted zone, the public host name is an alias A record of the load balancer; without, none', () => {
+      const { templates, config } = synthesized;
+      const { hostedZone, publicHostname } = config.edge;
+      const records = Object.values(templates.edge.findResources('AWS::Route53::RecordSet'));
+      const described = JSON.stringify(templates.edge.toJSON().Outputs?.PublicDnsRecord?.Value);
+      if (!hostedZone) {
+        assert.deepEqual(records, []);
+        assert.match(described, /none: point .* at LoadBalancerDnsName/);
+        return;
+      }
+      const [albId] = Object.keys(templates.edge.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+      assert.equal(records.length, 1);
+      const [record] = records;
+      assert.equal(record?.Properties.Name, `${publicHostname}.`);
+      assert.equal(record?.Properties.Type, 'A');
+      assert.equal(record?.Properties.HostedZoneId, hostedZone.id);
+      const alias = JSON.stringify(record?.Properties.AliasTarget);
+      assert.ok(alias.includes(`"${albId}","DNSName"`), 'the alias targets the load balancer');
+      assert.ok(alias.includes(`"${albId}","CanonicalHostedZoneID"`), "in the load balancer's zone");
+      assert.match(
+        described,
+        new RegExp(`alias A record ${publicHostname.replaceAll('.', '\\.')} in ${hostedZone.name}`),
+      );
+    });
+
+    test('cdk destroy can finish where protectData is off; where it is on, the data and the access logs stay', () => {
+      const { templates, config } = synthesized;
+      const [bucketId] = Object.keys(templates.edge.findResources('AWS::S3::Bucket'));
+      const autoDelete = Object.values(templates.edge.findResources('Custom::S3AutoDeleteObjects'));
+      if (config.protectData) {
+        templates.edge.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+        assert.deepEqual(autoDelete, [], 'a retained bucket keeps its access logs');
+        for (const type of ['AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::DynamoDB::GlobalTable']) {
+          for (const [id, resource] of Object.entries(templates.data.findResources(type))) {
+            assert.equal(resource.DeletionPolicy, 'Retain', `${id} is deleted with its stack`);
+          }
+        }
+        return;
+      }
+      // A bucket that holds objects cannot be deleted: this one is emptied first.
+      assert.equal(autoDelete.length, 1);
+      assert.deepEqual(autoDelete[0]?.Properties.BucketName, { Ref: bucketId });
+      // Nothing is left behind either. The rotation functions' log groups are the resources still
+      // retained (RedeployOnRotation and SharedSecretRotation take no removal policy); they block nothing.
+      const retained = (Object.keys(synthesized.templates) as Array<keyof typeof synthesized.templates>).flatMap(
+        (stack) =>
+          Object.entries(synthesized.templates[stack].toJSON().Resources ?? {})
+            .filter(([, resource]) => ![undefined, 'Delete'].includes((resource as CfnResource).DeletionPolicy))
+            .map(([id]) => `${stack}/${id.replace(/[0-9A-F]{8}$/, '')}`),
+      );
+      assert.deepEqual(retained.sort(), [
+        'data/SharedSecretRotationLogs',
+        'edge/RedeployEdgeOnRotationLogs',
+        'services/RedeployOrchestratorOnRotationLogs',
+        'services/RedeploySessionOnRotationLogs',
+      ]);
+      assert.equal(synthesized.stacks.data.terminationProtection, false);
+      templates.data.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
+      templates.edge.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+      });
     });
 
     test('the VPC spans the configured zones with flow logs and private endpoints', () => {
@@ -438,7 +722,10 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('every app container gets each variable its service requires, and no name its service does not read', () => {
       const contracts = serviceEnvironmentContracts();
-      const apps = containersOf(synthesized).filter(({ container }) => container.Name === 'app');
+      const apps = containersOf(synthesized).filter(
+        (entry): entry is { service: ServiceName; container: ContainerDefinition } =>
+          entry.container.Name === 'app' && entry.service !== 'provisioning',
+      );
       assert.deepEqual(apps.map(({ service }) => service).sort(), ['edge', 'orchestrator', 'session']);
       for (const { service, container } of apps) {
         const passed = namesPassedTo(container);
@@ -491,7 +778,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
 
     test("every orchestrator task migrates the identity schema before its app starts; only the migration holds the owner's credentials", () => {
-      const byName = (service: ServiceName, name: string) =>
+      const byName = (service: TaskOwner, name: string) =>
         containersOf(synthesized).find((entry) => entry.service === service && entry.container.Name === name)
           ?.container;
       const migrate = byName('orchestrator', 'migrate');
@@ -505,20 +792,129 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.match(secretSources(migrate, name).join(), /IdentityOwnerSecret/, `migrate ${name} is not the owner's`);
         assert.match(secretSources(app, name).join(), /IdentityAppSecret/, `app ${name} is not the app role's`);
       }
-      for (const { container } of containersOf(synthesized).filter((entry) => entry.container !== migrate)) {
+      // The data stack's provisioning task sets the owner's password when it creates the role (below).
+      const provisioning = byName('provisioning', 'provision');
+      for (const { container } of containersOf(synthesized).filter(
+        (entry) => entry.container !== migrate && entry.container !== provisioning,
+      )) {
         assert.doesNotMatch(JSON.stringify(container.Secrets), /OwnerSecret|IdentityClusterSecret/);
       }
       assert.equal(byName('edge', 'migrate'), undefined);
       assert.equal(byName('session', 'migrate'), undefined);
     });
 
+    test('the data stack creates the database roles and the database at deploy, as the master user, through the proxy', () => {
+      const { templates, stacks } = synthesized;
+      const data = templates.data;
+      const [provisionId] = Object.keys(data.findResources('Custom::IdentityProvisioning'));
+      assert.ok(provisionId, 'no provisioning resource');
+      const provision = data.toJSON().Resources[provisionId] as CfnResource & { DependsOn?: string[] };
+      const [taskDefinitionId] = Object.keys(data.findResources('AWS::ECS::TaskDefinition'));
+      const [proxyId] = Object.keys(data.findResources('AWS::RDS::DBProxy'));
+      const [targetGroupId] = Object.keys(data.findResources('AWS::RDS::DBProxyTargetGroup'));
+      // Every new task definition revision (a new image) is a new property value, so it runs again.
+      assert.deepEqual(provision.Properties.taskDefinition, { Ref: taskDefinitionId });
+      assert.equal(provision.Properties.containerName, 'provision');
+      assert.match(JSON.stringify(provision.Properties.subnets), /dataSubnet1.*dataSubnet2/, 'in the isolated subnets');
+      // It waits for the proxy and its targets (which wait for the database instances).
+      assert.ok(
+        provision.DependsOn?.includes(proxyId as string) && provision.DependsOn.includes(targetGroupId as string),
+      );
+      // The services (each orchestrator task migrates as the owner) deploy only once it succeeded.
+      assert.ok(stacks.services.dependencies.includes(stacks.data));
+
+      const [entry] = containersOf(synthesized).filter(({ service }) => service === 'provisioning');
+      assert.ok(entry && entry.container.Name === 'provision');
+      const { container } = entry;
+      assert.deepEqual(container.Command, ['node', identityProvisioningEntry]);
+      const plain = Object.fromEntries((container.Environment ?? []).map(({ Name, Value }) => [Name, Value]));
+      assert.deepEqual(plain.PGHOST, { 'Fn::GetAtt': [proxyId, 'Endpoint'] });
+      assert.equal(plain.PGDATABASE, 'postgres', 'the master user creates the database from the maintenance one');
+      assert.equal(plain.PGSSLMODE, 'verify-full');
+      assert.equal(plain.IDENTITY_DATABASE, stacks.data.aurora.databaseName);
+      for (const name of ['PGUSER', 'PGPASSWORD']) {
+        assert.match(
+          secretSources(container, name).join(),
+          /IdentityClusterSecret/,
+          `${name} is not the master user's`,
+        );
+      }
+      assert.match(secretSources(container, 'OWNER_ROLE_PASSWORD').join(), /IdentityOwnerSecret.*:password::/);
+      assert.match(secretSources(container, 'APP_ROLE_PASSWORD').join(), /IdentityAppSecret.*:password::/);
+      // Run again on every new image, it must never set a password rotation has since changed.
+      assert.ok(!namesPassedTo(container).has('RESET_ROLE_PASSWORDS'));
+
+      // The command's own schema and loader judge what the task passes, as for the services.
+      const { contract, problems } = provisionCommandCheck(environmentAtDeploy(container));
+      assert.deepEqual(problems, []);
+      for (const name of namesPassedTo(container)) {
+        assert.ok(contract.known.has(name) || postgresVariables.includes(name as never), `given ${name}, never read`);
+      }
+      for (const name of contract.required) assert.ok(namesPassedTo(container).has(name), `${name} is missing`);
+      for (const command of [identityProvisioningEntry, identityMigrationsEntry]) {
+        const inRepository = command.replace(/^\/app\//, '../../');
+        assert.ok(existsSync(new URL(inRepository, import.meta.url)), `${command} is not in the image`);
+      }
+    });
+
+    test('the function that runs the provisioning task may start that task definition and watch its cluster, nothing more', () => {
+      const data = synthesized.templates.data;
+      const [taskDefinitionId] = Object.keys(data.findResources('AWS::ECS::TaskDefinition'));
+      const [clusterId] = Object.keys(data.findResources('AWS::ECS::Cluster'));
+      const [, policy] =
+        Object.entries(data.findResources('AWS::IAM::Policy')).find(([id]) =>
+          id.startsWith('IdentityProvisioningRunnerRole'),
+        ) ?? [];
+      const statements = statementsOf(policy as never).map((statement) => ({
+        actions: asList(statement.Action).sort().join(','),
+        resource: JSON.stringify(statement.Resource),
+        condition: JSON.stringify(statement.Condition ?? null),
+      }));
+      const byActions = (actions: string) => statements.find((statement) => statement.actions === actions);
+      assert.deepEqual(statements.map((statement) => statement.actions).sort(), [
+        'ecs:DescribeTasks,ecs:StopTask',
+        'ecs:RunTask',
+        'iam:PassRole',
+        'logs:CreateLogStream,logs:PutLogEvents',
+      ]);
+      assert.equal(byActions('ecs:RunTask')?.resource, JSON.stringify({ Ref: taskDefinitionId }));
+      assert.match(
+        String(byActions('ecs:RunTask')?.condition),
+        new RegExp(`"ecs:cluster":\\{"Fn::GetAtt":\\["${clusterId}"`),
+      );
+      assert.match(
+        String(byActions('ecs:DescribeTasks,ecs:StopTask')?.resource),
+        new RegExp(`task/",\\{"Ref":"${clusterId}"\\},"/\\*"`),
+      );
+      assert.match(String(byActions('iam:PassRole')?.condition), /ecs-tasks\.amazonaws\.com/);
+      // It holds no credentials: it only starts the task, which reads the secrets itself.
+      const [runner] = Object.values(
+        data.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('provisioning task') },
+        }),
+      );
+      assert.ok(runner, 'no runner function');
+      assert.equal(runner.Properties.Environment, undefined);
+      assert.equal(runner.Properties.VpcConfig, undefined);
+    });
+
     test('every image builds from the one services Dockerfile, once per service', () => {
       const images = synthesized.dockerImages;
-      assert.deepEqual(images.map((image) => image.dockerBuildArgs?.SERVICE).sort(), [
-        'edge',
-        'orchestrator',
-        'session',
-      ]);
+      const hashesOf = new Map<string, Set<string>>();
+      for (const image of images) {
+        const service = String(image.dockerBuildArgs?.SERVICE);
+        hashesOf.set(service, new Set([...(hashesOf.get(service) ?? []), image.hash]));
+      }
+      assert.deepEqual([...hashesOf.keys()].sort(), ['edge', 'orchestrator', 'session']);
+      // The provisioning task runs the orchestrator's image: the same asset, built and pushed once.
+      for (const [service, hashes] of hashesOf) assert.equal(hashes.size, 1, `${service} builds ${hashes.size} images`);
+      assert.deepEqual(
+        images
+          .filter((image) => image.dockerBuildArgs?.SERVICE === 'orchestrator')
+          .map((image) => image.stack)
+          .sort(),
+        ['data', 'services'],
+      );
       for (const image of images) {
         assert.equal(image.dockerFile, serviceDockerfile);
         assert.ok(existsSync(new URL(`../../${image.dockerFile}`, import.meta.url)), `${image.dockerFile} is missing`);
@@ -529,7 +925,15 @@ export function describeEnvironment(name: EnvironmentName): void {
     test('IAM statements name their resources; only actions without resource scope use *', () => {
       const policies = synthesized.resourcesOfType('AWS::IAM::Policy');
       assert.ok(policies.length > 0);
-      for (const { id, resource } of policies) {
+      // Inline policies of roles count too (CDK's custom-resource providers write theirs there).
+      const inlinePolicies = synthesized
+        .resourcesOfType('AWS::IAM::Role')
+        .flatMap(({ id, resource }) =>
+          ((resource.Properties.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map(
+            ({ PolicyDocument }) => ({ id, resource: { Properties: { PolicyDocument } } }),
+          ),
+        );
+      for (const { id, resource } of [...policies, ...inlinePolicies]) {
         for (const statement of statementsOf(resource)) {
           const actions = asList(statement.Action);
           if (asList(statement.Resource).includes('*')) {
@@ -540,8 +944,19 @@ export function describeEnvironment(name: EnvironmentName): void {
           for (const action of actions) assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/, `${id}: ${action}`);
         }
       }
+      // The one exception: the singleton providers of the CDK's own custom resources (the default
+      // security group's restriction) attach AWSLambdaBasicExecutionRole for their logs, and nothing else.
+      const cdkProviderRole = /^Custom[A-Za-z0-9]+CustomResourceProviderRole[0-9A-F]{8}$/;
       for (const { id, resource } of synthesized.resourcesOfType('AWS::IAM::Role')) {
-        assert.equal(resource.Properties.ManagedPolicyArns, undefined, `${id} attaches a managed policy`);
+        const managed = resource.Properties.ManagedPolicyArns;
+        if (cdkProviderRole.test(id)) {
+          assert.match(
+            JSON.stringify(managed),
+            /^\[\{"Fn::Sub":"arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole"\}\]$/,
+          );
+        } else {
+          assert.equal(managed, undefined, `${id} attaches a managed policy`);
+        }
       }
     });
 
@@ -553,6 +968,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         );
       assert.deepEqual(taskRolePolicies(templates.services, 'SessionTaskTaskRole'), []);
       assert.deepEqual(taskRolePolicies(templates.edge, 'EdgeTaskTaskRole'), []);
+      assert.deepEqual(taskRolePolicies(templates.data, 'IdentityProvisioningTaskTaskRole'), []);
       const orchestrator = taskRolePolicies(templates.services, 'OrchestratorTaskTaskRole');
       assert.equal(orchestrator.length, 1);
       const statements = statementsOf(orchestrator[0]?.[1] as never);
@@ -604,7 +1020,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           .sort();
       const { config } = synthesized;
       assert.deepEqual(sourcesOf(config.redis.port), ['EdgeSecurityGroup', 'SessionSecurityGroup']);
-      assert.deepEqual(sourcesOf(5432), ['OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(5432), ['IdentityProvisioningSecurityGroup', 'OrchestratorSecurityGroup']);
       assert.deepEqual(sourcesOf(8081), ['EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
       assert.deepEqual(sourcesOf(8082), ['EdgeSecurityGroup']);
       assert.deepEqual(sourcesOf(8080), ['LoadBalancerSecurityGroup']);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
+import { loadEnvironmentParameters } from '../config/load-environment-config.ts';
 import { describeEnvironment } from './environment-assertions.ts';
 
 describeEnvironment('prod');
 
 test('prod keeps the guarantees dev trades for cost', () => {
-  const prod = loadEnvironmentConfig('prod');
-  const dev = loadEnvironmentConfig('dev');
+  const prod = loadEnvironmentParameters('prod');
+  const dev = loadEnvironmentParameters('dev');
   assert.equal(prod.protectData, true, 'prod retains data and has deletion and termination protection');
   assert.equal(dev.protectData, false);
   assert.equal(prod.availabilityZones.length, 3);

@@ -119,3 +119,45 @@ export function serviceConfigProblems(
   );
   return JSON.parse(output) as Record<ServiceName, string[]>;
 }
+
+/** The identity provisioning command's settings module (what the data stack's one-off task runs). */
+const provisionCommand = {
+  file: 'services/identity/src/command-config.ts',
+  exportName: 'provisionConfigSchema',
+  loaderName: 'loadProvisionConfig',
+};
+
+/**
+ * What the provisioning command reads, and what its loader says of an environment (the problems
+ * it would refuse to start with), from the command's own module in a separate process, as above.
+ */
+export function provisionCommandCheck(environment: Readonly<Record<string, string>>): {
+  readonly contract: ServiceEnvironmentContract;
+  readonly problems: readonly string[];
+} {
+  const output = runInServices(
+    `
+    const source = ${JSON.stringify(provisionCommand)};
+    const environment = JSON.parse((await import('node:fs')).readFileSync(0, 'utf8'));
+    const module = await import(new URL(source.file, ${servicesUrl}));
+    let problems = [];
+    try {
+      module[source.loaderName](environment);
+    } catch (error) {
+      if (!Array.isArray(error.problems)) throw error;
+      problems = error.problems;
+    }
+    process.stdout.write(JSON.stringify({ schema: module[source.exportName], problems }));
+  `,
+    JSON.stringify(environment),
+  );
+  const { schema, problems } = JSON.parse(output) as { schema: JsonObjectSchema; problems: string[] };
+  const { properties, required = [] } = schema;
+  return {
+    contract: {
+      known: new Set(Object.keys(properties)),
+      required: new Set(required.filter((name) => properties[name]?.default === undefined)),
+    },
+    problems,
+  };
+}

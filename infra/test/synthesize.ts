@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { type AuthscaleStacks, composeAuthscale } from '../compose.ts';
 import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
 import type { EnvironmentConfig, EnvironmentName } from '../config/schema.ts';
+import { testDeploymentTargets } from '../config/test-deployment-targets.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -23,6 +24,8 @@ export interface Synthesized {
 
 export interface DockerImageSource {
   readonly stack: keyof AuthscaleStacks;
+  /** The asset's hash: the same source builds once, however many stacks use it. */
+  readonly hash: string;
   readonly dockerFile?: string;
   readonly dockerBuildArgs?: Readonly<Record<string, string>>;
 }
@@ -35,7 +38,8 @@ export interface CfnResource {
 }
 
 /**
- * Synthesizes one environment exactly as `cdk synth -c env=<name>` does: the same compose function,
+ * Synthesizes one environment exactly as `npm run synth` does (`cdk synth -c env=<name>` with the
+ * documented test values of `test-deployment-targets.ts`): the same compose function,
  * the same cdk.json context, the AwsSolutions checks attached (an unacknowledged finding throws here).
  * The cloud assembly goes to a temp directory that is removed afterwards.
  */
@@ -43,7 +47,7 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
   const outdir = mkdtempSync(join(tmpdir(), `authscale-cdk-${name}-`));
   try {
     const app = new App({ outdir, context: cdkJson.context });
-    const config = loadEnvironmentConfig(name);
+    const config = loadEnvironmentConfig(name, testDeploymentTargets[name]);
     const stacks = composeAuthscale(app, config);
     mutate?.(stacks);
     const assembly = synthesizeWithReport(app, outdir);
@@ -57,9 +61,9 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
     };
     const dockerImages = (Object.keys(templates) as Array<keyof AuthscaleStacks>).flatMap((stack) => {
       const manifest = JSON.parse(readFileSync(join(outdir, `${stacks[stack].artifactId}.assets.json`), 'utf8')) as {
-        dockerImages?: Record<string, { source: Omit<DockerImageSource, 'stack'> }>;
+        dockerImages?: Record<string, { source: Omit<DockerImageSource, 'stack' | 'hash'> }>;
       };
-      return Object.values(manifest.dockerImages ?? {}).map(({ source }) => ({ stack, ...source }));
+      return Object.entries(manifest.dockerImages ?? {}).map(([hash, { source }]) => ({ stack, hash, ...source }));
     });
     return {
       config,

@@ -13,12 +13,14 @@ export const provisionConfigSchema = Type.Object({
   OWNER_ROLE_PASSWORD: rolePassword,
   /** The application role's password (the app secret). */
   APP_ROLE_PASSWORD: rolePassword,
+  /** Set the two passwords on roles that already exist too (a repair; rotation owns them after creation). */
+  RESET_ROLE_PASSWORDS: Type.Boolean({ default: false }),
 });
 
 export const migrationConfigSchema = Type.Object({
   /** The tables' owner. */
   MIGRATION_DATABASE_URL: databaseUrl,
-  /** Set, the migration also creates the application role when missing and sets its password. */
+  /** Set, the migration also creates the application role with this password when it is missing. */
   APP_ROLE_PASSWORD: Type.Optional(rolePassword),
 });
 

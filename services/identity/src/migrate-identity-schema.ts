@@ -10,7 +10,7 @@ export interface MigrateIdentitySchemaOptions {
    * admin user in AWS), never the application role. Unset, node-postgres reads the PG* variables.
    */
   databaseUrl?: string;
-  /** Also create the application role when missing (needs CREATEROLE), with this password if given. */
+  /** Also create the application role when missing (needs CREATEROLE), with this password if given; an existing one is left as it is. */
   ensureAppRole?: { password?: string };
   /** @default 'up' */
   direction?: 'up' | 'down';

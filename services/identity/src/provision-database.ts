@@ -9,27 +9,43 @@ export interface ProvisionIdentityDatabaseOptions {
    */
   adminUrl?: string;
   database: string;
-  /** Set as the roles' passwords when given (local trust authentication needs none). */
+  /** The passwords of the roles this creates (local trust authentication needs none). */
   ownerPassword?: string;
   appPassword?: string;
+  /**
+   * Also set those passwords on roles that already exist, to repair credentials that went out of
+   * step with their secrets. Off by default: after creation, rotation owns the passwords.
+   * @default false
+   */
+  resetPasswords?: boolean;
 }
 
 /**
  * Creates the owner and application roles when missing and a database owned by the owner role.
- * A one-off provisioning step, run with administrator rights before the first migration; the
- * services themselves never hold those rights.
+ * Run with administrator rights before the migrations (in AWS by the data stack at every deploy
+ * that changes it); idempotent. The services themselves never hold those rights.
  */
 export async function provisionIdentityDatabase({
   adminUrl,
   database,
   ownerPassword,
   appPassword,
+  resetPasswords = false,
 }: ProvisionIdentityDatabaseOptions): Promise<void> {
   const client = new pg.Client(adminUrl ? { connectionString: adminUrl } : {});
   await client.connect();
   try {
-    await ensureRole(client, { role: identityRoles.owner, ...(ownerPassword ? { password: ownerPassword } : {}) });
-    await ensureRole(client, { role: identityRoles.app, ...(appPassword ? { password: appPassword } : {}) });
+    const resetPassword = resetPasswords;
+    await ensureRole(client, {
+      role: identityRoles.owner,
+      resetPassword,
+      ...(ownerPassword ? { password: ownerPassword } : {}),
+    });
+    await ensureRole(client, {
+      role: identityRoles.app,
+      resetPassword,
+      ...(appPassword ? { password: appPassword } : {}),
+    });
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {
       await client.query(

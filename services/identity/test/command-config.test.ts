@@ -15,6 +15,7 @@ describe('the identity commands read their settings once', () => {
         IDENTITY_DATABASE: 'authscale',
         OWNER_ROLE_PASSWORD: 'o',
         APP_ROLE_PASSWORD: 'a',
+        RESET_ROLE_PASSWORDS: false,
       },
     );
   });

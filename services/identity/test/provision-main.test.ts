@@ -54,4 +54,34 @@ describe('the provision command', () => {
       await admin.end();
     }
   });
+
+  it('leaves the passwords of existing roles alone unless RESET_ROLE_PASSWORDS=true', async () => {
+    // The verifiers PostgreSQL keeps (salted, so a password set again reads differently).
+    const verifiers = async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ rolname: string; rolpassword: string | null }>(
+          'SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY($1) ORDER BY rolname',
+          [[identityRoles.owner, identityRoles.app]],
+        );
+        return rows;
+      } finally {
+        await admin.end();
+      }
+    };
+    await provision(passwords);
+    const before = await verifiers();
+    const rotated = {
+      OWNER_ROLE_PASSWORD: randomBytes(12).toString('hex'),
+      APP_ROLE_PASSWORD: randomBytes(12).toString('hex'),
+    };
+    await provision(rotated);
+    assert.deepEqual(await verifiers(), before, 'a second run must not undo a rotation');
+    await provision({ ...rotated, RESET_ROLE_PASSWORDS: 'true' });
+    const after = await verifiers();
+    for (const [index, role] of after.entries()) {
+      assert.notEqual(role.rolpassword, before[index]?.rolpassword, `${role.rolname} keeps its old password`);
+    }
+  });
 });
