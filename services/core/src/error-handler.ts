@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthError, type AuthErrorCode, defaultMessageFor, statusForCode } from './errors.ts';
+import { routeMethods } from './http/route-methods.ts';
 
 export interface ErrorBody {
   error: { code: AuthErrorCode; message: string };
@@ -47,7 +48,28 @@ export const errorHandler = fp(
           : defaultMessageFor(code);
       return reply.status(status).send(body(code, message));
     });
-    app.setNotFoundHandler((_request, reply) => reply.status(404).send(body('not_found')));
+    // A path some route answers, asked with another method, is 405 with the methods it answers
+    // (RFC 9110 section 15.5.6); a path no route answers is 404.
+    const methods = routeMethods();
+    const notFound = (request: FastifyRequest, reply: FastifyReply) => {
+      const allowed = methods.allowedAt(request.url.split('?', 1)[0] as string);
+      // A route of this method that found nothing to serve (`callNotFound`) is a 404 all the same.
+      if (allowed.length === 0 || allowed.includes(request.method)) return reply.status(404).send(body('not_found'));
+      return reply.status(405).header('allow', allowed.join(', ')).send(body('method_not_allowed'));
+    };
+    // No route serves QUERY (RFC 10008), and Fastify refuses one without a content type with 400
+    // before the not-found handler runs; this catch-all answers in onRequest instead, as that
+    // handler would, after the app's own onRequest hooks (request auth first). Registered before
+    // the onRoute hook, so it adds QUERY to no path's methods. A service cannot also route QUERY
+    // on `/*`: Fastify refuses the second route at start.
+    app.route({
+      method: 'QUERY',
+      url: '/*',
+      onRequest: async (request, reply) => notFound(request, reply),
+      handler: notFound,
+    });
+    app.addHook('onRoute', ({ url, method }) => methods.add(url, method));
+    app.setNotFoundHandler(notFound);
   },
   { name: 'authscale-error-handler', fastify: '5.x' },
 );

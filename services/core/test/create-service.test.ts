@@ -136,6 +136,31 @@ describe('createService', () => {
     await app.close();
   });
 
+  it('answers a known path asked with another method 405 with Allow, and an unknown path 404', async () => {
+    const app = await createService({ name: 'test', logLevel: 'silent' });
+    app.get('/things/:id', async () => ({}));
+    app.delete('/things/:id', async () => ({}));
+    await app.ready();
+    const wrongMethod = await app.inject({ method: 'PUT', url: '/things/42?x=1' });
+    assert.equal(wrongMethod.statusCode, 405);
+    assert.equal(wrongMethod.headers.allow, 'DELETE, GET, HEAD');
+    assert.equal(wrongMethod.json().error.code, 'method_not_allowed');
+    // QUERY without a content type, which Fastify refuses 400 before routing decides anything.
+    const query = await app.inject({ method: 'QUERY', url: '/things/42' });
+    assert.equal(query.statusCode, 405);
+    assert.equal(query.headers.allow, 'DELETE, GET, HEAD');
+    assert.equal((await app.inject({ method: 'QUERY', url: '/nope' })).statusCode, 404);
+    const health = await app.inject({ method: 'POST', url: '/healthz' });
+    assert.equal(health.statusCode, 405);
+    assert.equal(health.headers.allow, 'GET, HEAD');
+    for (const url of ['/things', '/things/42/more', '/nope']) {
+      const unknown = await app.inject({ method: 'PUT', url });
+      assert.equal(unknown.statusCode, 404, url);
+      assert.equal(unknown.headers.allow, undefined, url);
+    }
+    await app.close();
+  });
+
   it('answers unknown routes with the error shape', async () => {
     const app = await serviceWithRoutes();
     const response = await app.inject({ method: 'GET', url: '/nope' });

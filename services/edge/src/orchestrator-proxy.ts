@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { type AuthenticatedUser, dependencyError, type SessionNearCache } from '@authscale/core';
+import { AuthError, type AuthenticatedUser, dependencyError, type SessionNearCache } from '@authscale/core';
 import replyFrom from '@fastify/reply-from';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
@@ -31,7 +31,9 @@ interface ProxiedRoute {
   schema?: { body?: TSchema; params?: TSchema };
 }
 
-const anyMethod: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+// Every method the router knows (HEAD comes with GET): what the orchestrator does not answer on a
+// path, it refuses with 405 and the methods it does answer there.
+const anyMethod: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'QUERY'];
 const signInBody = (field: string, maxLength: number) =>
   Type.Object({ [field]: Type.Optional(Type.String({ maxLength })) });
 const oidcParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }) });
@@ -121,6 +123,23 @@ function answerSlotFor(nearCache: SessionNearCache, request: FastifyRequest): An
   return answers ? { answers, key: `${request.url}\n${tenantHeader ?? ''}` } : undefined;
 }
 
+/**
+ * The paths the edge lists one by one, each with the methods listed for it and whether it is
+ * public: asked with another method, such a path answers 405 with `Allow` at the edge, a public
+ * one without asking for credentials (it has nothing to hide), the others after request auth.
+ */
+function exactPaths(routes: readonly ProxiedRoute[]) {
+  const byUrl = new Map<string, { methods: Set<string>; public: boolean }>();
+  for (const route of routes) {
+    if (route.url.includes('*')) continue;
+    const entry = byUrl.get(route.url) ?? { methods: new Set<string>(), public: route.public === true };
+    for (const method of [route.method].flat()) entry.methods.add(method);
+    if (entry.methods.has('GET')) entry.methods.add('HEAD');
+    byUrl.set(route.url, entry);
+  }
+  return byUrl;
+}
+
 function keepAnswer({ answers, key }: AnswerSlot, body: string) {
   if (Buffer.byteLength(body) <= maxCachedAnswerBytes && answers.size < maxAnswersPerSession) {
     answers.set(key, body);
@@ -177,14 +196,37 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       return forward(request, reply, slot);
     }
 
+    // Fastify refuses a QUERY (RFC 10008) without a content type with 400 before any handler, as
+    // that RFC asks of a server that serves QUERY. The orchestrator serves none and answers 405
+    // with the path's methods, so such a request is forwarded as it came, with no body to read.
+    const forwardBodilessQuery = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method === 'QUERY' && request.headers['content-type'] === undefined) return forward(request, reply);
+    };
+
     for (const route of proxiedRoutes) {
       app.route({
         method: route.method,
         url: route.url,
         schema: route.schema ?? {},
         config: { public: route.public === true },
+        onRequest: route.url.includes('*') ? [forwardBodilessQuery] : [],
         preHandler: route.signIn ? [signInPreHandler] : [],
         handler: route.nearCached ? forwardOrRecall : (request, reply) => forward(request, reply),
+      });
+    }
+    for (const [url, { methods, public: isPublic }] of exactPaths(proxiedRoutes)) {
+      const allow = [...methods].sort().join(', ');
+      // Refused in onRequest: before a body is read, or a QUERY without one is refused 400.
+      const refuse = async (_request: FastifyRequest, reply: FastifyReply) => {
+        reply.header('allow', allow);
+        throw new AuthError('method_not_allowed');
+      };
+      app.route({
+        method: app.supportedMethods.filter((method) => !methods.has(method)) as HTTPMethods[],
+        url,
+        config: { public: isPublic },
+        onRequest: refuse,
+        handler: refuse,
       });
     }
   },

@@ -132,6 +132,42 @@ describe('edge', () => {
     assert.equal(upstream.received.length, before);
   });
 
+  it('answers a public path asked with another method 405 with Allow, and forwards other methods signed in', async () => {
+    const before = upstream.received.length;
+    for (const [method, url, allow] of [
+      ['GET', '/auth/login', 'POST'],
+      ['TRACE', '/auth/signup', 'POST'],
+      ['QUERY', '/auth/token/refresh', 'POST'],
+      ['DELETE', '/.well-known/jwks.json', 'GET, HEAD'],
+      ['PUT', '/auth/oidc/github/start', 'GET, HEAD'],
+    ] as const) {
+      const response = await edge.app.inject({ method, url, headers: { origin: allowedOrigin } });
+      assert.equal(response.statusCode, 405, `${method} ${url}`);
+      assert.equal(response.headers.allow, allow, `${method} ${url}`);
+      assert.equal(response.json().error.code, 'method_not_allowed');
+    }
+    // A path that needs a signed-in user says nothing about itself to a caller without credentials.
+    for (const [method, url] of [
+      ['POST', '/me'],
+      ['TRACE', '/api/projects'],
+    ] as const) {
+      assert.equal((await edge.app.inject({ method, url })).statusCode, 401, `${method} ${url}`);
+    }
+    assert.equal(upstream.received.length, before);
+    const { token } = await sessionLayer.create(newUser());
+    const signedIn = { cookies: { [sessionCookieName]: token }, headers: { origin: allowedOrigin } };
+    const me = await edge.app.inject({ method: 'POST', url: '/me', ...signedIn });
+    assert.equal(me.statusCode, 405);
+    assert.equal(me.headers.allow, 'GET, HEAD');
+    // Under the forwarded prefixes the orchestrator knows each path's methods, so it answers.
+    const traced = await edge.app.inject({ method: 'TRACE', url: '/api/projects', ...signedIn });
+    assert.equal(traced.json().method, 'TRACE');
+    // A QUERY without a body goes on as it came (Fastify would refuse it 400 for want of a content type).
+    const queried = await edge.app.inject({ method: 'QUERY', url: '/api/projects', ...signedIn });
+    assert.equal(queried.statusCode, 405, 'the upstream serves no QUERY');
+    assert.equal(upstream.received.at(-1)?.method, 'QUERY');
+  });
+
   it('serves the demo page without credentials', async () => {
     const page = await edge.app.inject({ url: '/' });
     assert.equal(page.statusCode, 200);

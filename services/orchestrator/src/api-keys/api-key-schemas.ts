@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { displayNameSchema } from '../tenants/display-name-schema.ts';
 import { apiKeyIdPattern } from './api-key-crypto.ts';
 import { apiKeyScopeSchema, apiKeyScopes } from './api-key-scopes.ts';
 
@@ -23,7 +24,7 @@ export const apiKeyLifetimeDays = { default: 90, maximum: 365 } as const;
 
 export const createApiKeyBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    name: displayNameSchema(100),
     scopes: Type.Array(apiKeyScopeSchema, { minItems: 1, maxItems: apiKeyScopes.length, uniqueItems: true }),
     expiresInDays: Type.Optional(
       Type.Integer({

@@ -121,7 +121,8 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
             },
           },
         },
-        security: [{ sessionCookie: [] }, { bearer: [] }],
+        // Either one; the bearer token first, as an API client (and a tool given one) reads it.
+        security: [{ bearer: [] }, { sessionCookie: [] }],
       },
       transform: ({ schema, url, route }) => {
         const { querystring, ...routeSchema } = (schema ?? {}) as FastifySchema & {

@@ -73,7 +73,7 @@ export function createPasskeys({
     }): Promise<{ credentialId: string }> {
       const flow = await flows.take({ kind: 'webauthn_registration', id: flowId });
       if (!flow || flow.userId !== userId || typeof flow.challenge !== 'string') {
-        throw new AuthError('invalid_request', 'The registration challenge is unknown or spent.');
+        throw new AuthError('invalid_credentials', 'The registration challenge is unknown or spent.');
       }
       let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
@@ -124,7 +124,7 @@ export function createPasskeys({
     }): Promise<{ userId: string; method: PasskeyMethod }> {
       const flow = await flows.take({ kind: 'webauthn_authentication', id: flowId });
       if (!flow || typeof flow.challenge !== 'string') {
-        throw new AuthError('invalid_request', 'The sign-in challenge is unknown or spent.');
+        throw new AuthError('invalid_credentials', 'The sign-in challenge is unknown or spent.');
       }
       return verifyAssertion({ store, response, challenge: flow.challenge, rpId, origins: expectedOrigin });
     },
@@ -166,7 +166,7 @@ export function createPasskeys({
     }): Promise<{ method: PasskeyMethod }> {
       const flow = await flows.take({ kind: 'webauthn_step_up', id: flowId });
       if (!flow || flow.userId !== userId || flow.sessionId !== sessionId || typeof flow.challenge !== 'string') {
-        throw new AuthError('invalid_request', 'The step-up challenge is unknown or spent.');
+        throw new AuthError('invalid_credentials', 'The step-up challenge is unknown or spent.');
       }
       const { method } = await verifyAssertion({
         store,

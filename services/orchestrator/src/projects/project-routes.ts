@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { displayNameSchema } from '../tenants/display-name-schema.ts';
 
 const projectSchema = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String() });
 
@@ -22,10 +23,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { tenant: true, apiKeyScope: 'projects:write' },
       schema: {
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ name: displayNameSchema(200) }, { additionalProperties: false }),
         response: { 201: projectSchema },
       },
     },

@@ -1,8 +1,17 @@
 import { Type } from 'typebox';
 import { passwordPolicy } from '../passwords/password-policy.ts';
 
-/** Loose on purpose: the address is proven by use, not by a regular expression. */
-export const emailSchema = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
+/**
+ * Loose on purpose: the address is proven by use, not by a regular expression. No NUL, which no
+ * address has and Postgres cannot store: it was refused anyway, by the database.
+ */
+export const emailSchema = Type.String({
+  minLength: 3,
+  maxLength: 254,
+  pattern: '^[^\\s@\\x00]+@[^\\s@\\x00]+$',
+  description:
+    'Compared in one normal form (NFKC, lower case, the domain in IDNA ASCII form). Where an address is set (sign-up, a change), a local part or domain that mixes Latin, Cyrillic or Greek letters is refused with 400 `invalid_request`.',
+});
 
 /**
  * A password being presented (sign-in, the current one at a change): any length a password was

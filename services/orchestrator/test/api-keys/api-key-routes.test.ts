@@ -161,6 +161,7 @@ describe('tenant API keys', () => {
       { name: 'x', scopes: [] },
       { name: 'x', scopes: ['projects:read', 'projects:read'] },
       { name: ' ', scopes: ['projects:read'] },
+      { name: 'c\u0000i', scopes: ['projects:read'] },
       { scopes: ['projects:read'] },
       { name: 'x', scopes: ['projects:read'], tenantId: owner.tenantId },
       { name: 'x'.repeat(101), scopes: ['projects:read'] },

@@ -131,7 +131,7 @@ describe('ceremony routes', () => {
     assert.equal(claims.acr, 'aal2');
 
     const replayed = await post('/auth/passkeys/login/verify', { flowId: login.flowId, response });
-    assert.equal(replayed.statusCode, 400);
+    assert.equal(replayed.statusCode, 401);
   });
 
   it('bad input gets a 4xx with the stable error shape', async () => {

@@ -80,7 +80,7 @@ describe('createPasskeys', () => {
     // The failed attempt spent the challenge: a corrected response cannot reuse it.
     await rejectsWith(
       passkeys.verifyRegistration({ userId, flowId, response: authenticator.register(options) }),
-      'invalid_request',
+      'invalid_credentials',
     );
     assert.deepEqual(await stores.passkeys.listForUser({ userId }), []);
   });
@@ -91,7 +91,7 @@ describe('createPasskeys', () => {
     const { flowId, options } = await passkeys.registrationOptions({ userId, userName: 'a@example.test' });
     await rejectsWith(
       passkeys.verifyRegistration({ userId: randomUUID(), flowId, response: authenticator.register(options) }),
-      'invalid_request',
+      'invalid_credentials',
     );
   });
 
@@ -130,7 +130,7 @@ describe('createPasskeys', () => {
     const login = await passkeys.authenticationOptions();
     const response = authenticator.authenticate(login.options);
     await passkeys.verifyAuthentication({ flowId: login.flowId, response });
-    await rejectsWith(passkeys.verifyAuthentication({ flowId: login.flowId, response }), 'invalid_request');
+    await rejectsWith(passkeys.verifyAuthentication({ flowId: login.flowId, response }), 'invalid_credentials');
     const next = await passkeys.authenticationOptions();
     await rejectsWith(passkeys.verifyAuthentication({ flowId: next.flowId, response }), 'invalid_credentials');
   });

@@ -62,7 +62,7 @@ describe('passkey step-up', () => {
       flowId,
       response: authenticator.authenticate(requestOptions),
     });
-    assert.equal(replayed.statusCode, 400);
+    assert.equal(replayed.statusCode, 401);
   });
 
   it('an elevation ends on its own timer: once it has expired, the route asks for step-up again', async () => {
@@ -104,7 +104,7 @@ describe('passkey step-up', () => {
       flowId: options.flowId,
       response: attackerKey.authenticate(options.options),
     });
-    assert.equal(elsewhere.statusCode, 400);
+    assert.equal(elsewhere.statusCode, 401);
 
     // A sign-in challenge is a different kind of flow.
     const signIn = (await helpers.call('POST', '/auth/passkeys/login/options')).json();
@@ -112,7 +112,7 @@ describe('passkey step-up', () => {
       flowId: signIn.flowId,
       response: attackerKey.authenticate(signIn.options),
     });
-    assert.equal(crossed.statusCode, 400);
+    assert.equal(crossed.statusCode, 401);
 
     const noUv = await stepUp(stale, (options) => attackerKey.authenticate(options, { userVerified: false }));
     assert.equal(noUv.verified.statusCode, 401);

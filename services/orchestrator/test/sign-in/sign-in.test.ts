@@ -139,10 +139,16 @@ describe('password sign-in, refresh, logout, /me and /api/projects', () => {
       { name: '' },
       { name: '   ' },
       { name: 'x'.repeat(201) },
+      { name: 'a\u0000b' },
+      { name: '\u0000' },
       { name: 'ok', tenantId: bob.tenantId },
     ]) {
       const response = await post('/api/projects', payload, asAlice);
       assert.equal(response.statusCode, 400, JSON.stringify(payload));
+    }
+    // Spaces around a visible character, tabs and non-Latin letters are all names.
+    for (const name of [' a ', 'x\ty', 'проект']) {
+      assert.equal((await post('/api/projects', { name }, asAlice)).statusCode, 201, name);
     }
   });
 
