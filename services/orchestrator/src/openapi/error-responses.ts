@@ -6,7 +6,7 @@ export const errorBodyReference = '#/components/schemas/ErrorBody';
 
 /** What a status adds to its codes' messages: the answers the edge gives before any route runs. */
 const statusNotes: Partial<Record<number, string>> = {
-  400: 'Also a body that is not JSON, and a path not spelled canonically (percent-encoded letters, `/./`, `//`).',
+  400: 'Also a body that is not JSON or has a `__proto__` key or a `constructor.prototype` anywhere (refused as prototype poisoning, even inside an open object), and a path not spelled canonically (percent-encoded letters, `/./`, `//`).',
   401: 'No valid session cookie or bearer token, or credentials that do not check out.',
   403: 'Also a state-changing request that carries the session cookie without an allowed `Origin`, or comes from a foreign `Origin` (CSRF), and an API key on a route it may not use.',
   413: 'A body past 64 KiB, or request headers past the server limit.',

@@ -46,10 +46,10 @@ const now = () => Math.floor(Date.now() / 1000);
  * Every answer a route gives is one its published responses list. Each operation of the document
  * is driven through `inject`: first a request that succeeds, then the same request without
  * credentials, with a sign-in an hour old, as an API key, as a stranger, with unknown ids in the
- * path, and with bodies that are empty, of the wrong type, not JSON or too large. Each answer's
- * status must be declared for that operation, a refusal must have the error shape, and the headers
- * the document marks required must be there. A route added without an example below fails the
- * first test, so no documented route goes undriven.
+ * path, and with bodies that are empty, of the wrong type, not JSON, with a `__proto__` key or too
+ * large. Each answer's status must be declared for that operation, a refusal must have the error
+ * shape, and the headers the document marks required must be there. A route added without an
+ * example below fails the first test, so no documented route goes undriven.
  */
 describe('the answers every documented route gives', () => {
   let provider: TestProvider;
@@ -339,6 +339,11 @@ describe('the answers every documented route gives', () => {
     [
       'with a body that is not JSON',
       (example, _account, method) => (method === 'GET' ? undefined : { ...example, rawBody: '{"' }),
+    ],
+    [
+      'with a __proto__ key in the body',
+      (example, _account, method) =>
+        method === 'GET' ? undefined : { ...example, rawBody: '{"response":{"__proto__":{"admin":true}}}' },
     ],
     [
       'with a body past the limit',
