@@ -66,9 +66,10 @@ describe('translatePgError over real pg errors', () => {
     assert.deepEqual(translated(read), { failure: 'timeout', code: 'dependency_timeout' });
   });
 
-  it('a session the server ends (a failover, a restart): unavailable, dependency_unavailable', async () => {
+  it('a session the server ends (a failover, a restart): unavailable, then the next query is not sent', async () => {
     const victim = new pg.Client(url);
     victim.on('error', () => {});
+    const closed = new Promise((resolve) => victim.once('end', resolve));
     const admin = new pg.Client(url);
     await Promise.all([victim.connect(), admin.connect()]);
     try {
@@ -85,8 +86,10 @@ describe('translatePgError over real pg errors', () => {
       const ended = await running;
       assert.equal((ended as { code?: string }).code, '57P01');
       assert.deepEqual(translated(ended), { failure: 'unavailable', code: 'dependency_unavailable' });
+      // Once the client has seen its connection close, it refuses the next query without sending it.
+      await closed;
       const afterwards = await rejectionOf(victim.query('SELECT 1'));
-      assert.deepEqual(translated(afterwards), { failure: 'unavailable', code: 'dependency_unavailable' });
+      assert.deepEqual(translated(afterwards), { failure: 'not-sent', code: 'dependency_unavailable' });
     } finally {
       await Promise.all([victim.end().catch(() => {}), admin.end()]);
     }
