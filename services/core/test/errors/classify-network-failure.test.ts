@@ -156,7 +156,8 @@ describe('classifyNetworkFailure over a real Redis', () => {
     const client = createClient({
       url,
       disableOfflineQueue: true,
-      socket: { reconnectStrategy: () => 60_000 },
+      // Reconnects soon, so the test can wait for it: a client destroyed mid-connect leaks its socket.
+      socket: { reconnectStrategy: () => 200 },
     });
     client.on('error', () => {});
     const admin = createClient({ url });
@@ -172,6 +173,7 @@ describe('classifyNetworkFailure over a real Redis', () => {
       const offline = await rejectionOf(client.get('any'));
       assert.equal((offline as Error).constructor.name, 'ClientOfflineError');
       assert.equal(classifyNetworkFailure(offline), 'not-sent');
+      await new Promise((resolve) => client.once('ready', resolve));
       client.destroy();
       const closed = await rejectionOf(client.get('any'));
       assert.equal((closed as Error).constructor.name, 'ClientClosedError');
