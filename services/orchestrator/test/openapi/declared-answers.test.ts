@@ -147,13 +147,11 @@ describe('the answers every documented route gives', () => {
    * sign-up's own verification link may still be on its way when the example asks for another.
    */
   async function mailedToken(email: string, path: string, nth: number) {
-    const links = () =>
-      harness.mailSink
-        .messages()
-        .filter(({ to }) => to.includes(email))
-        .flatMap(({ links }) => links.filter((url) => url.pathname === path && url.searchParams.has('token')));
-    await harness.mailSink.waitForMessage(() => links().length >= nth);
-    return links()[nth - 1]?.searchParams.get('token') as string;
+    const message = await harness.mailSink.waitForMessage(
+      ({ to, tokenLink }) => to.includes(email) && tokenLink?.pathname === path,
+      { nth },
+    );
+    return message.token as string;
   }
 
   const newAuthenticator = () =>

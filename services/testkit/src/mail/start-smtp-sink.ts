@@ -14,6 +14,10 @@ export interface SinkMessage {
   html: string;
   /** The http(s) links of the plain-text body, in order. */
   links: URL[];
+  /** The first link that carries a one-time token in its `token` query parameter. */
+  tokenLink?: URL;
+  /** That link's token. */
+  token?: string;
   /** Where the raw message was kept, when the sink has a `dir`. */
   file?: string;
 }
@@ -22,8 +26,14 @@ export interface SmtpSink {
   /** `smtp://127.0.0.1:<port>`: what SMTP_URL should say. */
   url: string;
   messages(): SinkMessage[];
-  /** Resolves with the first message (received or to come) that `match` accepts. */
-  waitForMessage(match: (message: SinkMessage) => boolean, options?: { timeoutMs?: number }): Promise<SinkMessage>;
+  /**
+   * Resolves with the `nth` message (from 1, received or to come) that `match` accepts. Mail leaves
+   * after the HTTP answer, so a test waits for the message it caused, not the last one received.
+   */
+  waitForMessage(
+    match: (message: SinkMessage) => boolean,
+    options?: { nth?: number; timeoutMs?: number },
+  ): Promise<SinkMessage>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +50,11 @@ export interface StartSmtpSinkOptions {
  */
 export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: SinkMessage[] = [];
-  const waiting = new Set<{ match: (message: SinkMessage) => boolean; resolve: (message: SinkMessage) => void }>();
+  const waiting = new Set<{
+    match: (message: SinkMessage) => boolean;
+    remaining: number;
+    resolve: (message: SinkMessage) => void;
+  }>();
   if (dir) mkdirSync(dir, { recursive: true });
 
   const server = new SMTPServer({
@@ -55,13 +69,17 @@ export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {
         const raw = Buffer.concat(chunks);
         const parsed = await simpleParser(raw);
         const text = parsed.text ?? '';
+        const links = [...text.matchAll(/https?:\/\/\S+/g)].map(([href]) => new URL(href));
+        const tokenLink = links.find((link) => link.searchParams.has('token'));
         const message: SinkMessage = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map(({ address }) => address),
           subject: parsed.subject ?? '',
           text,
           html: typeof parsed.html === 'string' ? parsed.html : '',
-          links: [...text.matchAll(/https?:\/\/\S+/g)].map(([href]) => new URL(href)),
+          links,
+          tokenLink,
+          token: tokenLink?.searchParams.get('token') ?? undefined,
         };
         if (dir) {
           message.file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
@@ -70,7 +88,7 @@ export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {
         received.push(message);
         onMessage?.(message);
         for (const waiter of waiting) {
-          if (waiter.match(message)) {
+          if (waiter.match(message) && --waiter.remaining === 0) {
             waiting.delete(waiter);
             waiter.resolve(message);
           }
@@ -91,12 +109,13 @@ export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages: () => [...received],
-    waitForMessage(match, { timeoutMs = 5000 } = {}) {
-      const already = received.find(match);
-      if (already) return Promise.resolve(already);
+    waitForMessage(match, { nth = 1, timeoutMs = 5000 } = {}) {
+      const already = received.filter(match);
+      if (already.length >= nth) return Promise.resolve(already[nth - 1] as SinkMessage);
       return new Promise((resolve, reject) => {
         const waiter = {
           match,
+          remaining: nth - already.length,
           resolve: (message: SinkMessage) => {
             clearTimeout(timer);
             resolve(message);
