@@ -31,49 +31,69 @@ const probes: Array<{ file: string; from: string; allowed: boolean }> = [
   { file: 'scripts/t.ts', from: './stack/local-data-services.ts', allowed: true },
 ];
 
+/** Lints `files` laid out in a fresh tree with the repository's biome.json; the paths `rule` refuses. */
+function refusedBy(rule: string, files: Record<string, string>) {
+  const tree = mkdtempSync(join(tmpdir(), 'authscale-dependency-rules-'));
+  try {
+    copyFileSync(join(root, 'biome.json'), join(tree, 'biome.json'));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(tree, file)), { recursive: true });
+      writeFileSync(join(tree, file), text);
+    }
+    const lint = spawnSync(
+      join(root, 'node_modules/.bin/biome'),
+      ['lint', '--vcs-enabled=false', `--only=${rule}`, '--reporter=json', '--max-diagnostics=none', '.'],
+      { cwd: tree, encoding: 'utf8' },
+    );
+    const report = JSON.parse(lint.stdout.slice(lint.stdout.indexOf('{'))) as {
+      diagnostics: Array<{ category: string; location: { path: string } }>;
+    };
+    return new Set(
+      report.diagnostics
+        .filter((diagnostic) => diagnostic.category === `lint/${rule}`)
+        .map((diagnostic) => diagnostic.location.path),
+    );
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+const importing = (from: string) => `import { x } from '${from}';\n\nexport const y = x;\n`;
+
 /**
- * The dependency rules in docs/architecture.md are Biome's `noRestrictedImports` overrides in
- * biome.json. This lints probe files laid out like the repository with that very configuration,
- * so a rule that stops matching (a moved folder, a reworded pattern) fails here.
+ * The dependency rules in docs/architecture.md are Biome rules in biome.json. These lint probe files
+ * laid out like the repository with that very configuration, so a rule that stops matching (a moved
+ * folder, a reworded pattern) fails here.
  */
 describe('the dependency rules are enforced by the lint configuration', () => {
   it('refuses every import across a boundary and allows the documented ones', () => {
-    const tree = mkdtempSync(join(tmpdir(), 'authscale-dependency-rules-'));
-    try {
-      copyFileSync(join(root, 'biome.json'), join(tree, 'biome.json'));
-      for (const { file, from } of probes) {
-        mkdirSync(dirname(join(tree, file)), { recursive: true });
-        writeFileSync(join(tree, file), `import { x } from '${from}';\n\nexport const y = x;\n`);
-      }
-      const lint = spawnSync(
-        join(root, 'node_modules/.bin/biome'),
-        [
-          'lint',
-          '--vcs-enabled=false',
-          '--only=style/noRestrictedImports',
-          '--reporter=json',
-          '--max-diagnostics=none',
-          '.',
-        ],
-        { cwd: tree, encoding: 'utf8' },
+    const refused = refusedBy(
+      'style/noRestrictedImports',
+      Object.fromEntries(probes.map(({ file, from }) => [file, importing(from)])),
+    );
+    for (const { file, from, allowed } of probes) {
+      assert.equal(
+        !refused.has(file),
+        allowed,
+        `${file} importing ${from} should be ${allowed ? 'allowed' : 'refused'}`,
       );
-      const report = JSON.parse(lint.stdout.slice(lint.stdout.indexOf('{'))) as {
-        diagnostics: Array<{ category: string; location: { path: string } }>;
-      };
-      const refused = new Set(
-        report.diagnostics
-          .filter((diagnostic) => diagnostic.category === 'lint/style/noRestrictedImports')
-          .map((diagnostic) => diagnostic.location.path),
-      );
-      for (const { file, from, allowed } of probes) {
-        assert.equal(
-          !refused.has(file),
-          allowed,
-          `${file} importing ${from} should be ${allowed ? 'allowed' : 'refused'}`,
-        );
-      }
-    } finally {
-      rmSync(tree, { recursive: true, force: true });
     }
+  });
+
+  it("refuses a package's source an import its production dependencies do not declare", () => {
+    const manifest = {
+      name: '@authscale/probe',
+      dependencies: { 'kept-lib': '1' },
+      devDependencies: { 'dev-lib': '1' },
+    };
+    const refused = refusedBy('correctness/noUndeclaredDependencies', {
+      'package.json': JSON.stringify({ name: 'root', private: true }),
+      'services/probe/package.json': JSON.stringify(manifest),
+      'services/probe/src/declared.ts': importing('kept-lib'),
+      'services/probe/src/dev-only.ts': importing('dev-lib'),
+      'services/probe/src/undeclared.ts': importing('nobody-declared-it'),
+      'services/probe/test/dev-only.ts': importing('dev-lib'),
+    });
+    assert.deepEqual([...refused].sort(), ['services/probe/src/dev-only.ts', 'services/probe/src/undeclared.ts']);
   });
 });
