@@ -47,6 +47,13 @@ const failureByCode = new Map<string, NetworkFailure>([
 const failureBySqlState = new Map<string, NetworkFailure>([
   // query_canceled: statement_timeout (or a cancel request) stopped the statement.
   ['57014', 'timeout'],
+  // lock_not_available: lock_timeout stopped a statement that waited for a lock.
+  ['55P03', 'timeout'],
+  // read_only_sql_transaction: a write reached a node that is no longer the writer (a failover).
+  ['25006', 'unavailable'],
+  // serialization_failure and deadlock_detected: the server rolled the transaction back; try again.
+  ['40001', 'unavailable'],
+  ['40P01', 'unavailable'],
   // sqlclient_unable_to_establish_sqlconnection, sqlserver_rejected_establishment.
   ['08001', 'not-sent'],
   ['08004', 'not-sent'],

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect as netConnect } from 'node:net';
+import { type AddressInfo, createServer, connect as netConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { freePort, type RawServer, rejectionOf, sharedServers, startRawServer } from '@authscale/testkit';
@@ -153,11 +153,20 @@ describe('classifyNetworkFailure over a real Redis', () => {
   });
 
   it('unavailable in flight, not-sent while offline or closed, when the connection is killed', async () => {
+    // The client reaches Redis through a relay that stops taking connections before the kill, so
+    // its reconnects are refused and it stays offline for as long as the test needs.
+    const redis = new URL(url);
+    const relay = createServer((socket) => {
+      const upstream = netConnect(Number(redis.port), redis.hostname);
+      socket.pipe(upstream).pipe(socket);
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const client = createClient({
-      url,
+      url: `redis://127.0.0.1:${(relay.address() as AddressInfo).port}`,
       disableOfflineQueue: true,
-      // Reconnects soon, so the test can wait for it: a client destroyed mid-connect leaks its socket.
-      socket: { reconnectStrategy: () => 200 },
+      socket: { reconnectStrategy: () => 50 },
     });
     client.on('error', () => {});
     const admin = createClient({ url });
@@ -165,6 +174,7 @@ describe('classifyNetworkFailure over a real Redis', () => {
     try {
       const id = await client.clientId();
       const inFlight = rejectionOf(client.blPop(`classify-${id}`, 0));
+      relay.close();
       await new Promise((resolve) => setTimeout(resolve, 50));
       await admin.sendCommand(['CLIENT', 'KILL', 'ID', String(id)]);
       const dropped = await inFlight;
@@ -173,7 +183,6 @@ describe('classifyNetworkFailure over a real Redis', () => {
       const offline = await rejectionOf(client.get('any'));
       assert.equal((offline as Error).constructor.name, 'ClientOfflineError');
       assert.equal(classifyNetworkFailure(offline), 'not-sent');
-      await new Promise((resolve) => client.once('ready', resolve));
       client.destroy();
       const closed = await rejectionOf(client.get('any'));
       assert.equal((closed as Error).constructor.name, 'ClientClosedError');
@@ -181,6 +190,7 @@ describe('classifyNetworkFailure over a real Redis', () => {
     } finally {
       if (client.isOpen) client.destroy();
       admin.destroy();
+      relay.close();
     }
   });
 });
@@ -225,6 +235,10 @@ const rules: Array<[string, unknown, NetworkFailure | undefined]> = [
   ['pg: cannot connect now (57P03)', pgServerError('57P03'), 'not-sent'],
   ['pg: admin shutdown (57P01)', pgServerError('57P01'), 'unavailable'],
   ['pg: crash shutdown (57P02)', pgServerError('57P02'), 'unavailable'],
+  ['pg: lock_timeout (55P03)', pgServerError('55P03'), 'timeout'],
+  ['pg: a write on a node that is no longer the writer (25006)', pgServerError('25006'), 'unavailable'],
+  ['pg: a serialization failure (40001)', pgServerError('40001'), 'unavailable'],
+  ['pg: a deadlock victim (40P01)', pgServerError('40P01'), 'unavailable'],
   ['pg: any other connection exception (08006)', pgServerError('08006'), 'unavailable'],
   ['pg: a unique violation (23505) is not a network failure', pgServerError('23505'), undefined],
   ['a SQLSTATE-like code without a severity is not pg', made('x', { code: '57014' }), undefined],

@@ -95,6 +95,50 @@ describe('translatePgError over real pg errors', () => {
     }
   });
 
+  it('a lock wait cut by lock_timeout: timeout; a write on a read-only node, a deadlock: unavailable', async () => {
+    const [holder, waiter] = [new pg.Client(url), new pg.Client(url)];
+    await Promise.all([holder.connect(), waiter.connect()]);
+    try {
+      const table = `translate_locks_${process.pid}`;
+      await holder.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+      await holder.query(`INSERT INTO ${table} VALUES (1), (2)`);
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE ${table}`);
+        await waiter.query("SET lock_timeout = '50ms'");
+        const lockWait = await rejectionOf(waiter.query(`SELECT * FROM ${table}`));
+        assert.equal((lockWait as { code?: string }).code, '55P03');
+        assert.deepEqual(translated(lockWait), { failure: 'timeout', code: 'dependency_timeout' });
+        await holder.query('ROLLBACK');
+        await waiter.query('RESET lock_timeout');
+
+        // After a failover the old writer answers as a reader: its writes are refused.
+        await waiter.query('BEGIN READ ONLY');
+        const readOnly = await rejectionOf(waiter.query(`INSERT INTO ${table} VALUES (3)`));
+        await waiter.query('ROLLBACK');
+        assert.equal((readOnly as { code?: string }).code, '25006');
+        assert.deepEqual(translated(readOnly), { failure: 'unavailable', code: 'dependency_unavailable' });
+
+        // Each holds one row and wants the other's: Postgres rolls one of them back.
+        await Promise.all([holder.query('BEGIN'), waiter.query('BEGIN')]);
+        await holder.query(`UPDATE ${table} SET id = id WHERE id = 1`);
+        await waiter.query(`UPDATE ${table} SET id = id WHERE id = 2`);
+        const outcomes = await Promise.allSettled([
+          holder.query(`UPDATE ${table} SET id = id WHERE id = 2`),
+          waiter.query(`UPDATE ${table} SET id = id WHERE id = 1`),
+        ]);
+        await Promise.all([holder.query('ROLLBACK'), waiter.query('ROLLBACK')]);
+        const victim = outcomes.find((outcome) => outcome.status === 'rejected')?.reason;
+        assert.equal((victim as { code?: string }).code, '40P01');
+        assert.deepEqual(translated(victim), { failure: 'unavailable', code: 'dependency_unavailable' });
+      } finally {
+        await holder.query(`DROP TABLE IF EXISTS ${table}`);
+      }
+    } finally {
+      await Promise.all([holder.end(), waiter.end()]);
+    }
+  });
+
   it("statements the database refuses are the caller's or ours, not a dependency failure", async () => {
     const client = new pg.Client(url);
     await client.connect();
