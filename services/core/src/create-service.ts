@@ -32,6 +32,11 @@ export interface CreateServiceOptions {
    * URL, a path parameter too long, oversized headers). A route may override them. @default {}
    */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Registered before any route, the health routes included, so it sees them all: the
+   * orchestrator's OpenAPI generator, which documents the routes registered after it.
+   */
+  documentation?: (app: FastifyInstance) => PromiseLike<unknown>;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function createService({
   trustProxy = false,
   logDestination,
   headers = {},
+  documentation,
 }: CreateServiceOptions) {
   const logger = loggerOptions({ service: name, level: logLevel });
   const app = Fastify({
@@ -89,6 +95,7 @@ export async function createService({
     });
   }
   await app.register(errorHandler);
+  if (documentation) await documentation(app);
   await app.register(health, { readiness, optional: optionalReadiness });
   return app;
 }

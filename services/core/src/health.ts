@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Type } from 'typebox';
 
 /** A readiness probe: resolves when the dependency answers, rejects or times out otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -17,6 +18,27 @@ export interface HealthOptions {
   checkTimeoutMs?: number;
 }
 
+/** What `/healthz` and `/readyz` answer, in every service; the public contract documents the edge's. */
+export const healthAnswerSchemas = {
+  liveness: Type.Object({ status: Type.Literal('ok') }, { description: 'The process is alive.' }),
+  readiness: Type.Object(
+    {
+      status: Type.Union([
+        Type.Literal('ready'),
+        Type.Literal('degraded'),
+        Type.Literal('not_ready'),
+        Type.Literal('closing'),
+      ]),
+      checks: Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failing')])),
+    },
+    {
+      description:
+        '`ready` (200): every dependency answers; `degraded` (200): one it serves without is failing; ' +
+        '`not_ready` (503): a dependency it needs is failing; `closing` (503): shutting down, so load balancers drain it first.',
+    },
+  ),
+};
+
 /**
  * `/healthz` answers while the process is alive. `/readyz` answers 503 until every required
  * dependency answers, and again from the moment shutdown begins so load balancers drain us first.
@@ -28,20 +50,31 @@ export const health = fp<HealthOptions>(
       closing = true;
     });
 
-    app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }));
+    app.get(
+      '/healthz',
+      { config: { public: true }, schema: { response: { 200: healthAnswerSchemas.liveness } } },
+      async () => ({ status: 'ok' as const }),
+    );
 
-    app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
-      if (closing) return reply.status(503).send({ status: 'closing', checks: {} });
-      const run = (entries: Record<string, ReadinessCheck>) =>
-        Promise.all(
-          Object.entries(entries).map(async ([name, check]) => [name, await runCheck(check, checkTimeoutMs)] as const),
-        );
-      const [required, extra] = await Promise.all([run(readiness), run(optional)]);
-      const checks = Object.fromEntries([...required, ...extra]);
-      const ready = required.every(([, result]) => result === 'ok');
-      const status = !ready ? 'not_ready' : extra.every(([, result]) => result === 'ok') ? 'ready' : 'degraded';
-      return reply.status(ready ? 200 : 503).send({ status, checks });
-    });
+    const readinessAnswers = { 200: healthAnswerSchemas.readiness, 503: healthAnswerSchemas.readiness };
+    app.get(
+      '/readyz',
+      { config: { public: true }, schema: { response: readinessAnswers } },
+      async (_request, reply) => {
+        if (closing) return reply.status(503).send({ status: 'closing', checks: {} });
+        const run = (entries: Record<string, ReadinessCheck>) =>
+          Promise.all(
+            Object.entries(entries).map(
+              async ([name, check]) => [name, await runCheck(check, checkTimeoutMs)] as const,
+            ),
+          );
+        const [required, extra] = await Promise.all([run(readiness), run(optional)]);
+        const checks = Object.fromEntries([...required, ...extra]);
+        const ready = required.every(([, result]) => result === 'ok');
+        const status = !ready ? 'not_ready' : extra.every(([, result]) => result === 'ok') ? 'ready' : 'degraded';
+        return reply.status(ready ? 200 : 503).send({ status, checks });
+      },
+    );
   },
   { name: 'authscale-health', fastify: '5.x' },
 );

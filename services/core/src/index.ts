@@ -35,7 +35,7 @@ export {
   statusForCode,
 } from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
-export { health } from './health.ts';
+export { health, healthAnswerSchemas } from './health.ts';
 export type { AccessTokenClaims } from './jwt/access-token.ts';
 export { accessTokenAlgorithm, accessTokenType } from './jwt/access-token.ts';
 export type { CreateJwksCacheOptions } from './jwt/create-jwks-cache.ts';

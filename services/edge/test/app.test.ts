@@ -39,6 +39,23 @@ describe('edge', () => {
     assert.deepEqual(ready.json().checks, { orchestrator: 'ok', sessionReplicas: 'ok', rateLimitRedis: 'ok' });
   });
 
+  it('counts health probes against the per-IP limit, so a /readyz flood cannot multiply into dependency probes', async () => {
+    const probed = await startEdge({
+      orchestratorUrl: upstream.url,
+      sessionLayer,
+      env: { RATE_LIMIT_PER_IP_MAX: '2' },
+    });
+    try {
+      const statuses = [];
+      for (const url of ['/healthz', '/readyz', '/readyz', '/healthz']) {
+        statuses.push((await probed.app.inject({ url })).statusCode);
+      }
+      assert.deepEqual(statuses, [200, 200, 429, 429]);
+    } finally {
+      await probed.app.close();
+    }
+  });
+
   it('forwards a public sign-in request with its body, without a principal', async () => {
     const response = await edge.app.inject({
       method: 'POST',

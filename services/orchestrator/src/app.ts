@@ -53,26 +53,26 @@ export async function buildOrchestratorApp(
   { logDestination }: Pick<CreateServiceOptions, 'logDestination'> = {},
 ) {
   await deps.identity.assertSafeDatabaseRole();
+  // The cookie is set here and read by the edge: both take its settings from core.
+  const sessionCookieSettings = config.INSECURE_LOCAL_HTTP_COOKIES
+    ? insecureLocalHttpSessionCookie()
+    : secureSessionCookie();
   const app = await createService({
     name: 'orchestrator',
     logLevel: config.LOG_LEVEL,
     ...(logDestination ? { logDestination } : {}),
     trustProxy: config.TRUST_PROXY_HOPS,
     readiness: { postgres: () => deps.identity.ping(), dynamodb: () => deps.refreshTokens.ping() },
+    documentation: (service) => service.register(openapiPlugin, { sessionCookieName: sessionCookieSettings.name }),
   });
   app.addHook('onClose', async () => {
     await deps.close?.();
   });
-  // The cookie is set here and read by the edge: both take its settings from core.
-  app.decorate(
-    'sessionCookieSettings',
-    config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie(),
-  );
+  app.decorate('sessionCookieSettings', sessionCookieSettings);
 
   // Each secret with the values it rotates between: callers send the current one; the previous and
   // next ones are accepted too, so tasks a rotation apart work together (docs/runbooks/rotating-internal-secrets.md).
   const internalToken = internalApiToken(config);
-  await app.register(openapiPlugin, { sessionCookieName: app.sessionCookieSettings.name });
   await app.register(principalPlugin, { keys: principalKeys(principalAssertionSecret(config)).verifying });
   await app.register(apiKeyScopePlugin);
   await app.register(accessTokensPlugin, {

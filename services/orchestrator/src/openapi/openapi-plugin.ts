@@ -40,6 +40,7 @@ function tagOf(url: string): string {
   const [first = '', second = ''] = url.split('/').filter(Boolean);
   if (first === 'api') return second;
   if (first === '.well-known') return 'keys';
+  if (first === 'healthz' || first === 'readyz') return 'health';
   return first === 'me' ? 'account' : first;
 }
 
@@ -133,7 +134,8 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
           // OpenAPI lists query parameters by name; an open map (the OIDC callback's) has none to list.
           ...(querystring && typeof querystring === 'object' && 'properties' in querystring ? { querystring } : {}),
           tags: [tagOf(url)],
-          response: { ...describedSuccesses(routeSchema.response), ...errorResponses(refusalsOf(route)) },
+          // A status the route answers with its own body (`/readyz`'s 503) keeps that body.
+          response: { ...errorResponses(refusalsOf(route)), ...describedSuccesses(routeSchema.response) },
           ...(route.config?.public ? { security: [] } : {}),
           // Service-to-service routes are guarded by the internal token and never proxied by the edge.
           ...(url.startsWith('/internal/') ? { hide: true } : {}),

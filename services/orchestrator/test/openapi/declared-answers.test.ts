@@ -160,6 +160,8 @@ describe('the answers every documented route gives', () => {
   /** A request each operation succeeds with, for a fresh account of its own. */
   const examples: Record<string, (account: Account) => Promise<Example>> = {
     'GET /.well-known/jwks.json': async () => ({ principal: null }),
+    'GET /healthz': async () => ({ principal: null }),
+    'GET /readyz': async () => ({ principal: null }),
     'POST /auth/signup': async () => ({
       principal: null,
       body: { email: `new-${hex()}@example.test`, password: `a new passphrase ${hex()}` },
