@@ -3,11 +3,14 @@
  *
  * Runs one k6 profile from `load-tests/` as N local k6 processes on execution segments. Without
  * `--target` it starts `npm run stack` (services as their image starts them, rate limits raised
- * for the test window) and seeds U users with live sessions and refresh tokens in bulk first.
+ * for the test window) and seeds U users with live sessions and refresh tokens in bulk first; the
+ * failover profile then kills a session replica (or `--kill redis-primary`) 5 s into the run.
  * Writes each worker's summary and HTML report and the merged summary to
  * `.authscale/loadtest/<run-id>/`; exits 1 unless every worker passed every threshold and the
  * run made requests at all.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     target: { type: 'string' },
     users: { type: 'string', default: '100' },
     env: { type: 'string', short: 'e', multiple: true, default: [] },
+    // The failover profile's companion on a local stack: what load-tests/kill.ts kills, 5 s in.
+    kill: { type: 'string', default: 'session-replica' },
   },
 });
 const profile = values.profile as Profile;
@@ -73,6 +78,12 @@ try {
     scriptEnv.SEED_FILE = seedFile;
     console.log(`seeded ${seeded.length} users with sessions and refresh tokens in ${Date.now() - seedingStarted} ms`);
   }
+  const killer =
+    stack && profile === 'failover'
+      ? spawn(process.execPath, ['--import', 'tsx', 'load-tests/kill.ts', values.kill, '--after', '5'], {
+          stdio: 'inherit',
+        })
+      : undefined;
   const runs = await runK6Workers({
     k6,
     script: `load-tests/${profile}.js`,
@@ -80,7 +91,11 @@ try {
     env: { BASE_URL: baseUrl, LOAD_TEST_PASSWORD: loadTestPassword, ...scriptEnv },
     dir,
   });
+  if (killer && killer.exitCode === null) await once(killer, 'exit');
   const merged = mergeSummaries(runs);
+  if (killer && killer.exitCode !== 0)
+    merged.failures.push(`load-tests/kill.ts ${values.kill} exited with ${killer.exitCode}`);
+  merged.passed = merged.failures.length === 0;
   const summaryFile = join(dir, 'summary.json');
   writeFileSync(
     summaryFile,
