@@ -43,7 +43,7 @@ export default guarded((data) => {
   // The mix counts this VU's own iterations: the test-wide numbers of one process on a segment are
   // not a run of consecutive integers, so their remainders would skew its mix.
   const iteration = exec.vu.iterationInScenario;
-  if (!signedIn || iteration % readsPerLogin === 0) {
+  if (!signedIn || iteration % (readsPerLogin + 1) === 0) {
     if (signedIn) check(logout(signedIn.cookieHeader), { 'logout 204': (r) => r.status === 204 });
     signedIn = login(user.email);
     return;
