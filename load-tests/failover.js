@@ -1,4 +1,5 @@
-// Steady authenticated reads while a companion script kills a session replica or a Redis primary:
+// Steady authenticated reads while a companion script kills a session replica or a Redis primary.
+// `npm run loadtest -- --profile failover` does both on a stack of its own; by hand:
 //   npm run stack                                                  (in one terminal)
 //   k6 run load-tests/failover.js & npx tsx load-tests/kill.ts session-replica   (or redis-primary)
 // Zero failed requests is the threshold: the edge retries a failed session read on the next replica,
