@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { toolCache } from '../tool-cache.ts';
 
-/** The k6 every runner uses (`npm run smoke`, `npm run loadtest`); the AWS load-test image pins the same. */
+/** The k6 every runner uses (`npm run smoke`, `npm run loadtest`), as CI builds it. */
 export const k6Version = 'v1.8.1';
 
 /**

@@ -26,7 +26,8 @@ export interface MergedSummary {
   /**
    * Counters and rates are exact sums over the workers. Trends cannot be merged from summaries:
    * their percentiles and max are the highest any worker saw (an upper bound for the whole run),
-   * min the lowest, avg the mean of the workers' averages.
+   * min the lowest, avg the mean of the workers' averages. Gauges keep the highest value and max,
+   * the lowest min: one worker's figures (`vus` counts one process's VUs).
    */
   metrics: Record<string, K6Metric>;
 }
