@@ -1,15 +1,23 @@
-// Smoke test: one user walks the whole contract once. Run against the local stack or a deployed edge:
+// Smoke test: a few users walk the whole contract a few times. Run against the local stack or a deployed edge:
 //   k6 run load-tests/smoke.js            (BASE_URL defaults to http://127.0.0.1:8080)
 import { check } from 'k6';
 import http from 'k6/http';
 import { login, logout, meWithBearer, meWithCookie, refresh, signup, uniqueEmail } from './lib/auth.js';
-import { baseUrl, summaryTrendStats, summaryWriter } from './lib/config.js';
+import { baseUrl, summaryTrendStats } from './lib/config.js';
+import { guarded, runThresholds, summaryWriter } from './lib/run-verdict.js';
 
 export const options = {
   summaryTrendStats,
-  vus: 1,
-  iterations: 3,
+  // Per VU, so that each of N processes on execution segments walks it too (N <= VUS).
+  scenarios: {
+    walk: {
+      executor: 'per-vu-iterations',
+      vus: Number(__ENV.VUS || 2),
+      iterations: Number(__ENV.ITERATIONS || 3),
+    },
+  },
   thresholds: {
+    ...runThresholds,
     checks: ['rate==1'],
     // The 401s this script asks for are marked expected, so any failed request is a real one.
     http_req_failed: ['rate==0'],
@@ -17,7 +25,7 @@ export const options = {
   },
 };
 
-export default function () {
+export default guarded(() => {
   check(http.get(`${baseUrl}/healthz`), { 'healthz 200': (r) => r.status === 200 });
   check(http.get(`${baseUrl}/readyz`), { 'readyz 200': (r) => r.status === 200 });
   check(http.get(`${baseUrl}/.well-known/jwks.json`), {
@@ -51,6 +59,6 @@ export default function () {
   check(http.get(`${baseUrl}/me`, garbage), {
     'garbage bearer 401 with error shape': (r) => r.status === 401 && r.json('error.code') !== undefined,
   });
-}
+});
 
 export const handleSummary = summaryWriter('smoke');

@@ -4,8 +4,10 @@ import { baseUrl, origin, password } from './config.js';
 
 const json = { 'Content-Type': 'application/json', Origin: origin };
 
+// Random, not built from __VU/__ITER: setup() has no iteration, and N processes on execution
+// segments number their VUs alike.
 export function uniqueEmail(prefix = 'k6') {
-  return `${prefix}-${__VU}-${__ITER}-${Date.now()}-${Math.floor(Math.random() * 1e9)}@load.test`;
+  return `${prefix}-${crypto.randomUUID()}@load.test`;
 }
 
 export function signup(email) {
@@ -31,12 +33,12 @@ export function login(email) {
   return { ...response.json(), cookieHeader: name ? `${name}=${values[0].value}` : undefined };
 }
 
-/** `GET /me` with this VU's cookie jar, or with an explicit Cookie header taken from `login()`. */
 /** Request params that count `status` as the expected answer in `http_req_failed` (e.g. 401 after logout). */
 function expecting(status) {
   return status ? { responseCallback: http.expectedStatuses(status) } : {};
 }
 
+/** `GET /me` with this VU's cookie jar, or with an explicit Cookie header taken from `login()`. */
 export function meWithCookie(cookieHeader, expectedStatus) {
   const params = { tags: { name: 'GET /me (cookie)' }, ...expecting(expectedStatus) };
   if (cookieHeader) Object.assign(params, { headers: { Cookie: cookieHeader }, jar: new http.CookieJar() });
@@ -61,9 +63,11 @@ export function refresh(refreshToken, expectedStatus) {
   });
 }
 
-export function logout() {
-  return http.post(`${baseUrl}/auth/logout`, null, {
-    headers: { Origin: origin },
-    tags: { name: 'POST /auth/logout' },
-  });
+/** Signs out the session in this VU's cookie jar, or the one of an explicit Cookie header taken from `login()`. */
+export function logout(cookieHeader) {
+  const params = { headers: { Origin: origin }, tags: { name: 'POST /auth/logout' } };
+  // k6 empties a VU's cookie jar at each iteration: a sign-in kept across iterations brings its cookie.
+  if (cookieHeader)
+    Object.assign(params, { headers: { Origin: origin, Cookie: cookieHeader }, jar: new http.CookieJar() });
+  return http.post(`${baseUrl}/auth/logout`, null, params);
 }

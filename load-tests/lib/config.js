@@ -8,28 +8,3 @@ export const origin = __ENV.ORIGIN || baseUrl;
 export const summaryTrendStats = ['avg', 'min', 'med', 'p(95)', 'p(99)', 'max'];
 
 export const password = __ENV.LOAD_TEST_PASSWORD || 'load-test correct horse battery';
-
-/** Writes k6's end-of-test summary as JSON to SUMMARY_JSON (if set) and a short text report to stdout. */
-export function summaryWriter(name) {
-  return (data) => {
-    const out = {};
-    if (__ENV.SUMMARY_JSON) out[__ENV.SUMMARY_JSON] = JSON.stringify(data, null, 2);
-    const metrics = data.metrics;
-    const duration = metrics.http_req_duration?.values ?? {};
-    const failed = metrics.http_req_failed?.values?.rate ?? 0;
-    const checks = metrics.checks?.values?.rate ?? 1;
-    const thresholdsOk = Object.values(metrics).every((metric) =>
-      Object.values(metric.thresholds ?? {}).every((threshold) => threshold.ok),
-    );
-    out.stdout =
-      `\n${name}: ${metrics.http_reqs?.values?.count ?? 0} requests, ` +
-      `p50 ${fmt(duration.med)} p95 ${fmt(duration['p(95)'])} p99 ${fmt(duration['p(99)'])}, ` +
-      `failed ${(failed * 100).toFixed(2)}%, checks ${(checks * 100).toFixed(2)}%, ` +
-      `thresholds ${thresholdsOk ? 'passed' : 'FAILED'}\n`;
-    return out;
-  };
-}
-
-function fmt(ms) {
-  return ms === undefined ? '-' : `${ms.toFixed(2)} ms`;
-}

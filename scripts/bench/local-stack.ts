@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { insecureLocalHttpSessionCookieName } from '@authscale/core';
-import { freePort, type StackState, stackStateFile } from '@authscale/testkit';
+import { type StackState, stackStateFile } from '@authscale/testkit';
 import { onImageNode } from '../image-node.ts';
+import { spawnStack } from '../stack/spawn-stack.ts';
 
 export interface LocalStack {
   state: StackState;
@@ -19,11 +18,8 @@ export interface LocalStack {
  * `edgeNearCache` the edge asks a session replica on every request (the failover runs want that).
  */
 export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPrimary = 1 } = {}): Promise<LocalStack> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../stack.ts', import.meta.url).pathname], {
+  const { stop } = await spawnStack({
     env: {
-      ...process.env,
-      PORT: String(port),
       // As deployed: a request served well logs nothing at info, so the figures include logging.
       LOG_LEVEL: 'info',
       RATE_LIMIT_PER_IP_MAX: '1000000000',
@@ -32,22 +28,7 @@ export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPr
       // On the image's Node, the services start as their image starts them.
       ...(onImageNode() ? { STACK_RUNTIME: 'image' } : {}),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('authscale stack ready')) resolve();
-    });
-    void exited.then(([code]) => reject(new Error(`the stack exited with ${code}:\n${output}`)));
-  });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGINT');
-    await exited;
-  };
   try {
     const state = stackStateFile().read();
     const origin = state.edgeUrl;

@@ -62,8 +62,14 @@ export const validateSessionInputSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** `?fresh=true` on a touch: read past the near cache. */
-export const freshQuerySchema = Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+/**
+ * `?fresh=true` on a touch: read past the near cache. A query string arrives as text and our services never coerce types, so
+ * the schema names the text the session client sends: a Boolean here refused every fresh touch.
+ */
+export const freshQuerySchema = Type.Object(
+  { fresh: Type.Optional(Type.Literal('true')) },
+  { additionalProperties: false },
+);
 
 export const userParamsSchema = Type.Object({ userId: sessionUserIdSchema });
 

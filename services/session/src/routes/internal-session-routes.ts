@@ -36,7 +36,7 @@ export async function internalSessionRoutes(app: Service, { sessions }: { sessio
     { schema: { params: sessionParamsSchema, querystring: freshQuerySchema, response: { 200: sessionReplySchema } } },
     async (request) => {
       const { userId, sid } = request.params;
-      const session = await sessions.touch(userId, sid, { fresh: request.query.fresh === true });
+      const session = await sessions.touch(userId, sid, { fresh: request.query.fresh === 'true' });
       if (!session) throw new AuthError('not_found');
       return { session };
     },

@@ -1,0 +1,132 @@
+/**
+ * `npm run loadtest -- --profile <name> --workers N [--target <url>] [--users U] [-e KEY=VALUE ...]`
+ *
+ * Runs one k6 profile from `load-tests/` as N local k6 processes on execution segments. Without
+ * `--target` it starts `npm run stack` (services as their image starts them, rate limits raised
+ * for the test window) and seeds U users with live sessions and refresh tokens in bulk first; the
+ * failover profile then kills a session replica (or `--kill redis-primary`) 5 s into the run.
+ * Writes each worker's summary and HTML report and the merged summary to
+ * `.authscale/loadtest/<run-id>/`; exits 1 unless every worker passed every threshold and the
+ * run made requests at all.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stackStateFile } from '@authscale/testkit';
+import { ensureK6 } from './k6/ensure-k6.ts';
+import {
+  loadTestPassword,
+  loadTestRateLimits,
+  type Profile,
+  profiles,
+  seededProfiles,
+} from './loadtest/load-test-settings.ts';
+import { mergeSummaries } from './loadtest/merge-summaries.ts';
+import { runK6Workers } from './loadtest/run-k6-workers.ts';
+import { seedLocalStack } from './loadtest/seed-local-stack.ts';
+import { spawnStack } from './stack/spawn-stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string' },
+    workers: { type: 'string', default: '1' },
+    target: { type: 'string' },
+    users: { type: 'string', default: '100' },
+    env: { type: 'string', short: 'e', multiple: true, default: [] },
+    // The failover profile's companion on a local stack: what load-tests/kill.ts kills, 5 s in.
+    kill: { type: 'string', default: 'session-replica' },
+  },
+});
+const profile = values.profile as Profile;
+const workers = Number(values.workers);
+const users = Number(values.users);
+if (
+  !profiles.includes(profile) ||
+  !(Number.isInteger(workers) && workers >= 1) ||
+  !(Number.isInteger(users) && users >= 1)
+) {
+  console.error(
+    `usage: npm run loadtest -- --profile ${profiles.join('|')} [--workers N] [--target URL] [--users U] [-e KEY=VALUE]`,
+  );
+  process.exit(2);
+}
+const scriptEnv = Object.fromEntries(
+  values.env.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`-e takes KEY=VALUE, got ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
+
+const startedAt = new Date();
+const runId = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${profile}`;
+const dir = resolve('.authscale', 'loadtest', runId);
+mkdirSync(dir, { recursive: true });
+
+const k6 = ensureK6();
+const stack = values.target ? undefined : await spawnStack({ env: { STACK_RUNTIME: 'image', ...loadTestRateLimits } });
+let exitCode = 1;
+try {
+  const baseUrl = values.target ?? (stack?.edgeUrl as string);
+  if (stack && seededProfiles.includes(profile)) {
+    const seedingStarted = Date.now();
+    const seeded = await seedLocalStack({ state: stackStateFile().read(), count: users, password: loadTestPassword });
+    const seedFile = join(dir, 'seed.json');
+    writeFileSync(seedFile, JSON.stringify({ users: seeded }));
+    scriptEnv.SEED_FILE = seedFile;
+    console.log(`seeded ${seeded.length} users with sessions and refresh tokens in ${Date.now() - seedingStarted} ms`);
+  }
+  const killer =
+    stack && profile === 'failover'
+      ? spawn(process.execPath, ['--import', 'tsx', 'load-tests/kill.ts', values.kill, '--after', '5'], {
+          stdio: 'inherit',
+        })
+      : undefined;
+  const runs = await runK6Workers({
+    k6,
+    script: `load-tests/${profile}.js`,
+    workers,
+    env: { BASE_URL: baseUrl, LOAD_TEST_PASSWORD: loadTestPassword, ...scriptEnv },
+    dir,
+  });
+  if (killer && killer.exitCode === null) await once(killer, 'exit');
+  const merged = mergeSummaries(runs);
+  if (killer && killer.exitCode !== 0)
+    merged.failures.push(`load-tests/kill.ts ${values.kill} exited with ${killer.exitCode}`);
+  merged.passed = merged.failures.length === 0;
+  const summaryFile = join(dir, 'summary.json');
+  writeFileSync(
+    summaryFile,
+    `${JSON.stringify(
+      {
+        runId,
+        profile,
+        target: values.target ?? 'local stack',
+        workers: runs.map(({ exitCode, summary, summaryFile, reportFile }, index) => ({
+          worker: index + 1,
+          exitCode,
+          iterations: summary?.metrics.iterations?.values.count ?? 0,
+          summary: summaryFile,
+          // k6 writes no report for a run too short to chart.
+          report: existsSync(reportFile) ? reportFile : null,
+        })),
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        ...merged,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(
+    `\n${profile} on ${workers} worker(s): ${merged.iterations} iterations, ${merged.requests} requests, ` +
+      `${merged.passed ? 'PASSED' : `FAILED\n  ${merged.failures.join('\n  ')}`}\n` +
+      `merged summary: ${summaryFile}\nreports: ${runs.map((run) => run.reportFile).join(', ')}`,
+  );
+  exitCode = merged.passed ? 0 : 1;
+} finally {
+  await stack?.stop();
+}
+process.exit(exitCode);
