@@ -135,7 +135,11 @@ export class DataStack extends Stack {
       DatabaseAppSecretArn: [aurora.appSecret.secretArn, 'The role the orchestrator connects as (authscale_app)'],
       SessionClusterId: [redis.replicationGroupId, 'The session cluster (the failover drill takes it by environment)'],
       SessionClusterEndpoint: [redis.configurationEndpoint, 'Configuration endpoint host:port (TLS required)'],
-      SessionClusterAuthTokenSecretArn: [redis.authSecret.secretArn, 'The session cluster AUTH token'],
+      SessionClusterSessionUserSecretArn: [
+        redis.userSecrets.session.secretArn,
+        'The session replicas Redis user (username, password)',
+      ],
+      SessionClusterEdgeUserSecretArn: [redis.userSecrets.edge.secretArn, 'The edge Redis user (username, password)'],
       TokenTableName: [this.tokenTable.table.tableName, 'Refresh-token families and API keys'],
       JwtSigningKeysSecretArn: [this.jwtSigningKeys.secret.secretArn, 'The access-token signing keys'],
       InternalApiTokenSecretArn: [this.internalApiToken.secretArn, 'Bearer token of the session replicas API'],
