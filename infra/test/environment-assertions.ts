@@ -1190,6 +1190,38 @@ export function describeEnvironment(name: EnvironmentName): void {
       }
     });
 
+    test('a failed or abandoned rotation of any rotated secret sets off an alarm that notifies the topic', () => {
+      const { templates } = synthesized;
+      const rotated = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule')).map(
+        (schedule) => JSON.stringify(schedule.Properties.SecretId),
+      );
+      assert.ok(rotated.length >= 6, `only ${rotated.length} rotation schedules`);
+      const rules = Object.entries(templates.data.findResources('AWS::Events::Rule')).filter(([, rule]) =>
+        JSON.stringify(rule.Properties.EventPattern).includes('"RotationFailed"'),
+      );
+      assert.equal(rules.length, 1, 'one rule matches failed rotations');
+      const [ruleId, rule] = rules[0] as [string, CfnResource];
+      const pattern = rule.Properties.EventPattern as {
+        source: string[];
+        detail: { eventName: string[]; additionalEventData: { SecretId: unknown[] } };
+      };
+      assert.deepEqual(pattern.source, ['aws.secretsmanager']);
+      assert.deepEqual(pattern.detail.eventName, ['RotationFailed', 'RotationAbandoned']);
+      const watched = pattern.detail.additionalEventData.SecretId.map((secret) => JSON.stringify(secret));
+      for (const secret of rotated) assert.ok(watched.includes(secret), `a failed rotation of ${secret} goes unseen`);
+
+      const [alarm] = Object.values(templates.data.findResources('AWS::CloudWatch::Alarm')).filter(
+        (candidate) =>
+          candidate.Properties.Namespace === 'AWS/Events' &&
+          JSON.stringify(candidate.Properties.Dimensions).includes(`"Ref":"${ruleId}"`),
+      );
+      assert.ok(alarm, 'no alarm counts the matches of the failed-rotation rule');
+      assert.equal(alarm.Properties.MetricName, 'TriggeredRules');
+      assert.equal(alarm.Properties.Threshold, 1);
+      assert.equal(alarm.Properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmTopic|Alarms/);
+    });
+
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {
       const alarms = synthesized.resourcesOfType('AWS::CloudWatch::Alarm');
       const described = alarms.map(({ resource }) => String(resource.Properties.AlarmDescription));
