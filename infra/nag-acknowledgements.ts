@@ -51,11 +51,19 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     );
   }
   acknowledge(
-    data.redis.authSecret,
-    'AwsSolutions-SMG4',
-    'Rotating the AUTH token is a two-step ElastiCache change (ROTATE, then SET) run by the runbook in ' +
-      'docs/deploy.md; a scheduled rotation would restart clients mid-traffic.',
+    data.redis.replicationGroup,
+    'AwsSolutions-AEC6',
+    'Clients authenticate as RBAC users (a user group with one user per service, default off), which replace ' +
+      'the single AUTH token this rule looks for; ElastiCache refuses both on one replication group.',
   );
+  for (const secret of data.redis.allUserSecrets) {
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'A Redis user holds two passwords during a rotation (add the new one, redeploy the service, remove ' +
+        'the old one), run by the runbook in docs/deploy.md; a scheduled rotation would drop clients mid-traffic.',
+    );
+  }
   acknowledge(
     data.totpEncryptionKey,
     'AwsSolutions-SMG4',

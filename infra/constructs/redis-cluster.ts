@@ -6,6 +6,12 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  disabledDefaultUserAccessString,
+  type RedisServiceUser,
+  redisAccessString,
+  redisServiceUsers,
+} from './redis-users.ts';
 
 export interface RedisClusterProps {
   readonly vpc: ec2.IVpc;
@@ -25,7 +31,7 @@ export interface RedisClusterProps {
   readonly port: number;
   readonly snapshotRetentionDays: number;
   readonly logRetention: logs.RetentionDays;
-  /** Applies to the AUTH token secret and the slow log. @default RemovalPolicy.RETAIN */
+  /** Applies to the users' secrets and the slow log. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
@@ -35,22 +41,30 @@ export function sessionClusterId(environment: string): string {
   return `authscale-${environment}-sessions`;
 }
 
+const constructIds: Readonly<Record<RedisServiceUser, string>> = { session: 'Session', edge: 'Edge' };
+
 /** Valkey is the Redis-compatible engine ElastiCache develops; it is cheaper per node and speaks RESP3. */
 const engine = { name: 'valkey', version: '8.1', parameterFamily: 'valkey8' } as const;
 
 /**
  * ElastiCache in cluster mode for the session records. The cluster owns sharding, replication and
- * failover; every node requires TLS, data is encrypted at rest with the stack's key, and clients
- * authenticate with an AUTH token generated into Secrets Manager (CloudFormation resolves it; it never
- * appears in a template).
+ * failover; every node requires TLS, and data is encrypted at rest with the stack's key. Each service
+ * connects as its own user (RBAC), whose access string allows only the commands and keys that
+ * service uses (`redis-users.ts`); the built-in `default` user is switched off. Each user's name and
+ * password are generated into a secret of its own (CloudFormation resolves the password; it never
+ * appears in a template), which only that service's tasks receive.
  */
 export class RedisCluster extends Construct {
   public readonly connections: ec2.Connections;
-  public readonly authSecret: secretsmanager.ISecret;
+  /** Per service, the secret of its user: `{"username", "password"}`. */
+  public readonly userSecrets: Readonly<Record<RedisServiceUser, secretsmanager.ISecret>>;
+  /** Those and the switched-off `default` user's, which nothing reads (ElastiCache requires a password). */
+  public readonly allUserSecrets: readonly secretsmanager.ISecret[];
   /** `host:port` of the configuration endpoint, the one address a cluster client needs. */
   public readonly configurationEndpoint: string;
   public readonly port: number;
   public readonly replicationGroupId: string;
+  public readonly replicationGroup: elasticache.CfnReplicationGroup;
 
   constructor(scope: Construct, id: string, props: RedisClusterProps) {
     super(scope, id);
@@ -81,14 +95,10 @@ export class RedisCluster extends Construct {
       },
     });
 
-    // Letters and digits only: AUTH tokens forbid some punctuation, and 64 alphanumerics carry 380 bits.
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
-      description: 'AUTH token of the session cluster',
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
+    const { userGroup, userSecrets, defaultUserSecret } = this.addUsers(props, removalPolicy);
+    this.userSecrets = userSecrets;
+    this.allUserSecrets = [defaultUserSecret, ...Object.values(userSecrets)];
 
     const slowLog = new logs.LogGroup(this, 'SlowLog', {
       retention: props.logRetention,
@@ -109,7 +119,7 @@ export class RedisCluster extends Construct {
       transitEncryptionMode: 'required',
       atRestEncryptionEnabled: true,
       kmsKeyId: props.encryptionKey.keyArn,
-      authToken: this.authSecret.secretValue.unsafeUnwrap(),
+      userGroupIds: [userGroup.ref],
       port: props.port,
       cacheParameterGroupName: parameterGroup.ref,
       cacheSubnetGroupName: subnetGroup.ref,
@@ -126,9 +136,68 @@ export class RedisCluster extends Construct {
         },
       ],
     });
+    this.replicationGroup = group;
     this.configurationEndpoint = `${group.attrConfigurationEndPointAddress}:${group.attrConfigurationEndPointPort}`;
 
     this.addAlarms(props);
+  }
+
+  /**
+   * One user per service and a switched-off `default` (every user group must have one), in one user
+   * group on the replication group. User and group ids are unique in the account and region, so they
+   * derive from the replication group's id.
+   */
+  private addUsers(props: RedisClusterProps, removalPolicy: RemovalPolicy) {
+    const userSecrets: Partial<Record<RedisServiceUser, secretsmanager.ISecret>> = {};
+    const user = (id: string, userId: string, userName: string, accessString: string) => {
+      // Letters and digits only: ElastiCache passwords forbid some punctuation; 64 alphanumerics carry 380 bits.
+      const secret = new secretsmanager.Secret(this, `${id}Credentials`, {
+        description: `Redis user ${userName} of the session cluster`,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ username: userName }),
+          generateStringKey: 'password',
+          passwordLength: 64,
+          excludePunctuation: true,
+        },
+      });
+      const resource = new elasticache.CfnUser(this, `${id}User`, {
+        engine: engine.name,
+        userId,
+        userName,
+        accessString,
+        authenticationMode: {
+          Type: 'password',
+          Passwords: [secret.secretValueFromJson('password').unsafeUnwrap()],
+        },
+      });
+      return { secret, resource };
+    };
+
+    const disabledDefault = user(
+      'Default',
+      `${props.replicationGroupId}-default`,
+      'default',
+      disabledDefaultUserAccessString,
+    );
+    const users = [disabledDefault.resource];
+    for (const service of redisServiceUsers) {
+      const name = `${props.replicationGroupId}-${service}`;
+      const created = user(constructIds[service], name, name, redisAccessString(service));
+      userSecrets[service] = created.secret;
+      users.push(created.resource);
+    }
+    const userGroup = new elasticache.CfnUserGroup(this, 'Users', {
+      engine: engine.name,
+      userGroupId: `${props.replicationGroupId}-users`,
+      userIds: users.map((created) => created.ref),
+    });
+    return {
+      userGroup,
+      userSecrets: userSecrets as Record<RedisServiceUser, secretsmanager.ISecret>,
+      defaultUserSecret: disabledDefault.secret,
+    };
   }
 
   /** Every node gets CPU, memory and replication-lag alarms: roles swap on failover, so all nodes are watched alike. */

@@ -10,6 +10,7 @@ import { Aurora } from '../constructs/aurora.ts';
 import { IdentityProvisioning } from '../constructs/identity-provisioning.ts';
 import { JwtSigningKeys } from '../constructs/jwt-signing-keys.ts';
 import { RedisCluster, sessionClusterId } from '../constructs/redis-cluster.ts';
+import { RotationFailureAlarm } from '../constructs/rotation-failure-alarm.ts';
 import { SharedSecretRotation } from '../constructs/shared-secret-rotation.ts';
 import { TokenTable } from '../constructs/token-table.ts';
 import { addOutputs } from './stack-outputs.ts';
@@ -43,6 +44,8 @@ export class DataStack extends Stack {
   public readonly principalAssertionKey: secretsmanager.ISecret;
   /** Rotates the two secrets above; each rotation rolls the services that read them (`RedeployOnRotation`). */
   public readonly sharedSecretRotation: SharedSecretRotation;
+  /** Alarms when the rotation of any secret above fails or is abandoned. */
+  public readonly rotationFailureAlarm: RotationFailureAlarm;
   /** The secret TOTP seeds are sealed under (AES-256-GCM, key derived with HKDF), itself KMS-encrypted. */
   public readonly totpEncryptionKey: secretsmanager.ISecret;
 
@@ -124,6 +127,17 @@ export class DataStack extends Stack {
       secrets: [this.internalApiToken, this.principalAssertionKey],
       logRetention: props.logRetention,
     });
+    this.rotationFailureAlarm = new RotationFailureAlarm(this, 'RotationFailure', {
+      secrets: [
+        this.aurora.adminSecret,
+        this.aurora.ownerSecret,
+        this.aurora.appSecret,
+        this.jwtSigningKeys.secret,
+        this.internalApiToken,
+        this.principalAssertionKey,
+      ],
+      alarmAction: props.alarmAction,
+    });
 
     const { aurora, redis } = this;
     addOutputs(this, {
@@ -135,7 +149,11 @@ export class DataStack extends Stack {
       DatabaseAppSecretArn: [aurora.appSecret.secretArn, 'The role the orchestrator connects as (authscale_app)'],
       SessionClusterId: [redis.replicationGroupId, 'The session cluster (the failover drill takes it by environment)'],
       SessionClusterEndpoint: [redis.configurationEndpoint, 'Configuration endpoint host:port (TLS required)'],
-      SessionClusterAuthTokenSecretArn: [redis.authSecret.secretArn, 'The session cluster AUTH token'],
+      SessionClusterSessionUserSecretArn: [
+        redis.userSecrets.session.secretArn,
+        'The session replicas Redis user (username, password)',
+      ],
+      SessionClusterEdgeUserSecretArn: [redis.userSecrets.edge.secretArn, 'The edge Redis user (username, password)'],
       TokenTableName: [this.tokenTable.table.tableName, 'Refresh-token families and API keys'],
       JwtSigningKeysSecretArn: [this.jwtSigningKeys.secret.secretArn, 'The access-token signing keys'],
       InternalApiTokenSecretArn: [this.internalApiToken.secretArn, 'Bearer token of the session replicas API'],

@@ -94,8 +94,11 @@ export class EdgeStack extends Stack {
         TRUST_PROXY_HOPS: '1',
       },
       secrets: {
-        RATE_LIMIT_REDIS_PASSWORD: { secret: data.redis.authSecret },
-        SESSION_REDIS_PASSWORD: { secret: data.redis.authSecret },
+        // Both clients log in as the edge's user: its counters, and the epochs read-only.
+        RATE_LIMIT_REDIS_USERNAME: { secret: data.redis.userSecrets.edge, field: 'username' },
+        RATE_LIMIT_REDIS_PASSWORD: { secret: data.redis.userSecrets.edge, field: 'password' },
+        SESSION_REDIS_USERNAME: { secret: data.redis.userSecrets.edge, field: 'username' },
+        SESSION_REDIS_PASSWORD: { secret: data.redis.userSecrets.edge, field: 'password' },
         // The edge only sends the token and signs assertions: the current values are all it needs.
         INTERNAL_API_TOKEN: currentValueOf(data.internalApiToken),
         PRINCIPAL_ASSERTION_KEY: currentValueOf(data.principalAssertionKey),

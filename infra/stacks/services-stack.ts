@@ -91,7 +91,9 @@ export class ServicesStack extends Stack {
         REDIS_CLUSTER_URLS: `rediss://${data.redis.configurationEndpoint}`,
       },
       secrets: {
-        REDIS_PASSWORD: { secret: data.redis.authSecret },
+        // The session user: its keys and the store's commands only (infra/constructs/redis-users.ts).
+        REDIS_USERNAME: { secret: data.redis.userSecrets.session, field: 'username' },
+        REDIS_PASSWORD: { secret: data.redis.userSecrets.session, field: 'password' },
         ...internalApiToken,
       },
     });

@@ -4,6 +4,7 @@ import { before, describe, test } from 'node:test';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../config/schema.ts';
 import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
+import { redisAccessString, redisServiceUsers } from '../constructs/redis-users.ts';
 import { serviceDockerfile } from '../constructs/service-image.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
@@ -143,8 +144,10 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
   edge: [
     'PUBLIC_ORIGIN',
     'RATE_LIMIT_REDIS_URLS',
+    'RATE_LIMIT_REDIS_USERNAME',
     'RATE_LIMIT_REDIS_PASSWORD',
     'SESSION_REDIS_URLS',
+    'SESSION_REDIS_USERNAME',
     'SESSION_REDIS_PASSWORD',
     'PRINCIPAL_ASSERTION_KEY',
     'TRUST_PROXY_HOPS',
@@ -152,6 +155,7 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
   session: [
     'SESSION_BACKEND',
     'REDIS_CLUSTER_URLS',
+    'REDIS_USERNAME',
     'REDIS_PASSWORD',
     'INTERNAL_API_TOKEN_PREVIOUS',
     'INTERNAL_API_TOKEN_NEXT',
@@ -184,6 +188,8 @@ const physicalNameProperties: Readonly<Record<string, string>> = {
   'AWS::RDS::DBClusterParameterGroup': 'DBClusterParameterGroupName',
   'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
   'AWS::ElastiCache::SubnetGroup': 'CacheSubnetGroupName',
+  'AWS::ElastiCache::User': 'UserId',
+  'AWS::ElastiCache::UserGroup': 'UserGroupId',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
@@ -211,6 +217,8 @@ const notPhysicalNames = new Set([
   'AWS::CloudWatch::Alarm.MetricName',
   'AWS::EC2::VPCEndpoint.ServiceName',
   'AWS::ElastiCache::ParameterGroup.CacheParameterGroupFamily',
+  // The name a client logs in with: unique within a user group, not in the account (`default` is required).
+  'AWS::ElastiCache::User.UserName',
   'AWS::RDS::DBClusterParameterGroup.Family',
   'AWS::RDS::DBProxy.EngineFamily',
   'AWS::RDS::DBProxyTargetGroup.TargetGroupName',
@@ -351,9 +359,10 @@ export function describeEnvironment(name: EnvironmentName): void {
           'InternalApiTokenSecretArn',
           'JwtSigningKeysSecretArn',
           'PrincipalAssertionKeySecretArn',
-          'SessionClusterAuthTokenSecretArn',
+          'SessionClusterEdgeUserSecretArn',
           'SessionClusterEndpoint',
           'SessionClusterId',
+          'SessionClusterSessionUserSecretArn',
           'TokenTableName',
           'TotpEncryptionKeySecretArn',
         ],
@@ -519,7 +528,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       }
     });
 
-    test('the session cluster runs in cluster mode with TLS, encryption at rest, AUTH from a secret and failover', () => {
+    test('the session cluster runs in cluster mode with TLS, encryption at rest, RBAC users and failover', () => {
       const { templates, config } = synthesized;
       templates.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
         ClusterMode: 'enabled',
@@ -534,12 +543,74 @@ export function describeEnvironment(name: EnvironmentName): void {
         Port: config.redis.port,
       });
       const [group] = Object.values(templates.data.findResources('AWS::ElastiCache::ReplicationGroup'));
-      const authToken = JSON.stringify(group?.Properties.AuthToken);
-      assert.match(authToken, /\{\{resolve:secretsmanager:/, 'the AUTH token is a dynamic reference to a secret');
+      assert.equal(group?.Properties.AuthToken, undefined, 'no AUTH token shared by every client');
+      const [userGroupId] = Object.keys(templates.data.findResources('AWS::ElastiCache::UserGroup'));
+      assert.deepEqual(group?.Properties.UserGroupIds, [{ Ref: userGroupId }]);
       assert.notEqual(config.redis.port, 6379);
       templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
         Properties: Match.objectLike({ 'cluster-enabled': 'yes', 'hash-max-listpack-value': '256' }),
       });
+    });
+
+    test('each service reaches Redis as its own user, allowed only its commands and keys; default is off', () => {
+      const { templates } = synthesized;
+      const users = Object.entries(templates.data.findResources('AWS::ElastiCache::User'));
+      const byName = (name: string) => users.find(([, user]) => String(user.Properties.UserName).endsWith(name));
+      for (const service of redisServiceUsers) {
+        const found = byName(`-sessions-${service}`);
+        assert.ok(found, `no Redis user for ${service}`);
+        assert.equal(found[1].Properties.AccessString, redisAccessString(service));
+      }
+      const disabled = byName('default');
+      assert.ok(disabled, 'every user group has a default user');
+      assert.match(String(disabled[1].Properties.AccessString), /^off .*-@all/);
+      for (const [, user] of users) {
+        assert.equal(user.Properties.Engine, 'valkey');
+        assert.equal(user.Properties.NoPasswordRequired, undefined);
+        const { Type, Passwords } = user.Properties.AuthenticationMode as { Type: string; Passwords: unknown[] };
+        assert.equal(Type, 'password');
+        assert.match(JSON.stringify(Passwords), /\{\{resolve:secretsmanager:.*:SecretString:password::\}\}/);
+      }
+      const [userGroup] = Object.values(templates.data.findResources('AWS::ElastiCache::UserGroup'));
+      assert.ok(userGroup, 'a user group');
+      assert.deepEqual(
+        new Set((userGroup.Properties.UserIds as Array<{ Ref: string }>).map(({ Ref }) => Ref)),
+        new Set(users.map(([id]) => id)),
+      );
+
+      // Each service's task gets its own user's secret, and nobody else's.
+      const apps = containersOf(synthesized).filter(({ container }) => container.Name === 'app');
+      const secretOf = { session: 'SessionsSessionCredentials', edge: 'SessionsEdgeCredentials' } as const;
+      const readsFrom = (owner: TaskOwner, name: string) => {
+        const app = apps.find(({ service }) => service === owner);
+        assert.ok(app, `no ${owner} app container`);
+        return secretSources(app.container, name).join();
+      };
+      const variables = {
+        session: ['REDIS_USERNAME', 'REDIS_PASSWORD'],
+        edge: [
+          'RATE_LIMIT_REDIS_USERNAME',
+          'RATE_LIMIT_REDIS_PASSWORD',
+          'SESSION_REDIS_USERNAME',
+          'SESSION_REDIS_PASSWORD',
+        ],
+      };
+      for (const service of redisServiceUsers) {
+        for (const name of variables[service]) {
+          const source = readsFrom(service, name);
+          const field = name.endsWith('_USERNAME') ? 'username' : 'password';
+          assert.match(source, new RegExp(`${secretOf[service]}.*:${field}::`), `${service} ${name}`);
+        }
+      }
+      for (const { service, container } of containersOf(synthesized)) {
+        const redisSecrets = (container.Secrets ?? []).filter(({ ValueFrom }) =>
+          /Sessions(Session|Edge|Default)Credentials/.test(JSON.stringify(ValueFrom)),
+        );
+        const own = service === 'session' || service === 'edge' ? secretOf[service] : null;
+        for (const { Name, ValueFrom } of redisSecrets) {
+          assert.ok(own && JSON.stringify(ValueFrom).includes(own), `${service} ${container.Name} gets ${Name}`);
+        }
+      }
     });
 
     test('the token table is on-demand, encrypted with the key, recoverable to a point in time, with TTL and the gsi1 index', () => {
@@ -1117,6 +1188,38 @@ export function describeEnvironment(name: EnvironmentName): void {
         for (const suffix of ['_PREVIOUS', '_NEXT'])
           assert.equal(source('edge', `${name}${suffix}`), '', `edge ${name}${suffix}`);
       }
+    });
+
+    test('a failed or abandoned rotation of any rotated secret sets off an alarm that notifies the topic', () => {
+      const { templates } = synthesized;
+      const rotated = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule')).map(
+        (schedule) => JSON.stringify(schedule.Properties.SecretId),
+      );
+      assert.ok(rotated.length >= 6, `only ${rotated.length} rotation schedules`);
+      const rules = Object.entries(templates.data.findResources('AWS::Events::Rule')).filter(([, rule]) =>
+        JSON.stringify(rule.Properties.EventPattern).includes('"RotationFailed"'),
+      );
+      assert.equal(rules.length, 1, 'one rule matches failed rotations');
+      const [ruleId, rule] = rules[0] as [string, CfnResource];
+      const pattern = rule.Properties.EventPattern as {
+        source: string[];
+        detail: { eventName: string[]; additionalEventData: { SecretId: unknown[] } };
+      };
+      assert.deepEqual(pattern.source, ['aws.secretsmanager']);
+      assert.deepEqual(pattern.detail.eventName, ['RotationFailed', 'RotationAbandoned']);
+      const watched = pattern.detail.additionalEventData.SecretId.map((secret) => JSON.stringify(secret));
+      for (const secret of rotated) assert.ok(watched.includes(secret), `a failed rotation of ${secret} goes unseen`);
+
+      const [alarm] = Object.values(templates.data.findResources('AWS::CloudWatch::Alarm')).filter(
+        (candidate) =>
+          candidate.Properties.Namespace === 'AWS/Events' &&
+          JSON.stringify(candidate.Properties.Dimensions).includes(`"Ref":"${ruleId}"`),
+      );
+      assert.ok(alarm, 'no alarm counts the matches of the failed-rotation rule');
+      assert.equal(alarm.Properties.MetricName, 'TriggeredRules');
+      assert.equal(alarm.Properties.Threshold, 1);
+      assert.equal(alarm.Properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmTopic|Alarms/);
     });
 
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {

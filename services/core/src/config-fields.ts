@@ -41,6 +41,19 @@ export function redisUrlList() {
   return Type.Array(redisUrl(), { minItems: 1 });
 }
 
+/**
+ * The Redis user a service connects as (ElastiCache: the service's own user, whose access string
+ * allows only its commands and keys). Unset, the client authenticates as `default`.
+ */
+export function redisUsername() {
+  return Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$' });
+}
+
+/** The password of that user (or the AUTH token of a Redis without users); never part of a URL. */
+export function redisPassword() {
+  return Type.String({ minLength: 1 });
+}
+
 /** An `smtp://` URL (STARTTLS when offered) or `smtps://` (TLS from the start), credentials in the user part. */
 export function smtpUrl() {
   return Type.String({ pattern: smtpUrlPattern });

@@ -10,8 +10,10 @@ export {
   httpUrlList,
   origin,
   originList,
+  redisPassword,
   redisUrl,
   redisUrlList,
+  redisUsername,
   smtpUrl,
 } from './config-fields.ts';
 export type { CreateServiceOptions, ListenOptions, Service } from './create-service.ts';

@@ -1,10 +1,13 @@
 import {
+  ConfigError,
   durationMs,
   httpUrl,
   loadConfig,
   maxNearCacheAgeMs,
   originList,
+  redisPassword,
   redisUrlList,
+  redisUsername,
   refuseInsecureSettingsOffLoopback,
   serviceConfigFields,
   sharedConfigFields,
@@ -36,15 +39,19 @@ export const edgeConfigSchema = Type.Object({
    * Unset, counters live in the process: right for one process, wrong for several edges.
    */
   RATE_LIMIT_REDIS_URLS: Type.Optional(redisUrlList()),
-  /** The Redis AUTH token, when the cluster requires one (ElastiCache does). */
-  RATE_LIMIT_REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** The Redis user for the counters (ElastiCache: the edge's user); unset, `default`. Needs the password. */
+  RATE_LIMIT_REDIS_USERNAME: Type.Optional(redisUsername()),
+  /** That user's password, or the AUTH token of a cluster without users. */
+  RATE_LIMIT_REDIS_PASSWORD: Type.Optional(redisPassword()),
   /**
    * Root nodes of the session Redis Cluster. Set, the edge keeps a near cache of the sessions it
    * has seen, kept coherent by each user's invalidation epoch (docs/sessions.md); unset, every
    * authenticated request asks a session replica.
    */
   SESSION_REDIS_URLS: Type.Optional(redisUrlList()),
-  SESSION_REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** As RATE_LIMIT_REDIS_USERNAME and _PASSWORD, for the epoch reads (in AWS the same user, which may only read them). */
+  SESSION_REDIS_USERNAME: Type.Optional(redisUsername()),
+  SESSION_REDIS_PASSWORD: Type.Optional(redisPassword()),
   /** Must match the session replicas' `SESSION_KEY_PREFIX`. */
   SESSION_KEY_PREFIX,
   /** Deadline of one epoch read; past it the request asks a session replica instead. */
@@ -106,8 +113,13 @@ const retired = { SESSION_NEAR_CACHE_MAX_AGE_MS: 'EDGE_NEAR_CACHE_MAX_AGE_MS' };
 
 /** Parses the edge's settings once. */
 export function loadEdgeConfig(values: Record<string, unknown>) {
-  return refuseInsecureSettingsOffLoopback(
+  const config = refuseInsecureSettingsOffLoopback(
     'edge',
     loadConfig({ scope: 'edge', schema: edgeConfigSchema, values, retired }),
   );
+  const problems = (['RATE_LIMIT_REDIS', 'SESSION_REDIS'] as const)
+    .filter((owner) => config[`${owner}_USERNAME`] && !config[`${owner}_PASSWORD`])
+    .map((owner) => `${owner}_USERNAME: needs ${owner}_PASSWORD, the password of that user`);
+  if (problems.length > 0) throw new ConfigError('edge', problems);
+  return config;
 }

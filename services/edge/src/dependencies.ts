@@ -45,11 +45,13 @@ type RedisCluster = ReturnType<typeof redisCluster>;
 
 function redisCluster({
   urls,
+  username,
   password,
   timeoutMs,
   clientSideCache,
 }: {
   urls: string[];
+  username: string | undefined;
   password: string | undefined;
   timeoutMs: number;
   clientSideCache?: TrackedEpochs;
@@ -58,7 +60,7 @@ function redisCluster({
     rootNodes: urls.map((url) => ({ url })),
     // Discovered nodes get only these settings, not the root nodes' URLs: credentials and TLS go here.
     defaults: {
-      ...(password ? { password } : {}),
+      ...(password ? { ...(username ? { username } : {}), password } : {}),
       ...(urls.some((url) => url.startsWith('rediss://')) ? { socket: { tls: true } } : {}),
     },
     commandOptions: { timeout: timeoutMs },
@@ -91,6 +93,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
   const rateLimitRedis = config.RATE_LIMIT_REDIS_URLS
     ? redisCluster({
         urls: config.RATE_LIMIT_REDIS_URLS,
+        username: config.RATE_LIMIT_REDIS_USERNAME,
         password: config.RATE_LIMIT_REDIS_PASSWORD,
         // The rate-limit store bounds each update itself, more cheaply (`coarseDeadline`).
         timeoutMs: 0,
@@ -102,6 +105,7 @@ export function createEdgeDependencies(config: EdgeConfig) {
   const sessionRedis = config.SESSION_REDIS_URLS
     ? redisCluster({
         urls: config.SESSION_REDIS_URLS,
+        username: config.SESSION_REDIS_USERNAME,
         password: config.SESSION_REDIS_PASSWORD,
         timeoutMs: config.SESSION_REDIS_TIMEOUT_MS,
         clientSideCache: epochs,

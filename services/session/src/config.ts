@@ -2,8 +2,10 @@ import {
   durationMs,
   durationSeconds,
   loadConfig,
+  redisPassword,
   redisUrl,
   redisUrlList,
+  redisUsername,
   serviceConfigFields,
   sharedConfigFields,
 } from '@authscale/core';
@@ -35,10 +37,16 @@ export const sessionConfigSchema = Type.Object({
    */
   REDIS_CLUSTER_URLS: Type.Optional(redisUrlList()),
   /**
-   * The AUTH token, for `redis` and `redis-cluster`, applied to every node. Kept out of the URLs so
-   * it arrives as a secret of its own (ElastiCache: the replication group's AUTH token).
+   * The Redis user the replicas connect as, for `redis` and `redis-cluster`, on every node
+   * (ElastiCache: the session user, allowed only the session keys and the store's commands).
+   * Unset: `default`. Needs REDIS_PASSWORD.
    */
-  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  REDIS_USERNAME: Type.Optional(redisUsername()),
+  /**
+   * That user's password (or a Redis without users' AUTH token), applied to every node. Kept out of
+   * the URLs so it arrives as a secret of its own.
+   */
+  REDIS_PASSWORD: Type.Optional(redisPassword()),
   SESSION_KEY_PREFIX,
   SESSION_IDLE_TTL_SECONDS: durationSeconds({ default: 1800, minimum: 60 }),
   SESSION_ABSOLUTE_TTL_SECONDS: durationSeconds({ default: 604_800, minimum: 60 }),

@@ -204,3 +204,31 @@ export async function killConnectionsNamed(
   }
   return killed;
 }
+
+export interface RedisAclUser {
+  name: string;
+  password: string;
+  /** ACL rules, space-separated, as an ElastiCache access string has them (`on ~key:* -@all +get`). */
+  rules: string;
+}
+
+/**
+ * Creates an ACL user on every node (ACLs are per node, replicas included, as ElastiCache applies a
+ * user group to each) and returns a function that deletes it again, so tests sharing a cluster
+ * each bring their own users.
+ */
+export async function addRedisAclUser(
+  nodes: ReadonlyArray<{ host: string; port: number }>,
+  { name, password, rules }: RedisAclUser,
+): Promise<() => Promise<void>> {
+  const { cli } = redisBinaries();
+  const command = (node: { host: string; port: number }, ...args: string[]) =>
+    run(cli, ['-h', node.host, '-p', String(node.port), ...args]);
+  for (const node of nodes) {
+    const answer = await command(node, 'ACL', 'SETUSER', name, 'reset', `>${password}`, ...rules.split(' '));
+    if (answer.trim() !== 'OK') throw new Error(`ACL SETUSER ${name} on ${node.port}: ${answer.trim()}`);
+  }
+  return async () => {
+    for (const node of nodes) await command(node, 'ACL', 'DELUSER', name);
+  };
+}

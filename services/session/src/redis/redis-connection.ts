@@ -46,6 +46,8 @@ export interface ConnectRedisOptions {
   /** `redis://host:port` of a single node, or of some cluster nodes when `cluster` is true. */
   urls: string[];
   cluster: boolean;
+  /** The ACL user on every node; needs `password`. @default `default` */
+  username?: string;
   /** AUTH password of every node. @default none */
   password?: string;
   /**
@@ -134,6 +136,7 @@ export async function connectRedis({
   cluster,
   nearCache,
   name = 'authscale-session',
+  username,
   password,
   tls = false,
 }: ConnectRedisOptions): Promise<RedisConnection> {
@@ -145,7 +148,7 @@ export async function connectRedis({
     for (const listener of listeners) listener();
   };
   const nodeSocket = tls ? { ...socket, tls: true as const } : socket;
-  const credentials = password ? { password } : {};
+  const credentials = password ? { ...(username ? { username } : {}), password } : {};
 
   if (!cluster) {
     const make = (cache: typeof clientSideCache) =>

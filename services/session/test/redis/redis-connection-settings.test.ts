@@ -24,19 +24,28 @@ describe('redisConnectionSettings', () => {
     });
   });
 
-  it('turns TLS on for rediss:// and passes REDIS_PASSWORD, as the AWS deployment sets them', () => {
+  it('turns TLS on for rediss:// and passes REDIS_USERNAME and REDIS_PASSWORD, as the AWS deployment sets them', () => {
     assert.deepEqual(
       settingsFor({
         SESSION_BACKEND: 'redis-cluster',
         REDIS_CLUSTER_URLS: 'rediss://clustercfg.sessions.abc123.euw1.cache.amazonaws.com:6380',
-        REDIS_PASSWORD: 'token-from-secrets-manager',
+        REDIS_USERNAME: 'authscale-prod-sessions-session',
+        REDIS_PASSWORD: 'password-from-secrets-manager',
       }),
       {
         urls: ['rediss://clustercfg.sessions.abc123.euw1.cache.amazonaws.com:6380'],
         cluster: true,
         tls: true,
-        password: 'token-from-secrets-manager',
+        username: 'authscale-prod-sessions-session',
+        password: 'password-from-secrets-manager',
       },
+    );
+  });
+
+  it('refuses REDIS_USERNAME without REDIS_PASSWORD, which would connect as default instead', () => {
+    assert.throws(
+      () => settingsFor({ SESSION_BACKEND: 'redis', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_USERNAME: 'session' }),
+      (error: Error) => error instanceof ConfigError && /REDIS_USERNAME: needs REDIS_PASSWORD/.test(error.message),
     );
   });
 
