@@ -1,8 +1,10 @@
-import { type App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { type App, Aspects, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { skipCheckovChecks } from './checkov-skips.ts';
 import type { EnvironmentConfig } from './config/schema.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
+import { ConfineServiceInvocations, EncryptLogGroups } from './policy-aspects.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EdgeStack } from './stacks/edge-stack.ts';
 import { NetworkStack } from './stacks/network-stack.ts';
@@ -38,6 +40,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     availabilityZones: config.availabilityZones,
     natGateways: config.network.natGateways,
     logRetention,
+    logRemovalPolicy,
     alarmEmail: config.alarmEmail,
   });
   const alarmAction = network.alarms.action;
@@ -89,10 +92,14 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
 
   for (const stack of [network, data, services, edge]) {
     for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);
+    Aspects.of(stack).add(new EncryptLogGroups(network.logsKey.key));
+    Aspects.of(stack).add(new ConfineServiceInvocations());
   }
 
   const stacks = { network, data, services, edge };
   acknowledgeNagFindings(stacks, config);
+  skipCheckovChecks(stacks);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stacks;
 }
+

@@ -70,6 +70,13 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     'Rotation adds a key id (TOTP_PREVIOUS_ENCRYPTION_KEYS keeps the old one readable, docs/mfa.md) and redeploys.',
   );
 
+  acknowledge(
+    data.aurora.cluster.node.findChild('MonitoringRole'),
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+    'The role RDS enhanced monitoring assumes; AWS maintains this policy, which writes the OS metrics to the ' +
+      'RDSOSMetrics log group and nothing else.',
+  );
+
   const provisioning = data.identityProvisioning;
   acknowledge(
     provisioning.executionRole,

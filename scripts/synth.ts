@@ -1,8 +1,10 @@
 /**
  * `npm run synth`: synthesizes every environment offline into `cdk.out/<environment>` (cdk-nag runs
- * as an Aspect, so a finding fails here), then runs cfn-lint over every template. It synthesizes with
- * the documented test values (`infra/config/test-deployment-targets.ts`), never a team's own. cfn-lint is
- * installed once, at the version below, into a virtual environment of its own.
+ * as an Aspect, so a finding fails here), then runs cfn-lint over every template and checkov over the
+ * prod templates (the ones every check applies to; `infra/checkov-skips.ts` holds the accepted
+ * failures). It synthesizes with the documented test values (`infra/config/test-deployment-targets.ts`),
+ * never a team's own. cfn-lint and checkov are installed once each, at the versions below, into
+ * virtual environments of their own.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { toolCache } from './tool-cache.ts';
 
 const environments = ['dev', 'staging', 'prod'] as const;
 const cfnLintVersion = '1.58.0';
+const checkovVersion = '3.3.30';
 const run = (command: string, args: string[]) => execFileSync(command, args, { stdio: 'inherit' });
 
 rmSync('cdk.out', { recursive: true, force: true });
@@ -21,13 +24,19 @@ for (const environment of environments) {
   run('npx', ['cdk', 'synth', ...context, '--quiet', '--output', join('cdk.out', environment)]);
 }
 
-const venv = toolCache('cfn-lint', cfnLintVersion);
-const cfnLint = join(venv, 'bin', 'cfn-lint');
-if (!existsSync(cfnLint)) {
-  ensureSystemPackages(['python3-venv']);
-  run('python3', ['-m', 'venv', venv]);
-  run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `cfn-lint==${cfnLintVersion}`]);
+/** The tool's executable, from a virtual environment that holds that one PyPI package at that version. */
+function pythonTool(name: string, version: string): string {
+  const venv = toolCache(name, version);
+  const executable = join(venv, 'bin', name);
+  if (!existsSync(executable)) {
+    ensureSystemPackages(['python3-venv']);
+    run('python3', ['-m', 'venv', venv]);
+    run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `${name}==${version}`]);
+  }
+  return executable;
 }
+
+const cfnLint = pythonTool('cfn-lint', cfnLintVersion);
 const templates = environments.flatMap((environment) =>
   readdirSync(join('cdk.out', environment))
     .filter((file) => file.endsWith('.template.json'))
@@ -36,4 +45,17 @@ const templates = environments.flatMap((environment) =>
 run(cfnLint, ['--version']);
 // Errors fail; warnings (CDK's redundant DependsOn) are printed for review.
 run(cfnLint, ['--non-zero-exit-code', 'error', '--', ...templates]);
-console.log(`${templates.length} templates synthesized and linted`);
+
+// Any failed check fails; skips are resource metadata with a reason. No download: CI is offline.
+const checkov = pythonTool('checkov', checkovVersion);
+run(checkov, ['--version']);
+run(checkov, [
+  '--directory',
+  join('cdk.out', 'prod'),
+  '--framework',
+  'cloudformation',
+  '--compact',
+  '--quiet',
+  '--skip-download',
+]);
+console.log(`${templates.length} templates synthesized and linted; prod scanned by checkov`);

@@ -85,6 +85,8 @@ export class Aurora extends Construct {
       backup: { retention: Duration.days(props.backupRetentionDays), preferredWindow: '02:00-03:00' },
       preferredMaintenanceWindow: 'Sun:03:30-Sun:04:30',
       cloudwatchLogsExports: ['postgresql'],
+      // Enhanced monitoring: the instances' OS metrics (memory, swap, processes) Performance Insights lacks.
+      monitoringInterval: Duration.seconds(60),
       parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '500' },
       removalPolicy: props.removalPolicy,
       copyTagsToSnapshot: true,

@@ -46,6 +46,8 @@ export class IdentityProvisioning extends Construct {
   public readonly connections: ec2.Connections;
   /** The role of the function that runs the task on CloudFormation's behalf. */
   public readonly runnerRole: iam.IRole;
+  /** The function the custom resource calls to run the task. */
+  public readonly runnerFunction: lambda.IFunction;
   public readonly containerName = 'provision';
   /** The task's network, as `aws ecs run-task --network-configuration` takes it (a run by hand). */
   public readonly networkConfiguration: string;
@@ -111,6 +113,7 @@ export class IdentityProvisioning extends Construct {
       `securityGroups=[${securityGroup.securityGroupId}],assignPublicIp=DISABLED}`;
 
     const runner = this.runner(taskDefinition, props.logRetention, props.logRemovalPolicy);
+    this.runnerFunction = runner;
     this.runnerRole = runner.role as iam.IRole;
     const provisioned = new CustomResource(this, 'Run', {
       serviceToken: runner.functionArn,

@@ -48,7 +48,14 @@ export class LoadBalancer extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays) }],
+      // Versioned, so a deleted or overwritten log survives as a noncurrent version for as long.
+      versioned: true,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(props.accessLogRetentionDays),
+          noncurrentVersionExpiration: Duration.days(props.accessLogRetentionDays),
+        },
+      ],
       removalPolicy: props.removalPolicy,
       // CloudFormation cannot delete a bucket that holds objects, and this one always does.
       autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,

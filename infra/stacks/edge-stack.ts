@@ -39,6 +39,7 @@ export class EdgeStack extends Stack {
   public readonly loadBalancer: LoadBalancer;
   public readonly edge: FargateService;
   public readonly webAcl: WebAcl;
+  public readonly redeployOnRotation: RedeployOnRotation;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -108,10 +109,11 @@ export class EdgeStack extends Stack {
       logRemovalPolicy: props.logRemovalPolicy,
       alarmAction: props.alarmAction,
     });
-    new RedeployOnRotation(this, 'RedeployEdgeOnRotation', {
+    this.redeployOnRotation = new RedeployOnRotation(this, 'RedeployEdgeOnRotation', {
       service: this.edge.service,
       secrets: [data.internalApiToken, data.principalAssertionKey],
       logRetention: props.logRetention,
+      alarmAction: props.alarmAction,
     });
     const edgeConnections = this.edge.connections;
     edgeConnections.allowTo(services.session, ec2.Port.tcp(servicePorts.session), 'edge to session');

@@ -1,7 +1,8 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { LogsKey } from '../constructs/logs-key.ts';
 import { Network } from '../constructs/network.ts';
 import { addOutputs } from './stack-outputs.ts';
 
@@ -10,18 +11,22 @@ export interface NetworkStackProps extends StackProps {
   readonly availabilityZones: readonly string[];
   readonly natGateways: number;
   readonly logRetention: logs.RetentionDays;
+  /** Of the logs key: RETAIN where log groups are retained. */
+  readonly logRemovalPolicy: RemovalPolicy;
   readonly alarmEmail?: string;
 }
 
-/** The VPC every other stack lives in, and the alarm topic every alarm notifies. */
+/** The VPC every other stack lives in, the alarm topic every alarm notifies, the key every log group uses. */
 export class NetworkStack extends Stack {
   public readonly network: Network;
   public readonly alarms: AlarmTopic;
+  public readonly logsKey: LogsKey;
   private readonly configuredZones: readonly string[];
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     this.configuredZones = props.availabilityZones;
+    this.logsKey = new LogsKey(this, 'LogsKey', { removalPolicy: props.logRemovalPolicy });
     this.network = new Network(this, 'Network', {
       cidr: props.cidr,
       availabilityZones: props.availabilityZones,

@@ -50,6 +50,7 @@ export class ServicesStack extends Stack {
   public readonly cluster: ecs.ICluster;
   public readonly session: FargateService;
   public readonly orchestrator: FargateService;
+  public readonly redeploysOnRotation: readonly RedeployOnRotation[];
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -161,16 +162,20 @@ export class ServicesStack extends Stack {
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
     mail.grantSend(this.orchestrator.taskRole);
 
-    new RedeployOnRotation(this, 'RedeploySessionOnRotation', {
-      service: this.session.service,
-      secrets: [data.internalApiToken],
-      logRetention: props.logRetention,
-    });
-    new RedeployOnRotation(this, 'RedeployOrchestratorOnRotation', {
-      service: this.orchestrator.service,
-      secrets: [database.appSecret, data.jwtSigningKeys.secret, data.internalApiToken, data.principalAssertionKey],
-      logRetention: props.logRetention,
-    });
+    this.redeploysOnRotation = [
+      new RedeployOnRotation(this, 'RedeploySessionOnRotation', {
+        service: this.session.service,
+        secrets: [data.internalApiToken],
+        logRetention: props.logRetention,
+        alarmAction: props.alarmAction,
+      }),
+      new RedeployOnRotation(this, 'RedeployOrchestratorOnRotation', {
+        service: this.orchestrator.service,
+        secrets: [database.appSecret, data.jwtSigningKeys.secret, data.internalApiToken, data.principalAssertionKey],
+        logRetention: props.logRetention,
+        alarmAction: props.alarmAction,
+      }),
+    ];
 
     addOutputs(this, {
       ClusterName: [cluster.clusterName, 'The ECS cluster of the session replicas, the orchestrator and the edge'],

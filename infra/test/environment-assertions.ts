@@ -8,6 +8,7 @@ import { redisAccessString, redisServiceUsers } from '../constructs/redis-users.
 import { serviceDockerfile } from '../constructs/service-image.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
+import { describeCheckovFixes } from './checkov-assertions.ts';
 import {
   provisionCommandCheck,
   type ServiceName,
@@ -224,6 +225,8 @@ const notPhysicalNames = new Set([
   'AWS::RDS::DBProxyTargetGroup.TargetGroupName',
   'AWS::IAM::Policy.PolicyName',
   'AWS::Route53::RecordSet.HostedZoneId',
+  // The AWS managed key of SQS, named the same in every account.
+  'AWS::SQS::Queue.KmsMasterKeyId',
   'Custom::IdentityProvisioning.containerName',
 ]);
 
@@ -237,6 +240,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     before(() => {
       synthesized = synthesize(name);
     });
+    describeCheckovFixes(() => synthesized);
 
     test('synthesizes four stacks in the configured account and region with no unacknowledged nag finding', () => {
       const { stacks, config } = synthesized;
@@ -1015,8 +1019,9 @@ export function describeEnvironment(name: EnvironmentName): void {
           for (const action of actions) assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/, `${id}: ${action}`);
         }
       }
-      // The one exception: the singleton providers of the CDK's own custom resources (the default
-      // security group's restriction) attach AWSLambdaBasicExecutionRole for their logs, and nothing else.
+      // The two exceptions: the singleton providers of the CDK's own custom resources (the default
+      // security group's restriction) attach AWSLambdaBasicExecutionRole for their logs, and the role
+      // RDS enhanced monitoring assumes has the policy AWS keeps for it; nothing else.
       const cdkProviderRole = /^Custom[A-Za-z0-9]+CustomResourceProviderRole[0-9A-F]{8}$/;
       for (const { id, resource } of synthesized.resourcesOfType('AWS::IAM::Role')) {
         const managed = resource.Properties.ManagedPolicyArns;
@@ -1024,6 +1029,11 @@ export function describeEnvironment(name: EnvironmentName): void {
           assert.match(
             JSON.stringify(managed),
             /^\[\{"Fn::Sub":"arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole"\}\]$/,
+          );
+        } else if (/^IdentityClusterMonitoringRole[0-9A-F]{8}$/.test(id)) {
+          assert.match(
+            JSON.stringify(managed),
+            /^\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole"\]\]\}\]$/,
           );
         } else {
           assert.equal(managed, undefined, `${id} attaches a managed policy`);
