@@ -4,7 +4,10 @@ import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { listAuditEvents } from './audit/list-audit-events.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
 import { ceremonyStores } from './ceremony-stores.ts';
-import { type AddMemberInput, addMember } from './memberships/add-member.ts';
+import { acceptInvitation } from './invitations/accept-invitation.ts';
+import { type CreateInvitationInput, createInvitation } from './invitations/create-invitation.ts';
+import { listInvitations } from './invitations/list-invitations.ts';
+import { revokeInvitation } from './invitations/revoke-invitation.ts';
 import { type ChangeMemberRoleInput, changeMemberRole } from './memberships/change-member-role.ts';
 import { createTenant } from './memberships/create-tenant.ts';
 import { findDefaultTenant } from './memberships/find-default-tenant.ts';
@@ -120,7 +123,6 @@ export function createIdentity({
         inTransaction({ pool }, (client) => createTenant(client, input)),
       /** Member management: the role rules are checked inside the transaction, under a tenant lock. */
       list: (input: { tenantId: string }) => guarded(() => listMembers(db, input)),
-      add: (input: AddMemberInput) => inTransaction({ pool }, (client) => addMember(client, input)),
       changeRole: (input: ChangeMemberRoleInput) =>
         isUuid(input.userId)
           ? inTransaction({ pool }, (client) => changeMemberRole(client, input))
@@ -129,6 +131,24 @@ export function createIdentity({
         isUuid(input.userId)
           ? inTransaction({ pool }, (client) => removeMember(client, input))
           : Promise.reject(new AuthError('not_found', 'That user is not a member.')),
+    }),
+
+    /**
+     * Members join by invitation: one per tenant and address, accepted only by an account whose
+     * verified address is the invited one. The role rules are checked under the tenant lock, at
+     * invitation and again at acceptance.
+     */
+    invitations: Object.freeze({
+      create: (input: CreateInvitationInput) => inTransaction({ pool }, (client) => createInvitation(client, input)),
+      list: (input: { tenantId: string }) => guarded(() => listInvitations(db, input)),
+      accept: (input: { token: string; userId: string }) =>
+        isUuid(input.userId)
+          ? inTransaction({ pool }, (client) => acceptInvitation(client, input))
+          : Promise.reject(new AuthError('unauthenticated')),
+      revoke: (input: { tenantId: string; actorId: string; invitationId: string }) =>
+        isUuid(input.invitationId)
+          ? inTransaction({ pool }, (client) => revokeInvitation(client, input))
+          : Promise.reject(new AuthError('not_found', 'No pending invitation has that id.')),
     }),
 
     audit: Object.freeze({

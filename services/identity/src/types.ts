@@ -44,6 +44,10 @@ export type AuditEventType =
   | 'member.added'
   | 'member.role_changed'
   | 'member.removed'
+  | 'invitation.created'
+  | 'invitation.accepted'
+  | 'invitation.refused'
+  | 'invitation.revoked'
   | 'user.disabled'
   | 'api_key.created'
   | 'api_key.revoked';

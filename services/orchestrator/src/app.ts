@@ -20,6 +20,7 @@ import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { emailVerificationRoutes } from './email-verification/email-verification-routes.ts';
+import { invitationRoutes } from './invitations/invitation-routes.ts';
 import { createDeviceCookies } from './login-throttle/device-cookies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
 import { createSecurityNotices } from './notices/create-security-notices.ts';
@@ -112,6 +113,7 @@ export async function buildOrchestratorApp(
   await app.register(projectRoutes);
   await app.register(tenantRoutes, { deps });
   await app.register(memberRoutes, { deps, ceremonies });
+  await app.register(invitationRoutes, { deps, ceremonies, settings: config });
   await app.register(auditEventRoutes);
   await app.register(apiKeyRoutes, { deps, ceremonies });
   await app.register(internalApiKeyRoutes, { deps, internalToken });

@@ -2,6 +2,7 @@
 export const mailLinkPaths = Object.freeze({
   verifyEmail: '/verify-email',
   resetPassword: '/reset-password',
+  acceptInvitation: '/accept-invitation',
 });
 
 /** A link under the public origin with the one-time token in its `token` query parameter. */
