@@ -21,8 +21,9 @@ import { translatePgError } from './postgres/translate-pg-error.ts';
 import { createProject } from './projects/create-project.ts';
 import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
-import { changeEmail } from './users/change-email.ts';
+import { type ChangeEmailInput, changeEmail } from './users/change-email.ts';
 import { disableUser } from './users/disable-user.ts';
+import { findEmailHolder } from './users/find-email-holder.ts';
 import { findPasswordHash } from './users/find-password-hash.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
@@ -108,7 +109,12 @@ export function createIdentity({
       passwordHashOf: async (input: { userId: string }) =>
         isUuid(input.userId) ? guarded(() => findPasswordHash(db, input)) : null,
       replacePasswordHash: (input: ReplacePasswordHashInput) => guarded(() => replacePasswordHash(db, input)),
-      changeEmail: (input: { userId: string; email: string }) => guarded(() => changeEmail(db, input)),
+      /** Whether an account holds the address: the caller must not reveal the answer. */
+      findEmailHolder: (input: { email: string }) => guarded(() => findEmailHolder(db, input)),
+      changeEmail: async (input: ChangeEmailInput) =>
+        isUuid(input.userId)
+          ? guarded(() => changeEmail(db, input))
+          : { changed: false as const, reason: 'moved_on' as const },
       markEmailVerified: async (input: { userId: string; email: string }) =>
         isUuid(input.userId) ? guarded(() => markEmailVerified(db, input)) : false,
     }),

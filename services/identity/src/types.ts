@@ -31,6 +31,7 @@ export type AuditEventType =
   | 'mfa.stepped_up'
   | 'password.changed'
   | 'password.change_failed'
+  | 'email.change_requested'
   | 'email.changed'
   | 'email.change_conflict'
   | 'email.verification_sent'

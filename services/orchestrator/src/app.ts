@@ -10,7 +10,6 @@ import {
 } from '@authscale/core';
 import { type TenantCaller, tenantContext } from '@authscale/identity';
 import type { FastifyRequest } from 'fastify';
-import { emailRoutes } from './account/email-routes.ts';
 import { meRoutes } from './account/me-routes.ts';
 import { passwordRoutes } from './account/password-routes.ts';
 import { apiKeyRoutes } from './api-keys/api-key-routes.ts';
@@ -19,6 +18,7 @@ import { internalApiKeyRoutes } from './api-keys/internal-api-key-routes.ts';
 import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { emailChangeRoutes } from './email-change/email-change-routes.ts';
 import { emailVerificationRoutes } from './email-verification/email-verification-routes.ts';
 import { invitationRoutes } from './invitations/invitation-routes.ts';
 import { createDeviceCookies } from './login-throttle/device-cookies.ts';
@@ -104,7 +104,7 @@ export async function buildOrchestratorApp(
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });
   await app.register(sessionRoutes, { deps, ceremonies });
   await app.register(passwordRoutes, { deps, ceremonies });
-  await app.register(emailRoutes, { deps, ceremonies });
+  await app.register(emailChangeRoutes, { deps, ceremonies, settings: config });
   await app.register(emailVerificationRoutes, { deps, settings: config });
   await app.register(passwordResetRoutes, { deps, settings: config });
   await app.register(logoutRoutes, { deps });

@@ -2,6 +2,7 @@
 export const mailLinkPaths = Object.freeze({
   verifyEmail: '/verify-email',
   resetPassword: '/reset-password',
+  confirmEmailChange: '/confirm-email-change',
   acceptInvitation: '/accept-invitation',
 });
 

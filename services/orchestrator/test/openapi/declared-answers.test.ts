@@ -244,6 +244,11 @@ describe('the answers every documented route gives', () => {
       body: { currentPassword: password, newPassword: `another passphrase ${hex()}` },
     }),
     'PUT /auth/email': async () => ({ body: { email: `moved-${hex()}@example.test` } }),
+    'POST /auth/email/change': async (account) => {
+      const email = `moved-${hex()}@example.test`;
+      await setup('PUT', '/auth/email', account, { email });
+      return { principal: null, body: { token: await mailedToken(email, '/confirm-email-change', 1) } };
+    },
     'POST /auth/email/verify/request': async () => ({}),
     'POST /auth/email/verify': async (account) => {
       await setup('POST', '/auth/email/verify/request', account);
