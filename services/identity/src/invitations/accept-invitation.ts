@@ -44,7 +44,12 @@ export async function acceptInvitation(
   if (user.email !== invitation.email) throw new AuthError('forbidden', 'The invitation is for another address.');
   if (!user.verified) throw new AuthError('forbidden', 'Verify your email address before accepting the invitation.');
 
-  const { tenant_id: tenantId, invited_by: inviterId, role } = invitation;
+  const { tenant_id: tenantId, role } = invitation;
+  // A disabled inviter vouches for nobody, as a deleted one (whose id the foreign key cleared).
+  const inviter = await client.query<{ id: string }>('SELECT id FROM users WHERE id = $1 AND disabled_at IS NULL', [
+    invitation.invited_by,
+  ]);
+  const inviterId = inviter.rows[0]?.id ?? null;
   const locked = await lockTenantMemberships(client, { tenantId, userIds: inviterId ? [inviterId, userId] : [userId] });
   if (locked.roleOf(userId)) throw new AuthError('conflict', 'You are already a member of this tenant.');
   assertInvitationAllowed({ actorRole: inviterId ? locked.roleOf(inviterId) : null, role });

@@ -250,7 +250,7 @@ describe('tenant invitations', () => {
     );
   });
 
-  it('an invitation carries no more authority than its inviter still has when it is accepted', async () => {
+  it('an invitation carries no more authority than its inviter still has when it is accepted: removed or disabled', async () => {
     const { owner, tenantId } = await team();
     const adminUser = await signUpAs(address('admin'));
     await verifyFromMail(adminUser.email);
@@ -270,6 +270,19 @@ describe('tenant invitations', () => {
     const refused = await accept(dave.userId, token);
     assert.equal(refused.statusCode, 403);
     assert.equal(await roleIn(tenantId, dave.userId), null);
+
+    // Nor does an invitation from an admin an operator has disabled since.
+    const otherAdmin = await signUpAs(address('admin'));
+    await verifyFromMail(otherAdmin.email);
+    await invite(tenantId, owner.userId, otherAdmin.email, 'admin');
+    await accept(otherAdmin.userId, await invitationTokenFor(harness, otherAdmin.email));
+    const erin = await signUpAs(address('erin'));
+    await verifyFromMail(erin.email);
+    assert.equal((await invite(tenantId, otherAdmin.userId, erin.email, 'member')).statusCode, 202);
+    const erinsToken = await invitationTokenFor(harness, erin.email);
+    assert.ok(await harness.identity.admin.disableUser({ email: otherAdmin.email, reason: 'test' }));
+    assert.equal((await accept(erin.userId, erinsToken)).statusCode, 403);
+    assert.equal(await roleIn(tenantId, erin.userId), null);
   });
 
   it('an existing member cannot accept again, and the accept route needs a signed-in user', async () => {
