@@ -115,6 +115,19 @@ describe('tenant invitations', () => {
     );
   });
 
+  it('of concurrent acceptances of one invitation exactly one succeeds', async () => {
+    const { owner, tenantId } = await team();
+    const frank = await signUpAs(address('frank'));
+    await verifyFromMail(frank.email);
+    await invite(tenantId, owner.userId, frank.email);
+    const token = await invitationTokenFor(harness, frank.email);
+    const statuses = (await Promise.all(Array.from({ length: 5 }, () => accept(frank.userId, token)))).map(
+      ({ statusCode }) => statusCode,
+    );
+    assert.deepEqual(statuses.sort(), [200, 400, 400, 400, 400]);
+    assert.equal(await roleIn(tenantId, frank.userId), 'member');
+  });
+
   it('answers an address without an account byte for byte as one with an account, and mails both', async () => {
     const { owner, tenantId } = await team();
     const known = await signUpAs(address('known'));
