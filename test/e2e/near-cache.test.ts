@@ -1,25 +1,39 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { type SmtpSink, startSmtpSink } from '@authscale/testkit';
 import { type EdgeClient, edgeClient } from './edge-client.ts';
 import { startStack } from './start-stack.ts';
 
 /**
  * The edge's near cache through the whole topology: a signed-in `GET /me` is answered by the edge
  * alone once it has seen the session, and every change that must show (a new email, a new role, a
- * removed membership, a logout) shows on the very next request.
+ * removed membership, a logout) shows on the very next request. Mail goes to a real SMTP server.
  */
 describe('the edge near cache', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
+  let sink: SmtpSink;
   let request: EdgeClient['request'];
   let account: () => ReturnType<EdgeClient['account']>;
   before(async () => {
-    stack = await startStack();
+    sink = await startSmtpSink();
+    stack = await startStack({ orchestratorEnv: async () => ({ SMTP_URL: sink.url }) });
     const client = edgeClient(stack.publicOrigin);
     request = client.request;
     account = () => client.account('near');
   });
-  after(() => stack.stop());
+  after(async () => {
+    await stack.stop();
+    await sink.stop();
+  });
+
+  /** The token of the link to `path` mailed to `email`. */
+  const mailedToken = async (email: string, path: string) => {
+    const message = await sink.waitForMessage(
+      ({ to, links }) => to.includes(email) && links.some((url) => url.pathname === path),
+    );
+    return message.links.find((url) => url.pathname === path)?.searchParams.get('token') as string;
+  };
 
   /** Runs `during` while the session replica and the orchestrator are frozen. */
   const withBackendsFrozen = async (during: () => Promise<void>) => {
@@ -67,13 +81,27 @@ describe('the edge near cache', () => {
     const newEmail = `renamed-${randomBytes(4).toString('hex')}@example.test`;
     assert.equal(
       (await request('PUT', '/auth/email', { cookie: alice.cookie, body: { email: newEmail } })).status,
-      204,
+      202,
     );
+    assert.equal((await request('GET', '/me', { cookie: alice.cookie })).body.user.email, alice.email);
+    const confirmed = await request('POST', '/auth/email/change', {
+      body: { token: await mailedToken(newEmail, '/confirm-email-change') },
+    });
+    assert.equal(confirmed.status, 204);
     assert.equal((await request('GET', '/me', { cookie: alice.cookie })).body.user.email, newEmail);
 
+    // The confirmed address is verified, so the invitation Bob sends there can be accepted.
+    const invited = await request('POST', `/api/tenants/${bob.tenantId}/invitations`, {
+      cookie: bob.cookie,
+      body: { email: newEmail, role: 'member' },
+    });
+    assert.equal(invited.status, 202);
+    const accepted = await request('POST', '/api/invitations/accept', {
+      cookie: alice.cookie,
+      body: { token: await mailedToken(newEmail, '/accept-invitation') },
+    });
+    assert.equal(accepted.status, 200);
     const members = `/api/tenants/${bob.tenantId}/members`;
-    const added = await request('POST', members, { cookie: bob.cookie, body: { email: newEmail, role: 'member' } });
-    assert.equal(added.status, 201);
     const asMember = await request('GET', '/me', { cookie: alice.cookie, headers: inBobsTenant });
     assert.deepEqual(asMember.body.tenant, { id: bob.tenantId, role: 'member' });
 

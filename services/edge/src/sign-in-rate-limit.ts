@@ -16,6 +16,12 @@ const accountFieldByRoute: Record<string, string> = {
   '/auth/password/reset/request': 'email',
   '/auth/password/reset': 'token',
   '/auth/email/verify': 'token',
+  // Links mailed to an address someone else may own: per target address (mail bombing through
+  // us), and guesses at their tokens.
+  '/auth/email': 'email',
+  '/auth/email/change': 'token',
+  '/api/tenants/:tenantId/invitations': 'email',
+  '/api/invitations/accept': 'token',
 };
 
 /**
@@ -34,7 +40,8 @@ function accountKey(request: FastifyRequest): string {
 }
 
 /**
- * A stricter limit per account and IP for login, MFA, refresh and the mailed-link routes, on top of the per-IP limit. It
+ * A stricter limit per account and IP for login, MFA, refresh and the mailed-link routes (reset,
+ * verification, email change, invitations), on top of the per-IP limit. It
  * runs as a preHandler because the account is in the parsed body. Unlike the per-IP limit it fails
  * closed: when the counters cannot be reached, sign-in answers 503 rather than lose its
  * brute-force protection.

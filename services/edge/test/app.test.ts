@@ -247,6 +247,45 @@ describe('edge', () => {
     assert.equal(otherAccount.statusCode, 200);
   });
 
+  it('limits the mailed-link routes per target address or token and IP: invitations, email change', async () => {
+    const { token } = await sessionLayer.create(newUser());
+    const signedIn = { cookies: { [sessionCookieName]: token }, headers: { origin: allowedOrigin } };
+    const tenant = randomUUID();
+    const invite = (email: string) =>
+      edge.app.inject({
+        method: 'POST',
+        url: `/api/tenants/${tenant}/invitations`,
+        ...signedIn,
+        payload: { email, role: 'member' },
+      });
+    const target = `${randomUUID()}@example.test`;
+    const invited = [];
+    for (let i = 0; i < 4; i++) invited.push((await invite(i === 3 ? target.toUpperCase() : target)).statusCode);
+    assert.deepEqual(invited, [200, 200, 200, 429]);
+    assert.equal((await invite(`${randomUUID()}@example.test`)).statusCode, 200, 'another address');
+    const listing = await edge.app.inject({ url: `/api/tenants/${tenant}/invitations`, ...signedIn });
+    assert.equal(listing.statusCode, 200, 'listing is not counted with inviting');
+    const revoke = await edge.app.inject({
+      method: 'DELETE',
+      url: `/api/tenants/${tenant}/invitations/${randomUUID()}`,
+      ...signedIn,
+    });
+    assert.equal(revoke.statusCode, 200, 'revoking is forwarded as before');
+
+    for (const [method, url, field] of [
+      ['PUT', '/auth/email', 'email'],
+      ['POST', '/auth/email/change', 'token'],
+      ['POST', '/api/invitations/accept', 'token'],
+    ] as const) {
+      const value = field === 'email' ? `${randomUUID()}@example.test` : randomUUID().replaceAll('-', '');
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await edge.app.inject({ method, url, ...signedIn, payload: { [field]: value } })).statusCode);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 429], `${method} ${url}`);
+    }
+  });
+
   it('validates the fields the edge reads', async () => {
     const response = await edge.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 42 } });
     assert.equal(response.statusCode, 400);

@@ -4,7 +4,10 @@ import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { listAuditEvents } from './audit/list-audit-events.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
 import { ceremonyStores } from './ceremony-stores.ts';
-import { type AddMemberInput, addMember } from './memberships/add-member.ts';
+import { acceptInvitation } from './invitations/accept-invitation.ts';
+import { type CreateInvitationInput, createInvitation } from './invitations/create-invitation.ts';
+import { listInvitations } from './invitations/list-invitations.ts';
+import { revokeInvitation } from './invitations/revoke-invitation.ts';
 import { type ChangeMemberRoleInput, changeMemberRole } from './memberships/change-member-role.ts';
 import { createTenant } from './memberships/create-tenant.ts';
 import { findDefaultTenant } from './memberships/find-default-tenant.ts';
@@ -18,8 +21,9 @@ import { translatePgError } from './postgres/translate-pg-error.ts';
 import { createProject } from './projects/create-project.ts';
 import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
-import { changeEmail } from './users/change-email.ts';
+import { type ChangeEmailInput, changeEmail } from './users/change-email.ts';
 import { disableUser } from './users/disable-user.ts';
+import { findEmailHolder } from './users/find-email-holder.ts';
 import { findPasswordHash } from './users/find-password-hash.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
 import { getUser } from './users/get-user.ts';
@@ -105,7 +109,12 @@ export function createIdentity({
       passwordHashOf: async (input: { userId: string }) =>
         isUuid(input.userId) ? guarded(() => findPasswordHash(db, input)) : null,
       replacePasswordHash: (input: ReplacePasswordHashInput) => guarded(() => replacePasswordHash(db, input)),
-      changeEmail: (input: { userId: string; email: string }) => guarded(() => changeEmail(db, input)),
+      /** Whether an account holds the address: the caller must not reveal the answer. */
+      findEmailHolder: (input: { email: string }) => guarded(() => findEmailHolder(db, input)),
+      changeEmail: async (input: ChangeEmailInput) =>
+        isUuid(input.userId)
+          ? guarded(() => changeEmail(db, input))
+          : { changed: false as const, reason: 'moved_on' as const },
       markEmailVerified: async (input: { userId: string; email: string }) =>
         isUuid(input.userId) ? guarded(() => markEmailVerified(db, input)) : false,
     }),
@@ -120,7 +129,6 @@ export function createIdentity({
         inTransaction({ pool }, (client) => createTenant(client, input)),
       /** Member management: the role rules are checked inside the transaction, under a tenant lock. */
       list: (input: { tenantId: string }) => guarded(() => listMembers(db, input)),
-      add: (input: AddMemberInput) => inTransaction({ pool }, (client) => addMember(client, input)),
       changeRole: (input: ChangeMemberRoleInput) =>
         isUuid(input.userId)
           ? inTransaction({ pool }, (client) => changeMemberRole(client, input))
@@ -129,6 +137,24 @@ export function createIdentity({
         isUuid(input.userId)
           ? inTransaction({ pool }, (client) => removeMember(client, input))
           : Promise.reject(new AuthError('not_found', 'That user is not a member.')),
+    }),
+
+    /**
+     * Members join by invitation: one per tenant and address, accepted only by an account whose
+     * verified address is the invited one. The role rules are checked under the tenant lock, at
+     * invitation and again at acceptance.
+     */
+    invitations: Object.freeze({
+      create: (input: CreateInvitationInput) => inTransaction({ pool }, (client) => createInvitation(client, input)),
+      list: (input: { tenantId: string }) => guarded(() => listInvitations(db, input)),
+      accept: (input: { token: string; userId: string }) =>
+        isUuid(input.userId)
+          ? inTransaction({ pool }, (client) => acceptInvitation(client, input))
+          : Promise.reject(new AuthError('unauthenticated')),
+      revoke: (input: { tenantId: string; actorId: string; invitationId: string }) =>
+        isUuid(input.invitationId)
+          ? inTransaction({ pool }, (client) => revokeInvitation(client, input))
+          : Promise.reject(new AuthError('not_found', 'No pending invitation has that id.')),
     }),
 
     audit: Object.freeze({

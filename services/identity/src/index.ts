@@ -3,7 +3,8 @@ export type { TenantAuditEvent } from './audit/list-audit-events.ts';
 export type { CreateIdentityOptions, Identity, TenantScope } from './create-identity.ts';
 export { createIdentity } from './create-identity.ts';
 export type { ReplaceUserFlowInput } from './flows/replace-user-flow.ts';
-export type { AddMemberInput } from './memberships/add-member.ts';
+export type { CreateInvitationInput } from './invitations/create-invitation.ts';
+export type { Invitation } from './invitations/invitation.ts';
 export type { ChangeMemberRoleInput } from './memberships/change-member-role.ts';
 export type { UserTenant } from './memberships/list-user-tenants.ts';
 export type { Member } from './memberships/member.ts';
@@ -20,6 +21,6 @@ export type { RequestTenant, TenantCaller, TenantContextOptions } from './tenant
 export { tenantContext } from './tenant-context/tenant-context.ts';
 export type { AuditEvent, AuditEventType, MembershipRole, PasswordLogin, Project, User } from './types.ts';
 export { UnsafeDatabaseRoleError } from './unsafe-database-role-error.ts';
-export type { ChangeEmailResult } from './users/change-email.ts';
+export type { ChangeEmailInput, ChangeEmailResult } from './users/change-email.ts';
 export type { ReplacePasswordHashInput } from './users/replace-password-hash.ts';
 export type { SignUpResult, SignUpWithPasswordOptions } from './users/sign-up-with-password.ts';

@@ -20,5 +20,6 @@ export const identityTables = Object.freeze([
   'oidc_identities',
   'audit_events',
   'auth_flows',
+  'tenant_invitations',
   ...tenantScopedTables,
 ] as const);

@@ -31,6 +31,7 @@ export type AuditEventType =
   | 'mfa.stepped_up'
   | 'password.changed'
   | 'password.change_failed'
+  | 'email.change_requested'
   | 'email.changed'
   | 'email.change_conflict'
   | 'email.verification_sent'
@@ -44,6 +45,10 @@ export type AuditEventType =
   | 'member.added'
   | 'member.role_changed'
   | 'member.removed'
+  | 'invitation.created'
+  | 'invitation.accepted'
+  | 'invitation.refused'
+  | 'invitation.revoked'
   | 'user.disabled'
   | 'api_key.created'
   | 'api_key.revoked';

@@ -298,21 +298,19 @@ describe('ceremony stores', () => {
     );
   });
 
-  it('OIDC: an email change makes the address unproven again', async () => {
+  it('OIDC: an email change, proven by its link, leaves the new address proven', async () => {
     const issuer = 'https://idp.example.test';
     const email = `${randomBytes(6).toString('hex')}@example.test`;
     const created = await identity.oidc.signInWithOidc({ issuer, subject: 'mover', email, emailVerified: true });
     assert.ok('userId' in created);
     const moved = `moved-${email}`;
-    assert.deepEqual(await identity.users.changeEmail({ userId: created.userId, email: moved }), { changed: true });
-    assert.deepEqual(
-      await identity.oidc.signInWithOidc({
-        issuer: 'https://third.example.test',
-        subject: 'x',
-        email: moved,
-        emailVerified: true,
-      }),
-      { refused: 'unproven_account' },
-    );
+    assert.deepEqual(await identity.users.changeEmail({ userId: created.userId, from: email, to: moved }), {
+      changed: true,
+    });
+    const third = { issuer: 'https://third.example.test', subject: 'x', email: moved, emailVerified: true };
+    assert.deepEqual(await identity.oidc.signInWithOidc({ ...third, linkByVerifiedEmail: true }), {
+      userId: created.userId,
+      outcome: 'linked',
+    });
   });
 });

@@ -68,19 +68,24 @@ describe('the identity module', () => {
     assert.equal(await identity.users.passwordHashOf({ userId: 'not-a-uuid' }), null);
   });
 
-  it('an email change succeeds to a free address and changes nothing for a taken one, naming its holder', async () => {
+  it('an email change moves from the address it was asked from to a free one, and names the holder of a taken one', async () => {
     const frank = await identity.users.signUpWithPassword({ email: 'frank.moves@example.com', passwordHash: 'h' });
     const grace = await identity.users.signUpWithPassword({ email: 'grace.holds@example.com', passwordHash: 'h' });
-    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, email: ' GRACE.HOLDS@example.com ' }), {
-      changed: false,
-      existingUserId: grace.userId,
-    });
-    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, email: 'Frank.Moved@Example.com' }), {
+    const from = 'frank.moves@example.com';
+    assert.equal(await identity.users.findEmailHolder({ email: ' GRACE.HOLDS@example.com ' }), grace.userId);
+    assert.equal(await identity.users.findEmailHolder({ email: 'frank.moved@example.com' }), null);
+    assert.deepEqual(
+      await identity.users.changeEmail({ userId: frank.userId, from, to: ' GRACE.HOLDS@example.com ' }),
+      { changed: false, reason: 'taken', existingUserId: grace.userId },
+    );
+    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, from, to: 'Frank.Moved@Example.com' }), {
       changed: true,
     });
     assert.equal((await identity.users.get({ userId: frank.userId }))?.email, 'frank.moved@example.com');
-    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, email: 'frank.moved@example.com' }), {
-      changed: true,
+    // A second link mailed from the old address finds the account gone from it.
+    assert.deepEqual(await identity.users.changeEmail({ userId: frank.userId, from, to: 'frank.third@example.com' }), {
+      changed: false,
+      reason: 'moved_on',
     });
   });
 

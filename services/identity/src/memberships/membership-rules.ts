@@ -35,3 +35,21 @@ export function assertMembershipChangeAllowed(change: MembershipChange): void {
     throw new AuthError('conflict', 'A tenant must keep at least one owner.');
   }
 }
+
+/**
+ * Who may invite (or revoke an invitation) for a role: owners and admins, and only owners for
+ * `owner`. Checked when the invitation is made and again, with the inviter's role then, when it is
+ * accepted: an invitation carries no more authority than its inviter still has.
+ */
+export function assertInvitationAllowed({
+  actorRole,
+  role,
+}: {
+  actorRole: MembershipRole | null;
+  role: MembershipRole;
+}): void {
+  if (actorRole !== 'owner' && actorRole !== 'admin') {
+    throw new AuthError('forbidden', 'Only owners and admins manage invitations.');
+  }
+  if (actorRole === 'admin' && role === 'owner') throw new AuthError('forbidden', 'Only owners can invite owners.');
+}

@@ -1,27 +1,36 @@
 import { normalizeEmail } from '@authscale/core';
 import type { Queryable } from '../postgres/queryable.ts';
 
-export type ChangeEmailResult = { changed: true } | { changed: false; existingUserId: string | null };
+export type ChangeEmailResult =
+  | { changed: true }
+  | { changed: false; reason: 'moved_on' }
+  | { changed: false; reason: 'taken'; existingUserId: string | null };
+
+export interface ChangeEmailInput {
+  userId: string;
+  /** The address the change was asked from: a link mailed before another change does nothing. */
+  from: string;
+  /** The new address, which the caller has proven the user receives mail at. */
+  to: string;
+}
 
 /**
- * Moves the user to a new email, which is unproven until verified again. An email another account
- * holds changes nothing and names that account (the caller must not reveal it); the unique index
- * settles a race between two changes.
+ * Moves an enabled user from one address to another that they proved (by a link mailed there), so
+ * the new address is verified from now on. An address another account took meanwhile changes
+ * nothing and names that account (the caller must not reveal it); the unique index settles a race.
  */
-export async function changeEmail(
-  db: Queryable,
-  { userId, email }: { userId: string; email: string },
-): Promise<ChangeEmailResult> {
-  const normalized = normalizeEmail(email);
+export async function changeEmail(db: Queryable, { userId, from, to }: ChangeEmailInput): Promise<ChangeEmailResult> {
+  const normalized = normalizeEmail(to);
   try {
     const { rowCount } = await db.query(
-      'UPDATE users SET email = $2, email_verified_at = NULL WHERE id = $1 AND disabled_at IS NULL',
-      [userId, normalized],
+      `UPDATE users SET email = $3, email_verified_at = now()
+       WHERE id = $1 AND email = $2 AND disabled_at IS NULL`,
+      [userId, normalizeEmail(from), normalized],
     );
-    return rowCount === 1 ? { changed: true } : { changed: false, existingUserId: null };
+    return rowCount === 1 ? { changed: true } : { changed: false, reason: 'moved_on' };
   } catch (error) {
     if ((error as { code?: string } | null)?.code !== '23505') throw error;
     const { rows } = await db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [normalized]);
-    return { changed: false, existingUserId: rows[0]?.id ?? null };
+    return { changed: false, reason: 'taken', existingUserId: rows[0]?.id ?? null };
   }
 }

@@ -63,6 +63,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
         ip: request.ip,
         detail: { otherSessionsRevoked },
       });
+      deps.mail.send({ to: user.email, template: { kind: 'password_changed', email: user.email } }, request.log);
       reply.header('cache-control', 'no-store');
       return { otherSessionsRevoked };
     },

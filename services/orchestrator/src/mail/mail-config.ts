@@ -17,4 +17,8 @@ export const mailConfigFields = {
   MAIL_RETRY_DELAY_MS: durationMs({ default: 1000, maximum: 60_000 }),
   EMAIL_VERIFICATION_LIFETIME_SECONDS: durationSeconds({ default: 24 * 3600, minimum: 60, maximum: 7 * 24 * 3600 }),
   PASSWORD_RESET_LIFETIME_SECONDS: durationSeconds({ default: 30 * 60, minimum: 60, maximum: 24 * 3600 }),
+  /** How long a link that confirms a new address works; the account keeps its old one until then. */
+  EMAIL_CHANGE_LIFETIME_SECONDS: durationSeconds({ default: 60 * 60, minimum: 60, maximum: 24 * 3600 }),
+  /** How long an invitation to a tenant can be accepted. */
+  INVITATION_LIFETIME_SECONDS: durationSeconds({ default: 7 * 24 * 3600, minimum: 3600, maximum: 30 * 24 * 3600 }),
 };

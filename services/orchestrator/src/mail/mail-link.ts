@@ -2,6 +2,8 @@
 export const mailLinkPaths = Object.freeze({
   verifyEmail: '/verify-email',
   resetPassword: '/reset-password',
+  confirmEmailChange: '/confirm-email-change',
+  acceptInvitation: '/accept-invitation',
 });
 
 /** A link under the public origin with the one-time token in its `token` query parameter. */

@@ -1,10 +1,32 @@
+import type { MembershipRole } from '@authscale/identity';
 import { type MailLocale, type MailTextId, mailCatalogues } from './mail-catalogue.ts';
+
+/** Mail that tells the user of a change to their account, with no link to act on. */
+export type NoticeKind =
+  | 'password_was_reset'
+  | 'password_changed'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'totp_enabled'
+  | 'totp_disabled';
 
 /** The messages we send, each with the values its texts need. */
 export type MailTemplate =
   | { kind: 'verify_email'; email: string; link: string; lifetimeSeconds: number }
   | { kind: 'reset_password'; email: string; link: string; lifetimeSeconds: number }
-  | { kind: 'password_changed'; email: string };
+  /** `email` is the new address, where the link goes. */
+  | { kind: 'confirm_email_change'; email: string; link: string; lifetimeSeconds: number }
+  | {
+      kind: 'invitation';
+      email: string;
+      link: string;
+      lifetimeSeconds: number;
+      tenantName: string;
+      role: MembershipRole;
+    }
+  /** To the old address, once the new one is confirmed. */
+  | { kind: 'email_changed'; email: string; newEmail: string }
+  | { kind: NoticeKind; email: string };
 
 export interface RenderedMail {
   subject: string;
@@ -18,31 +40,48 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => htmlEscapes[character] ?? character);
 }
 
-/**
- * Plain-text and HTML bodies of one message, from the catalogue of `locale`. The templates are
- * the paragraphs below and nothing else: every word comes from the catalogue, every value is
- * escaped in the HTML.
- */
-export function renderMail({ template, locale = 'en' }: { template: MailTemplate; locale?: MailLocale }): RenderedMail {
-  const catalogue = mailCatalogues[locale];
+/** The values a template's texts may name, every one a string; the role in the catalogue's words. */
+function valuesOf(template: MailTemplate, say: (id: MailTextId) => string): Record<string, string> {
   const values: Record<string, string> = { email: template.email };
+  if ('newEmail' in template) values.newEmail = template.newEmail;
+  if ('tenantName' in template) {
+    values.tenantName = template.tenantName;
+    values.role = say(`role.${template.role}`);
+  }
   if ('lifetimeSeconds' in template) {
+    values.days = String(Math.round(template.lifetimeSeconds / 86_400));
     values.hours = String(Math.round(template.lifetimeSeconds / 3600));
     values.minutes = String(Math.round(template.lifetimeSeconds / 60));
   }
-  const say = (id: MailTextId) => catalogue[id].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
-  const paragraphs: MailTextId[] = ['mail.greeting', `${template.kind}.intro`];
-  if (template.kind === 'password_changed') paragraphs.push('password_changed.warning');
-  else paragraphs.push(`${template.kind}.expiry`, 'mail.ignore');
-  const link = 'link' in template ? template.link : undefined;
-  const action: MailTextId | undefined = template.kind === 'password_changed' ? undefined : `${template.kind}.action`;
+  return values;
+}
 
-  const textParts = paragraphs.map(say);
-  if (link) textParts.splice(2, 0, link);
-  textParts.push(say('mail.signature'));
-  const htmlParts = paragraphs.map((id) => `<p>${escapeHtml(say(id))}</p>`);
-  if (link && action) htmlParts.splice(2, 0, `<p><a href="${escapeHtml(link)}">${escapeHtml(say(action))}</a></p>`);
-  htmlParts.push(`<p>${escapeHtml(say('mail.signature'))}</p>`);
+/**
+ * Plain-text and HTML bodies of one message, from the catalogue of `locale`. The templates are
+ * the paragraphs below and nothing else: every word comes from the catalogue, every value is
+ * escaped in the HTML. A message with a link says what it does and when it expires; a notice says
+ * what to do if the change was not the user's.
+ */
+export function renderMail({ template, locale = 'en' }: { template: MailTemplate; locale?: MailLocale }): RenderedMail {
+  const catalogue = mailCatalogues[locale];
+  const raw = (id: MailTextId) => catalogue[id];
+  const values = valuesOf(template, raw);
+  const say = (id: MailTextId) => raw(id).replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+
+  const textParts = [say('mail.greeting'), say(`${template.kind}.intro`)];
+  const htmlParts = textParts.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`);
+  const closing: MailTextId[] =
+    'link' in template
+      ? [`${template.kind}.expiry`, 'mail.ignore', 'mail.signature']
+      : [`${template.kind}.warning`, 'mail.signature'];
+  if ('link' in template) {
+    textParts.push(template.link);
+    htmlParts.push(`<p><a href="${escapeHtml(template.link)}">${escapeHtml(say(`${template.kind}.action`))}</a></p>`);
+  }
+  for (const id of closing) {
+    textParts.push(say(id));
+    htmlParts.push(`<p>${escapeHtml(say(id))}</p>`);
+  }
   return {
     subject: say(`${template.kind}.subject`),
     text: `${textParts.join('\n\n')}\n`,

@@ -2,6 +2,7 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import type { SecurityNotices } from '../notices/create-security-notices.ts';
 import { noContent } from '../openapi/answer-schemas.ts';
 
 // Only what an account page shows: the public key and the counter stay in the identity module.
@@ -15,10 +16,10 @@ const passkeySummary = Type.Object({
 const credentialParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,1024}$' }) });
 
 /** The signed-in user's own passkeys: list and delete, both behind step-up. */
-export const passkeyManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
-  app,
-  { ceremonies },
-) => {
+export const passkeyManagementRoutes: FastifyPluginAsyncTypebox<{
+  ceremonies: CeremonyDependencies;
+  notices: SecurityNotices;
+}> = async (app, { ceremonies, notices }) => {
   const { passkeys, elevation, identity } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
 
@@ -48,6 +49,7 @@ export const passkeyManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: Ce
         ip: request.ip,
         detail: { method: 'passkey', credentialId: request.params.id },
       });
+      await notices.notify({ userId, notice: 'passkey_removed', log: request.log });
       return reply.status(204).send();
     },
   );

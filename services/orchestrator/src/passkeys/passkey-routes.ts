@@ -7,6 +7,7 @@ import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { sessionCallerOf } from '../mfa/session-caller-of.ts';
+import type { SecurityNotices } from '../notices/create-security-notices.ts';
 import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 /** The browser's serialised credential; @simplewebauthn/server checks every field inside. */
@@ -44,10 +45,10 @@ const elevated = Type.Object({ elevatedForSeconds: Type.Integer() });
  * WebAuthn registration for the signed-in user, usernameless sign-in with passkeys, and step-up
  * with a passkey for a session that needs a fresh strong authentication.
  */
-export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
-  app,
-  { ceremonies },
-) => {
+export const passkeyRoutes: FastifyPluginAsyncTypebox<{
+  ceremonies: CeremonyDependencies;
+  notices: SecurityNotices;
+}> = async (app, { ceremonies, notices }) => {
   const { passkeys, elevation, identity, completeSignIn } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
 
@@ -87,6 +88,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepe
         response: response as unknown as RegistrationResponseJSON,
       });
       await identity.audit.record({ type: 'mfa.enrolled', userId, ip: request.ip, detail: { method: 'passkey' } });
+      await notices.notify({ userId, notice: 'passkey_added', log: request.log });
       return result;
     },
   );

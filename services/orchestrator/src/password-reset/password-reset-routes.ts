@@ -85,7 +85,7 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
         ip: request.ip,
         detail: { sessionsRevoked },
       });
-      deps.mail.send({ to: user.email, template: { kind: 'password_changed', email: user.email } }, request.log);
+      deps.mail.send({ to: user.email, template: { kind: 'password_was_reset', email: user.email } }, request.log);
       return reply.status(204).header('cache-control', 'no-store').send();
     },
   );

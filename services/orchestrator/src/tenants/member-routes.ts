@@ -7,13 +7,15 @@ import { noContent } from '../openapi/answer-schemas.ts';
 import { invalidateCachedViews } from '../sessions/invalidate-cached-views.ts';
 import { actingUser } from './acting-user.ts';
 import { requireManager } from './require-manager.ts';
-import { addMemberBody, changeRoleBody, memberParams, memberSchema, tenantParams } from './tenant-schemas.ts';
+import { changeRoleBody, memberParams, memberSchema, tenantParams } from './tenant-schemas.ts';
 
 /**
- * Member management under `/api/tenants/:tenantId/members`: owners and admins list, add, change
- * and remove; anyone may leave or lower their own role. The role rules and the
- * last-owner rule are enforced by identity inside the change's transaction. Adding a member and
- * granting admin or owner let someone stay in the tenant: they need a recent sign-in or step-up.
+ * Member management under `/api/tenants/:tenantId/members`: owners and admins list, change and
+ * remove; anyone may leave or lower their own role. The role rules and the last-owner rule are
+ * enforced by identity inside the change's transaction. Granting admin or owner lets someone stay
+ * in the tenant: it needs a recent sign-in or step-up. Members join by invitation
+ * (`invitations/invitation-routes.ts`): there is no route that adds an account by its address,
+ * which would hand the tenant to whoever registered the address first.
  */
 export const memberRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
@@ -32,22 +34,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{
       actingUser(request);
       requireManager(request);
       return { members: await memberships.list({ tenantId: request.params.tenantId }) };
-    },
-  );
-
-  app.post(
-    '/api/tenants/:tenantId/members',
-    {
-      config: { tenant: true, refusals: ['not_found', 'conflict'] },
-      preHandler: recent,
-      schema: { params: tenantParams, body: addMemberBody, response: { 201: memberSchema } },
-    },
-    async (request, reply) => {
-      const actorId = actingUser(request);
-      requireManager(request);
-      const member = await memberships.add({ tenantId: request.params.tenantId, actorId, ...request.body });
-      await invalidateCachedViews(deps, request.log, member.userId);
-      return reply.status(201).send(member);
     },
   );
 

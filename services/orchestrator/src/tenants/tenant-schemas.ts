@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { emailSchema } from '../sign-in/sign-in-schemas.ts';
 import { displayNameSchema } from './display-name-schema.ts';
 
 export const roleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
@@ -25,5 +24,4 @@ export const memberParams = Type.Object({
 });
 
 export const tenantNameBody = Type.Object({ name: displayNameSchema(200) }, { additionalProperties: false });
-export const addMemberBody = Type.Object({ email: emailSchema, role: roleSchema }, { additionalProperties: false });
 export const changeRoleBody = Type.Object({ role: roleSchema }, { additionalProperties: false });

@@ -2,13 +2,14 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
+import type { SecurityNotices } from '../notices/create-security-notices.ts';
 import { noContent } from '../openapi/answer-schemas.ts';
 
 /** Turning TOTP off and replacing the recovery codes: both change MFA data, so both need step-up. */
-export const totpManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
-  app,
-  { ceremonies },
-) => {
+export const totpManagementRoutes: FastifyPluginAsyncTypebox<{
+  ceremonies: CeremonyDependencies;
+  notices: SecurityNotices;
+}> = async (app, { ceremonies, notices }) => {
   const { totp, elevation, identity } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
 
@@ -19,6 +20,7 @@ export const totpManagementRoutes: FastifyPluginAsyncTypebox<{ ceremonies: Cerem
       const { userId } = callerOf(request);
       await totp.disable({ userId });
       await identity.audit.record({ type: 'mfa.removed', userId, ip: request.ip, detail: { method: 'totp' } });
+      await notices.notify({ userId, notice: 'totp_disabled', log: request.log });
       return reply.status(204).send();
     },
   );

@@ -5,6 +5,7 @@ import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { sessionCallerOf } from '../mfa/session-caller-of.ts';
+import type { SecurityNotices } from '../notices/create-security-notices.ts';
 import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }) }, { additionalProperties: false });
@@ -13,10 +14,10 @@ const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }
  * TOTP enrolment (a sensitive action: recent authentication required), the second step of a
  * sign-in (`/auth/mfa/totp`) and step-up for an existing session.
  */
-export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDependencies }> = async (
-  app,
-  { ceremonies },
-) => {
+export const totpRoutes: FastifyPluginAsyncTypebox<{
+  ceremonies: CeremonyDependencies;
+  notices: SecurityNotices;
+}> = async (app, { ceremonies, notices }) => {
   const { totp, mfaChallenges, elevation, identity, completeSignIn } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
 
@@ -45,6 +46,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
       const { userId } = callerOf(request);
       const result = await totp.activate({ userId, code: request.body.code });
       await identity.audit.record({ type: 'mfa.enrolled', userId, ip: request.ip, detail: { method: 'totp' } });
+      await notices.notify({ userId, notice: 'totp_enabled', log: request.log });
       reply.header('cache-control', 'no-store');
       return result;
     },

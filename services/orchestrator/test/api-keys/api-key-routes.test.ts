@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import {
   asPrincipal,
   type Harness,
@@ -88,8 +89,7 @@ describe('tenant API keys', () => {
       [admin, 'admin'],
       [member, 'member'],
     ] as const) {
-      const added = await call(owner, 'POST', `/api/tenants/${tenantId}/members`, { email: who.email, role });
-      assert.equal(added.statusCode, 201);
+      await joinByInvitation(harness, { tenantId, inviterId: owner.userId, invitee: who, role });
     }
     const actors: Record<Role, Account> = { owner, admin, member, outsider };
     return { tenantId, actors };

@@ -8,6 +8,7 @@ import { generate } from 'otplib';
 import { apiKeyScopes } from '../../src/api-keys/api-key-scopes.ts';
 import { allowInsecureLoopbackIssuer } from '../../src/oidc/allow-insecure-loopback-issuer.ts';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
+import { invitationTokenFor, joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import { asPrincipal, type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 import { signInAtProvider } from '../oidc/browser-session.ts';
 import { createSoftwareAuthenticator } from '../passkeys/software-authenticator.ts';
@@ -138,7 +139,12 @@ describe('the answers every documented route gives', () => {
 
   async function member(account: Account) {
     const joining = await newAccount();
-    await setup('POST', `/api/tenants/${account.tenantId}/members`, account, { email: joining.email, role: 'member' });
+    await joinByInvitation(harness, {
+      tenantId: account.tenantId,
+      inviterId: account.userId,
+      invitee: joining,
+      role: 'member',
+    });
     return joining;
   }
 
@@ -238,6 +244,11 @@ describe('the answers every documented route gives', () => {
       body: { currentPassword: password, newPassword: `another passphrase ${hex()}` },
     }),
     'PUT /auth/email': async () => ({ body: { email: `moved-${hex()}@example.test` } }),
+    'POST /auth/email/change': async (account) => {
+      const email = `moved-${hex()}@example.test`;
+      await setup('PUT', '/auth/email', account, { email });
+      return { principal: null, body: { token: await mailedToken(email, '/confirm-email-change', 1) } };
+    },
     'POST /auth/email/verify/request': async () => ({}),
     'POST /auth/email/verify': async (account) => {
       await setup('POST', '/auth/email/verify/request', account);
@@ -263,10 +274,24 @@ describe('the answers every documented route gives', () => {
     'GET /api/tenants': async () => ({}),
     'POST /api/tenants': async () => ({ body: { name: 'a tenant' } }),
     'GET /api/tenants/{tenantId}/members': async ({ tenantId }) => ({ params: { tenantId } }),
-    'POST /api/tenants/{tenantId}/members': async ({ tenantId }) => ({
+    'GET /api/tenants/{tenantId}/invitations': async ({ tenantId }) => ({ params: { tenantId } }),
+    'POST /api/tenants/{tenantId}/invitations': async ({ tenantId }) => ({
       params: { tenantId },
-      body: { email: (await newAccount()).email, role: 'member' },
+      body: { email: `invited-${hex()}@example.test`, role: 'member' },
     }),
+    'DELETE /api/tenants/{tenantId}/invitations/{invitationId}': async (account) => {
+      const url = `/api/tenants/${account.tenantId}/invitations`;
+      await setup('POST', url, account, { email: `revoked-${hex()}@example.test`, role: 'member' });
+      const [invitation] = (await setup('GET', url, account)).json().invitations;
+      return { params: { tenantId: account.tenantId, invitationId: invitation.id } };
+    },
+    'POST /api/invitations/accept': async (account) => {
+      const inviter = await newAccount();
+      const url = `/api/tenants/${inviter.tenantId}/invitations`;
+      await setup('POST', url, inviter, { email: account.email, role: 'member' });
+      await harness.identity.users.markEmailVerified(account);
+      return { body: { token: await invitationTokenFor(harness, account.email) } };
+    },
     'PATCH /api/tenants/{tenantId}/members/{userId}': async (account) => ({
       params: { tenantId: account.tenantId, userId: (await member(account)).userId },
       body: { role: 'admin' },
@@ -291,6 +316,7 @@ describe('the answers every documented route gives', () => {
   const unknownParams: Record<string, () => string> = {
     tenantId: randomUUID,
     userId: randomUUID,
+    invitationId: randomUUID,
     keyId: () => `ak_${'x'.repeat(16)}`,
     id: () => `unknown-${hex()}`,
     provider: () => 'unknown',

@@ -100,7 +100,7 @@ describe('the OpenAPI document', () => {
     assert.ok(served.paths['/auth/login']?.post?.responses['401']?.headers?.['WWW-Authenticate'], 'a wrong password');
     assert.ok(served.paths['/api/tenants/{tenantId}/api-keys']?.post?.responses['403'], 'step-up');
     assert.ok(served.paths['/auth/passkeys/{id}']?.delete?.responses['404']);
-    assert.ok(served.paths['/api/tenants/{tenantId}/members']?.post?.responses['409']);
+    assert.ok(served.paths['/api/invitations/accept']?.post?.responses['409']);
     assert.equal(served.paths['/.well-known/jwks.json']?.get?.responses['401'], undefined, 'public, nothing to check');
   });
 

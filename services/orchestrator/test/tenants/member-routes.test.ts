@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import { asPrincipal, type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
 const password = 'a perfectly long passphrase';
@@ -37,7 +38,7 @@ describe('tenants and their members', () => {
       headers: {
         ...(await asPrincipal({
           userId: who.userId,
-          // A fresh sign-in unless the test says otherwise: adding members and granting roles need one.
+          // A fresh sign-in unless the test says otherwise: inviting and granting roles need one.
           authTime: extra.authTime ?? Math.floor(Date.now() / 1000),
           ...(extra.kind ? { kind: extra.kind } : {}),
         })),
@@ -46,6 +47,9 @@ describe('tenants and their members', () => {
       },
       ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
     });
+
+  const join = (tenantId: string, inviter: Account, invitee: Account, role: Role) =>
+    joinByInvitation(harness, { tenantId, inviterId: inviter.userId, invitee, role });
 
   /** A fresh team tenant with one user in each role, so every test starts from the same shape. */
   const team = async () => {
@@ -58,8 +62,7 @@ describe('tenants and their members', () => {
       [admin, 'admin'],
       [member, 'member'],
     ] as const) {
-      const added = await call(owner, 'POST', `/api/tenants/${tenantId}/members`, { email: who.email, role });
-      assert.equal(added.statusCode, 201);
+      await join(tenantId, owner, who, role);
     }
     const actors: Record<Role | 'outsider', Account> = { owner, admin, member, outsider };
     return { tenantId, ...actors, actors };
@@ -94,36 +97,16 @@ describe('tenants and their members', () => {
     assert.equal(bad.json().error.code, 'invalid_request');
   });
 
-  it('adding a member: owners add any role, admins up to admin, members and outsiders nobody', async () => {
+  it('adding a member by email is gone: the path answers 405 and allows only the listing', async () => {
     const t = await team();
-    const expectations: [Role | 'outsider', Role, number][] = [
-      ['owner', 'owner', 201],
-      ['admin', 'admin', 201],
-      ['admin', 'member', 201],
-      ['admin', 'owner', 403],
-      ['member', 'member', 403],
-      ['outsider', 'member', 403],
-    ];
-    for (const [actor, role, status] of expectations) {
-      const newcomer = await signUp('newcomer');
-      const response = await call(t.actors[actor], 'POST', `/api/tenants/${t.tenantId}/members`, {
-        email: newcomer.email.toUpperCase(),
-        role,
-      });
-      assert.equal(response.statusCode, status, `${actor} adds a ${role}`);
-      assert.equal(await roleOf(t.owner, t.tenantId, newcomer.userId), status === 201 ? role : null);
-    }
-    const unknown = await call(t.owner, 'POST', `/api/tenants/${t.tenantId}/members`, {
-      email: 'nobody@example.com',
+    const response = await call(t.owner, 'POST', `/api/tenants/${t.tenantId}/members`, {
+      email: t.outsider.email,
       role: 'member',
     });
-    assert.equal(unknown.json().error.code, 'not_found');
-    const again = await call(t.owner, 'POST', `/api/tenants/${t.tenantId}/members`, {
-      email: t.member.email,
-      role: 'admin',
-    });
-    assert.equal(again.json().error.code, 'conflict');
-    assert.equal(await roleOf(t.owner, t.tenantId, t.member.userId), 'member');
+    assert.equal(response.statusCode, 405);
+    assert.equal(response.json().error.code, 'method_not_allowed');
+    assert.match(String(response.headers.allow), /^GET, HEAD$/);
+    assert.equal(await roleOf(t.owner, t.tenantId, t.outsider.userId), null);
   });
 
   it('listing members: owners and admins may, members and outsiders may not', async () => {
@@ -147,7 +130,7 @@ describe('tenants and their members', () => {
   it('changing roles: admins never touch owners, members change nobody, nobody raises themselves', async () => {
     const t = await team();
     const target = await signUp('target');
-    await call(t.owner, 'POST', `/api/tenants/${t.tenantId}/members`, { email: target.email, role: 'member' });
+    await join(t.tenantId, t.owner, target, 'member');
     const patch = (actor: Account, userId: string, role: Role) =>
       call(actor, 'PATCH', `/api/tenants/${t.tenantId}/members/${userId}`, { role });
 
@@ -190,7 +173,7 @@ describe('tenants and their members', () => {
     assert.equal(await roleOf(t.owner, t.tenantId, t.admin.userId), null);
 
     const leaver = await signUp('leaver');
-    await call(t.owner, 'POST', `/api/tenants/${t.tenantId}/members`, { email: leaver.email, role: 'member' });
+    await join(t.tenantId, t.owner, leaver, 'member');
     assert.equal((await remove(leaver, leaver.userId)).statusCode, 204);
     assert.equal((await remove(t.owner, leaver.userId)).json().error.code, 'not_found');
   });
@@ -206,7 +189,7 @@ describe('tenants and their members', () => {
     assert.equal(leave.statusCode, 409);
 
     const second = await signUp('second-owner');
-    await call(t.owner, 'POST', `/api/tenants/${t.tenantId}/members`, { email: second.email, role: 'owner' });
+    await join(t.tenantId, t.owner, second, 'owner');
     const stepDown = (who: Account) =>
       call(who, 'PATCH', `/api/tenants/${t.tenantId}/members/${who.userId}`, { role: 'admin' });
     for (let round = 0; round < 5; round++) {
@@ -262,16 +245,18 @@ describe('tenants and their members', () => {
     assert.deepEqual(
       read
         .json()
-        .events.map((e: { type: string; userId: string; detail: { memberId?: string } }) => [
+        .events.map((e: { type: string; userId: string; detail: { memberId?: string; invitedBy?: string } }) => [
           e.type,
           e.userId,
-          e.detail.memberId ?? null,
+          e.detail.memberId ?? e.detail.invitedBy ?? null,
         ]),
       [
         ['member.removed', t.owner.userId, t.member.userId],
         ['member.role_changed', t.owner.userId, t.member.userId],
-        ['member.added', t.owner.userId, t.member.userId],
-        ['member.added', t.owner.userId, t.admin.userId],
+        ['invitation.accepted', t.member.userId, t.owner.userId],
+        ['invitation.created', t.owner.userId, null],
+        ['invitation.accepted', t.admin.userId, t.owner.userId],
+        ['invitation.created', t.owner.userId, null],
         ['tenant.created', t.owner.userId, null],
       ],
     );
@@ -279,7 +264,7 @@ describe('tenants and their members', () => {
     assert.equal(page.statusCode, 200, page.body);
     assert.deepEqual(
       page.json().events.map((e: { type: string }) => e.type),
-      ['member.added', 'member.added'],
+      ['invitation.accepted', 'invitation.created'],
     );
     assert.equal((await call(t.owner, 'GET', `${url}?limit=501`)).json().error.code, 'invalid_request');
     assert.equal((await call(t.member, 'GET', url)).statusCode, 403);
@@ -296,14 +281,14 @@ describe('tenants and their members', () => {
     const t = await team();
     const withKey = await call(t.owner, 'GET', '/api/tenants', undefined, { kind: 'api_key' });
     assert.equal(withKey.statusCode, 403);
-    const added = await call(
+    const invited = await call(
       t.owner,
       'POST',
-      `/api/tenants/${t.tenantId}/members`,
+      `/api/tenants/${t.tenantId}/invitations`,
       { email: t.outsider.email, role: 'member' },
       { kind: 'api_key' },
     );
-    assert.equal(added.statusCode, 403);
+    assert.equal(invited.statusCode, 403);
     const confused = await call(t.owner, 'GET', `/api/tenants/${t.tenantId}/members`, undefined, {
       headers: { 'x-tenant-id': t.owner.tenantId },
     });
@@ -312,13 +297,14 @@ describe('tenants and their members', () => {
     assert.equal(unauthenticated.statusCode, 401);
   });
 
-  it('step-up gap: adding a member and granting admin or owner need a recent sign-in; lowering a role does not', async () => {
+  it('step-up gap: inviting and granting admin or owner need a recent sign-in; lowering a role does not', async () => {
     const { tenantId, owner, admin, member, outsider } = await team();
     const stale = { authTime: Math.floor(Date.now() / 1000) - 3600 };
     const url = `/api/tenants/${tenantId}/members`;
-    const added = await call(owner, 'POST', url, { email: outsider.email, role: 'member' }, stale);
-    assert.equal(added.statusCode, 403);
-    assert.equal(added.json().error.code, 'step_up_required');
+    const invitations = `/api/tenants/${tenantId}/invitations`;
+    const invited = await call(owner, 'POST', invitations, { email: outsider.email, role: 'member' }, stale);
+    assert.equal(invited.statusCode, 403);
+    assert.equal(invited.json().error.code, 'step_up_required');
     for (const role of ['admin', 'owner'] as const) {
       const granted = await call(owner, 'PATCH', `${url}/${member.userId}`, { role }, stale);
       assert.equal(granted.statusCode, 403, `granting ${role}`);
