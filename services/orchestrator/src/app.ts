@@ -19,6 +19,7 @@ import { internalApiKeyRoutes } from './api-keys/internal-api-key-routes.ts';
 import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { emailCodeRoutes } from './email-code/email-code-routes.ts';
 import { emailVerificationRoutes } from './email-verification/email-verification-routes.ts';
 import { createDeviceCookies } from './login-throttle/device-cookies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
@@ -94,6 +95,7 @@ export async function buildOrchestratorApp(
   });
   const deviceCookies = createDeviceCookies({ secret: internalToken, session: app.sessionCookieSettings });
   await app.register(loginRoutes, { deps, ceremonies, deviceCookies });
+  await app.register(emailCodeRoutes, { deps, ceremonies, deviceCookies, settings: config });
   await app.register(totpRoutes, { ceremonies });
   await app.register(totpManagementRoutes, { ceremonies });
   await app.register(passkeyRoutes, { ceremonies });

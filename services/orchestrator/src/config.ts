@@ -6,6 +6,7 @@ import {
   sharedConfigFields,
 } from '@authscale/core';
 import { Type } from 'typebox';
+import { emailCodeConfigFields } from './email-code/email-code-config.ts';
 import { mailConfigFields } from './mail/mail-config.ts';
 import { refuseMissingMailTransport } from './mail/refuse-missing-mail-transport.ts';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
@@ -78,6 +79,7 @@ export const orchestratorConfigSchema = Type.Object({
   TRUST_PROXY_HOPS,
   ...ceremonyConfigFields,
   ...mailConfigFields,
+  ...emailCodeConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

@@ -2,6 +2,8 @@
 export const mailLinkPaths = Object.freeze({
   verifyEmail: '/verify-email',
   resetPassword: '/reset-password',
+  emailCodeSignIn: '/sign-in-by-email',
+  totpEmailRecovery: '/recover-totp',
 });
 
 /** A link under the public origin with the one-time token in its `token` query parameter. */

@@ -4,7 +4,10 @@ import { type MailLocale, type MailTextId, mailCatalogues } from './mail-catalog
 export type MailTemplate =
   | { kind: 'verify_email'; email: string; link: string; lifetimeSeconds: number }
   | { kind: 'reset_password'; email: string; link: string; lifetimeSeconds: number }
-  | { kind: 'password_changed'; email: string };
+  | { kind: 'password_changed'; email: string }
+  | { kind: 'email_code'; email: string; code: string; link: string; lifetimeSeconds: number }
+  | { kind: 'totp_email_recovery'; email: string; link: string; lifetimeSeconds: number; waitSeconds: number }
+  | { kind: 'totp_removed'; email: string };
 
 export interface RenderedMail {
   subject: string;
@@ -30,12 +33,21 @@ export function renderMail({ template, locale = 'en' }: { template: MailTemplate
     values.hours = String(Math.round(template.lifetimeSeconds / 3600));
     values.minutes = String(Math.round(template.lifetimeSeconds / 60));
   }
+  if ('code' in template) values.code = template.code;
+  if ('waitSeconds' in template) values.waitHours = String(Math.round(template.waitSeconds / 3600));
   const say = (id: MailTextId) => catalogue[id].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
   const paragraphs: MailTextId[] = ['mail.greeting', `${template.kind}.intro`];
-  if (template.kind === 'password_changed') paragraphs.push('password_changed.warning');
-  else paragraphs.push(`${template.kind}.expiry`, 'mail.ignore');
+  // Notices have no link and end with a warning; so does a request its reader must not ignore.
+  if (template.kind === 'password_changed' || template.kind === 'totp_removed') {
+    paragraphs.push(`${template.kind}.warning`);
+  } else if (template.kind === 'totp_email_recovery') {
+    paragraphs.push(`${template.kind}.expiry`, `${template.kind}.warning`);
+  } else {
+    paragraphs.push(`${template.kind}.expiry`, 'mail.ignore');
+  }
   const link = 'link' in template ? template.link : undefined;
-  const action: MailTextId | undefined = template.kind === 'password_changed' ? undefined : `${template.kind}.action`;
+  const action: MailTextId | undefined =
+    template.kind === 'password_changed' || template.kind === 'totp_removed' ? undefined : `${template.kind}.action`;
 
   const textParts = paragraphs.map(say);
   if (link) textParts.splice(2, 0, link);

@@ -62,6 +62,7 @@ describe('the answers every documented route gives', () => {
   before(async () => {
     provider = await startTestProvider({ redirectUri });
     harness = await startOrchestrator({
+      env: { EMAIL_CODE_SIGN_IN: 'true' },
       oidcProviders: [
         allowInsecureLoopbackIssuer({
           name: 'test',
@@ -249,6 +250,15 @@ describe('the answers every documented route gives', () => {
       await setup('POST', '/auth/password/reset/request', undefined, { email: account.email });
       const token = await mailedToken(account.email, '/reset-password', 1);
       return { principal: null, body: { token, password: `reset passphrase ${hex()}` } };
+    },
+    'GET /auth/email-code': async () => ({ principal: null }),
+    'POST /auth/email-code/request': async ({ email }) => ({ principal: null, body: { email } }),
+    'POST /auth/email-code/verify': async (account) => {
+      await setup('POST', '/auth/email/verify', undefined, {
+        token: await mailedToken(account.email, '/verify-email', 1),
+      });
+      await setup('POST', '/auth/email-code/request', undefined, { email: account.email });
+      return { principal: null, body: { token: await mailedToken(account.email, '/sign-in-by-email', 1) } };
     },
     'POST /auth/logout': async ({ email, password }) => ({
       principal: { sessionId: (await helpers.login(email, password)).json().sessionId },
