@@ -43,6 +43,7 @@ import { accessTokensPlugin } from './tokens/access-tokens-plugin.ts';
 import { jwksRoutes } from './tokens/jwks-routes.ts';
 import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
+import { totpEmailRecoveryRoutes } from './totp-email-recovery/totp-email-recovery-routes.ts';
 
 /**
  * Builds the orchestrator: sign-in ceremonies, token issuing and the tenant-scoped API. Refuses
@@ -98,6 +99,7 @@ export async function buildOrchestratorApp(
   await app.register(emailCodeRoutes, { deps, ceremonies, deviceCookies, settings: config });
   await app.register(totpRoutes, { ceremonies });
   await app.register(totpManagementRoutes, { ceremonies });
+  await app.register(totpEmailRecoveryRoutes, { deps, ceremonies, settings: config });
   await app.register(passkeyRoutes, { ceremonies });
   await app.register(passkeyManagementRoutes, { ceremonies });
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });

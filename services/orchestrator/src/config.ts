@@ -10,6 +10,7 @@ import { emailCodeConfigFields } from './email-code/email-code-config.ts';
 import { mailConfigFields } from './mail/mail-config.ts';
 import { refuseMissingMailTransport } from './mail/refuse-missing-mail-transport.ts';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
+import { totpEmailRecoveryConfigFields } from './totp-email-recovery/totp-email-recovery-config.ts';
 
 const {
   DATABASE_URL,
@@ -80,6 +81,7 @@ export const orchestratorConfigSchema = Type.Object({
   ...ceremonyConfigFields,
   ...mailConfigFields,
   ...emailCodeConfigFields,
+  ...totpEmailRecoveryConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

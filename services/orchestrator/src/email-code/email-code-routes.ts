@@ -59,7 +59,14 @@ export const emailCodeRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/auth/email-code',
-    { config: { public: true, refusals: [...refusals] }, schema: { response: { 200: emailCodeSettingsSchema } } },
+    {
+      config: { public: true, refusals: [...refusals] },
+      schema: {
+        description:
+          'Whether this deployment signs in by email code: 200 when it does, 404 `not_found` when it does not.',
+        response: { 200: emailCodeSettingsSchema },
+      },
+    },
     async () => ({
       enabled: true as const,
       codeDigits: emailCodeDigits,
