@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { AuthError, normalizeEmail } from '@authscale/core';
+import { AuthError, mailLinkPaths, normalizeEmail } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OrchestratorConfig } from '../config.ts';
@@ -7,7 +7,7 @@ import type { OrchestratorDependencies } from '../dependencies.ts';
 import { linkRequestedSchema } from '../email-verification/email-verification-schemas.ts';
 import { loginAccountKey } from '../login-throttle/create-login-throttle.ts';
 import type { DeviceCookies } from '../login-throttle/device-cookies.ts';
-import { mailLink, mailLinkPaths } from '../mail/mail-link.ts';
+import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { finishFirstFactor } from '../sign-in/finish-first-factor.ts';
