@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { AuthError, mailLinkPaths, normalizeEmail } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,26 +9,19 @@ import type { DeviceCookies } from '../login-throttle/device-cookies.ts';
 import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
-import { finishFirstFactor } from '../sign-in/finish-first-factor.ts';
 import { mfaRequiredSchema, tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
+import { emailCodeFlow, emailCodeLinkFlow } from './email-code-flows.ts';
 import { emailCodeHash } from './email-code-hash.ts';
 import { emailCodeRequestBody, emailCodeSettingsSchema, emailCodeVerifyBody } from './email-code-schemas.ts';
+import { matchesEmailCodeHash } from './matches-email-code-hash.ts';
 import { emailCodeDigits, newEmailCode } from './new-email-code.ts';
-
-/** The pending code of an account, keyed by its account key: the latest request replaces it. */
-export const emailCodeFlow = 'email_code';
-/** The mailed link's token, pointing at the account whose code it goes with. */
-export const emailCodeLinkFlow = 'email_code_link';
+import { type EmailSignInMethod, refuseEmailSignIn } from './refuse-email-sign-in.ts';
+import { signInByEmail } from './sign-in-by-email.ts';
 
 type EmailCodeSettings = Pick<
   OrchestratorConfig,
   'PUBLIC_ORIGIN' | 'EMAIL_CODE_SIGN_IN' | 'EMAIL_CODE_LIFETIME_SECONDS' | 'EMAIL_CODE_MAX_ATTEMPTS'
 >;
-
-const sameHash = (stored: unknown, computed: string) =>
-  typeof stored === 'string' &&
-  stored.length === computed.length &&
-  timingSafeEqual(Buffer.from(stored), Buffer.from(computed));
 
 /**
  * Sign-in by a one-time code or link mailed to the account's verified address, when the
@@ -123,58 +115,19 @@ export const emailCodeRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  /** Refuses and audits a code or link that did not sign anyone in. */
-  async function refuse(request: FastifyRequest, method: string, userId?: string): Promise<never> {
-    await deps.identity.audit.record({
-      type: 'login.failed',
-      ip: request.ip,
-      detail: { method },
-      ...(userId ? { userId } : {}),
-    });
-    throw new AuthError('invalid_credentials');
-  }
-
   /** The account's pending code, spent, if it is still the one `matches` accepts. */
   async function spend(account: string, matches: (payload: Record<string, unknown>) => boolean) {
     const payload = await deps.identity.flows.take({ kind: emailCodeFlow, id: account });
     return payload && matches(payload) ? payload : null;
   }
-
-  async function signIn(
+  const refuse = (request: FastifyRequest, method: EmailSignInMethod, userId?: string) =>
+    refuseEmailSignIn({ deps, request, method, userId });
+  const signIn = (
     request: FastifyRequest,
     reply: FastifyReply,
     pending: Record<string, unknown>,
-    method: string,
-  ) {
-    const { userId, email } = pending;
-    const user = typeof userId === 'string' ? await deps.identity.users.get({ userId }) : null;
-    const tenantId = user ? await deps.identity.memberships.defaultTenant({ userId: user.id }) : null;
-    // A code mailed before an email change does not sign in to the account it has moved away from.
-    if (!user || user.email !== email || !tenantId) return refuse(request, method, user?.id);
-    await deps.identity.flows.voidForUser({ kind: emailCodeLinkFlow, userId: user.id });
-    const device = deviceCookies.deviceIn(request.headers.cookie, loginAccountKey(user.email));
-    await deps.loginThrottle.succeeded({ email: user.email, ip: request.ip, device });
-    const answer = await finishFirstFactor({
-      ceremonies,
-      request,
-      reply,
-      userId: user.id,
-      tenantId,
-      firstFactor: 'email',
-    });
-    // Proof of the mailbox, like a right password: this browser's own guesses are its own from now on.
-    const setCookie = deviceCookies.earned(request.headers.cookie, loginAccountKey(user.email));
-    if (setCookie) reply.header('set-cookie', setCookie);
-    if ('mfaRequired' in answer) return answer;
-    await deps.identity.audit.record({
-      type: 'login.succeeded',
-      userId: user.id,
-      tenantId,
-      ip: request.ip,
-      detail: { method, sessionId: answer.sessionId },
-    });
-    return answer;
-  }
+    method: EmailSignInMethod,
+  ) => signInByEmail({ deps, ceremonies, deviceCookies, request, reply, pending, method });
 
   app.post(
     '/auth/email-code/verify',
@@ -194,7 +147,7 @@ export const emailCodeRoutes: FastifyPluginAsyncTypebox<{
         if (!email) return refuse(request, 'email_link');
         const account = loginAccountKey(email);
         const tokenHash = emailCodeHash({ account, secret: body.token });
-        const pending = await spend(account, (payload) => sameHash(payload.tokenHash, tokenHash));
+        const pending = await spend(account, (payload) => matchesEmailCodeHash(payload.tokenHash, tokenHash));
         return pending ? signIn(request, reply, pending, 'email_link') : refuse(request, 'email_link');
       }
       const account = loginAccountKey(body.email);
@@ -208,7 +161,7 @@ export const emailCodeRoutes: FastifyPluginAsyncTypebox<{
       if (!gate.allowed) throw new AuthError('rate_limited', undefined, { retryAfterSeconds: gate.retryAfterSeconds });
       const codeHash = emailCodeHash({ account, secret: body.code });
       const current = await deps.identity.flows.get({ kind: emailCodeFlow, id: account });
-      if (!current || !sameHash(current.codeHash, codeHash)) {
+      if (!current || !matchesEmailCodeHash(current.codeHash, codeHash)) {
         if (current) {
           await deps.identity.flows.countFailure({
             kind: emailCodeFlow,
@@ -219,7 +172,7 @@ export const emailCodeRoutes: FastifyPluginAsyncTypebox<{
         return refuse(request, 'email_code', typeof current?.userId === 'string' ? current.userId : undefined);
       }
       // Of two right answers at once, only the one that deletes the record signs in.
-      const pending = await spend(account, (payload) => sameHash(payload.codeHash, codeHash));
+      const pending = await spend(account, (payload) => matchesEmailCodeHash(payload.codeHash, codeHash));
       return pending ? signIn(request, reply, pending, 'email_code') : refuse(request, 'email_code');
     },
   );
