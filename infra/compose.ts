@@ -102,4 +102,3 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stacks;
 }
-

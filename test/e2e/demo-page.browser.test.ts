@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type SinkMessage, type SmtpSink, startSmtpSink } from '@authscale/testkit';
 import { startTestProvider, type TestProvider } from '@authscale/testkit/oidc-provider';
 import { generate } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -12,7 +13,8 @@ import { startStack } from './start-stack.ts';
 
 /**
  * The demo page in Debian's Chromium against the whole stack: password, TOTP (with a recovery
- * code), passkey and OpenID Connect sign-in, enrolment, projects and sessions. Chromium's virtual
+ * code), passkey, OpenID Connect and email-code sign-in, enrolment, projects and sessions, and
+ * the pages mailed links open (read from a real SMTP server the orchestrator sends to). Chromium's virtual
  * authenticator (DevTools WebAuthn domain) stands in for a platform passkey with user
  * verification; a real `oidc-provider` on https (a throw-away certificate the orchestrator trusts)
  * stands in for an identity provider.
@@ -27,10 +29,12 @@ describe('the demo page in a real browser', () => {
   let recoveryCodes: string[] = [];
 
   let provider: TestProvider | undefined;
+  let sink: SmtpSink;
   const certificateDir = mkdtempSync(join(tmpdir(), 'authscale-e2e-tls-'));
 
   before(async () => {
     const tls = loopbackCertificate(certificateDir);
+    sink = await startSmtpSink();
     stack = await startStack({
       orchestratorEnv: async (publicOrigin) => {
         provider = await startTestProvider({ redirectUri: `${publicOrigin}/auth/oidc/test/callback`, tls });
@@ -38,6 +42,8 @@ describe('the demo page in a real browser', () => {
         return {
           OIDC_PROVIDERS: JSON.stringify([{ name: 'test', issuer, clientId, clientSecret }]),
           NODE_EXTRA_CA_CERTS: tls.certPath,
+          SMTP_URL: sink.url,
+          EMAIL_CODE_SIGN_IN: 'true',
         };
       },
     });
@@ -72,6 +78,7 @@ describe('the demo page in a real browser', () => {
     await browser?.close();
     await stack?.stop();
     await provider?.stop();
+    await sink?.stop();
     rmSync(certificateDir, { recursive: true, force: true });
   });
 
@@ -175,5 +182,80 @@ describe('the demo page in a real browser', () => {
       .waitFor();
     assert.equal(new URL(oidcPage.url()).origin, stack.publicOrigin);
     await oidcContext.close();
+  });
+
+  /** The first message to `to` with `subject`, and its link that carries a token. */
+  async function mailed(to: string, subject: string) {
+    const message: SinkMessage = await sink.waitForMessage(
+      (received) => received.to.includes(to) && received.subject === subject,
+      { timeoutMs: 15_000 },
+    );
+    const link = message.links.find((url) => url.searchParams.has('token'));
+    assert.ok(link);
+    assert.equal(link.origin, stack.publicOrigin);
+    return { message, link };
+  }
+
+  /** A new browser context with an account of its own, signed up on the page. */
+  async function freshAccount(prefix: string) {
+    const freshContext = await browser.newContext();
+    const freshPage = await freshContext.newPage();
+    const address = `${prefix}-${randomBytes(4).toString('hex')}@example.test`;
+    await freshPage.goto(`${stack.publicOrigin}/`);
+    await freshPage.locator('#signup-email').fill(address);
+    await freshPage.locator('#signup-password').fill(password);
+    await freshPage.getByRole('button', { name: 'Sign up' }).click();
+    await freshPage.locator('#status').filter({ hasText: 'Account created' }).waitFor();
+    return { freshContext, freshPage, address };
+  }
+
+  it('resets a forgotten password from the mailed link', async () => {
+    const { freshContext, freshPage, address } = await freshAccount('reset');
+    await freshPage.locator('#forgot-email').fill(address);
+    await freshPage.getByRole('button', { name: 'Email me a reset link' }).click();
+    await freshPage.locator('#status').filter({ hasText: 'a link to reset its password is on its way' }).waitFor();
+
+    const { link } = await mailed(address, 'Reset your password');
+    assert.equal(link.pathname, '/reset-password');
+    await freshPage.goto(link.href);
+    await freshPage.locator('#reset-password-card').waitFor({ state: 'visible' });
+    assert.equal(new URL(freshPage.url()).search, '', 'the token left the address bar');
+    const newPassword = `a new passphrase ${randomBytes(4).toString('hex')}`;
+    await freshPage.locator('#reset-password').fill(newPassword);
+    await freshPage.getByRole('button', { name: 'Set the new password' }).click();
+    await freshPage.locator('#status').filter({ hasText: 'Your password was changed.' }).waitFor();
+
+    await freshPage.locator('#login-email').fill(address);
+    await freshPage.locator('#login-password').fill(password);
+    await freshPage.getByRole('button', { name: 'Sign in with password' }).click();
+    await freshPage.locator('#status').filter({ hasText: 'The credentials are invalid.' }).waitFor();
+    await freshPage.locator('#login-password').fill(newPassword);
+    await freshPage.getByRole('button', { name: 'Sign in with password' }).click();
+    await freshPage
+      .locator('#whoami')
+      .filter({ hasText: `Signed in as ${address}.` })
+      .waitFor();
+    await freshContext.close();
+  });
+
+  it('confirms the address from the sign-up mail, then signs in with a code by email', async () => {
+    const { freshContext, freshPage, address } = await freshAccount('code');
+    const { link } = await mailed(address, 'Confirm your email address');
+    assert.equal(link.pathname, '/verify-email');
+    await freshPage.goto(link.href);
+    await freshPage.locator('#status').filter({ hasText: 'Your email address is confirmed.' }).waitFor();
+
+    await freshPage.locator('#email-code-email').fill(address);
+    await freshPage.getByRole('button', { name: 'Email me a code' }).click();
+    const { message } = await mailed(address, 'Your sign-in code');
+    const code = /is (\d{6})\./.exec(message.text)?.[1];
+    assert.ok(code);
+    await freshPage.locator('#email-code-code').fill(code);
+    await freshPage.getByRole('button', { name: 'Sign in with the code' }).click();
+    await freshPage
+      .locator('#whoami')
+      .filter({ hasText: `Signed in as ${address}.` })
+      .waitFor();
+    await freshContext.close();
   });
 });

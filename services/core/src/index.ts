@@ -21,6 +21,7 @@ export { createService, listen } from './create-service.ts';
 export type { CsrfOriginOptions } from './csrf/csrf-origin.ts';
 export { csrfOrigin } from './csrf/csrf-origin.ts';
 export { emailMixesScripts } from './email/email-mixes-scripts.ts';
+export { mailLinkPaths } from './email/mail-link-paths.ts';
 export { normalizeEmail } from './email/normalize-email.ts';
 export type { ErrorBody } from './error-handler.ts';
 export { bearerChallenge, body as errorBody, errorHandler } from './error-handler.ts';

@@ -151,6 +151,90 @@ $('project-form').addEventListener('submit', (event) => {
 $('revoke-all').addEventListener('click', () => run(() => api('DELETE', '/auth/sessions'), 'Signed out everywhere.'));
 $('logout').addEventListener('click', () => run(() => api('POST', '/auth/logout'), 'Signed out.'));
 
+$('forgot-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(
+    () => api('POST', '/auth/password/reset/request', formValues(event.target)),
+    'If an account has this address, a link to reset its password is on its way.',
+  );
+});
+
+$('lost-totp-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(
+    () => api('POST', '/auth/totp/email-recovery/request', formValues(event.target)),
+    'If an account with an authenticator app has this verified address, a removal link is on its way.',
+  );
+});
+
+$('verify-email-request').addEventListener('click', () =>
+  run(() => api('POST', '/auth/email/verify/request', {}), 'A confirmation link is on its way.'),
+);
+
+let codeEmail = null;
+$('email-code-request-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    codeEmail = formValues(event.target).email;
+    await api('POST', '/auth/email-code/request', { email: codeEmail });
+    $('email-code-verify-form').hidden = false;
+    $('email-code-code').focus();
+  }, 'If an account has this verified address, a code is on its way.');
+});
+
+$('email-code-verify-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () =>
+    signedIn(await api('POST', '/auth/email-code/verify', { email: codeEmail, code: formValues(event.target).code })),
+  );
+});
+
+// Sign-in by email code is a per-deployment option: its form shows only where it is on.
+api('GET', '/auth/email-code')
+  .then(() => {
+    $('email-code-card').hidden = false;
+  })
+  .catch(() => {});
+
+/** The page a mailed link opened: its token, taken out of the address bar (and history) at once. */
+const linkToken = new URLSearchParams(location.search).get('token');
+const linkPath = location.pathname;
+if (linkToken) history.replaceState(null, '', '/');
+
+function showLinkCard(id) {
+  $('from-link').hidden = false;
+  $(id).hidden = false;
+}
+
+if (linkToken && linkPath === '/verify-email') {
+  run(() => api('POST', '/auth/email/verify', { token: linkToken }), 'Your email address is confirmed.');
+} else if (linkToken && linkPath === '/sign-in-by-email') {
+  run(async () => signedIn(await api('POST', '/auth/email-code/verify', { token: linkToken })));
+} else if (linkToken && linkPath === '/reset-password') {
+  showLinkCard('reset-password-card');
+  $('reset-password-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(async () => {
+      await api('POST', '/auth/password/reset', { token: linkToken, password: formValues(event.target).password });
+      $('from-link').hidden = true;
+    }, 'Your password was changed. You can sign in with it now.');
+  });
+} else if (linkToken && linkPath === '/recover-totp') {
+  showLinkCard('recover-totp-card');
+  $('recover-totp-confirm').addEventListener('click', () =>
+    run(async () => {
+      await api('POST', '/auth/totp/email-recovery/confirm', { token: linkToken });
+      $('from-link').hidden = true;
+    }, 'The authenticator app was removed. Sign in with your password.'),
+  );
+  $('recover-totp-cancel').addEventListener('click', () =>
+    run(async () => {
+      await api('POST', '/auth/totp/email-recovery/cancel', { token: linkToken });
+      $('from-link').hidden = true;
+    }, 'The request was cancelled. Change your password if you did not make it.'),
+  );
+}
+
 api('GET', '/auth/oidc/providers')
   .then(({ providers }) => {
     $('oidc-providers').replaceChildren(

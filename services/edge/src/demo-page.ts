@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mailLinkPaths } from '@authscale/core';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,9 +16,9 @@ const webAuthnBrowserDir = join(
 );
 
 /**
- * The demo page at `/` and the WebAuthn browser library under `/vendor/simplewebauthn/`: static,
- * public, one route per file found at start-up (no wildcard, so nothing else under `/` is claimed),
- * with the security headers of an HTML document.
+ * The demo page at `/` and at each path a mailed link opens, and the WebAuthn browser library
+ * under `/vendor/simplewebauthn/`: static, public, one route per file found at start-up (no
+ * wildcard, so nothing else under `/` is claimed), with the security headers of an HTML document.
  */
 export const demoPage = fp<{ securityHeaders: Record<string, string> }>(
   async (app: FastifyInstance, options) => {
@@ -28,6 +29,10 @@ export const demoPage = fp<{ securityHeaders: Record<string, string> }>(
       // A document's headers (its CSP lets the page load its own scripts), over the API's.
       await files.register(securityHeaders, { headers: options.securityHeaders });
       await files.register(fastifyStatic, { root: publicDir, wildcard: false, index: 'index.html' });
+      // The pages mailed links open are the demo page too: it reads the token and posts it back.
+      for (const path of Object.values(mailLinkPaths)) {
+        files.get(path, (_request, reply) => reply.sendFile('index.html'));
+      }
       await files.register(fastifyStatic, {
         root: webAuthnBrowserDir,
         prefix: '/vendor/simplewebauthn/',

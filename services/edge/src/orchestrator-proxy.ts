@@ -79,6 +79,42 @@ export const proxiedRoutes: readonly ProxiedRoute[] = [
   },
   { method: 'GET', url: '/api/tenants/:tenantId/invitations' },
   { method: 'POST', url: '/api/invitations/accept', signIn: true, schema: { body: signInBody('token', 512) } },
+  // Signed in, and counted per user: each request mails the caller.
+  { method: 'POST', url: '/auth/email/verify/request', signIn: true },
+  { method: 'GET', url: '/auth/email-code', public: true },
+  {
+    method: 'POST',
+    url: '/auth/email-code/request',
+    public: true,
+    signIn: true,
+    schema: { body: signInBody('email', 320) },
+  },
+  {
+    method: 'POST',
+    url: '/auth/email-code/verify',
+    public: true,
+    signIn: true,
+    schema: {
+      body: Type.Object({
+        email: Type.Optional(Type.String({ maxLength: 320 })),
+        token: Type.Optional(Type.String({ maxLength: 512 })),
+      }),
+    },
+  },
+  {
+    method: 'POST',
+    url: '/auth/totp/email-recovery/request',
+    public: true,
+    signIn: true,
+    schema: { body: signInBody('email', 320) },
+  },
+  ...(['confirm', 'cancel'] as const).map((step) => ({
+    method: 'POST' as const,
+    url: `/auth/totp/email-recovery/${step}`,
+    public: true,
+    signIn: true,
+    schema: { body: signInBody('token', 512) },
+  })),
   { method: 'POST', url: '/auth/passkeys/login/options', public: true },
   { method: 'POST', url: '/auth/passkeys/login/verify', public: true },
   { method: 'GET', url: '/auth/oidc/providers', public: true },

@@ -7,31 +7,44 @@ export interface SignInRateLimitOptions {
   timeWindowMs: number;
 }
 
-/** The body field that names the account being signed in to, per sign-in route. */
-const accountFieldByRoute: Record<string, string> = {
-  '/auth/login': 'email',
-  '/auth/mfa/totp': 'mfaToken',
-  '/auth/token/refresh': 'refreshToken',
+/** The body fields that name the account being signed in to, per sign-in route: the first one present. */
+const accountFieldsByRoute: Record<string, readonly string[]> = {
+  '/auth/login': ['email'],
+  '/auth/mfa/totp': ['mfaToken'],
+  '/auth/token/refresh': ['refreshToken'],
   // Mailed links: requests per address (mail bombing, enumeration), and guesses at their tokens.
-  '/auth/password/reset/request': 'email',
-  '/auth/password/reset': 'token',
-  '/auth/email/verify': 'token',
+  '/auth/password/reset/request': ['email'],
+  '/auth/password/reset': ['token'],
+  '/auth/email/verify': ['token'],
+  '/auth/email-code/request': ['email'],
+  '/auth/email-code/verify': ['email', 'token'],
+  '/auth/totp/email-recovery/request': ['email'],
+  '/auth/totp/email-recovery/confirm': ['token'],
+  '/auth/totp/email-recovery/cancel': ['token'],
   // Links mailed to an address someone else may own: per target address (mail bombing through
   // us), and guesses at their tokens.
-  '/auth/email': 'email',
-  '/auth/email/change': 'token',
-  '/api/tenants/:tenantId/invitations': 'email',
-  '/api/invitations/accept': 'token',
+  '/auth/email': ['email'],
+  '/auth/email/change': ['token'],
+  '/api/tenants/:tenantId/invitations': ['email'],
+  '/api/invitations/accept': ['token'],
 };
+
+/** Signed-in routes that mail the caller: counted per user, wherever they call from. */
+const perUserRoutes: readonly string[] = ['/auth/email/verify/request'];
 
 /**
  * Names the account a sign-in attempt targets without keeping the email or token itself in Redis:
- * the route, a hash of the normalised account field and the client address.
+ * the route, a hash of the normalised account field and the client address; for a signed-in
+ * route that mails its caller, the route and a hash of the user id.
  */
 function accountKey(request: FastifyRequest): string {
   const route = request.routeOptions.url ?? request.url;
-  const field = accountFieldByRoute[route];
-  const value = field ? (request.body as Record<string, unknown> | null)?.[field] : undefined;
+  if (perUserRoutes.includes(route) && request.user) {
+    return `mail:${route}:${createHash('sha256').update(request.user.id).digest('base64url')}`;
+  }
+  const body = request.body as Record<string, unknown> | null;
+  const field = accountFieldsByRoute[route]?.find((name) => typeof body?.[name] === 'string');
+  const value = field ? body?.[field] : undefined;
   if (typeof value !== 'string') return `sign-in:${route}:-:${request.ip}`;
   // The address as identity stores it: spellings of one account share one counter.
   const normalised = field === 'email' ? normalizeEmail(value) : value;
@@ -40,8 +53,9 @@ function accountKey(request: FastifyRequest): string {
 }
 
 /**
- * A stricter limit per account and IP for login, MFA, refresh and the mailed-link routes (reset,
- * verification, email change, invitations), on top of the per-IP limit. It
+ * A stricter limit per account and IP for login, MFA, refresh and the mailed-link and -code routes
+ * (reset, verification, email change, invitations, sign-in codes, TOTP recovery), and per user for
+ * a signed-in request for mail, on top of the per-IP limit. It
  * runs as a preHandler because the account is in the parsed body. Unlike the per-IP limit it fails
  * closed: when the counters cannot be reached, sign-in answers 503 rather than lose its
  * brute-force protection.
@@ -64,4 +78,4 @@ export function signInRateLimit(
   };
 }
 
-export const signInRoutes = Object.keys(accountFieldByRoute);
+export const signInRoutes = [...Object.keys(accountFieldsByRoute), ...perUserRoutes];

@@ -286,6 +286,40 @@ describe('edge', () => {
     }
   });
 
+  it('limits a request for a verification link per user, from any address, with the sign-in limiter', async () => {
+    const [alice, bob] = [await sessionLayer.create(newUser()), await sessionLayer.create(newUser())];
+    const ask = (token: string, remoteAddress: string) =>
+      edge.app.inject({
+        method: 'POST',
+        url: '/auth/email/verify/request',
+        cookies: { [sessionCookieName]: token },
+        headers: { origin: allowedOrigin },
+        remoteAddress,
+      });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await ask(alice.token, `127.0.3.${i}`)).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429], 'a new address does not reset the count');
+    assert.equal((await ask(bob.token, '127.0.3.0')).statusCode, 200, 'another user has a count of their own');
+  });
+
+  it('limits mailed-code requests and guesses per account and address, the code and the link alike', async () => {
+    const email = `${randomUUID()}@example.test`;
+    const send = (url: string, payload: object, remoteAddress = '127.0.4.1') =>
+      edge.app.inject({ method: 'POST', url, payload, remoteAddress });
+    for (const [url, payload] of [
+      ['/auth/email-code/request', { email }],
+      ['/auth/email-code/verify', { email, code: '123456' }],
+      ['/auth/email-code/verify', { token: 'a'.repeat(43) }],
+      ['/auth/totp/email-recovery/request', { email }],
+      ['/auth/totp/email-recovery/confirm', { token: 'b'.repeat(43) }],
+    ] as const) {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await send(url, payload)).statusCode);
+      assert.deepEqual(statuses, [200, 200, 200, 429], url);
+      assert.equal((await send(url, payload, '127.0.4.2')).statusCode, 200, `${url} from another address`);
+    }
+  });
+
   it('validates the fields the edge reads', async () => {
     const response = await edge.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 42 } });
     assert.equal(response.statusCode, 400);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { AuthError, createService } from '@authscale/core';
+import { AuthError, createService, mailLinkPaths } from '@authscale/core';
 import { demoPage } from '../src/demo-page.ts';
 
 it('serves the demo page, its script and the WebAuthn browser library, and nothing else', async () => {
@@ -28,6 +28,13 @@ it('serves the demo page, its script and the WebAuthn browser library, and nothi
 
   assert.equal((await app.inject({ method: 'GET', url: '/vendor/simplewebauthn/index.d.ts' })).statusCode, 404);
   assert.equal((await app.inject({ method: 'GET', url: '/vendor/simplewebauthn/package.json' })).statusCode, 404);
+  for (const path of Object.values(mailLinkPaths)) {
+    const linked = await app.inject({ method: 'GET', url: `${path}?token=abc` });
+    assert.equal(linked.statusCode, 200, `${path}: the page a mailed link opens`);
+    assert.equal(linked.body, page.body);
+    assert.equal(linked.headers['content-security-policy'], "script-src 'self'");
+  }
+
   assert.equal((await app.inject({ method: 'GET', url: '/elsewhere.html' })).statusCode, 401);
   await app.close();
 });

@@ -1,8 +1,10 @@
 import type { Pool } from 'pg';
+import { countFlowFailure } from './flows/count-flow-failure.ts';
 import { getFlow } from './flows/get-flow.ts';
 import { type PutFlowInput, putFlow } from './flows/put-flow.ts';
 import { type ReplaceUserFlowInput, replaceUserFlow } from './flows/replace-user-flow.ts';
 import { takeFlow } from './flows/take-flow.ts';
+import { voidUserFlows } from './flows/void-user-flows.ts';
 import { type SignInWithOidcInput, signInWithOidc } from './oidc/sign-in-with-oidc.ts';
 import { type CreatePasskeyInput, createPasskey } from './passkeys/create-passkey.ts';
 import { deletePasskey } from './passkeys/delete-passkey.ts';
@@ -34,6 +36,11 @@ export function ceremonyStores({ pool, guarded }: { pool: Pool; guarded: Guarded
       take: (input: { kind: string; id: string }) => guarded(() => takeFlow(pool, input)),
       /** Stores a user's one-time link token, voiding any earlier one of the same kind. */
       replaceForUser: (input: ReplaceUserFlowInput) => guarded(() => replaceUserFlow(pool, input)),
+      /** Counts a wrong answer (a one-time code); the flow is gone after `maxAttempts`. Returns the attempts left. */
+      countFailure: (input: { kind: string; id: string; maxAttempts: number }) =>
+        guarded(() => countFlowFailure(pool, input)),
+      /** Deletes the user's pending flows of one kind. */
+      voidForUser: (input: { kind: string; userId: string }) => guarded(() => voidUserFlows(pool, input)),
     }),
     totp: Object.freeze({
       find: (input: { userId: string }) => guarded(() => findTotpFactor(pool, input)),

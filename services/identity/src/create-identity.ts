@@ -26,6 +26,7 @@ import { disableUser } from './users/disable-user.ts';
 import { findEmailHolder } from './users/find-email-holder.ts';
 import { findPasswordHash } from './users/find-password-hash.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
+import { findVerifiedUser } from './users/find-verified-user.ts';
 import { getUser } from './users/get-user.ts';
 import { markEmailVerified } from './users/mark-email-verified.ts';
 import { type ReplacePasswordHashInput, replacePasswordHash } from './users/replace-password-hash.ts';
@@ -105,6 +106,8 @@ export function createIdentity({
       findPasswordLogin: (input: { email: string }) => guarded(() => findPasswordLogin(db, input)),
       updatePasswordHash: (input: { userId: string; passwordHash: string }) =>
         guarded(() => updatePasswordHash(db, input)),
+      /** The enabled user whose proven address is `email`. */
+      findVerified: (input: { email: string }) => guarded(() => findVerifiedUser(db, input)),
       get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
       passwordHashOf: async (input: { userId: string }) =>
         isUuid(input.userId) ? guarded(() => findPasswordHash(db, input)) : null,

@@ -62,6 +62,43 @@ describe('ceremony stores', () => {
     assert.ok(await identity.flows.get({ kind: 'password_reset', id: bobs }));
   });
 
+  it('counts wrong answers against a flow in one statement each, and deletes it at the limit', async () => {
+    const flowId = id();
+    await identity.flows.put({ kind: 'email_code', id: flowId, payload: { attempts: 0 }, ttlSeconds: 60 });
+    const left = await Promise.all(
+      Array.from({ length: 4 }, () => identity.flows.countFailure({ kind: 'email_code', id: flowId, maxAttempts: 5 })),
+    );
+    assert.deepEqual(left.sort(), [1, 2, 3, 4], 'parallel failures each took their own count');
+    assert.deepEqual(await identity.flows.get({ kind: 'email_code', id: flowId }), { attempts: 4 });
+    assert.equal(await identity.flows.countFailure({ kind: 'email_code', id: flowId, maxAttempts: 5 }), 0);
+    assert.equal(await identity.flows.get({ kind: 'email_code', id: flowId }), null, 'the fifth failure deleted it');
+    assert.equal(await identity.flows.countFailure({ kind: 'email_code', id: id(), maxAttempts: 5 }), 0);
+  });
+
+  it("voids one user's flows of one kind, and no one else's", async () => {
+    const [alice, bob] = [await newUser(), await newUser()];
+    const [alices, bobs, other] = [id(), id(), id()];
+    const link = (kind: string, flowId: string, userId: string) =>
+      identity.flows.replaceForUser({ kind, id: flowId, userId, payload: {}, ttlSeconds: 60 });
+    await link('totp_email_recovery', alices, alice);
+    await link('totp_email_recovery', bobs, bob);
+    await link('password_reset', other, alice);
+    assert.equal(await identity.flows.voidForUser({ kind: 'totp_email_recovery', userId: alice }), 1);
+    assert.equal(await identity.flows.get({ kind: 'totp_email_recovery', id: alices }), null);
+    assert.ok(await identity.flows.get({ kind: 'totp_email_recovery', id: bobs }));
+    assert.ok(await identity.flows.get({ kind: 'password_reset', id: other }));
+  });
+
+  it('finds a user by address only once the address is verified and while the account is enabled', async () => {
+    const email = `${randomBytes(6).toString('hex')}@example.test`;
+    const { userId } = await identity.users.signUpWithPassword({ email, passwordHash: 'h' });
+    assert.equal(await identity.users.findVerified({ email }), null);
+    assert.ok(await identity.users.markEmailVerified({ userId, email }));
+    assert.deepEqual(await identity.users.findVerified({ email: email.toUpperCase() }), { id: userId, email });
+    await admin.query('UPDATE users SET disabled_at = now() WHERE id = $1', [userId]);
+    assert.equal(await identity.users.findVerified({ email }), null);
+  });
+
   it("an address is marked verified only while it is still the enabled account's", async () => {
     const email = `${randomBytes(6).toString('hex')}@example.test`;
     const { userId } = await identity.users.signUpWithPassword({ email, passwordHash: 'h' });

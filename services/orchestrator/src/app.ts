@@ -19,6 +19,7 @@ import { auditEventRoutes } from './audit/audit-event-routes.ts';
 import type { OrchestratorConfig } from './config.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { emailChangeRoutes } from './email-change/email-change-routes.ts';
+import { emailCodeRoutes } from './email-code/email-code-routes.ts';
 import { emailVerificationRoutes } from './email-verification/email-verification-routes.ts';
 import { invitationRoutes } from './invitations/invitation-routes.ts';
 import { createDeviceCookies } from './login-throttle/device-cookies.ts';
@@ -44,6 +45,7 @@ import { accessTokensPlugin } from './tokens/access-tokens-plugin.ts';
 import { jwksRoutes } from './tokens/jwks-routes.ts';
 import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
+import { totpEmailRecoveryRoutes } from './totp-email-recovery/totp-email-recovery-routes.ts';
 
 /**
  * Builds the orchestrator: sign-in ceremonies, token issuing and the tenant-scoped API. Refuses
@@ -97,8 +99,10 @@ export async function buildOrchestratorApp(
   const deviceCookies = createDeviceCookies({ secret: internalToken, session: app.sessionCookieSettings });
   await app.register(loginRoutes, { deps, ceremonies, deviceCookies });
   const notices = createSecurityNotices({ users: deps.identity.users, mail: deps.mail });
+  await app.register(emailCodeRoutes, { deps, ceremonies, deviceCookies, settings: config });
   await app.register(totpRoutes, { ceremonies, notices });
   await app.register(totpManagementRoutes, { ceremonies, notices });
+  await app.register(totpEmailRecoveryRoutes, { deps, ceremonies, settings: config });
   await app.register(passkeyRoutes, { ceremonies, notices });
   await app.register(passkeyManagementRoutes, { ceremonies, notices });
   await app.register(oidcRoutes, { ceremonies, providers: ceremonies.oidcProviderNames });

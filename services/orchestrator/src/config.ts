@@ -6,9 +6,11 @@ import {
   sharedConfigFields,
 } from '@authscale/core';
 import { Type } from 'typebox';
+import { emailCodeConfigFields } from './email-code/email-code-config.ts';
 import { mailConfigFields } from './mail/mail-config.ts';
 import { refuseMissingMailTransport } from './mail/refuse-missing-mail-transport.ts';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
+import { totpEmailRecoveryConfigFields } from './totp-email-recovery/totp-email-recovery-config.ts';
 
 const {
   DATABASE_URL,
@@ -78,6 +80,8 @@ export const orchestratorConfigSchema = Type.Object({
   TRUST_PROXY_HOPS,
   ...ceremonyConfigFields,
   ...mailConfigFields,
+  ...emailCodeConfigFields,
+  ...totpEmailRecoveryConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

@@ -1,10 +1,10 @@
-import { AuthError, normalizeEmail } from '@authscale/core';
+import { AuthError, mailLinkPaths, normalizeEmail } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { linkRequestedSchema } from '../email-verification/email-verification-schemas.ts';
-import { mailLink, mailLinkPaths } from '../mail/mail-link.ts';
+import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import { callerOf } from '../mfa/caller-of.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';

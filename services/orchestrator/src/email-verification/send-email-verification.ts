@@ -1,7 +1,8 @@
+import { mailLinkPaths } from '@authscale/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
-import { mailLink, mailLinkPaths } from '../mail/mail-link.ts';
+import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 
 export const emailVerificationFlow = 'email_verification';

@@ -1,11 +1,11 @@
-import { isAuthError } from '@authscale/core';
+import { isAuthError, mailLinkPaths } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { linkRequestedSchema } from '../email-verification/email-verification-schemas.ts';
-import { mailLink, mailLinkPaths } from '../mail/mail-link.ts';
+import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';

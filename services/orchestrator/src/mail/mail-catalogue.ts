@@ -52,6 +52,21 @@ const english = {
   'totp_disabled.intro': 'Sign-ins to the account for {email} no longer ask for a code from an authenticator app.',
   'totp_disabled.warning':
     'If this was not you, change your password, turn two-step sign-in back on and contact support.',
+  'email_code.subject': 'Your sign-in code',
+  'email_code.intro': 'Your code to sign in to the account for {email} is {code}. Or sign in with this link:',
+  'email_code.action': 'Sign me in',
+  'email_code.expiry': 'The code and the link work once, and only until {minutes} minutes from now.',
+  'totp_email_recovery.subject': 'Removing two-step verification from your account',
+  'totp_email_recovery.intro':
+    'Someone asked to remove the authenticator app from the account for {email}, having lost its codes and recovery codes. For your safety this waits {waitHours} hours: from then on, this link removes it:',
+  'totp_email_recovery.action': 'Remove the authenticator app',
+  'totp_email_recovery.expiry': 'The link works once, and until {hours} hours from now.',
+  'totp_email_recovery.warning':
+    'If this was not you, open the link now and cancel the request, then change your password: whoever asked may know it.',
+  'totp_removed.subject': 'Two-step verification was removed',
+  'totp_removed.intro':
+    'The authenticator app of the account for {email} was removed by the email recovery you asked for. You can set up a new one after you sign in.',
+  'totp_removed.warning': 'If this was not you, reset your password now and contact support.',
 } as const;
 
 export type MailTextId = keyof typeof english;

@@ -8,7 +8,8 @@ export type NoticeKind =
   | 'passkey_added'
   | 'passkey_removed'
   | 'totp_enabled'
-  | 'totp_disabled';
+  | 'totp_disabled'
+  | 'totp_removed';
 
 /** The messages we send, each with the values its texts need. */
 export type MailTemplate =
@@ -24,6 +25,8 @@ export type MailTemplate =
       tenantName: string;
       role: MembershipRole;
     }
+  | { kind: 'email_code'; email: string; code: string; link: string; lifetimeSeconds: number }
+  | { kind: 'totp_email_recovery'; email: string; link: string; lifetimeSeconds: number; waitSeconds: number }
   /** To the old address, once the new one is confirmed. */
   | { kind: 'email_changed'; email: string; newEmail: string }
   | { kind: NoticeKind; email: string };
@@ -44,6 +47,8 @@ function escapeHtml(value: string): string {
 function valuesOf(template: MailTemplate, say: (id: MailTextId) => string): Record<string, string> {
   const values: Record<string, string> = { email: template.email };
   if ('newEmail' in template) values.newEmail = template.newEmail;
+  if ('code' in template) values.code = template.code;
+  if ('waitSeconds' in template) values.waitHours = String(Math.round(template.waitSeconds / 3600));
   if ('tenantName' in template) {
     values.tenantName = template.tenantName;
     values.role = say(`role.${template.role}`);
@@ -70,10 +75,12 @@ export function renderMail({ template, locale = 'en' }: { template: MailTemplate
 
   const textParts = [say('mail.greeting'), say(`${template.kind}.intro`)];
   const htmlParts = textParts.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`);
-  const closing: MailTextId[] =
-    'link' in template
-      ? [`${template.kind}.expiry`, 'mail.ignore', 'mail.signature']
-      : [`${template.kind}.warning`, 'mail.signature'];
+  // A request its reader must not ignore (someone is removing their second factor) ends with a warning.
+  const closing: MailTextId[] = !('link' in template)
+    ? [`${template.kind}.warning`, 'mail.signature']
+    : template.kind === 'totp_email_recovery'
+      ? [`${template.kind}.expiry`, `${template.kind}.warning`, 'mail.signature']
+      : [`${template.kind}.expiry`, 'mail.ignore', 'mail.signature'];
   if ('link' in template) {
     textParts.push(template.link);
     htmlParts.push(`<p><a href="${escapeHtml(template.link)}">${escapeHtml(say(`${template.kind}.action`))}</a></p>`);

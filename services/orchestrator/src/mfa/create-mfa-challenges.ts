@@ -4,14 +4,14 @@ import { newFlowId } from './new-flow-id.ts';
 export interface MfaChallenge {
   userId: string;
   tenantId: string;
-  /** The first factor's method: a password, or a federated sign-in. */
-  firstFactor: 'pwd' | 'fed';
+  /** The first factor's method: a password, a federated sign-in, or a code or link mailed to the account. */
+  firstFactor: 'pwd' | 'fed' | 'email';
   /** When the first factor succeeded (Unix seconds). */
   firstFactorAt: number;
 }
 
 /**
- * The `mfaToken` between a first factor (password or OIDC) and the second: opaque, stored
+ * The `mfaToken` between a first factor (password, OIDC or a mailed code) and the second: opaque, stored
  * server-side for `ttlSeconds`, bound to the user and tenant the first step resolved, spent once.
  */
 export function createMfaChallenges({ flows, ttlSeconds = 300 }: { flows: FlowStore; ttlSeconds?: number }) {
@@ -40,7 +40,7 @@ function parse(payload: Record<string, unknown> | null): MfaChallenge | null {
   if (!payload) return null;
   const { userId, tenantId, firstFactor, firstFactorAt } = payload;
   if (typeof userId !== 'string' || typeof tenantId !== 'string' || typeof firstFactorAt !== 'number') return null;
-  if (firstFactor !== 'pwd' && firstFactor !== 'fed') return null;
+  if (firstFactor !== 'pwd' && firstFactor !== 'fed' && firstFactor !== 'email') return null;
   return { userId, tenantId, firstFactor, firstFactorAt };
 }
 

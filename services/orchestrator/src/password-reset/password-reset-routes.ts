@@ -1,9 +1,9 @@
-import { AuthError, normalizeEmail } from '@authscale/core';
+import { AuthError, mailLinkPaths, normalizeEmail } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { linkRequestedSchema } from '../email-verification/email-verification-schemas.ts';
-import { mailLink, mailLinkPaths } from '../mail/mail-link.ts';
+import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import { noContent } from '../openapi/answer-schemas.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';

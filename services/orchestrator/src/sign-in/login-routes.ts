@@ -7,7 +7,7 @@ import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { needsRehash } from '../passwords/needs-rehash.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { verifyPassword } from '../passwords/verify-password.ts';
-import { completeSignIn } from './complete-sign-in.ts';
+import { finishFirstFactor } from './finish-first-factor.ts';
 import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from './sign-in-schemas.ts';
 
 /**
@@ -18,7 +18,7 @@ import { credentialsBody, mfaRequiredSchema, tokenPairSchema } from './sign-in-s
  */
 export const loginRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
-  ceremonies: Pick<CeremonyDependencies, 'totp' | 'mfaChallenges'>;
+  ceremonies: Pick<CeremonyDependencies, 'totp' | 'mfaChallenges' | 'completeSignIn'>;
   deviceCookies: DeviceCookies;
 }> = async (app, { deps, ceremonies, deviceCookies }) => {
   // Computes the dummy hash now, so the first unknown-email login costs no more than any other.
@@ -60,30 +60,24 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
         });
       }
       // An enrolled second factor turns the answer into a challenge; no session exists yet.
-      if (await ceremonies.totp.isEnrolled({ userId: login.userId })) {
-        const mfaToken = await ceremonies.mfaChallenges.issue({ userId: login.userId, tenantId, firstFactor: 'pwd' });
-        reply.header('cache-control', 'no-store');
-        earnDevice();
-        return { mfaRequired: true as const, mfaToken };
-      }
-      const tokens = await completeSignIn({
-        deps,
+      const answer = await finishFirstFactor({
+        ceremonies,
         request,
         reply,
         userId: login.userId,
         tenantId,
-        amr: ['pwd'],
-        acr: 'aal1',
+        firstFactor: 'pwd',
       });
       earnDevice();
+      if ('mfaRequired' in answer) return answer;
       await deps.identity.audit.record({
         type: 'login.succeeded',
         userId: login.userId,
         tenantId,
         ip: request.ip,
-        detail: { sessionId: tokens.sessionId },
+        detail: { sessionId: answer.sessionId },
       });
-      return tokens;
+      return answer;
     },
   );
 };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '@authscale/core';
 import { startTestProvider, type TestProvider } from '@authscale/testkit/oidc-provider';
 import type { LightMyRequestResponse } from 'fastify';
@@ -63,6 +64,7 @@ describe('the answers every documented route gives', () => {
   before(async () => {
     provider = await startTestProvider({ redirectUri });
     harness = await startOrchestrator({
+      env: { EMAIL_CODE_SIGN_IN: 'true', TOTP_EMAIL_RECOVERY_DELAY_SECONDS: '1' },
       oidcProviders: [
         allowInsecureLoopbackIssuer({
           name: 'test',
@@ -163,6 +165,18 @@ describe('the answers every documented route gives', () => {
   const newAuthenticator = () =>
     createSoftwareAuthenticator({ origin: publicOrigin, rpId: new URL(publicOrigin).hostname });
 
+  /** A TOTP removal link for a verified account with TOTP, once its one-second wait is over. */
+  async function totpRemovalLink(account: Account) {
+    await setup('POST', '/auth/email/verify', undefined, {
+      token: await mailedToken(account.email, '/verify-email', 1),
+    });
+    await helpers.enrolTotp(account.userId);
+    await setup('POST', '/auth/totp/email-recovery/request', undefined, { email: account.email });
+    const token = await mailedToken(account.email, '/recover-totp', 1);
+    await sleep(1100);
+    return token;
+  }
+
   /** A request each operation succeeds with, for a fresh account of its own. */
   const examples: Record<string, (account: Account) => Promise<Example>> = {
     'GET /.well-known/jwks.json': async () => ({ principal: null }),
@@ -261,6 +275,24 @@ describe('the answers every documented route gives', () => {
       const token = await mailedToken(account.email, '/reset-password', 1);
       return { principal: null, body: { token, password: `reset passphrase ${hex()}` } };
     },
+    'GET /auth/email-code': async () => ({ principal: null }),
+    'POST /auth/email-code/request': async ({ email }) => ({ principal: null, body: { email } }),
+    'POST /auth/email-code/verify': async (account) => {
+      await setup('POST', '/auth/email/verify', undefined, {
+        token: await mailedToken(account.email, '/verify-email', 1),
+      });
+      await setup('POST', '/auth/email-code/request', undefined, { email: account.email });
+      return { principal: null, body: { token: await mailedToken(account.email, '/sign-in-by-email', 1) } };
+    },
+    'POST /auth/totp/email-recovery/request': async ({ email }) => ({ principal: null, body: { email } }),
+    'POST /auth/totp/email-recovery/confirm': async (account) => ({
+      principal: null,
+      body: { token: await totpRemovalLink(account) },
+    }),
+    'POST /auth/totp/email-recovery/cancel': async (account) => ({
+      principal: null,
+      body: { token: await totpRemovalLink(account) },
+    }),
     'POST /auth/logout': async ({ email, password }) => ({
       principal: { sessionId: (await helpers.login(email, password)).json().sessionId },
     }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -42,13 +43,19 @@ export interface StartSmtpSinkOptions {
   dir?: string;
   /** Told each message as it arrives (the local runners log where it was kept). */
   onMessage?: (message: SinkMessage) => void;
+  /** Holds each message this long before accepting it: a slow mail provider. @default 0 */
+  acceptDelayMs?: number;
 }
 
 /**
  * A real SMTP server on loopback that accepts everything and keeps it: the local stand-in for a
  * mail provider, for `npm start`, `npm run stack` and tests. No authentication, no TLS, loopback only.
  */
-export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {}): Promise<SmtpSink> {
+export async function startSmtpSink({
+  dir,
+  onMessage,
+  acceptDelayMs = 0,
+}: StartSmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: SinkMessage[] = [];
   const waiting = new Set<{
     match: (message: SinkMessage) => boolean;
@@ -67,6 +74,7 @@ export async function startSmtpSink({ dir, onMessage }: StartSmtpSinkOptions = {
         const chunks: Buffer[] = [];
         for await (const chunk of stream) chunks.push(chunk as Buffer);
         const raw = Buffer.concat(chunks);
+        if (acceptDelayMs > 0) await sleep(acceptDelayMs);
         const parsed = await simpleParser(raw);
         const text = parsed.text ?? '';
         const links = [...text.matchAll(/https?:\/\/\S+/g)].map(([href]) => new URL(href));
