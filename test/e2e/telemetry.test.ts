@@ -90,4 +90,56 @@ describe('telemetry across the topology', () => {
       "the edge's http.client.request.duration",
     );
   });
+
+  it('counts sign-ins, near-cache lookups and refusals as metrics', async () => {
+    const { request, account } = edgeClient(stack.publicOrigin);
+    const bob = await account('counted');
+    for (let seen = 0; seen < 2; seen++)
+      assert.equal((await request('GET', '/me', { cookie: bob.cookie })).status, 200);
+    const wrong = await request('POST', '/auth/login', { body: { email: bob.email, password: 'not the password' } });
+    assert.equal(wrong.status, 401);
+
+    const counted = (name: string, service: string, attributes: Record<string, string | number>) =>
+      receiver
+        .metrics()
+        .some(
+          (metric) =>
+            metric.name === name &&
+            metric.service === service &&
+            metric.points.some((point) => Object.entries(attributes).every(([key, value]) => point[key] === value)),
+        ) || undefined;
+    const expected = [
+      [
+        'authscale.sign_in.attempts',
+        'authscale-orchestrator',
+        { 'authscale.sign_in.method': 'password', 'authscale.sign_in.outcome': 'success' },
+      ],
+      [
+        'authscale.sign_in.attempts',
+        'authscale-orchestrator',
+        { 'authscale.sign_in.method': 'password', 'authscale.sign_in.outcome': 'failure' },
+      ],
+      [
+        'authscale.near_cache.lookups',
+        'authscale-edge',
+        { 'authscale.cache.name': 'edge.sessions', 'authscale.cache.result': 'hit' },
+      ],
+      [
+        'authscale.near_cache.lookups',
+        'authscale-edge',
+        { 'authscale.cache.name': 'edge.sessions', 'authscale.cache.result': 'miss' },
+      ],
+      [
+        'authscale.http.refusals',
+        'authscale-orchestrator',
+        { 'authscale.error.code': 'invalid_credentials', 'http.response.status_code': 401 },
+      ],
+    ] as const;
+    for (const [name, service, attributes] of expected) {
+      await receiver.waitUntil(
+        () => counted(name, service, attributes),
+        `${name} ${JSON.stringify(attributes)} from ${service}`,
+      );
+    }
+  });
 });
