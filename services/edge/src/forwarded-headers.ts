@@ -13,7 +13,8 @@ const traceContextHeaders = new Set(['traceparent', 'tracestate', 'baggage']);
 
 /**
  * The headers the orchestrator receives: the client's, minus anything claiming to be ours
- * (`x-authscale-*`) and the trace context (the edge propagates its own), plus the signed principal, the client address we saw and the request id.
+ * (`x-authscale-*`) and the trace context (the edge propagates its own), plus the signed
+ * principal, the client address we saw and the request id.
  * An API key stops here: the principal says everything the orchestrator needs, and the secret
  * need not travel (or be logged) one hop further.
  */
