@@ -60,9 +60,12 @@ export async function prepareStackBackends() {
  */
 export async function startStack({
   orchestratorEnv,
+  inherited,
 }: {
   /** Extra orchestrator settings that depend on the public origin (an OpenID provider's redirect URI). */
   orchestratorEnv?: (publicOrigin: string) => Promise<Record<string, string>>;
+  /** The environment every service starts from instead of this process's (`Topology.inherited`). */
+  inherited?: Record<string, string | undefined>;
 } = {}) {
   const backends = await prepareStackBackends();
   const [sessionPort, orchestratorPort, edgePort] = (await freePorts(3)) as [number, number, number];
@@ -74,6 +77,7 @@ export async function startStack({
       publicOrigin,
       sessionPorts: [sessionPort],
       orchestratorPort,
+      ...(inherited ? { inherited } : {}),
       ...(orchestratorEnv ? { extraEnv: { orchestrator: await orchestratorEnv(publicOrigin) } } : {}),
     }),
     edgePort,

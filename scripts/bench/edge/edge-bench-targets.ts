@@ -3,6 +3,9 @@ import type { EdgeBench } from './start-edge-bench.ts';
 /** The processes whose CPU a row counts, by the name its column shows. */
 export type Tiers = Record<string, { pid: number; withChildren?: boolean }>;
 
+/** The row whose cost of telemetry the section states, against the row above it. */
+export const tracedRow = 'edge `GET /me`, session cookie (near-cache hit), OpenTelemetry exporting a 1% trace sample';
+
 export interface EdgeBenchTarget {
   what: string;
   url: string;
@@ -23,7 +26,18 @@ export function edgeBenchTargets({
   cookie: string;
   accessToken: string;
 }): EdgeBenchTarget[] {
-  const { edge, lenientEdge, uncachedEdge, edgeBeforeHello, session, orchestrator, hello, postgres, redis } = bench;
+  const {
+    edge,
+    lenientEdge,
+    uncachedEdge,
+    tracedEdge,
+    edgeBeforeHello,
+    session,
+    orchestrator,
+    hello,
+    postgres,
+    redis,
+  } = bench;
   const redisPids = Object.fromEntries(redis.nodes.map((node, index) => [`redis${index}`, { pid: node.pid }]));
   const fullPath: Tiers = {
     edge: { pid: edge.pid },
@@ -45,6 +59,12 @@ export function edgeBenchTargets({
       url: `${edge.url}/me`,
       headers: { cookie },
       tiers: fullPath,
+    },
+    {
+      what: tracedRow,
+      url: `${tracedEdge.url}/me`,
+      headers: { cookie },
+      tiers: { ...fullPath, edge: { pid: tracedEdge.pid } },
     },
     {
       what: 'edge `GET /me`, bearer JWT, revocation check on (near-cache hit)',

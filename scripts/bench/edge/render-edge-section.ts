@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { howServicesStart } from '../../image-node.ts';
 import { fillTemplate } from '../fill-template.ts';
 import { describeMachine } from '../measure.ts';
+import { tracedRow } from './edge-bench-targets.ts';
 import type { EdgeRow } from './measure-edge-rows.ts';
 
 const tierNames = ['edge', 'session', 'orchestrator', 'postgres', 'redis', 'hello'];
@@ -18,6 +19,19 @@ function micros(row: EdgeRow, name: string): string {
 }
 
 const percent = (share: number) => `${Math.round(100 * share)}%`;
+
+/**
+ * What exporting telemetry costs the edge: the traced row's share of the hello-world against the
+ * untraced cookie row's (the row above it), so drift in the cores' speed cancels out.
+ */
+function telemetryCost(rows: EdgeRow[]): string {
+  const index = rows.findIndex((row) => row.what === tracedRow);
+  const [traced, untraced] = [rows[index], rows[index - 1]];
+  if (!traced || !untraced) return 'not measured in this run';
+  const share = (row: EdgeRow) => row.rps / row.ceiling.rps;
+  const fewer = 100 * (1 - share(traced) / share(untraced));
+  return `${fewer.toFixed(1)}% fewer requests per second than without an exporter`;
+}
 
 /** The "Edge" section of docs/benchmarks.md: how it was measured, the table, and how to read it. */
 export function renderEdgeSection({
@@ -50,5 +64,6 @@ export function renderEdgeSection({
     howServicesStart: howServicesStart(),
     table: table.join('\n'),
     helloCpu: rows.map((row) => row.ceiling.cpu.hello).join(', '),
+    telemetryCost: telemetryCost(rows),
   });
 }

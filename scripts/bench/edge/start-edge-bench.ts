@@ -4,6 +4,7 @@ import {
   freePorts,
   type ServiceProcess,
   startDynamoDb,
+  startOtlpReceiver,
   startPostgres,
   startRedisCluster,
   startService,
@@ -18,8 +19,9 @@ export type EdgeBench = Awaited<ReturnType<typeof startEdgeBench>>;
 
 /**
  * Everything `npm run bench:edge` measures, each its own process on this machine: a Redis Cluster,
- * Postgres and the DynamoDB emulator; one session replica, the orchestrator and the edge; three
- * more edges with one setting changed each; and the hello-world ceiling. `stop` ends them all, and
+ * Postgres and the DynamoDB emulator; one session replica, the orchestrator and the edge; four
+ * more edges with one setting changed each (one of them exporting traces and metrics to an OTLP
+ * receiver in this process); and the hello-world ceiling. `stop` ends them all, and
  * is also called when a start fails.
  */
 export async function startEdgeBench({ logDir, imageNode }: { logDir: string; imageNode?: string | undefined }) {
@@ -34,9 +36,8 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       adminUrlFor: postgres.urlFor,
       dynamodbEndpoint: dynamodb.endpoint,
     });
-    const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, bareEdgePort] = (await freePorts(
-      6,
-    )) as [number, number, number, number, number, number];
+    const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, bareEdgePort, tracedEdgePort] =
+      (await freePorts(7)) as [number, number, number, number, number, number, number];
     const topology: Topology = {
       publicOrigin: `http://127.0.0.1:${edgePort}`,
       sessionPorts: [sessionPort],
@@ -73,6 +74,19 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       extraEnv: { edge: { REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' } },
     });
     const uncachedEdge = await startEdge('edge-without-near-cache', uncachedEdgePort, { edgeNearCache: false });
+    // Telemetry as an operator would run it: every request measured, one trace in a hundred kept.
+    const receiver = await startOtlpReceiver();
+    stops.push(receiver.stop);
+    const tracedEdge = await startEdge('edge-tracing-1-percent', tracedEdgePort, {
+      extraEnv: {
+        edge: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: '0.01',
+        },
+      },
+    });
     // The same ceiling `npm run bench` measures against.
     const hello = await startScript('./ceiling-server.ts');
     stops.push(hello.stop);
@@ -94,6 +108,7 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       edge: stack.edge,
       lenientEdge,
       uncachedEdge,
+      tracedEdge,
       edgeBeforeHello,
       session: stack.sessions[0] as ServiceProcess,
       orchestrator: stack.orchestrator,

@@ -7,6 +7,8 @@ import { type HealthOptions, health } from './health.ts';
 import { loggerOptions } from './logger.ts';
 import { requestLoggerFactory } from './request-logger.ts';
 import './route-config.ts';
+import { flushTelemetry } from './telemetry/flush-telemetry.ts';
+import { recordRoute } from './telemetry/record-route.ts';
 
 export interface CreateServiceOptions {
   /** Service name, stamped on every log line. */
@@ -87,6 +89,7 @@ export async function createService({
     reply.header('x-request-id', request.id);
     done();
   });
+  app.addHook('onRequest', recordRoute);
   if (logLevel === 'debug' || logLevel === 'trace') {
     app.addHook('onResponse', (request, reply, done) => {
       const path = request.url.split('?', 1)[0];
@@ -111,7 +114,7 @@ export interface ListenOptions {
 
 /**
  * Listens and drains on SIGTERM/SIGINT: `/readyz` turns 503, in-flight requests finish,
- * then `onClose` hooks release pools and clients.
+ * then `onClose` hooks release pools and clients, and the last spans and metrics are sent.
  */
 export async function listen(app: FastifyInstance, { host, port, drainTimeoutMs = 10_000 }: ListenOptions) {
   await app.listen({ host, port });
@@ -122,7 +125,7 @@ export async function listen(app: FastifyInstance, { host, port, drainTimeoutMs 
       process.exit(1);
     }, drainTimeoutMs).unref();
     app.close().then(
-      () => process.exit(0),
+      () => flushTelemetry().finally(() => process.exit(0)),
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

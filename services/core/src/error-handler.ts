@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AuthError, type AuthErrorCode, defaultMessageFor, statusForCode } from './errors.ts';
 import { routeMethods } from './http/route-methods.ts';
+import { countRefusal } from './telemetry/authscale-metrics.ts';
 
 export interface ErrorBody {
   error: { code: AuthErrorCode; message: string };
@@ -24,7 +25,8 @@ function codeForFastifyError(error: FastifyError): AuthErrorCode | undefined {
 
 /**
  * The one place that turns errors into HTTP answers: `{error: {code, message}}`, a generic
- * message per code, never a stack trace. Anything unrecognised is a 500 and is logged whole.
+ * message per code, never a stack trace. Anything unrecognised is a 500 and is logged whole, a
+ * dependency's failure (5xx) at warn; a refusal (4xx) is counted, and logged only at debug.
  * A 401 carries a `WWW-Authenticate` challenge, a throttled refusal its `Retry-After`.
  */
 export const errorHandler = fp(
@@ -40,7 +42,15 @@ export const errorHandler = fp(
       if (error instanceof AuthError && error.retryAfterSeconds !== undefined) {
         reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
       }
-      request.log.info({ code, status, cause: (error as Error).cause }, 'request refused');
+      if (status >= 500) {
+        // A dependency that failed or timed out: someone should look, unlike at a refusal.
+        request.log.warn({ code, status, cause: (error as Error).cause }, 'dependency failed');
+      } else {
+        // A refusal is the service working: a credential-stuffing flood would otherwise write a
+        // line per guess. Counted instead (`authscale.http.refusals`); the detail at debug.
+        countRefusal(code, status);
+        request.log.debug({ code, status, cause: (error as Error).cause }, 'request refused');
+      }
       // Validation detail names only the offending field, never echoes its value.
       const message =
         (error as FastifyError).validation && (error as FastifyError).validationContext

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { body } from './error-handler.ts';
 import { type AuthErrorCode, statusForCode } from './errors.ts';
+import { countRefusal } from './telemetry/authscale-metrics.ts';
 
 /**
  * Fastify's `frameworkErrors`: a path that is not valid percent-encoding, or a path parameter past
@@ -12,7 +13,9 @@ import { type AuthErrorCode, statusForCode } from './errors.ts';
  */
 export function frameworkErrorAnswer(headers: Readonly<Record<string, string>>) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    request.log.info({ code: 'invalid_request', cause: error.code }, 'request refused');
+    // Counted, not logged at info: as any refusal (`errorHandler`).
+    countRefusal('invalid_request', 400);
+    request.log.debug({ code: 'invalid_request', cause: error.code }, 'request refused');
     reply.headers({ ...headers, 'x-request-id': request.id });
     return reply.status(400).send(body('invalid_request'));
   };

@@ -122,3 +122,19 @@ export type { PrincipalAssertionSettings } from './shared-secrets/principal-asse
 export { principalAssertionSecret } from './shared-secrets/principal-assertion-secret.ts';
 export type { RotatingSecret } from './shared-secrets/rotating-secret.ts';
 export { acceptedValues } from './shared-secrets/rotating-secret.ts';
+export type {
+  NearCacheName,
+  RateLimitRule,
+  RefreshOutcome,
+  SignInMethod,
+  SignInOutcome,
+} from './telemetry/index.ts';
+export {
+  countNearCacheLookup,
+  countRateLimitRefusal,
+  countRefreshTokenUse,
+  countRefusal,
+  countSignInAttempt,
+  flushTelemetry,
+  telemetryWanted,
+} from './telemetry/index.ts';

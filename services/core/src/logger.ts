@@ -1,4 +1,5 @@
 import type { LoggerOptions } from 'pino';
+import { traceLogFields } from './telemetry/trace-log-fields.ts';
 
 /**
  * Paths that may hold secrets anywhere a request, reply or error is logged. Redaction is a
@@ -28,6 +29,7 @@ export function loggerOptions({ service, level }: LoggerSettings): LoggerOptions
   return {
     level,
     base: { service },
+    mixin: traceLogFields,
     redact: { paths: [...redactedLogPaths], censor: '[redacted]' },
   };
 }

@@ -202,22 +202,42 @@ describe('createService request logs', () => {
     app.get('/quiet', { logLevel: 'warn' }, async () => {
       throw new AuthError('forbidden');
     });
+    app.get('/down', async () => {
+      throw new AuthError('dependency_unavailable', undefined, { cause: new Error('connect ECONNREFUSED') });
+    });
     await app.ready();
     return { app, lines };
   }
 
-  it('logs nothing for a request served well at info, and the request id on a refusal', async () => {
+  it('logs nothing at info for a request served well, nor for a refusal', async () => {
     const { app, lines } = await loggingService('info');
     await app.inject({ method: 'GET', url: '/healthz?code=one-time-code' });
-    assert.equal(lines.length, 0);
+    await app.inject({ method: 'GET', url: '/refused' });
+    await app.inject({ method: 'GET', url: '/no-such-path%' });
+    assert.deepEqual(lines, []);
+    await app.close();
+  });
+
+  it('logs a failed dependency at warn', async () => {
+    const { app, lines } = await loggingService('info');
+    assert.equal((await app.inject({ method: 'GET', url: '/down' })).statusCode, 503);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.level, 40);
+    assert.equal(lines[0]?.msg, 'dependency failed');
+    await app.close();
+  });
+
+  it('logs a refusal at debug with the request id, never its query', async () => {
+    const { app, lines } = await loggingService('debug');
     await app.inject({
       method: 'GET',
       url: '/refused?code=one-time-code',
       headers: { 'x-request-id': 'abc12345-req' },
     });
-    assert.equal(lines.length, 1);
-    assert.equal(lines[0]?.reqId, 'abc12345-req');
-    assert.equal(lines[0]?.msg, 'request refused');
+    const refused = lines.filter((line) => line.msg === 'request refused');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0]?.reqId, 'abc12345-req');
+    assert.equal(refused[0]?.level, 20);
     assert.doesNotMatch(JSON.stringify(lines), /one-time-code/);
     await app.close();
   });

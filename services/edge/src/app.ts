@@ -1,5 +1,6 @@
 import {
   AuthError,
+  countRateLimitRefusal,
   createService,
   csrfOrigin,
   insecureLocalHttpSessionCookie,
@@ -85,7 +86,10 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     // The limit's headers go on the 429 only: on every other answer they were three headers of
     // per-request work for a limit that well-behaved clients never reach.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: () => new AuthError('rate_limited'),
+    errorResponseBuilder: () => {
+      countRateLimitRefusal('per_ip');
+      return new AuthError('rate_limited');
+    },
   });
   // Every request counts against its address, ahead of request authentication: 401s and 404s too.
   app.addHook('onRequest', app.rateLimit());

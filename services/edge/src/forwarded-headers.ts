@@ -5,8 +5,16 @@ import type { FastifyRequest } from 'fastify';
 const internalHeaderPrefix = 'x-authscale-';
 
 /**
+ * The trace context headers. The client's are not forwarded: the HTTP client instrumentation
+ * writes the edge's own context (the caller's trace, the edge's span as parent), and a second
+ * `traceparent` beside it would make the orchestrator's copy unreadable (Node joins the two).
+ */
+const traceContextHeaders = new Set(['traceparent', 'tracestate', 'baggage']);
+
+/**
  * The headers the orchestrator receives: the client's, minus anything claiming to be ours
- * (`x-authscale-*`), plus the signed principal, the client address we saw and the request id.
+ * (`x-authscale-*`) and the trace context (the edge propagates its own), plus the signed
+ * principal, the client address we saw and the request id.
  * An API key stops here: the principal says everything the orchestrator needs, and the secret
  * need not travel (or be logged) one hop further.
  */
@@ -18,7 +26,8 @@ export function forwardedHeaders(
   const forwarded: IncomingHttpHeaders = {};
   const dropAuthorization = request.user?.kind === 'api_key';
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(internalHeaderPrefix) || (dropAuthorization && name === 'authorization')) continue;
+    if (name.startsWith(internalHeaderPrefix) || traceContextHeaders.has(name)) continue;
+    if (dropAuthorization && name === 'authorization') continue;
     forwarded[name] = value;
   }
   if (principal) forwarded[principalHeaderName] = principal;

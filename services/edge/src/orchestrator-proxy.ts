@@ -1,5 +1,11 @@
 import { text } from 'node:stream/consumers';
-import { AuthError, type AuthenticatedUser, dependencyError, type SessionNearCache } from '@authscale/core';
+import {
+  AuthError,
+  type AuthenticatedUser,
+  countNearCacheLookup,
+  dependencyError,
+  type SessionNearCache,
+} from '@authscale/core';
 import replyFrom from '@fastify/reply-from';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preHandlerAsyncHookHandler } from 'fastify';
@@ -238,6 +244,7 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       const slot = nearCache ? answerSlotFor(nearCache, request) : undefined;
       if (!slot) return forward(request, reply);
       const body = slot.answers.get(slot.key);
+      countNearCacheLookup('edge.answers', body !== undefined);
       if (body !== undefined) return reply.type('application/json; charset=utf-8').send(body);
       return forward(request, reply, slot);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthError, normalizeEmail } from '@authscale/core';
+import { AuthError, countRateLimitRefusal, normalizeEmail } from '@authscale/core';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
 export interface SignInRateLimitOptions {
@@ -73,6 +73,7 @@ export function signInRateLimit(
       throw new AuthError('dependency_unavailable', undefined, { cause: error });
     }
     if (!result.isAllowed && result.isExceeded) {
+      countRateLimitRefusal('sign_in');
       throw new AuthError('rate_limited', undefined, { retryAfterSeconds: result.ttlInSeconds });
     }
   };

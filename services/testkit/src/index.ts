@@ -5,6 +5,8 @@ export { findBinary, MissingBinaryError } from './find-binary.ts';
 export { freePort, freePorts } from './free-port.ts';
 export type { SinkMessage, SmtpSink, StartSmtpSinkOptions } from './mail/start-smtp-sink.ts';
 export { startSmtpSink } from './mail/start-smtp-sink.ts';
+export type { OtlpReceiver, ReceivedMetric, ReceivedSpan } from './otlp/start-otlp-receiver.ts';
+export { startOtlpReceiver } from './otlp/start-otlp-receiver.ts';
 export type { PostgresServer } from './postgres.ts';
 export { startPostgres } from './postgres.ts';
 export type { RawServer } from './raw-server.ts';

@@ -12,9 +12,14 @@ export type ServiceName = 'edge' | 'session' | 'orchestrator';
  * The Node flags every service runs with, here and in its image (`services/Dockerfile`'s CMD).
  * A young generation that never shrinks below 16 MB: V8 shrinks it to 1 MB whenever a process
  * goes quiet, and the next burst of requests then pays for four times as many scavenges until
- * it has grown back (`docs/benchmarks.md`, "Reading the throughput figures").
+ * it has grown back (`docs/benchmarks.md`, "Reading the throughput figures"). And OpenTelemetry,
+ * started before the app loads when an `OTEL_*` variable asks for an exporter
+ * (`docs/observability.md`).
  */
-export const serviceNodeFlags: readonly string[] = ['--min-semi-space-size=16'];
+export const serviceNodeFlags: readonly string[] = [
+  '--min-semi-space-size=16',
+  '--import=@authscale/core/start-telemetry',
+];
 
 export interface StartServiceOptions {
   service: ServiceName;
@@ -74,7 +79,8 @@ export async function startService({
   const listenPort = port ?? (await freePort());
   const [command, args, cwd] = imageNode
     ? [imageNode, [...serviceNodeFlags, 'src/main.ts'], `${repositoryRoot}services/${service}`]
-    : [process.execPath, [...serviceNodeFlags, '--import', 'tsx', `services/${service}/src/main.ts`], repositoryRoot];
+    : // tsx first: it loads the telemetry preload too, on a Node that does not strip types itself.
+      [process.execPath, ['--import', 'tsx', ...serviceNodeFlags, `services/${service}/src/main.ts`], repositoryRoot];
   const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
   const child = spawnServer(command, args, {
     cwd,

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { countNearCacheLookup } from '../telemetry/authscale-metrics.ts';
 import { maxNearCacheAgeMs } from './session-epoch.ts';
 import { sessionIdFor } from './session-id-for.ts';
 import type { SessionView } from './session-schemas.ts';
@@ -64,9 +65,13 @@ export function createSessionNearCache({ epochOf, maxAgeMs, maxEntries, now = Da
         at < view.idleExpiresAt &&
         at < view.absoluteExpiresAt;
       epochMoved = current && epoch !== entry.epoch;
-      if (current && !epochMoved) return { view };
+      if (current && !epochMoved) {
+        countNearCacheLookup('edge.sessions', true);
+        return { view };
+      }
       entries.delete(sid);
     }
+    countNearCacheLookup('edge.sessions', false);
     // After a moved epoch the replica's own near cache may not have heard of the change yet
     // (its invalidation travels on another connection): ask it to read past its cache.
     return { epoch, fresh: epochMoved };

@@ -1,4 +1,4 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, countSignInAttempt } from '@authscale/core';
 import type { FastifyRequest } from 'fastify';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 
@@ -22,5 +22,6 @@ export async function refuseEmailSignIn({
     detail: { method },
     ...(userId ? { userId } : {}),
   });
+  countSignInAttempt(method, 'failure');
   throw new AuthError('invalid_credentials');
 }

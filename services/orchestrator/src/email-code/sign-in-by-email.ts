@@ -1,3 +1,4 @@
+import { countSignInAttempt } from '@authscale/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { loginAccountKey } from '../login-throttle/create-login-throttle.ts';
@@ -51,6 +52,7 @@ export async function signInByEmail({
   // Proof of the mailbox, like a right password: this browser's own guesses are its own from now on.
   const setCookie = deviceCookies.earned(request.headers.cookie, account);
   if (setCookie) reply.header('set-cookie', setCookie);
+  countSignInAttempt(method, 'mfaRequired' in answer ? 'mfa_required' : 'success');
   if ('mfaRequired' in answer) return answer;
   await deps.identity.audit.record({
     type: 'login.succeeded',

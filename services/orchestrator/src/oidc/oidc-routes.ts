@@ -1,10 +1,11 @@
-import { AuthError, cookieValue } from '@authscale/core';
+import { AuthError, cookieValue, countSignInAttempt } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { assuranceLevel } from '../mfa/assurance-level.ts';
 import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { seeOther } from '../openapi/answer-schemas.ts';
+import { countedSignInFailure } from '../sign-in/counted-sign-in-failure.ts';
 import { oidcFlowCookie } from './oidc-flow-cookie.ts';
 
 const providerParams = Type.Object({ provider: Type.String({ pattern: '^[a-z0-9-]{1,32}$' }) });
@@ -92,11 +93,15 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
       // The flow is spent whatever happens next, so the cookie goes too.
       reply.header('set-cookie', flowCookie.cleared);
       reply.header('cache-control', 'no-store');
-      const { userId, outcome, returnTo, linking } = await oidc.complete({
-        provider: request.params.provider,
-        flowId: cookieValue(request.headers.cookie, flowCookie.name),
-        query: request.query,
-      });
+      const { userId, outcome, returnTo, linking } = await oidc
+        .complete({
+          provider: request.params.provider,
+          flowId: cookieValue(request.headers.cookie, flowCookie.name),
+          query: request.query,
+        })
+        .catch((error: unknown) => {
+          throw countedSignInFailure('oidc', error);
+        });
       if (linking) {
         // The user is signed in already: connect the provider, start no new session.
         if (outcome === 'linked') {
@@ -112,10 +117,12 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
       const tenantId = await defaultTenantOf(identity, userId);
       if (await totp.isEnrolled({ userId })) {
         const mfaToken = await mfaChallenges.issue({ userId, tenantId, firstFactor: 'fed' });
+        countSignInAttempt('oidc', 'mfa_required');
         return reply.redirect(`${returnTo}#mfa_token=${encodeURIComponent(mfaToken)}`, 303);
       }
       const amr = ['fed'];
       const tokens = await completeSignIn({ request, reply, userId, tenantId, amr, acr: assuranceLevel(amr) });
+      countSignInAttempt('oidc', 'success');
       await identity.audit.record({
         type: 'login.succeeded',
         userId,

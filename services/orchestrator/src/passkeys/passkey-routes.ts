@@ -1,4 +1,4 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, countSignInAttempt } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { assuranceLevel } from '../mfa/assurance-level.ts';
@@ -8,6 +8,7 @@ import { defaultTenantOf } from '../mfa/default-tenant-of.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { sessionCallerOf } from '../mfa/session-caller-of.ts';
 import type { SecurityNotices } from '../notices/create-security-notices.ts';
+import { countedSignInFailure } from '../sign-in/counted-sign-in-failure.ts';
 import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 /** The browser's serialised credential; @simplewebauthn/server checks every field inside. */
@@ -110,13 +111,15 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { flowId, response } = request.body;
-      const { userId, method } = await passkeys.verifyAuthentication({
-        flowId,
-        response: response as unknown as AuthenticationResponseJSON,
-      });
+      const { userId, method } = await passkeys
+        .verifyAuthentication({ flowId, response: response as unknown as AuthenticationResponseJSON })
+        .catch((error: unknown) => {
+          throw countedSignInFailure('passkey', error);
+        });
       const tenantId = await defaultTenantOf(identity, userId);
       const amr = [method];
       const tokens = await completeSignIn({ request, reply, userId, tenantId, amr, acr: assuranceLevel(amr) });
+      countSignInAttempt('passkey', 'success');
       await identity.audit.record({
         type: 'login.succeeded',
         userId,

@@ -1,4 +1,4 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, countRefreshTokenUse } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
@@ -32,6 +32,7 @@ export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
         request.body.refreshToken,
         async ({ userId, familyId }) => (await deps.sessions.touch(userId, familyId)) !== null,
       );
+      countRefreshTokenUse(result.outcome === 'rotated' && result.repeated ? 'grace' : result.outcome);
       if (result.outcome === 'invalid' || result.outcome === 'session_ended') throw new AuthError('unauthenticated');
       const { familyId: sessionId, userId, tenantId, amr, acr, authTime } = result.family;
       if (result.outcome === 'replayed') {

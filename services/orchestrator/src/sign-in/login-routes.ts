@@ -1,4 +1,4 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, countRateLimitRefusal, countSignInAttempt } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { loginAccountKey } from '../login-throttle/create-login-throttle.ts';
@@ -34,7 +34,10 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
       const account = loginAccountKey(email);
       const attempt = { email, ip: request.ip, device: deviceCookies.deviceIn(request.headers.cookie, account) };
       const gate = await deps.loginThrottle.attempt(attempt);
-      if (!gate.allowed) throw new AuthError('rate_limited', undefined, { retryAfterSeconds: gate.retryAfterSeconds });
+      if (!gate.allowed) {
+        countRateLimitRefusal('login_throttle');
+        throw new AuthError('rate_limited', undefined, { retryAfterSeconds: gate.retryAfterSeconds });
+      }
       const login = await deps.identity.users.findPasswordLogin({ email });
       const valid = await verifyPassword({ password, passwordHash: login?.passwordHash ?? null });
       const tenantId = valid && login ? await deps.identity.memberships.defaultTenant({ userId: login.userId }) : null;
@@ -44,6 +47,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
           ip: request.ip,
           ...(login ? { userId: login.userId } : {}),
         });
+        countSignInAttempt('password', 'failure');
         throw new AuthError('invalid_credentials');
       }
       await deps.loginThrottle.succeeded(attempt);
@@ -69,6 +73,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{
         firstFactor: 'pwd',
       });
       earnDevice();
+      countSignInAttempt('password', 'mfaRequired' in answer ? 'mfa_required' : 'success');
       if ('mfaRequired' in answer) return answer;
       await deps.identity.audit.record({
         type: 'login.succeeded',

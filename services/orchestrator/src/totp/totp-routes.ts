@@ -1,4 +1,4 @@
-import { AuthError } from '@authscale/core';
+import { AuthError, countSignInAttempt } from '@authscale/core';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { assuranceLevel } from '../mfa/assurance-level.ts';
 import { callerOf } from '../mfa/caller-of.ts';
@@ -6,6 +6,7 @@ import type { CeremonyDependencies } from '../mfa/ceremony-dependencies.ts';
 import { requireRecentAuthentication } from '../mfa/require-recent-authentication.ts';
 import { sessionCallerOf } from '../mfa/session-caller-of.ts';
 import type { SecurityNotices } from '../notices/create-security-notices.ts';
+import { countedSignInFailure } from '../sign-in/counted-sign-in-failure.ts';
 import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
 
 const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }) }, { additionalProperties: false });
@@ -70,16 +71,17 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const { mfaToken, code } = request.body;
       const challenge = await mfaChallenges.peek(mfaToken);
-      if (!challenge) throw new AuthError('invalid_credentials');
+      if (!challenge) throw countedSignInFailure('totp', new AuthError('invalid_credentials'));
       let method: Awaited<ReturnType<typeof totp.verify>>;
       try {
         method = await totp.verify({ userId: challenge.userId, code });
       } catch (error) {
         await identity.audit.record({ type: 'mfa.failed', userId: challenge.userId, ip: request.ip });
-        throw error;
+        throw countedSignInFailure('totp', error);
       }
       // Spent only now, so a mistyped code can be retried; of two completions only one gets here.
-      if (!(await mfaChallenges.spend(mfaToken))) throw new AuthError('invalid_credentials');
+      if (!(await mfaChallenges.spend(mfaToken)))
+        throw countedSignInFailure('totp', new AuthError('invalid_credentials'));
       const amr = [challenge.firstFactor, 'otp'];
       const tokens = await completeSignIn({
         request,
@@ -89,6 +91,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{
         amr,
         acr: assuranceLevel(amr),
       });
+      countSignInAttempt('totp', 'success');
       await identity.audit.record({
         type: 'mfa.succeeded',
         userId: challenge.userId,

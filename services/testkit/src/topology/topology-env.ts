@@ -80,7 +80,9 @@ export function topologyEnv({
     defaults: Record<string, string | undefined>,
     wiring: Record<string, string | undefined>,
   ) => {
-    const merged = { LOG_LEVEL: logLevel, ...defaults, ...inherited, ...wiring, ...extraEnv[role] };
+    // Each role names itself in its telemetry; one name inherited by all would merge them.
+    const telemetry = { OTEL_SERVICE_NAME: `authscale-${role}` };
+    const merged = { LOG_LEVEL: logLevel, ...defaults, ...inherited, ...telemetry, ...wiring, ...extraEnv[role] };
     return Object.fromEntries(
       Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );

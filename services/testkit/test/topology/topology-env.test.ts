@@ -36,6 +36,15 @@ describe('topologyEnv', () => {
     }
   });
 
+  it('passes the OTEL_* variables to every role, each under its own service name', () => {
+    const inherited = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'one-for-all' };
+    const env = topologyEnv({ ...topology, inherited });
+    for (const role of roles) {
+      assert.equal(env[role].OTEL_EXPORTER_OTLP_ENDPOINT, 'http://127.0.0.1:4318', role);
+      assert.equal(env[role].OTEL_SERVICE_NAME, `authscale-${role}`, role);
+    }
+  });
+
   it('lets the environment change a default, never the wiring', () => {
     const env = topologyEnv({
       ...topology,

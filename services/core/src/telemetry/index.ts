@@ -1,0 +1,18 @@
+export type {
+  NearCacheName,
+  RateLimitRule,
+  RefreshOutcome,
+  SignInMethod,
+  SignInOutcome,
+} from './authscale-metrics.ts';
+export {
+  countNearCacheLookup,
+  countRateLimitRefusal,
+  countRefreshTokenUse,
+  countRefusal,
+  countSignInAttempt,
+} from './authscale-metrics.ts';
+export { flushTelemetry } from './flush-telemetry.ts';
+export { recordRoute } from './record-route.ts';
+export { telemetryWanted } from './telemetry-wanted.ts';
+export { traceLogFields } from './trace-log-fields.ts';
