@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { composeAuthscale } from '../infra/compose.ts';
+import { composeAuthscale, composePipeline } from '../infra/compose.ts';
 import {
   contextKeys,
   deploymentFileName,
@@ -19,7 +19,9 @@ try {
     typeof deploymentFile === 'string'
       ? readDeploymentFile(resolve(deploymentFile), { required: true })
       : readDeploymentFile(new URL(`../${deploymentFileName}`, import.meta.url).pathname);
-  composeAuthscale(app, loadEnvironmentConfigFromContext({ context, ...(file ? { file } : {}) }));
+  const config = loadEnvironmentConfigFromContext({ context, ...(file ? { file } : {}) });
+  composeAuthscale(app, config);
+  composePipeline(app, config);
 } catch (error) {
   if (!(error instanceof InfraConfigError)) throw error;
   // A configuration mistake is the operator's to fix: the message lists every problem, a stack adds nothing.

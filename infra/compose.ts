@@ -8,6 +8,7 @@ import { ConfineServiceInvocations, EncryptLogGroups } from './policy-aspects.ts
 import { DataStack } from './stacks/data-stack.ts';
 import { EdgeStack } from './stacks/edge-stack.ts';
 import { NetworkStack } from './stacks/network-stack.ts';
+import { PipelineStack } from './stacks/pipeline-stack.ts';
 import { ServicesStack } from './stacks/services-stack.ts';
 
 /** The Docker build context of every service image: the repository root, which holds the workspace lockfile. */
@@ -101,4 +102,20 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
   skipCheckovChecks(stacks);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stacks;
+}
+
+/**
+ * The environment's pipeline stack (the roles the delivery workflow assumes), when the deployment
+ * target names a GitHub repository; composed beside the application stacks, under the same checks.
+ */
+export function composePipeline(app: App, config: Readonly<EnvironmentConfig>): PipelineStack | undefined {
+  if (!config.pipeline) return undefined;
+  const stack = new PipelineStack(app, `authscale-${config.name}-pipeline`, {
+    env: { account: config.account, region: config.region },
+    tags: { project: 'authscale', environment: config.name },
+    description: `authscale ${config.name}: the roles the delivery workflow assumes (GitHub OIDC)`,
+    environmentName: config.name,
+    pipeline: config.pipeline,
+  });
+  return stack;
 }

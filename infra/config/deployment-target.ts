@@ -21,6 +21,8 @@ const targetFields = [
   'hostedZoneId',
   'hostedZoneName',
   'alarmEmail',
+  'githubRepository',
+  'githubOidcProviderArn',
 ] as const satisfies ReadonlyArray<keyof DeploymentTarget>;
 type TargetField = (typeof targetFields)[number];
 
@@ -34,6 +36,8 @@ const fieldHints: Readonly<Record<TargetField, string>> = {
   hostedZoneId: '<Route 53 public hosted zone id>',
   hostedZoneName: '<that zone name>',
   alarmEmail: '<address>',
+  githubRepository: '<owner/name>',
+  githubOidcProviderArn: '<arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com>',
 };
 
 /** The context key that supplies one deployment-target value on the command line. */

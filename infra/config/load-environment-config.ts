@@ -88,6 +88,12 @@ export function loadEnvironmentConfig(
   if (certificateRegion !== parameters.region || certificateAccount !== target.account) {
     problems.push('certificateArn: the certificate must be in the environment account and region');
   }
+  if (target.githubOidcProviderArn && !target.githubRepository) {
+    problems.push('githubOidcProviderArn: only with githubRepository, the repository it lets deploy');
+  }
+  if (target.githubOidcProviderArn && target.githubOidcProviderArn.split(':')[4] !== target.account) {
+    problems.push('githubOidcProviderArn: the provider must be in the environment account');
+  }
   const { hostedZoneId, hostedZoneName, publicHostname } = target;
   if ((hostedZoneId === undefined) !== (hostedZoneName === undefined)) {
     problems.push('hostedZoneId, hostedZoneName: give both or neither');
@@ -99,6 +105,14 @@ export function loadEnvironmentConfig(
     ...structuredClone(parameters),
     account: target.account,
     ...(target.alarmEmail ? { alarmEmail: target.alarmEmail } : {}),
+    ...(target.githubRepository
+      ? {
+          pipeline: {
+            githubRepository: target.githubRepository,
+            ...(target.githubOidcProviderArn ? { githubOidcProviderArn: target.githubOidcProviderArn } : {}),
+          },
+        }
+      : {}),
     edge: {
       ...parameters.edge,
       publicHostname,

@@ -142,6 +142,18 @@ export const deploymentTargetSchema = Type.Object(
       Type.String({ pattern: hostnamePattern, description: "That zone's name; publicHostname must be in it." }),
     ),
     alarmEmail: Type.Optional(Type.String({ format: 'email', description: 'Subscribed to the alarm topic.' })),
+    githubRepository: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
+        description: 'owner/name of the GitHub repository whose delivery workflow may deploy this environment.',
+      }),
+    ),
+    githubOidcProviderArn: Type.Optional(
+      Type.String({
+        pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$',
+        description: "The account's GitHub OIDC provider when another environment's pipeline stack created it.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -167,4 +179,13 @@ export type EnvironmentConfig = Omit<EnvironmentParameters, 'edge'> & {
     /** @default none: the team points its DNS name at the load balancer itself */
     readonly hostedZone?: HostedZoneReference;
   };
+  /** @default none: no delivery workflow deploys this environment (no pipeline stack) */
+  readonly pipeline?: PipelineTarget;
 };
+
+/** Who may deploy an environment from GitHub Actions: one repository, through the account's OIDC provider. */
+export interface PipelineTarget {
+  readonly githubRepository: string;
+  /** @default none: the pipeline stack creates the provider (one per account) */
+  readonly githubOidcProviderArn?: string;
+}

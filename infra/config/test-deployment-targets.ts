@@ -8,13 +8,15 @@ import type { DeploymentTarget, EnvironmentName } from './schema.ts';
  * (RFC 6761), and `resolveDeploymentTarget` refuses every one of them from a team.
  *
  * Staging and prod name a hosted zone and dev does not, so both ways of publishing the name are
- * synthesized and asserted.
+ * synthesized and asserted; likewise staging uses an existing GitHub OIDC provider and the others
+ * create theirs.
  */
 export const testDeploymentTargets: Readonly<Record<EnvironmentName, DeploymentTarget>> = {
   dev: {
     account: '111122223333',
     certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/6f0c2a4e-8d1b-4c3a-9e57-1b2d3c4e5f60',
     publicHostname: 'auth.dev.authscale.test',
+    githubRepository: 'authscale-test/authscale',
   },
   staging: {
     account: '444455556666',
@@ -22,6 +24,8 @@ export const testDeploymentTargets: Readonly<Record<EnvironmentName, DeploymentT
     publicHostname: 'auth.staging.authscale.test',
     hostedZoneId: 'Z0STAGINGTESTZONE',
     hostedZoneName: 'staging.authscale.test',
+    githubRepository: 'authscale-test/authscale',
+    githubOidcProviderArn: 'arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com',
   },
   prod: {
     account: '777788889999',
@@ -30,5 +34,6 @@ export const testDeploymentTargets: Readonly<Record<EnvironmentName, DeploymentT
     hostedZoneId: 'Z0PRODTESTZONE',
     hostedZoneName: 'authscale.test',
     alarmEmail: 'alarms@authscale.test',
+    githubRepository: 'authscale-test/authscale',
   },
 };

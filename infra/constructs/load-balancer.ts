@@ -34,6 +34,8 @@ export class LoadBalancer extends Construct {
   public readonly httpsListener: elbv2.ApplicationListener;
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly accessLogs: s3.IBucket;
+  /** The edge's 5xx-rate and p99-latency alarms, once `routeTo` has made them. */
+  public readonly edgeAlarms: cloudwatch.IAlarm[] = [];
   /** The alias record of the public host name, when a hosted zone was given. */
   public readonly aliasRecord?: route53.ARecord;
   private readonly alarmAction: cloudwatch.IAlarmAction;
@@ -167,6 +169,7 @@ export class LoadBalancer extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     for (const alarm of [latency, errors]) alarm.addAlarmAction(this.alarmAction);
+    this.edgeAlarms.push(errors, latency);
     return targetGroup;
   }
 }

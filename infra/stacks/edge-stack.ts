@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
@@ -125,6 +126,12 @@ export class EdgeStack extends Stack {
     );
 
     const targetGroup = this.loadBalancer.routeTo(this.edge.service, servicePorts.edge);
+    // A deployment that raises the edge 5xx rate or p99 latency rolls back on its own, even when every
+    // new task is healthy (the circuit breaker only sees tasks that fail to start or pass health checks).
+    this.edge.service.enableDeploymentAlarms(
+      this.loadBalancer.edgeAlarms.map((alarm) => alarm.alarmName),
+      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+    );
     this.edge.scaling.scaleOnRequestCount('Requests', {
       targetGroup,
       requestsPerTarget: config.services.edgeRequestsPerTask,

@@ -167,6 +167,30 @@ describe('loadEnvironmentConfig', () => {
       problemsOf(() => loadEnvironmentConfig('staging', malformed)).some((problem) => /^account/.test(problem)),
     );
   });
+  test('takes a pipeline only with a GitHub repository, and a provider only from the same account', () => {
+    assert.equal(loadEnvironmentConfig('staging', teamTarget).pipeline, undefined);
+    const withRepository = { ...teamTarget, githubRepository: 'acme/authscale' };
+    assert.deepEqual(loadEnvironmentConfig('staging', withRepository).pipeline, { githubRepository: 'acme/authscale' });
+    const provider = `arn:aws:iam::${teamTarget.account}:oidc-provider/token.actions.githubusercontent.com`;
+    assert.deepEqual(
+      loadEnvironmentConfig('staging', { ...withRepository, githubOidcProviderArn: provider }).pipeline,
+      { githubRepository: 'acme/authscale', githubOidcProviderArn: provider },
+    );
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentConfig('staging', { ...teamTarget, githubOidcProviderArn: provider })),
+      ['githubOidcProviderArn: only with githubRepository, the repository it lets deploy'],
+    );
+    const elsewhere = provider.replace(teamTarget.account, '999988887777');
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentConfig('staging', { ...withRepository, githubOidcProviderArn: elsewhere })),
+      ['githubOidcProviderArn: the provider must be in the environment account'],
+    );
+    assert.ok(
+      problemsOf(() => loadEnvironmentConfig('staging', { ...teamTarget, githubRepository: 'not a repository' })).some(
+        (problem) => /^githubRepository/.test(problem),
+      ),
+    );
+  });
 });
 
 describe('resolveDeploymentTarget', () => {
@@ -199,7 +223,7 @@ describe('resolveDeploymentTarget', () => {
       resolveDeploymentTarget('staging', sources({}, { staging: { ...teamTarget, acount: '210987654321' } })),
     );
     assert.deepEqual(problems, [
-      'authscale.local.json: "staging.acount" is not one of account, certificateArn, publicHostname, hostedZoneId, hostedZoneName, alarmEmail',
+      'authscale.local.json: "staging.acount" is not one of account, certificateArn, publicHostname, hostedZoneId, hostedZoneName, alarmEmail, githubRepository, githubOidcProviderArn',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type AuthscaleStacks, composeAuthscale } from '../compose.ts';
+import { type AuthscaleStacks, composeAuthscale, composePipeline } from '../compose.ts';
 import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
 import type { EnvironmentConfig, EnvironmentName } from '../config/schema.ts';
 import { testDeploymentTargets } from '../config/test-deployment-targets.ts';
@@ -16,6 +16,8 @@ export interface Synthesized {
   readonly config: Readonly<EnvironmentConfig>;
   readonly stacks: AuthscaleStacks;
   readonly templates: Readonly<Record<keyof AuthscaleStacks, Template>>;
+  /** The pipeline stack's template, when the deployment target names a GitHub repository. */
+  readonly pipelineTemplate?: Template;
   /** The container images `cdk deploy` would build, from the stacks' asset manifests. */
   readonly dockerImages: readonly DockerImageSource[];
   /** Every template's resources of one type, across the four stacks. */
@@ -49,6 +51,7 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
     const app = new App({ outdir, context: cdkJson.context });
     const config = loadEnvironmentConfig(name, testDeploymentTargets[name]);
     const stacks = composeAuthscale(app, config);
+    const pipeline = composePipeline(app, config);
     mutate?.(stacks);
     const assembly = synthesizeWithReport(app, outdir);
     const templateOf = (key: keyof AuthscaleStacks) =>
@@ -69,6 +72,9 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
       config,
       stacks,
       templates,
+      ...(pipeline
+        ? { pipelineTemplate: Template.fromJSON(assembly.getStackArtifact(pipeline.artifactId).template) }
+        : {}),
       dockerImages,
       resourcesOfType(type) {
         return (Object.keys(templates) as Array<keyof AuthscaleStacks>).flatMap((stack) =>
