@@ -96,7 +96,7 @@ describe('the delivery workflow', () => {
     );
     const step = smoke?.steps?.find((candidate) => candidate.run?.includes('load-tests/smoke.js'));
     assert.equal(step?.env?.BASE_URL, expression('needs.prepare.outputs.public-origin'));
-    const localK6 = /const k6Version = '([^']+)'/.exec(read('scripts/smoke.ts'))?.[1];
+    const localK6 = /const k6Version = '([^']+)'/.exec(read('scripts/k6/ensure-k6.ts'))?.[1];
     assert.ok(localK6);
     assert.ok(step?.run?.includes(`go install go.k6.io/k6@${localK6}`), `k6 ${localK6} in both`);
     assert.equal(stage.jobs.prepare?.outputs?.['public-origin'], expression('steps.target.outputs.public-origin'));

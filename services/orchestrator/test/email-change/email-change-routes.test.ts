@@ -1,50 +1,41 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkMessage } from '@authscale/testkit';
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
-import { accountHelpers } from '../fixtures/account-helpers.ts';
-import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { accountSuite } from '../fixtures/account-suite.ts';
 
 /**
  * Email change end to end: the request mails a link to the new address, only that link moves the
  * account, and the old address hears of it. Real orchestrator, Postgres and SMTP server.
  */
 describe('email change', () => {
-  let harness: Harness;
-  let admin: pg.Pool;
-  let helpers: ReturnType<typeof accountHelpers>;
-  before(async () => {
-    harness = await startOrchestrator();
-    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
-    helpers = accountHelpers(harness);
-  });
-  after(async () => {
-    await admin.end();
-    await harness.stop();
-  });
+  const suite = accountSuite();
 
   const requestChange = async (userId: string, email: string) =>
-    helpers.call('PUT', '/auth/email', await helpers.fresh(userId), { email });
-  const confirm = (token: string) => helpers.call('POST', '/auth/email/change', {}, { token });
+    suite.helpers.call('PUT', '/auth/email', await suite.helpers.fresh(userId), { email });
+  const confirm = (token: string) => suite.helpers.call('POST', '/auth/email/change', {}, { token });
   const confirmations = (email: string) =>
-    harness.mailSink
+    suite.harness.mailSink
       .messages()
       .filter(({ to, subject }) => to.includes(email) && subject === 'Confirm your new email address');
   const confirmationToken = async (email: string, count = 1) => {
-    await harness.mailSink.waitForMessage(() => confirmations(email).length >= count);
+    await suite.harness.mailSink.waitForMessage(() => confirmations(email).length >= count);
     const link = (confirmations(email)[count - 1] as SinkMessage).links.find((url) => url.searchParams.has('token'));
-    assert.equal(link?.origin, harness.config.PUBLIC_ORIGIN);
+    assert.equal(link?.origin, suite.harness.config.PUBLIC_ORIGIN);
     assert.equal(link?.pathname, '/confirm-email-change');
     return link?.searchParams.get('token') as string;
   };
   /** What `GET /me` says about the user, in their personal tenant. */
   const meEmail = async (userId: string, tenantId: string) => {
-    const me = await helpers.call('GET', '/me', { ...(await helpers.fresh(userId)), 'x-tenant-id': tenantId });
+    const me = await suite.helpers.call('GET', '/me', {
+      ...(await suite.helpers.fresh(userId)),
+      'x-tenant-id': tenantId,
+    });
     return me.json().user.email as string;
   };
-  const tenantOf = async (userId: string) => (await harness.identity.memberships.defaultTenant({ userId })) as string;
+  const tenantOf = async (userId: string) =>
+    (await suite.harness.identity.memberships.defaultTenant({ userId })) as string;
   const visible = (response: LightMyRequestResponse) => ({
     status: response.statusCode,
     body: response.body,
@@ -54,7 +45,7 @@ describe('email change', () => {
   });
 
   it('moves the account only when the link mailed to the new address is followed, once, and tells the old one', async () => {
-    const alice = await helpers.signUp();
+    const alice = await suite.helpers.signUp();
     const tenantId = await tenantOf(alice.userId);
     const newEmail = alice.email.replace('account-', 'moved-');
     const requested = await requestChange(alice.userId, newEmail.toUpperCase());
@@ -63,18 +54,18 @@ describe('email change', () => {
     const token = await confirmationToken(newEmail);
 
     assert.equal(await meEmail(alice.userId, tenantId), alice.email, 'unchanged until confirmed');
-    assert.equal((await helpers.login(newEmail, alice.password)).statusCode, 401);
+    assert.equal((await suite.helpers.login(newEmail, alice.password)).statusCode, 401);
 
     assert.equal((await confirm(token)).statusCode, 204);
     assert.equal(await meEmail(alice.userId, tenantId), newEmail);
-    assert.equal((await helpers.login(newEmail, alice.password)).statusCode, 200);
-    assert.equal((await helpers.login(alice.email, alice.password)).statusCode, 401);
-    const verified = await admin.query('SELECT 1 FROM users WHERE id = $1 AND email_verified_at IS NOT NULL', [
+    assert.equal((await suite.helpers.login(newEmail, alice.password)).statusCode, 200);
+    assert.equal((await suite.helpers.login(alice.email, alice.password)).statusCode, 401);
+    const verified = await suite.admin.query('SELECT 1 FROM users WHERE id = $1 AND email_verified_at IS NOT NULL', [
       alice.userId,
     ]);
     assert.equal(verified.rowCount, 1, 'the link proved the new address');
 
-    const notice = await harness.mailSink.waitForMessage(
+    const notice = await suite.harness.mailSink.waitForMessage(
       ({ to, subject }) => to.includes(alice.email) && subject === 'Your email address was changed',
     );
     assert.ok(notice.text.includes(newEmail));
@@ -84,7 +75,7 @@ describe('email change', () => {
     const reused = await confirm(token);
     assert.equal(reused.statusCode, 400);
     assert.equal(reused.json().error.code, 'invalid_request');
-    const types = await admin.query<{ type: string }>(
+    const types = await suite.admin.query<{ type: string }>(
       "SELECT type FROM audit_events WHERE user_id = $1 AND type LIKE 'email.change%' ORDER BY id",
       [alice.userId],
     );
@@ -95,19 +86,19 @@ describe('email change', () => {
   });
 
   it('answers an address another account holds byte for byte as a free one, and mails only the free one', async () => {
-    const alice = await helpers.signUp();
-    const bob = await helpers.signUp();
+    const alice = await suite.helpers.signUp();
+    const bob = await suite.helpers.signUp();
     const free = alice.email.replace('account-', 'free-');
     const toTaken = await requestChange(alice.userId, bob.email.toUpperCase());
     const toFree = await requestChange(alice.userId, free);
     assert.equal(toFree.statusCode, 202);
     assert.deepEqual(visible(toTaken), visible(toFree));
     await confirmationToken(free);
-    await harness.mail.idle();
+    await suite.harness.mail.idle();
     await sleep(50);
     assert.deepEqual(confirmations(bob.email), []);
-    assert.equal((await harness.identity.users.get({ userId: alice.userId }))?.email, alice.email);
-    const conflict = await admin.query<{ detail: { existingUserId?: string } }>(
+    assert.equal((await suite.harness.identity.users.get({ userId: alice.userId }))?.email, alice.email);
+    const conflict = await suite.admin.query<{ detail: { existingUserId?: string } }>(
       "SELECT detail FROM audit_events WHERE user_id = $1 AND type = 'email.change_conflict'",
       [alice.userId],
     );
@@ -115,7 +106,7 @@ describe('email change', () => {
   });
 
   it('refuses an expired link and one voided by a later request; an address taken meanwhile is a 409', async () => {
-    const carol = await helpers.signUp();
+    const carol = await suite.helpers.signUp();
     const first = carol.email.replace('account-', 'first-');
     const second = carol.email.replace('account-', 'second-');
     await requestChange(carol.userId, first);
@@ -124,7 +115,7 @@ describe('email change', () => {
     const secondToken = await confirmationToken(second);
     assert.equal((await confirm(firstToken)).statusCode, 400, 'voided by the later request');
 
-    await admin.query(
+    await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'email_change' AND payload->>'userId' = $1",
       [carol.userId],
     );
@@ -134,7 +125,7 @@ describe('email change', () => {
     await requestChange(carol.userId, third);
     const thirdToken = await confirmationToken(third);
     // Someone signs up with the address between the request and the click.
-    const squatter = await helpers.call(
+    const squatter = await suite.helpers.call(
       'POST',
       '/auth/signup',
       {},
@@ -144,19 +135,19 @@ describe('email change', () => {
     const taken = await confirm(thirdToken);
     assert.equal(taken.statusCode, 409);
     assert.equal(taken.json().error.code, 'conflict');
-    assert.equal((await harness.identity.users.get({ userId: carol.userId }))?.email, carol.email);
+    assert.equal((await suite.harness.identity.users.get({ userId: carol.userId }))?.email, carol.email);
   });
 
   it('needs a recent sign-in, and refuses look-alike and malformed addresses', async () => {
-    const dave = await helpers.signUp();
-    const stale = await helpers.call('PUT', '/auth/email', await helpers.stale(dave.userId), {
+    const dave = await suite.helpers.signUp();
+    const stale = await suite.helpers.call('PUT', '/auth/email', await suite.helpers.stale(dave.userId), {
       email: 'dave.moved@example.test',
     });
     assert.equal(stale.statusCode, 403);
     assert.equal(stale.json().error.code, 'step_up_required');
     assert.equal((await requestChange(dave.userId, 'pаypal@example.test')).statusCode, 400);
     assert.equal((await requestChange(dave.userId, 'not an email')).statusCode, 400);
-    await harness.mail.idle();
+    await suite.harness.mail.idle();
     assert.deepEqual(confirmations('dave.moved@example.test'), [], 'a refused request mails nothing');
   });
 });

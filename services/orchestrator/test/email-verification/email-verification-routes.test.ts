@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SinkMessage } from '@authscale/testkit';
-import pg from 'pg';
-import { accountHelpers } from '../fixtures/account-helpers.ts';
-import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { accountSuite } from '../fixtures/account-suite.ts';
 
 const tokenOf = (message: SinkMessage) => {
   assert.ok(message.token, 'the message carries a link with a token');
@@ -12,32 +10,21 @@ const tokenOf = (message: SinkMessage) => {
 
 /** Email verification end to end: the real orchestrator mails through a real SMTP server. */
 describe('email verification', () => {
-  let harness: Harness;
-  let admin: pg.Pool;
-  let helpers: ReturnType<typeof accountHelpers>;
-  before(async () => {
-    harness = await startOrchestrator();
-    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
-    helpers = accountHelpers(harness);
-  });
-  after(async () => {
-    await admin.end();
-    await harness.stop();
-  });
+  const suite = accountSuite();
 
   const verifiedAt = async (userId: string) =>
-    (await admin.query<{ at: Date | null }>('SELECT email_verified_at AS at FROM users WHERE id = $1', [userId]))
+    (await suite.admin.query<{ at: Date | null }>('SELECT email_verified_at AS at FROM users WHERE id = $1', [userId]))
       .rows[0]?.at ?? null;
   const verificationMail = (email: string, nth = 1) =>
-    harness.mailSink.waitForMessage(({ to }) => to.includes(email), { nth });
-  const verify = (token: string) => helpers.call('POST', '/auth/email/verify', {}, { token });
+    suite.harness.mailSink.waitForMessage(({ to }) => to.includes(email), { nth });
+  const verify = (token: string) => suite.helpers.call('POST', '/auth/email/verify', {}, { token });
 
   it('mails a link at sign-up under PUBLIC_ORIGIN; its token verifies the address once', async () => {
-    const { email, userId } = await helpers.signUp();
+    const { email, userId } = await suite.helpers.signUp();
     const message = await verificationMail(email);
     assert.equal(message.subject, 'Confirm your email address');
     const link = message.links[0] as URL;
-    assert.equal(link.origin, harness.config.PUBLIC_ORIGIN);
+    assert.equal(link.origin, suite.harness.config.PUBLIC_ORIGIN);
     assert.ok(message.html.includes(link.href.replaceAll('&', '&amp;')));
     assert.equal(await verifiedAt(userId), null);
 
@@ -48,14 +35,14 @@ describe('email verification', () => {
     const again = await verify(token);
     assert.equal(again.statusCode, 400);
     assert.equal(again.json().error.code, 'invalid_request');
-    const stored = await admin.query('SELECT 1 FROM auth_flows WHERE payload::text LIKE $1', [`%${token}%`]);
+    const stored = await suite.admin.query('SELECT 1 FROM auth_flows WHERE payload::text LIKE $1', [`%${token}%`]);
     assert.equal(stored.rowCount, 0, 'only a hash of the token is stored');
   });
 
   it('a new link requested by the signed-in user voids the previous one', async () => {
-    const { email, userId } = await helpers.signUp();
+    const { email, userId } = await suite.helpers.signUp();
     const first = tokenOf(await verificationMail(email));
-    const requested = await helpers.call('POST', '/auth/email/verify/request', await helpers.fresh(userId));
+    const requested = await suite.helpers.call('POST', '/auth/email/verify/request', await suite.helpers.fresh(userId));
     assert.equal(requested.statusCode, 202);
     assert.deepEqual(requested.json(), { accepted: true });
     const second = tokenOf(await verificationMail(email, 2));
@@ -65,28 +52,30 @@ describe('email verification', () => {
   });
 
   it('refuses an expired link, and a link for an address the account has left', async () => {
-    const { email, userId } = await helpers.signUp();
+    const { email, userId } = await suite.helpers.signUp();
     const token = tokenOf(await verificationMail(email));
-    await admin.query(
+    await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'email_verification' AND payload->>'userId' = $1",
       [userId],
     );
     assert.equal((await verify(token)).statusCode, 400);
 
-    await helpers.call('POST', '/auth/email/verify/request', await helpers.fresh(userId));
+    await suite.helpers.call('POST', '/auth/email/verify/request', await suite.helpers.fresh(userId));
     const fresh = tokenOf(await verificationMail(email, 2));
-    await admin.query("UPDATE users SET email = 'moved-' || email WHERE id = $1", [userId]);
+    await suite.admin.query("UPDATE users SET email = 'moved-' || email WHERE id = $1", [userId]);
     assert.equal((await verify(fresh)).statusCode, 400);
     assert.equal(await verifiedAt(userId), null);
   });
 
   it('asks for a signed-in caller to send a link, and audits each step', async () => {
-    const anonymous = await helpers.call('POST', '/auth/email/verify/request');
+    const anonymous = await suite.helpers.call('POST', '/auth/email/verify/request');
     assert.equal(anonymous.statusCode, 401);
-    const { email, userId } = await helpers.signUp();
+    const { email, userId } = await suite.helpers.signUp();
     assert.equal((await verify(tokenOf(await verificationMail(email)))).statusCode, 204);
     const types = (
-      await admin.query<{ type: string }>('SELECT type FROM audit_events WHERE user_id = $1 ORDER BY id', [userId])
+      await suite.admin.query<{ type: string }>('SELECT type FROM audit_events WHERE user_id = $1 ORDER BY id', [
+        userId,
+      ])
     ).rows.map(({ type }) => type);
     assert.deepEqual(types, ['signup', 'email.verification_sent', 'email.verified']);
   });

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
-import { accountHelpers } from '../fixtures/account-helpers.ts';
+import { accountSuite } from '../fixtures/account-suite.ts';
 import { invitationTokenFor } from '../fixtures/join-by-invitation.ts';
-import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
 type Role = 'owner' | 'admin' | 'member';
 
@@ -14,49 +12,46 @@ type Role = 'owner' | 'admin' | 'member';
  * from the mail the sink received, and every refusal is one an attacker would try.
  */
 describe('tenant invitations', () => {
-  let harness: Harness;
-  let admin: pg.Pool;
-  let helpers: ReturnType<typeof accountHelpers>;
-  before(async () => {
-    harness = await startOrchestrator();
-    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
-    helpers = accountHelpers(harness);
-  });
-  after(async () => {
-    await admin.end();
-    await harness.stop();
-  });
+  const suite = accountSuite();
 
   const address = (label: string) => `${label}-${randomBytes(4).toString('hex')}@corp.example`;
   /** An account with a password, its address not yet verified. */
   const signUpAs = async (email: string) => {
     const password = `a long passphrase ${randomBytes(4).toString('hex')}`;
-    const response = await helpers.call('POST', '/auth/signup', {}, { email, password });
+    const response = await suite.helpers.call('POST', '/auth/signup', {}, { email, password });
     assert.equal(response.statusCode, 201);
     return { ...(response.json() as { userId: string; tenantId: string }), email };
   };
   /** The address verified the way its owner does it: the link the sign-up mailed there. */
   const verifyFromMail = async (email: string) => {
-    const message = await harness.mailSink.waitForMessage(
+    const message = await suite.harness.mailSink.waitForMessage(
       ({ to, subject }) => to.includes(email) && subject === 'Confirm your email address',
     );
     const token = message.links.find((url) => url.pathname === '/verify-email')?.searchParams.get('token');
-    assert.equal((await helpers.call('POST', '/auth/email/verify', {}, { token })).statusCode, 204);
+    assert.equal((await suite.helpers.call('POST', '/auth/email/verify', {}, { token })).statusCode, 204);
   };
   /** A tenant of its own, with its owner. */
   const team = async () => {
     const owner = await signUpAs(address('owner'));
-    const created = await helpers.call('POST', '/api/tenants', await helpers.fresh(owner.userId), { name: 'Corp' });
+    const created = await suite.helpers.call('POST', '/api/tenants', await suite.helpers.fresh(owner.userId), {
+      name: 'Corp',
+    });
     assert.equal(created.statusCode, 201);
     return { owner, tenantId: created.json().id as string };
   };
   const invite = async (tenantId: string, inviterId: string, email: string, role: Role = 'member') =>
-    helpers.call('POST', `/api/tenants/${tenantId}/invitations`, await helpers.fresh(inviterId), { email, role });
+    suite.helpers.call('POST', `/api/tenants/${tenantId}/invitations`, await suite.helpers.fresh(inviterId), {
+      email,
+      role,
+    });
   const accept = async (userId: string, token: string) =>
-    helpers.call('POST', '/api/invitations/accept', await helpers.fresh(userId), { token });
-  const roleIn = async (tenantId: string, userId: string) => harness.identity.memberships.find({ tenantId, userId });
+    suite.helpers.call('POST', '/api/invitations/accept', await suite.helpers.fresh(userId), { token });
+  const roleIn = async (tenantId: string, userId: string) =>
+    suite.harness.identity.memberships.find({ tenantId, userId });
   const pending = async (tenantId: string, userId: string) =>
-    (await helpers.call('GET', `/api/tenants/${tenantId}/invitations`, await helpers.fresh(userId))).json() as {
+    (
+      await suite.helpers.call('GET', `/api/tenants/${tenantId}/invitations`, await suite.helpers.fresh(userId))
+    ).json() as {
       invitations: { id: string; email: string; role: Role; invitedBy: string }[];
     };
   const visible = (response: LightMyRequestResponse) => ({
@@ -74,11 +69,11 @@ describe('tenant invitations', () => {
     await verifyFromMail(alice.email);
     assert.equal((await invite(tenantId, owner.userId, alice.email.toUpperCase(), 'admin')).statusCode, 202);
 
-    const message = await harness.mailSink.waitForMessage(
+    const message = await suite.harness.mailSink.waitForMessage(
       ({ to, subject }) => to.includes(alice.email) && subject === 'You are invited to join a team',
     );
     const link = message.links.find((url) => url.searchParams.has('token'));
-    assert.equal(link?.origin, harness.config.PUBLIC_ORIGIN);
+    assert.equal(link?.origin, suite.harness.config.PUBLIC_ORIGIN);
     assert.equal(link?.pathname, '/accept-invitation');
     assert.match(message.text, /"Corp" as admin/);
     assert.match(message.html, /&quot;Corp&quot; as admin/);
@@ -99,12 +94,12 @@ describe('tenant invitations', () => {
     assert.equal(reused.json().error.code, 'invalid_request');
 
     // Only the SHA-256 of the token is in the database.
-    const stored = await admin.query<{ token_hash: Buffer }>('SELECT token_hash FROM tenant_invitations');
+    const stored = await suite.admin.query<{ token_hash: Buffer }>('SELECT token_hash FROM tenant_invitations');
     assert.ok(stored.rows.every(({ token_hash }) => !token_hash.toString('latin1').includes(token)));
-    const events = await helpers.call(
+    const events = await suite.helpers.call(
       'GET',
       `/api/tenants/${tenantId}/audit-events`,
-      await helpers.fresh(owner.userId),
+      await suite.helpers.fresh(owner.userId),
     );
     assert.deepEqual(
       events
@@ -120,7 +115,7 @@ describe('tenant invitations', () => {
     const frank = await signUpAs(address('frank'));
     await verifyFromMail(frank.email);
     await invite(tenantId, owner.userId, frank.email);
-    const token = await invitationTokenFor(harness, frank.email);
+    const token = await invitationTokenFor(suite.harness, frank.email);
     const statuses = (await Promise.all(Array.from({ length: 5 }, () => accept(frank.userId, token)))).map(
       ({ statusCode }) => statusCode,
     );
@@ -136,12 +131,12 @@ describe('tenant invitations', () => {
     const toUnknown = await invite(tenantId, owner.userId, unknown);
     assert.equal(toKnown.statusCode, 202);
     assert.deepEqual(visible(toUnknown), visible(toKnown));
-    await invitationTokenFor(harness, known.email);
-    await invitationTokenFor(harness, unknown);
+    await invitationTokenFor(suite.harness, known.email);
+    await invitationTokenFor(suite.harness, unknown);
     // Someone who signs up after the invitation, verifies and accepts joins too.
     const late = await signUpAs(unknown);
     await verifyFromMail(unknown);
-    assert.equal((await accept(late.userId, await invitationTokenFor(harness, unknown))).statusCode, 200);
+    assert.equal((await accept(late.userId, await invitationTokenFor(suite.harness, unknown))).statusCode, 200);
   });
 
   it('pre-registered attacker: an unverified account holding the invited address never becomes a member', async () => {
@@ -151,7 +146,7 @@ describe('tenant invitations', () => {
     const attacker = await signUpAs(victim);
     assert.equal((await invite(tenantId, owner.userId, victim)).statusCode, 202);
     // Even holding the link (a forwarded mail, a shared inbox), the unverified account is refused.
-    const token = await invitationTokenFor(harness, victim);
+    const token = await invitationTokenFor(suite.harness, victim);
     const refused = await accept(attacker.userId, token);
     assert.equal(refused.statusCode, 403);
     assert.equal(refused.json().error.code, 'forbidden');
@@ -162,7 +157,7 @@ describe('tenant invitations', () => {
     assert.equal((await accept(other.userId, token)).statusCode, 403);
     assert.equal(await roleIn(tenantId, other.userId), null);
     assert.equal((await pending(tenantId, owner.userId)).invitations.length, 1);
-    const refusals = await admin.query<{ user_id: string }>(
+    const refusals = await suite.admin.query<{ user_id: string }>(
       "SELECT user_id FROM audit_events WHERE type = 'invitation.refused' AND user_id = ANY($1::uuid[])",
       [[attacker.userId, other.userId]],
     );
@@ -174,9 +169,9 @@ describe('tenant invitations', () => {
     const bob = await signUpAs(address('bob'));
     await verifyFromMail(bob.email);
     await invite(tenantId, owner.userId, bob.email, 'member');
-    const first = await invitationTokenFor(harness, bob.email, 1);
+    const first = await invitationTokenFor(suite.harness, bob.email, 1);
     await invite(tenantId, owner.userId, bob.email, 'admin');
-    const second = await invitationTokenFor(harness, bob.email, 2);
+    const second = await invitationTokenFor(suite.harness, bob.email, 2);
     const listed = (await pending(tenantId, owner.userId)).invitations;
     assert.deepEqual(
       listed.map(({ email, role, invitedBy }) => ({ email, role, invitedBy })),
@@ -184,9 +179,10 @@ describe('tenant invitations', () => {
     );
     assert.equal((await accept(bob.userId, first)).statusCode, 400, 'the first link was replaced');
 
-    await admin.query("UPDATE tenant_invitations SET expires_at = now() - interval '1 second' WHERE tenant_id = $1", [
-      tenantId,
-    ]);
+    await suite.admin.query(
+      "UPDATE tenant_invitations SET expires_at = now() - interval '1 second' WHERE tenant_id = $1",
+      [tenantId],
+    );
     const expired = await accept(bob.userId, second);
     assert.equal(expired.statusCode, 400);
     assert.equal(expired.json().error.code, 'invalid_request');
@@ -199,11 +195,11 @@ describe('tenant invitations', () => {
     const adminUser = await signUpAs(address('admin'));
     await verifyFromMail(adminUser.email);
     await invite(tenantId, owner.userId, adminUser.email, 'admin');
-    await accept(adminUser.userId, await invitationTokenFor(harness, adminUser.email));
+    await accept(adminUser.userId, await invitationTokenFor(suite.harness, adminUser.email));
     const memberUser = await signUpAs(address('member'));
     await verifyFromMail(memberUser.email);
     await invite(tenantId, owner.userId, memberUser.email, 'member');
-    await accept(memberUser.userId, await invitationTokenFor(harness, memberUser.email));
+    await accept(memberUser.userId, await invitationTokenFor(suite.harness, memberUser.email));
     const outsider = await signUpAs(address('outsider'));
     const actors = { owner, admin: adminUser, member: memberUser, outsider };
 
@@ -219,14 +215,14 @@ describe('tenant invitations', () => {
       assert.equal(response.statusCode, status, `${actor} invites a ${role}`);
     }
     const list = (who: keyof typeof actors) =>
-      helpers
+      suite.helpers
         .fresh(actors[who].userId)
-        .then((headers) => helpers.call('GET', `/api/tenants/${tenantId}/invitations`, headers));
+        .then((headers) => suite.helpers.call('GET', `/api/tenants/${tenantId}/invitations`, headers));
     assert.equal((await list('admin')).statusCode, 200);
     assert.equal((await list('member')).statusCode, 403);
     assert.equal((await list('outsider')).statusCode, 403);
-    const stale = await helpers.stale(owner.userId);
-    const unproven = await helpers.call('POST', `/api/tenants/${tenantId}/invitations`, stale, {
+    const stale = await suite.helpers.stale(owner.userId);
+    const unproven = await suite.helpers.call('POST', `/api/tenants/${tenantId}/invitations`, stale, {
       email: address('late'),
       role: 'member',
     });
@@ -238,22 +234,22 @@ describe('tenant invitations', () => {
     const adminUser = await signUpAs(address('admin'));
     await verifyFromMail(adminUser.email);
     await invite(tenantId, owner.userId, adminUser.email, 'admin');
-    await accept(adminUser.userId, await invitationTokenFor(harness, adminUser.email));
+    await accept(adminUser.userId, await invitationTokenFor(suite.harness, adminUser.email));
 
     const carol = await signUpAs(address('carol'));
     await verifyFromMail(carol.email);
     await invite(tenantId, owner.userId, carol.email, 'owner');
-    const token = await invitationTokenFor(harness, carol.email);
+    const token = await invitationTokenFor(suite.harness, carol.email);
     const [invitation] = (await pending(tenantId, owner.userId)).invitations;
     assert.ok(invitation);
     const revoke = async (userId: string, id: string) =>
-      helpers.call('DELETE', `/api/tenants/${tenantId}/invitations/${id}`, await helpers.fresh(userId));
+      suite.helpers.call('DELETE', `/api/tenants/${tenantId}/invitations/${id}`, await suite.helpers.fresh(userId));
     assert.equal((await revoke(adminUser.userId, invitation.id)).statusCode, 403);
     assert.equal((await revoke(owner.userId, invitation.id)).statusCode, 204);
     assert.equal((await revoke(owner.userId, invitation.id)).statusCode, 404);
     assert.equal((await accept(carol.userId, token)).statusCode, 400);
     assert.equal(await roleIn(tenantId, carol.userId), null);
-    const types = await admin.query<{ type: string }>(
+    const types = await suite.admin.query<{ type: string }>(
       "SELECT type FROM audit_events WHERE tenant_id = $1 AND type LIKE 'invitation.%' ORDER BY id",
       [tenantId],
     );
@@ -268,16 +264,16 @@ describe('tenant invitations', () => {
     const adminUser = await signUpAs(address('admin'));
     await verifyFromMail(adminUser.email);
     await invite(tenantId, owner.userId, adminUser.email, 'admin');
-    await accept(adminUser.userId, await invitationTokenFor(harness, adminUser.email));
+    await accept(adminUser.userId, await invitationTokenFor(suite.harness, adminUser.email));
     const dave = await signUpAs(address('dave'));
     await verifyFromMail(dave.email);
     await invite(tenantId, adminUser.userId, dave.email, 'member');
-    const token = await invitationTokenFor(harness, dave.email);
+    const token = await invitationTokenFor(suite.harness, dave.email);
     // The admin who invited is removed before Dave accepts.
-    const removed = await helpers.call(
+    const removed = await suite.helpers.call(
       'DELETE',
       `/api/tenants/${tenantId}/members/${adminUser.userId}`,
-      await helpers.fresh(owner.userId),
+      await suite.helpers.fresh(owner.userId),
     );
     assert.equal(removed.statusCode, 204);
     const refused = await accept(dave.userId, token);
@@ -288,25 +284,25 @@ describe('tenant invitations', () => {
     const otherAdmin = await signUpAs(address('admin'));
     await verifyFromMail(otherAdmin.email);
     await invite(tenantId, owner.userId, otherAdmin.email, 'admin');
-    await accept(otherAdmin.userId, await invitationTokenFor(harness, otherAdmin.email));
+    await accept(otherAdmin.userId, await invitationTokenFor(suite.harness, otherAdmin.email));
     const erin = await signUpAs(address('erin'));
     await verifyFromMail(erin.email);
     assert.equal((await invite(tenantId, otherAdmin.userId, erin.email, 'member')).statusCode, 202);
-    const erinsToken = await invitationTokenFor(harness, erin.email);
-    assert.ok(await harness.identity.admin.disableUser({ email: otherAdmin.email, reason: 'test' }));
+    const erinsToken = await invitationTokenFor(suite.harness, erin.email);
+    assert.ok(await suite.harness.identity.admin.disableUser({ email: otherAdmin.email, reason: 'test' }));
     assert.equal((await accept(erin.userId, erinsToken)).statusCode, 403);
     assert.equal(await roleIn(tenantId, erin.userId), null);
   });
 
   it('an existing member cannot accept again, and the accept route needs a signed-in user', async () => {
     const { owner, tenantId } = await team();
-    await harness.identity.users.markEmailVerified(owner);
+    await suite.harness.identity.users.markEmailVerified(owner);
     await invite(tenantId, owner.userId, owner.email, 'member');
-    const token = await invitationTokenFor(harness, owner.email);
+    const token = await invitationTokenFor(suite.harness, owner.email);
     const again = await accept(owner.userId, token);
     assert.equal(again.statusCode, 409);
     assert.equal(await roleIn(tenantId, owner.userId), 'owner');
-    const anonymous = await helpers.call('POST', '/api/invitations/accept', {}, { token });
+    const anonymous = await suite.helpers.call('POST', '/api/invitations/accept', {}, { token });
     assert.equal(anonymous.statusCode, 401);
   });
 });

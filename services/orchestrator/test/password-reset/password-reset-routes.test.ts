@@ -1,41 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkMessage } from '@authscale/testkit';
-import pg from 'pg';
-import { accountHelpers } from '../fixtures/account-helpers.ts';
-import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { accountSuite } from '../fixtures/account-suite.ts';
 
 /** Password reset end to end: the real orchestrator, session replica, DynamoDB and SMTP server. */
 describe('password reset', () => {
-  let harness: Harness;
-  let admin: pg.Pool;
-  let helpers: ReturnType<typeof accountHelpers>;
-  before(async () => {
-    harness = await startOrchestrator();
-    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
-    helpers = accountHelpers(harness);
-  });
-  after(async () => {
-    await admin.end();
-    await harness.stop();
-  });
+  const suite = accountSuite();
 
   const nthMail = (email: string, subject: string, nth = 1) =>
-    harness.mailSink.waitForMessage(({ to, subject: s }) => to.includes(email) && s === subject, { nth });
+    suite.harness.mailSink.waitForMessage(({ to, subject: s }) => to.includes(email) && s === subject, { nth });
   const tokenOf = (message: SinkMessage) => {
-    assert.equal(message.tokenLink?.origin, harness.config.PUBLIC_ORIGIN);
+    assert.equal(message.tokenLink?.origin, suite.harness.config.PUBLIC_ORIGIN);
     return message.token as string;
   };
-  const requestReset = (email: string) => helpers.call('POST', '/auth/password/reset/request', {}, { email });
+  const requestReset = (email: string) => suite.helpers.call('POST', '/auth/password/reset/request', {}, { email });
   const reset = (token: string, password: string) =>
-    helpers.call('POST', '/auth/password/reset', {}, { token, password });
+    suite.helpers.call('POST', '/auth/password/reset', {}, { token, password });
 
   it('mails a link whose token sets the password once, ends every session and refresh family, and sends a notice', async () => {
-    const { email, password, userId } = await helpers.signUp();
-    const signedIn = (await helpers.login(email, password)).json() as { refreshToken: string; sessionId: string };
+    const { email, password, userId } = await suite.helpers.signUp();
+    const signedIn = (await suite.helpers.login(email, password)).json() as { refreshToken: string; sessionId: string };
     assert.ok(signedIn.refreshToken);
-    assert.ok(await harness.sessions.get(userId, signedIn.sessionId));
+    assert.ok(await suite.harness.sessions.get(userId, signedIn.sessionId));
 
     const requested = await requestReset(email);
     assert.equal(requested.statusCode, 202);
@@ -43,11 +30,16 @@ describe('password reset', () => {
     const newPassword = 'a different long passphrase';
     assert.equal((await reset(token, newPassword)).statusCode, 204);
 
-    assert.equal(await harness.sessions.get(userId, signedIn.sessionId), null, 'the session ended');
-    const refresh = await helpers.call('POST', '/auth/token/refresh', {}, { refreshToken: signedIn.refreshToken });
+    assert.equal(await suite.harness.sessions.get(userId, signedIn.sessionId), null, 'the session ended');
+    const refresh = await suite.helpers.call(
+      'POST',
+      '/auth/token/refresh',
+      {},
+      { refreshToken: signedIn.refreshToken },
+    );
     assert.equal(refresh.statusCode, 401, 'the refresh family ended');
-    assert.equal((await helpers.login(email, password)).statusCode, 401, 'the old password no longer works');
-    assert.equal((await helpers.login(email, newPassword)).statusCode, 200);
+    assert.equal((await suite.helpers.login(email, password)).statusCode, 401, 'the old password no longer works');
+    assert.equal((await suite.helpers.login(email, newPassword)).statusCode, 200);
 
     const reused = await reset(token, 'yet another long passphrase');
     assert.equal(reused.statusCode, 400);
@@ -55,7 +47,9 @@ describe('password reset', () => {
     const notice = await nthMail(email, 'Your password was changed');
     assert.equal(notice.links.length, 0);
     const types = (
-      await admin.query<{ type: string }>('SELECT type FROM audit_events WHERE user_id = $1 ORDER BY id', [userId])
+      await suite.admin.query<{ type: string }>('SELECT type FROM audit_events WHERE user_id = $1 ORDER BY id', [
+        userId,
+      ])
     ).rows.map(({ type }) => type);
     assert.deepEqual(
       types.filter((type) => type.startsWith('password.')),
@@ -64,7 +58,7 @@ describe('password reset', () => {
   });
 
   it('answers an unknown address exactly as a known one, and mails only the known one', async () => {
-    const { email } = await helpers.signUp();
+    const { email } = await suite.helpers.signUp();
     const unknown = `nobody-${Date.now()}@example.test`;
     const known = await requestReset(email);
     const stranger = await requestReset(unknown);
@@ -79,20 +73,20 @@ describe('password reset', () => {
     assert.deepEqual(visible(stranger), visible(known));
     assert.equal(known.statusCode, 202);
     await nthMail(email, 'Reset your password');
-    await harness.mail.idle();
+    await suite.harness.mail.idle();
     await sleep(50);
-    assert.equal(harness.mailSink.messages().filter(({ to }) => to.includes(unknown)).length, 0);
+    assert.equal(suite.harness.mailSink.messages().filter(({ to }) => to.includes(unknown)).length, 0);
   });
 
   it('a second request voids the first link; an expired link is refused', async () => {
-    const { email, userId } = await helpers.signUp();
+    const { email, userId } = await suite.helpers.signUp();
     await requestReset(email);
     const first = tokenOf(await nthMail(email, 'Reset your password'));
     await requestReset(email);
     const second = tokenOf(await nthMail(email, 'Reset your password', 2));
     assert.equal((await reset(first, 'a first new passphrase')).statusCode, 400);
 
-    await admin.query(
+    await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'password_reset' AND payload->>'userId' = $1",
       [userId],
     );
@@ -100,7 +94,7 @@ describe('password reset', () => {
   });
 
   it('checks the password policy before spending the token', async () => {
-    const { email } = await helpers.signUp();
+    const { email } = await suite.helpers.signUp();
     await requestReset(email);
     const token = tokenOf(await nthMail(email, 'Reset your password'));
     const weak = await reset(token, 'password');

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkMessage } from '@authscale/testkit';
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
-import { accountHelpers } from '../fixtures/account-helpers.ts';
-import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { accountSuite } from '../fixtures/account-suite.ts';
 
 const waitSeconds = 2;
 const subject = 'Removing two-step verification from your account';
@@ -16,48 +14,37 @@ const subject = 'Removing two-step verification from your account';
  * orchestrator and SMTP server, with the waiting period shortened to seconds by configuration.
  */
 describe('TOTP removal by email, after a waiting period', () => {
-  let harness: Harness;
-  let admin: pg.Pool;
-  let helpers: ReturnType<typeof accountHelpers>;
-  before(async () => {
-    harness = await startOrchestrator({ env: { TOTP_EMAIL_RECOVERY_DELAY_SECONDS: String(waitSeconds) } });
-    admin = new pg.Pool({ connectionString: harness.database.adminUrl, max: 1 });
-    helpers = accountHelpers(harness);
-  });
-  after(async () => {
-    await admin.end();
-    await harness.stop();
-  });
+  const suite = accountSuite({ env: { TOTP_EMAIL_RECOVERY_DELAY_SECONDS: String(waitSeconds) } });
 
-  const post = (url: string, payload: object) => helpers.call('POST', url, {}, payload);
+  const post = (url: string, payload: object) => suite.helpers.call('POST', url, {}, payload);
   const requestRemoval = (email: string) => post('/auth/totp/email-recovery/request', { email });
   const confirm = (token: string) => post('/auth/totp/email-recovery/confirm', { token });
   const cancel = (token: string) => post('/auth/totp/email-recovery/cancel', { token });
   const mailsTo = (email: string, title: string) =>
-    harness.mailSink.messages().filter(({ to, subject: s }) => to.includes(email) && s === title);
+    suite.harness.mailSink.messages().filter(({ to, subject: s }) => to.includes(email) && s === title);
   const nthMail = async (email: string, title: string, count = 1) => {
-    await harness.mailSink.waitForMessage(() => mailsTo(email, title).length >= count);
+    await suite.harness.mailSink.waitForMessage(() => mailsTo(email, title).length >= count);
     return mailsTo(email, title)[count - 1] as SinkMessage;
   };
   const tokenOf = (message: SinkMessage) => {
     const link = message.links.find((url) => url.searchParams.has('token'));
     assert.ok(link);
-    assert.equal(link.origin, harness.config.PUBLIC_ORIGIN);
+    assert.equal(link.origin, suite.harness.config.PUBLIC_ORIGIN);
     assert.equal(link.pathname, '/recover-totp');
     return link.searchParams.get('token') as string;
   };
 
   async function verifiedAccount({ totp = true } = {}) {
-    const account = await helpers.signUp();
+    const account = await suite.helpers.signUp();
     const verification = await nthMail(account.email, 'Confirm your email address');
     const token = verification.links.find((url) => url.searchParams.has('token'))?.searchParams.get('token');
     assert.equal((await post('/auth/email/verify', { token })).statusCode, 204);
-    if (totp) await helpers.enrolTotp(account.userId);
+    if (totp) await suite.helpers.enrolTotp(account.userId);
     return account;
   }
   const auditOf = async (userId: string) =>
     (
-      await admin.query<{ type: string }>(
+      await suite.admin.query<{ type: string }>(
         "SELECT type FROM audit_events WHERE user_id = $1 AND type LIKE 'mfa.%' ORDER BY id",
         [userId],
       )
@@ -65,7 +52,7 @@ describe('TOTP removal by email, after a waiting period', () => {
 
   it('mails a link that removes TOTP once, only after the waiting period, and sends a notice', async () => {
     const { email, password, userId } = await verifiedAccount();
-    assert.equal((await helpers.login(email, password)).json().mfaRequired, true);
+    assert.equal((await suite.helpers.login(email, password)).json().mfaRequired, true);
     assert.equal((await requestRemoval(email)).statusCode, 202);
     const message = await nthMail(email, subject);
     assert.match(message.text, /cancel/);
@@ -75,11 +62,11 @@ describe('TOTP removal by email, after a waiting period', () => {
     assert.equal(early.statusCode, 409);
     assert.equal(early.json().error.code, 'conflict');
     assert.ok(Number(early.headers['retry-after']) >= 1);
-    assert.equal((await helpers.login(email, password)).json().mfaRequired, true, 'TOTP is still there');
+    assert.equal((await suite.helpers.login(email, password)).json().mfaRequired, true, 'TOTP is still there');
 
     await sleep(waitSeconds * 1000 + 100);
     assert.equal((await confirm(token)).statusCode, 204, 'the early try did not spend the link');
-    const signedIn = (await helpers.login(email, password)).json();
+    const signedIn = (await suite.helpers.login(email, password)).json();
     assert.ok(signedIn.accessToken, 'the password alone signs in now');
     assert.equal((await confirm(token)).statusCode, 400, 'the link works once');
     const notice = await nthMail(email, 'Two-step verification was removed');
@@ -93,12 +80,12 @@ describe('TOTP removal by email, after a waiting period', () => {
     const token = tokenOf(await nthMail(email, subject));
     assert.equal((await cancel(token)).statusCode, 204);
     assert.equal((await cancel(token)).statusCode, 400);
-    await admin.query(
+    await suite.admin.query(
       "UPDATE auth_flows SET payload = jsonb_set(payload, '{notBefore}', '0') WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1",
       [userId],
     );
     assert.equal((await confirm(token)).statusCode, 400);
-    assert.equal((await helpers.login(email, password)).json().mfaRequired, true);
+    assert.equal((await suite.helpers.login(email, password)).json().mfaRequired, true);
     assert.deepEqual(await auditOf(userId), [
       'mfa.enrolled',
       'mfa.email_recovery_requested',
@@ -113,12 +100,12 @@ describe('TOTP removal by email, after a waiting period', () => {
     await requestRemoval(email);
     const second = tokenOf(await nthMail(email, subject, 2));
     const past = "jsonb_set(payload, '{notBefore}', '0')";
-    await admin.query(
+    await suite.admin.query(
       `UPDATE auth_flows SET payload = ${past} WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1`,
       [userId],
     );
     assert.equal((await confirm(first)).statusCode, 400);
-    await admin.query(
+    await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1",
       [userId],
     );
@@ -128,8 +115,8 @@ describe('TOTP removal by email, after a waiting period', () => {
   it('answers every address alike, and mails only a verified one with TOTP', async () => {
     const withTotp = await verifiedAccount();
     const withoutTotp = await verifiedAccount({ totp: false });
-    const unproven = await helpers.signUp();
-    await helpers.enrolTotp(unproven.userId);
+    const unproven = await suite.helpers.signUp();
+    await suite.helpers.enrolTotp(unproven.userId);
     const unknown = `nobody-${randomBytes(4).toString('hex')}@example.test`;
     const visible = (response: LightMyRequestResponse) => ({
       status: response.statusCode,
@@ -143,7 +130,7 @@ describe('TOTP removal by email, after a waiting period', () => {
       assert.deepEqual(visible(await requestRemoval(email)), known, email);
     }
     await nthMail(withTotp.email, subject);
-    await harness.mail.idle();
+    await suite.harness.mail.idle();
     await sleep(50);
     for (const email of [withoutTotp.email, unproven.email, unknown]) {
       assert.equal(mailsTo(email, subject).length, 0, email);
