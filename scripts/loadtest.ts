@@ -90,6 +90,9 @@ try {
     workers,
     env: { BASE_URL: baseUrl, LOAD_TEST_PASSWORD: loadTestPassword, ...scriptEnv },
     dir,
+    // k6 reports only runs that last two sampling periods (its default is 10 s): smoke is over in
+    // about a second, the other profiles run for minutes.
+    reportPeriod: profile === 'smoke' ? '100ms' : '1s',
   });
   if (killer && killer.exitCode === null) await once(killer, 'exit');
   const merged = mergeSummaries(runs);

@@ -30,6 +30,7 @@ export async function runK6Workers({
   workers,
   env,
   dir,
+  reportPeriod,
 }: {
   k6: string;
   script: string;
@@ -37,6 +38,8 @@ export async function runK6Workers({
   /** Passed to the script as `-e KEY=VALUE`. */
   env: Record<string, string>;
   dir: string;
+  /** How often the HTML report samples. It needs two samples, so a run must last two periods. */
+  reportPeriod: string;
 }): Promise<WorkerRun[]> {
   return Promise.all(
     Array.from({ length: workers }, async (_, index) => {
@@ -56,8 +59,7 @@ export async function runK6Workers({
           // No dashboard server (N processes would want one port); the report is written at the end.
           K6_WEB_DASHBOARD_PORT: '-1',
           K6_WEB_DASHBOARD_EXPORT: reportFile,
-          // The report needs two samples: at k6's default of 10 s, a run shorter than 20 s has none.
-          K6_WEB_DASHBOARD_PERIOD: process.env.K6_WEB_DASHBOARD_PERIOD ?? '1s',
+          K6_WEB_DASHBOARD_PERIOD: process.env.K6_WEB_DASHBOARD_PERIOD ?? reportPeriod,
         },
       });
       const [exitCode] = (await once(child, 'exit')) as [number | null];
