@@ -2,11 +2,11 @@ import { ArnFormat, CustomResource, Duration, Fn, type RemovalPolicy, Stack } fr
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Aurora } from './aurora.ts';
+import { bundledLambda } from './bundled-lambda.ts';
 import { serviceImage } from './service-image.ts';
 
 /** The identity provisioning command inside the orchestrator image (`services/Dockerfile`). */
@@ -139,56 +139,41 @@ export class IdentityProvisioning extends Construct {
     logRemovalPolicy: RemovalPolicy,
   ): lambda.IFunction {
     const stack = Stack.of(this);
-    const logGroup = new logs.LogGroup(this, 'RunnerLogs', {
-      retention: logRetention,
-      removalPolicy: logRemovalPolicy,
-    });
-    const role = new iam.Role(this, 'RunnerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the identity provisioning task at deploy and waits for it',
-    });
-    logGroup.grantWrite(role);
-    // The revision CloudFormation just registered: the custom resource waits for this policy.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ecs:RunTask'],
-        resources: [taskDefinition.taskDefinitionArn],
-        conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
-      }),
-    );
-    // A task's id exists only once it runs: any task, but of this cluster only.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
-        resources: [
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'task',
-            resourceName: `${this.cluster.clusterName}/*`,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [taskDefinition.taskRole.roleArn, this.executionRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
-    );
-    return new nodejs.NodejsFunction(this, 'Runner', {
+    const { fn } = bundledLambda(this, {
       entry: new URL('./identity-provisioning/provision-handler.ts', import.meta.url).pathname,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 128,
+      description: 'Runs the identity provisioning task to completion for CloudFormation',
+      roleDescription: 'Runs the identity provisioning task at deploy and waits for it',
+      statements: [
+        // The revision CloudFormation just registered: the custom resource waits for this policy.
+        new iam.PolicyStatement({
+          actions: ['ecs:RunTask'],
+          resources: [taskDefinition.taskDefinitionArn],
+          conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+        }),
+        // A task's id exists only once it runs: any task, but of this cluster only.
+        new iam.PolicyStatement({
+          actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+          resources: [
+            stack.formatArn({
+              service: 'ecs',
+              resource: 'task',
+              resourceName: `${this.cluster.clusterName}/*`,
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          ],
+        }),
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [taskDefinition.taskRole.roleArn, this.executionRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        }),
+      ],
+      logRetention,
+      logRemovalPolicy,
       // Long enough for a few task runs; the handler answers CloudFormation a minute before it ends.
       timeout: Duration.minutes(15),
-      role,
-      logGroup,
-      description: 'Runs the identity provisioning task to completion for CloudFormation',
-      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false, logLevel: nodejs.LogLevel.WARNING },
+      ids: { logs: 'RunnerLogs', role: 'RunnerRole', function: 'Runner' },
     });
+    return fn;
   }
 }

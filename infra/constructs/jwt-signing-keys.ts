@@ -1,11 +1,10 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { bundledLambda } from './bundled-lambda.ts';
 
 export interface JwtSigningKeysProps {
   readonly encryptionKey: kms.IKey;
@@ -32,28 +31,16 @@ export class JwtSigningKeys extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    const logGroup = new logs.LogGroup(this, 'RotationLogs', {
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
-    });
-    const role = new iam.Role(this, 'RotationRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Rotates the JWT signing key set; writes only that secret and its own logs',
-    });
-    logGroup.grantWrite(role);
-    this.rotationRole = role;
-    const rotation = new nodejs.NodejsFunction(this, 'Rotation', {
+    const { fn: rotation, role } = bundledLambda(this, {
       entry: new URL('./jwt-signing-keys/rotate-handler.ts', import.meta.url).pathname,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      role,
-      logGroup,
       description: 'Generates and rotates the ES256 JWT signing key set',
-      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false, logLevel: nodejs.LogLevel.WARNING },
+      roleDescription: 'Rotates the JWT signing key set; writes only that secret and its own logs',
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.removalPolicy,
+      memorySize: 256,
+      ids: { logs: 'RotationLogs', role: 'RotationRole', function: 'Rotation' },
     });
+    this.rotationRole = role;
     // The schedule grants the function exactly the rotation actions on this secret and its key.
     secret.addRotationSchedule('Rotation', {
       rotationLambda: rotation,

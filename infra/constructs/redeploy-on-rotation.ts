@@ -4,12 +4,12 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { bundledLambda } from './bundled-lambda.ts';
 
 export interface RedeployOnRotationProps {
   readonly service: ecs.IBaseService;
@@ -35,16 +35,6 @@ export class RedeployOnRotation extends Construct {
 
   constructor(scope: Construct, id: string, props: RedeployOnRotationProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Redeploys ${props.service.serviceName} after its secrets rotate`,
-    });
-    logGroup.grantWrite(role);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ecs:UpdateService'], resources: [props.service.serviceArn] }),
-    );
-    this.role = role;
     const deadLetters = new sqs.Queue(this, 'DeadLetters', {
       // The AWS managed key: its policy already lets the function's role use it through SQS.
       encryption: sqs.QueueEncryption.KMS_MANAGED,
@@ -52,22 +42,17 @@ export class RedeployOnRotation extends Construct {
       retentionPeriod: Duration.days(14),
     });
     this.deadLetters = deadLetters;
-
-    const redeploy = new nodejs.NodejsFunction(this, 'Function', {
+    const { fn: redeploy, role } = bundledLambda(this, {
       entry: new URL('./redeploy-on-rotation/redeploy-handler.ts', import.meta.url).pathname,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 128,
-      timeout: Duration.seconds(30),
-      role,
-      logGroup,
-      deadLetterQueue: deadLetters,
       description: 'Rolls the service after one of its secrets rotated',
+      roleDescription: `Redeploys ${props.service.serviceName} after its secrets rotate`,
+      logRetention: props.logRetention,
       environment: { CLUSTER_NAME: props.service.cluster.clusterName, SERVICE_NAME: props.service.serviceName },
-      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false, logLevel: nodejs.LogLevel.WARNING },
+      statements: [new iam.PolicyStatement({ actions: ['ecs:UpdateService'], resources: [props.service.serviceArn] })],
+      deadLetterQueue: deadLetters,
+      ids: { logs: 'Logs', role: 'Role', function: 'Function' },
     });
-
+    this.role = role;
     this.function = redeploy;
     const undelivered = new cloudwatch.Alarm(this, 'RedeployFailed', {
       alarmDescription:

@@ -1,10 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { bundledLambda } from './bundled-lambda.ts';
 import type { ServiceSecret } from './fargate-service.ts';
 import type { SharedSecretValue } from './shared-secret-rotation/next-shared-secret.ts';
 
@@ -31,25 +30,14 @@ export class SharedSecretRotation extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedSecretRotationProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Rotates the shared internal secrets; writes only those secrets and its own logs',
-    });
-    logGroup.grantWrite(role);
-    this.rotationRole = role;
-    const rotation = new nodejs.NodejsFunction(this, 'Function', {
+    const { fn: rotation, role } = bundledLambda(this, {
       entry: new URL('./shared-secret-rotation/rotate-handler.ts', import.meta.url).pathname,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 128,
-      timeout: Duration.seconds(30),
-      role,
-      logGroup,
       description: 'Rotates a shared secret: next becomes current, current becomes previous',
-      bundling: { format: nodejs.OutputFormat.ESM, minify: true, sourceMap: false, logLevel: nodejs.LogLevel.WARNING },
+      roleDescription: 'Rotates the shared internal secrets; writes only those secrets and its own logs',
+      logRetention: props.logRetention,
+      ids: { logs: 'Logs', role: 'Role', function: 'Function' },
     });
+    this.rotationRole = role;
     for (const secret of props.secrets) {
       // Each schedule grants the function exactly the rotation actions on its secret and that secret's key.
       new secretsmanager.RotationSchedule(this, `${secret.node.id}Rotation`, {
