@@ -4,7 +4,7 @@ export type { CreateIdentityOptions, Identity, TenantScope } from './create-iden
 export { createIdentity } from './create-identity.ts';
 export type { ReplaceUserFlowInput } from './flows/replace-user-flow.ts';
 export type { CreateInvitationInput } from './invitations/create-invitation.ts';
-export type { Invitation } from './invitations/invitation.ts';
+export { type Invitation, maxPendingInvitations } from './invitations/invitation.ts';
 export type { ChangeMemberRoleInput } from './memberships/change-member-role.ts';
 export type { UserTenant } from './memberships/list-user-tenants.ts';
 export type { Member } from './memberships/member.ts';

@@ -89,6 +89,26 @@ describe('ceremony stores', () => {
     assert.ok(await identity.flows.get({ kind: 'password_reset', id: other }));
   });
 
+  it("finds a user's flows through an index, with or without their kind", async () => {
+    const client = await admin.connect();
+    try {
+      await client.query('BEGIN');
+      // A test database holds a handful of flows, where a scan is the cheaper plan; forbid it to see whether an index serves.
+      await client.query('SET LOCAL enable_seqscan = off');
+      for (const where of ["payload->>'userId' = $1", "kind = $2 AND payload->>'userId' = $1"]) {
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN DELETE FROM auth_flows WHERE ${where}`,
+          where.includes('$2') ? ['u', 'k'] : ['u'],
+        );
+        const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+        assert.match(plan, /auth_flows_by_user/, plan);
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('finds a user by address only once the address is verified and while the account is enabled', async () => {
     const email = `${randomBytes(6).toString('hex')}@example.test`;
     const { userId } = await identity.users.signUpWithPassword({ email, passwordHash: 'h' });

@@ -1,11 +1,11 @@
-import { normalizeEmail } from '@authscale/core';
+import { AuthError, normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { flowIdHash } from '../flows/flow-id-hash.ts';
 import { lockTenantMemberships } from '../memberships/lock-tenant-memberships.ts';
 import { assertInvitationAllowed } from '../memberships/membership-rules.ts';
 import type { MembershipRole } from '../types.ts';
-import { type Invitation, type InvitationRow, toInvitation } from './invitation.ts';
+import { type Invitation, type InvitationRow, maxPendingInvitations, toInvitation } from './invitation.ts';
 
 export interface CreateInvitationInput {
   tenantId: string;
@@ -31,6 +31,18 @@ export async function createInvitation(
   assertInvitationAllowed({ actorRole: locked.roleOf(actorId), role });
   // The tenant's expired invitations go here, a bounded sweep under the lock we already hold.
   await client.query('DELETE FROM tenant_invitations WHERE tenant_id = $1 AND expires_at <= now()', [tenantId]);
+  // Counted under the same lock, so concurrent invitations cannot pass the cap together; renewing
+  // an address already invited adds nothing and stays allowed.
+  const { rows: pending } = await client.query<{ full: boolean }>(
+    `SELECT count(*) >= $2 AND NOT bool_or(email = $3) AS full FROM tenant_invitations WHERE tenant_id = $1`,
+    [tenantId, maxPendingInvitations, normalizeEmail(email)],
+  );
+  if (pending[0]?.full) {
+    throw new AuthError(
+      'conflict',
+      `The tenant has ${maxPendingInvitations} pending invitations; revoke some or let them expire first.`,
+    );
+  }
   const { rows } = await client.query<InvitationRow & { tenant_name: string; replaced: boolean }>(
     `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))

@@ -1,5 +1,11 @@
 import type { MembershipRole } from '../types.ts';
 
+/**
+ * Pending invitations a tenant may hold at once: the whole list fits one answer, so a manager
+ * always sees, and can revoke, every link out there, and one tenant cannot mail without bound.
+ */
+export const maxPendingInvitations = 1000;
+
 /** A pending invitation as its tenant's managers see it: never its token. */
 export interface Invitation {
   id: string;

@@ -1,4 +1,5 @@
 import { isAuthError, mailLinkPaths } from '@authscale/core';
+import { maxPendingInvitations } from '@authscale/identity';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
@@ -34,9 +35,14 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/api/tenants/:tenantId/invitations',
     {
-      config: { tenant: true },
+      config: { tenant: true, refusals: ['conflict'] },
       preHandler: requireRecentAuthentication(ceremonies.elevation),
-      schema: { params: tenantParams, body: invitationBody, response: { 202: linkRequestedSchema } },
+      schema: {
+        description: `409 \`conflict\`: the tenant already has ${maxPendingInvitations} pending invitations.`,
+        params: tenantParams,
+        body: invitationBody,
+        response: { 202: linkRequestedSchema },
+      },
     },
     async (request, reply) => {
       const actorId = actingUser(request);

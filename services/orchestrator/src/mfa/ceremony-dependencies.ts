@@ -34,6 +34,7 @@ export interface CeremonyDependencies {
     users: { get(input: { userId: string }): Promise<{ id: string; email: string } | null> };
     memberships: { defaultTenant(input: { userId: string }): Promise<string | null> };
     audit: { record(event: AuditEvent): Promise<unknown> };
+    flows: { voidForUser(input: { kind: string; userId: string }): Promise<number> };
   };
   completeSignIn: CompleteSignIn;
 }

@@ -8,6 +8,7 @@ import { sessionCallerOf } from '../mfa/session-caller-of.ts';
 import type { SecurityNotices } from '../notices/create-security-notices.ts';
 import { countedSignInFailure } from '../sign-in/counted-sign-in-failure.ts';
 import { tokenPairSchema } from '../sign-in/sign-in-schemas.ts';
+import { totpEmailRecoveryFlow } from '../totp-email-recovery/totp-email-recovery-routes.ts';
 
 const codeBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 64 }) }, { additionalProperties: false });
 
@@ -21,6 +22,15 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{
 }> = async (app, { ceremonies, notices }) => {
   const { totp, mfaChallenges, elevation, identity, completeSignIn } = ceremonies;
   const recent = requireRecentAuthentication(elevation);
+
+  /**
+   * Whoever just passed the second factor has not lost it, so a pending request to remove it by
+   * email is void: it came from someone else, or it is no longer needed (docs/email.md).
+   */
+  async function voidEmailRecovery({ userId, ip }: { userId: string; ip: string }) {
+    if ((await identity.flows.voidForUser({ kind: totpEmailRecoveryFlow, userId })) === 0) return;
+    await identity.audit.record({ type: 'mfa.email_recovery_cancelled', userId, ip, detail: { via: 'second_factor' } });
+  }
 
   app.post(
     '/auth/totp/enroll',
@@ -99,6 +109,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{
         ip: request.ip,
         detail: { method, sessionId: tokens.sessionId },
       });
+      await voidEmailRecovery({ userId: challenge.userId, ip: request.ip });
       return tokens;
     },
   );
@@ -114,6 +125,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox<{
       const method = await totp.verify({ userId, code: request.body.code });
       await elevation.grant({ sessionId, userId });
       await identity.audit.record({ type: 'mfa.stepped_up', userId, ip: request.ip, detail: { method } });
+      await voidEmailRecovery({ userId, ip: request.ip });
       return { elevatedForSeconds: elevation.ttlSeconds };
     },
   );

@@ -259,6 +259,32 @@ describe('tenant invitations', () => {
     );
   });
 
+  it('a tenant holds at most 1000 pending invitations, every one of them listed', async () => {
+    const { owner, tenantId } = await team();
+    // 999 pending, written straight to the table: mailing them through the route would take minutes.
+    await suite.admin.query(
+      `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
+       SELECT $1::uuid, 'seeded-' || n || '@corp.example', 'member', sha256(convert_to($1::uuid || '-' || n, 'UTF8')), $2, now() + interval '1 day'
+       FROM generate_series(1, 999) AS n`,
+      [tenantId, owner.userId],
+    );
+    const last = address('last');
+    assert.equal((await invite(tenantId, owner.userId, last)).statusCode, 202);
+    const refused = await invite(tenantId, owner.userId, address('one-too-many'));
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().error.code, 'conflict');
+    assert.equal((await invite(tenantId, owner.userId, last, 'admin')).statusCode, 202, 'renewing one adds none');
+    const listed = (await pending(tenantId, owner.userId)).invitations;
+    assert.equal(listed.length, 1000);
+
+    await suite.admin.query(
+      "UPDATE tenant_invitations SET expires_at = now() - interval '1 second' WHERE email = 'seeded-1@corp.example' AND tenant_id = $1",
+      [tenantId],
+    );
+    assert.equal((await invite(tenantId, owner.userId, address('after-expiry'))).statusCode, 202);
+    assert.equal((await invite(tenantId, owner.userId, address('full-again'))).statusCode, 409);
+  });
+
   it('an invitation carries no more authority than its inviter still has when it is accepted: removed or disabled', async () => {
     const { owner, tenantId } = await team();
     const adminUser = await signUpAs(address('admin'));

@@ -93,6 +93,42 @@ describe('TOTP removal by email, after a waiting period', () => {
     ]);
   });
 
+  it('signing in with the second factor voids a pending request, as step-up with it does', async () => {
+    const { email, password, userId } = await verifiedAccount({ totp: false });
+    const { recoveryCodes } = await suite.helpers.enrolTotp(userId);
+    const signInWithCode = async (code: string) => {
+      const { mfaToken } = (await suite.helpers.login(email, password)).json();
+      return post('/auth/mfa/totp', { mfaToken, code });
+    };
+
+    await requestRemoval(email);
+    const signInToken = tokenOf(await nthMail(email, subject));
+    assert.equal((await signInWithCode(recoveryCodes[0] as string)).statusCode, 200);
+
+    await requestRemoval(email);
+    const stepUpToken = tokenOf(await nthMail(email, subject, 2));
+    const stepUp = await suite.helpers.call('POST', '/auth/step-up/totp', await suite.helpers.stale(userId), {
+      code: recoveryCodes[1],
+    });
+    assert.equal(stepUp.statusCode, 200);
+
+    await suite.admin.query(
+      "UPDATE auth_flows SET payload = jsonb_set(payload, '{notBefore}', '0') WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1",
+      [userId],
+    );
+    for (const token of [signInToken, stepUpToken]) assert.equal((await confirm(token)).statusCode, 400);
+    assert.equal((await suite.helpers.login(email, password)).json().mfaRequired, true, 'TOTP is still there');
+    assert.deepEqual(await auditOf(userId), [
+      'mfa.enrolled',
+      'mfa.email_recovery_requested',
+      'mfa.succeeded',
+      'mfa.email_recovery_cancelled',
+      'mfa.email_recovery_requested',
+      'mfa.stepped_up',
+      'mfa.email_recovery_cancelled',
+    ]);
+  });
+
   it('a second request voids the first link; an expired link is refused', async () => {
     const { email, userId } = await verifiedAccount();
     await requestRemoval(email);
