@@ -24,6 +24,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       logRetentionDays: 7,
     },
     jwt: { signingKeyRotationDays: 30 },
+    signIn: { emailCode: true },
     protectData: false,
   },
   staging: {
@@ -44,6 +45,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       logRetentionDays: 30,
     },
     jwt: { signingKeyRotationDays: 30 },
+    signIn: { emailCode: false },
     protectData: true,
   },
   prod: {
@@ -64,6 +66,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       logRetentionDays: 365,
     },
     jwt: { signingKeyRotationDays: 30 },
+    signIn: { emailCode: false },
     protectData: true,
   },
 };

@@ -106,6 +106,16 @@ export const environmentParametersSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    signIn: Type.Object(
+      {
+        emailCode: Type.Boolean({
+          description:
+            'Offer sign-in by a mailed one-time code or link (EMAIL_CODE_SIGN_IN). With it, a mailbox is a ' +
+            'first factor (docs/security.md, ASVS 2.2.2); TOTP still follows where a user enrolled it.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     protectData: Type.Boolean({
       description:
         'Retain stateful resources on stack deletion, enable Aurora and DynamoDB deletion protection and ' +

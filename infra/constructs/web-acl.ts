@@ -14,9 +14,10 @@ export interface WebAclProps {
 }
 
 /**
- * The paths that check a secret or create an account; the stricter rate applies to each of them and
- * everything under it: sign-in, MFA, refresh, sign-up, step-up, the passkey ceremonies' verify
- * routes and password change.
+ * The paths that check a secret, create an account or mail someone; the stricter rate applies to
+ * each of them and everything under it: sign-in, MFA, refresh, sign-up, step-up, the passkey
+ * ceremonies' verify routes, password change and reset, the mailed links and sign-in codes
+ * (`/auth/email` covers `/auth/email-code` too) and removing an authenticator app by email.
  */
 export const credentialPaths = [
   '/auth/login',
@@ -27,6 +28,8 @@ export const credentialPaths = [
   '/auth/passkeys/login/verify',
   '/auth/passkeys/register/verify',
   '/auth/password',
+  '/auth/email',
+  '/auth/totp/email-recovery',
 ] as const;
 
 /**

@@ -16,7 +16,7 @@ import type { DataStack } from './data-stack.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface ServicesStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn'>;
   readonly vpc: ec2.IVpc;
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
@@ -123,6 +123,7 @@ export class ServicesStack extends Stack {
         // Mail (verification and password-reset links) goes through Amazon SES v2 in this region.
         SES_REGION: this.region,
         SES_CONFIGURATION_SET: mail.configurationSetName,
+        EMAIL_CODE_SIGN_IN: String(config.signIn.emailCode),
         // Only the edge can reach the orchestrator, and it replaces X-Forwarded-For with the client
         // address it saw; without this, audit events and session records would carry the edge's address.
         // Two hops: the edge, and the Service Connect proxy between them, should it append its own entry.

@@ -674,7 +674,13 @@ export function describeEnvironment(name: EnvironmentName): void {
       const credentialRule = rateRule('credential-paths-per-ip');
       assert.equal(credentialRule?.Limit, config.waf.authPerIpRequestsPer5Min);
       assert.equal(credentialRule?.AggregateKeyType, 'IP');
-      const scopedPaths = JSON.stringify(credentialRule?.ScopeDownStatement);
+      const { OrStatement } = (credentialRule?.ScopeDownStatement ?? {}) as {
+        OrStatement: {
+          Statements: Array<{
+            ByteMatchStatement: { SearchString: string; TextTransformations: Array<{ Type: string }> };
+          }>;
+        };
+      };
       // Listed here, not taken from the construct, so dropping one from the construct fails.
       const mustBeStrict = [
         '/auth/login',
@@ -685,12 +691,19 @@ export function describeEnvironment(name: EnvironmentName): void {
         '/auth/passkeys/login/verify',
         '/auth/passkeys/register/verify',
         '/auth/password',
+        '/auth/password/reset/request',
+        '/auth/email/verify',
+        '/auth/email-code/verify',
+        '/auth/totp/email-recovery/request',
       ];
-      for (const path of mustBeStrict) assert.ok(scopedPaths.includes(`"${path}"`), `${path} is not rate-limited`);
+      const strictPrefixes = OrStatement.Statements.map(({ ByteMatchStatement }) => ByteMatchStatement.SearchString);
+      for (const path of mustBeStrict) {
+        assert.ok(
+          strictPrefixes.some((prefix) => path.startsWith(prefix)),
+          `${path} is not rate-limited`,
+        );
+      }
       // Percent-encoded and dotted spellings of those paths must meet the same rule.
-      const { OrStatement } = (credentialRule?.ScopeDownStatement ?? {}) as {
-        OrStatement: { Statements: Array<{ ByteMatchStatement: { TextTransformations: Array<{ Type: string }> } }> };
-      };
       for (const { ByteMatchStatement } of OrStatement.Statements) {
         const transformations = ByteMatchStatement.TextTransformations.map(({ Type }) => Type);
         assert.deepEqual(transformations, ['URL_DECODE_UNI', 'NORMALIZE_PATH', 'LOWERCASE']);
@@ -1087,6 +1100,15 @@ export function describeEnvironment(name: EnvironmentName): void {
       );
       const names = (orchestrator?.container.Environment ?? []).map(({ Name }) => Name);
       assert.ok(names.includes('SES_REGION') && names.includes('SES_CONFIGURATION_SET'));
+    });
+
+    test("sign-in by email code is on exactly where the environment's parameters turn it on", () => {
+      const { config } = synthesized;
+      const orchestrator = containersOf(synthesized).find(
+        ({ service, container }) => service === 'orchestrator' && container.Name === 'app',
+      );
+      const setting = orchestrator?.container.Environment?.find(({ Name }) => Name === 'EMAIL_CODE_SIGN_IN');
+      assert.equal(setting?.Value, String(config.signIn.emailCode));
     });
 
     test('only the load balancer is open to the internet; every other port admits named peers only', () => {
