@@ -21,6 +21,8 @@ export interface SinkMessage {
   token?: string;
   /** Where the raw message was kept, when the sink has a `dir`. */
   file?: string;
+  /** Beside it, the headers that matter and the plain-text body, decoded: what a developer reads. */
+  textFile?: string;
 }
 
 export interface SmtpSink {
@@ -39,7 +41,7 @@ export interface SmtpSink {
 }
 
 export interface StartSmtpSinkOptions {
-  /** Keep each message there as `<time>-<id>.eml`. */
+  /** Keep each message there as `<time>-<id>.eml`, and decoded as `<time>-<id>.txt`. */
   dir?: string;
   /** Told each message as it arrives (the local runners log where it was kept). */
   onMessage?: (message: SinkMessage) => void;
@@ -90,8 +92,13 @@ export async function startSmtpSink({
           token: tokenLink?.searchParams.get('token') ?? undefined,
         };
         if (dir) {
-          message.file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+          const name = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`);
+          message.file = `${name}.eml`;
           writeFileSync(message.file, raw, { mode: 0o600 });
+          // The .eml body is quoted-printable, which breaks links across lines and escapes `=`.
+          message.textFile = `${name}.txt`;
+          const headers = `From: ${message.from}\nTo: ${message.to.join(', ')}\nSubject: ${message.subject}\n\n`;
+          writeFileSync(message.textFile, `${headers}${text}\n`, { mode: 0o600 });
         }
         received.push(message);
         onMessage?.(message);

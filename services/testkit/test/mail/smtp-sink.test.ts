@@ -39,6 +39,16 @@ describe('startSmtpSink', () => {
     assert.match(readFileSync(message.file as string, 'utf8'), /Subject: a subject/);
   });
 
+  it('keeps a readable copy beside each message, its long links whole', async () => {
+    const link = `https://app.example.test/reset-password?token=${'x'.repeat(43)}=`;
+    await send('dan@example.test', `reset here: ${link}`);
+    const message = await sink.waitForMessage(({ to }) => to.includes('dan@example.test'));
+    assert.doesNotMatch(readFileSync(message.file as string, 'utf8'), new RegExp(link.replace(/[?]/g, '\\?')));
+    const readable = readFileSync(message.textFile as string, 'utf8');
+    assert.match(readable, /^From: sender@example\.test\nTo: dan@example\.test\nSubject: a subject\n\n/);
+    assert.ok(readable.includes(link), readable);
+  });
+
   it('resolves with the nth matching message, received or still to come', async () => {
     await send('bob@example.test', 'first https://app.example.test/x?token=one');
     const second = sink.waitForMessage(({ to }) => to.includes('bob@example.test'), { nth: 2 });
