@@ -37,6 +37,12 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
       'ecr:GetAuthorizationToken has no resource-level permissions; every other statement names its resources.',
     );
     acknowledge(
+      service.taskRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The collector sidecar writes trace segments with xray:PutTraceSegments and xray:PutTelemetryRecords, ' +
+        'which have no resource-level permissions; its metrics go to one named log group.',
+    );
+    acknowledge(
       service.taskDefinition,
       'AwsSolutions-ECS2',
       'Plain environment variables carry only endpoints, names, ports and switches; every secret is an ecs.Secret.',

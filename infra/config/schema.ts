@@ -92,6 +92,12 @@ export const environmentParametersSchema = Type.Object(
         session: serviceSizing,
         orchestrator: serviceSizing,
         edgeRequestsPerTask: positiveInteger({ description: 'ALB requests per minute per edge task before scaling.' }),
+        traceSampleRatio: Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description:
+            'Share of the traces a service starts that go to X-Ray (parentbased_traceidratio); metrics are never sampled.',
+        }),
         logRetentionDays: Type.Integer({
           minimum: 1,
           maximum: 3653,

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ServiceSizing } from '../config/schema.ts';
 import { serviceImage } from './service-image.ts';
+import { TelemetryCollector } from './telemetry-collector.ts';
 
 /** A secret injected as an environment variable: the whole value, or one JSON field of it. */
 export interface ServiceSecret {
@@ -55,6 +56,10 @@ export interface FargateServiceProps {
   readonly acceptsServiceConnectTraffic?: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Where the task's collector sidecar reports from (`deployment.environment.name`, the metrics namespace). */
+  readonly environmentName: string;
+  /** The share of the traces this service starts that are kept. */
+  readonly traceSampleRatio: number;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -73,6 +78,8 @@ export class FargateService extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** Every container's logs: the app's JSON lines, the migrations', Service Connect's. */
   public readonly logGroup: logs.ILogGroup;
+  /** The sidecar the app exports its traces and metrics to. */
+  public readonly telemetry: TelemetryCollector;
   public readonly connections: ec2.Connections;
   /** Secrets imported by ARN, one construct per secret however many containers read it. */
   private readonly secretReferences = new Map<string, secretsmanager.ISecret>();
@@ -100,6 +107,15 @@ export class FargateService extends Construct {
     this.logGroup = logGroup;
     const image = serviceImage(props.repositoryRoot, serviceName, props.cpuArchitecture);
     this.allowSecretsKey(props.secretsKey, this.executionRole);
+    this.telemetry = new TelemetryCollector(this, 'Telemetry', {
+      taskDefinition,
+      serviceName,
+      environment: props.environmentName,
+      traceSampleRatio: props.traceSampleRatio,
+      logGroup,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
     const app = taskDefinition.addContainer('app', {
       image,
       essential: true,
@@ -110,6 +126,7 @@ export class FargateService extends Construct {
         HOST: '0.0.0.0',
         PORT: String(containerPort),
         LOG_LEVEL: 'info',
+        ...this.telemetry.appEnvironment,
         ...props.environment,
       },
       secrets: this.containerSecrets(props.secrets),
@@ -128,6 +145,11 @@ export class FargateService extends Construct {
         startPeriod: Duration.seconds(20),
       },
       stopTimeout: Duration.seconds(30),
+    });
+    // Started first so the app's first exports find it; not awaited healthy, so telemetry never holds the app back.
+    app.addContainerDependencies({
+      container: this.telemetry.container,
+      condition: ecs.ContainerDependencyCondition.START,
     });
     const init = props.initContainer;
     if (init) {

@@ -108,6 +108,8 @@ export class EdgeStack extends Stack {
       secretsKey: data.key,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
+      environmentName: config.name,
+      traceSampleRatio: config.services.traceSampleRatio,
       alarmAction: props.alarmAction,
     });
     this.redeployOnRotation = new RedeployOnRotation(this, 'RedeployEdgeOnRotation', {

@@ -76,6 +76,8 @@ export class ServicesStack extends Stack {
       acceptsServiceConnectTraffic: true,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
+      environmentName: config.name,
+      traceSampleRatio: config.services.traceSampleRatio,
       alarmAction: props.alarmAction,
     };
     // Both services receive these secrets, so they get every value a rotation keeps, not only the current one.

@@ -6,6 +6,7 @@ import type { EnvironmentName } from '../config/schema.ts';
 import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
 import { redisAccessString, redisServiceUsers } from '../constructs/redis-users.ts';
 import { serviceDockerfile } from '../constructs/service-image.ts';
+import { collectorImage, metricsNamespace } from '../constructs/telemetry-collector.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
 import { describeCheckovFixes } from './checkov-assertions.ts';
@@ -19,13 +20,46 @@ import {
 import { type CfnResource, type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
-const actionsWithoutResourceScope = new Set(['ecr:GetAuthorizationToken', 'secretsmanager:GetRandomPassword']);
+const actionsWithoutResourceScope = new Set([
+  'ecr:GetAuthorizationToken',
+  'secretsmanager:GetRandomPassword',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+]);
+
+/** The standard variables the OpenTelemetry SDK reads, which the collector sidecar's app containers get. */
+const openTelemetryVariables = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_LOGS_EXPORTER',
+] as const;
 
 interface PolicyStatement {
   Action: string | string[];
   Resource: unknown;
   Effect: string;
   Condition?: Record<string, Record<string, string>>;
+}
+
+/**
+ * A task role's statements split into the collector sidecar's two, checked exactly (X-Ray writes, and
+ * writes to its own metrics log group), and the rest.
+ */
+function telemetryStatements(statements: PolicyStatement[]): { others: PolicyStatement[] } {
+  const isTelemetry = (statement: PolicyStatement) =>
+    asList(statement.Action).some((action) => action.startsWith('xray:')) ||
+    /TelemetryMetricsLogs/.test(JSON.stringify(statement.Resource));
+  const telemetry = statements.filter(isTelemetry);
+  assert.equal(telemetry.length, 2, 'the collector writes X-Ray segments and its log group');
+  const [xray, logs] = telemetry;
+  assert.deepEqual(asList(xray?.Action ?? []).sort(), ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  assert.deepEqual(asList(logs?.Action ?? []).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+  return { others: statements.filter((statement) => !isTelemetry(statement)) };
 }
 
 function statementsOf(policy: { Properties?: Record<string, unknown> }): PolicyStatement[] {
@@ -84,6 +118,7 @@ interface ContainerDefinition {
   readonly Environment?: Array<{ Name: string; Value: unknown }>;
   readonly Secrets?: Array<{ Name: string; ValueFrom: unknown }>;
   readonly ReadonlyRootFilesystem?: boolean;
+  readonly Image?: unknown;
 }
 
 /** Who runs a task definition: one of the three services, or the data stack's identity provisioning. */
@@ -132,9 +167,9 @@ const postgresVariables = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE', 'PGUSE
 
 /** Variables a service's dependencies read, which its config schema therefore does not list. */
 const variablesReadByLibraries: Readonly<Record<ServiceName, readonly string[]>> = {
-  edge: [],
-  session: [],
-  orchestrator: postgresVariables,
+  edge: openTelemetryVariables,
+  session: openTelemetryVariables,
+  orchestrator: [...postgresVariables, ...openTelemetryVariables],
 };
 
 /**
@@ -774,7 +809,9 @@ export function describeEnvironment(name: EnvironmentName): void {
             `${where} passes ${variable.Name} in plain text`,
           );
         }
-        assert.ok((container.Secrets ?? []).length > 0, `${where} has no secrets`);
+        // The collector sidecar is the one container that needs no secret: its identity is the task role.
+        if (container.Name !== 'otel-collector')
+          assert.ok((container.Secrets ?? []).length > 0, `${where} has no secrets`);
         for (const secret of container.Secrets ?? []) {
           assert.match(
             JSON.stringify(secret.ValueFrom),
@@ -782,6 +819,42 @@ export function describeEnvironment(name: EnvironmentName): void {
             `${where}: ${secret.Name} is not a reference`,
           );
         }
+      }
+    });
+
+    test('every service task runs the ADOT collector beside its app, which exports to it on the loopback', () => {
+      const { config } = synthesized;
+      const services = containersOf(synthesized).filter(({ service }) => service !== 'provisioning');
+      for (const service of ['edge', 'session', 'orchestrator'] as const) {
+        const container = (name: string) =>
+          services.find((entry) => entry.service === service && entry.container.Name === name)?.container;
+        const collector = container('otel-collector');
+        const app = container('app');
+        assert.ok(collector && app, `${service} has no collector or no app`);
+        assert.equal(collector.Image, collectorImage, 'the image is pinned by version');
+        assert.match(collectorImage, /:v[0-9]+\.[0-9]+\.[0-9]+$/);
+        assert.equal(collector.Essential, false, 'a stopped collector does not stop the app');
+        const collectorConfig = JSON.parse(environmentAtDeploy(collector).AOT_CONFIG_CONTENT ?? '{}');
+        assert.deepEqual(collectorConfig.receivers.otlp.protocols, { http: { endpoint: '127.0.0.1:4318' } });
+        assert.deepEqual(collectorConfig.service.pipelines.traces.exporters, ['awsxray']);
+        assert.deepEqual(collectorConfig.service.pipelines.metrics.exporters, ['awsemf']);
+        assert.equal(collectorConfig.exporters.awsemf.namespace, metricsNamespace(config.name));
+        assert.ok(
+          collectorConfig.exporters.awsemf.metric_declarations.some(
+            (declaration: { metric_name_selectors: string[] }) =>
+              declaration.metric_name_selectors.includes('^http\\.server\\.request\\.duration$'),
+          ),
+          'the request duration is published: the dashboard reads rate, errors and duration from it',
+        );
+        const environment = environmentAtDeploy(app);
+        assert.equal(environment.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://127.0.0.1:4318');
+        assert.equal(environment.OTEL_SERVICE_NAME, `authscale-${service}`);
+        assert.equal(environment.OTEL_TRACES_SAMPLER_ARG, String(config.services.traceSampleRatio));
+        assert.ok(
+          app.DependsOn?.some(
+            ({ ContainerName, Condition }) => ContainerName === 'otel-collector' && Condition === 'START',
+          ),
+        );
       }
     });
 
@@ -863,7 +936,10 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.ok(migrate && app);
       assert.equal(migrate.Essential, false, 'a migration that exits must not stop the task');
       assert.deepEqual(migrate.Command, ['node', identityMigrationsEntry]);
-      assert.deepEqual(app.DependsOn, [{ ContainerName: 'migrate', Condition: 'SUCCESS' }]);
+      assert.deepEqual(app.DependsOn, [
+        { ContainerName: 'otel-collector', Condition: 'START' },
+        { ContainerName: 'migrate', Condition: 'SUCCESS' },
+      ]);
       assert.deepEqual([...namesPassedTo(migrate)].sort(), [...postgresVariables].sort());
       for (const name of ['PGUSER', 'PGPASSWORD']) {
         assert.match(secretSources(migrate, name).join(), /IdentityOwnerSecret/, `migrate ${name} is not the owner's`);
@@ -874,7 +950,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       for (const { container } of containersOf(synthesized).filter(
         (entry) => entry.container !== migrate && entry.container !== provisioning,
       )) {
-        assert.doesNotMatch(JSON.stringify(container.Secrets), /OwnerSecret|IdentityClusterSecret/);
+        assert.doesNotMatch(JSON.stringify(container.Secrets ?? []), /OwnerSecret|IdentityClusterSecret/);
       }
       assert.equal(byName('edge', 'migrate'), undefined);
       assert.equal(byName('session', 'migrate'), undefined);
@@ -1049,12 +1125,16 @@ export function describeEnvironment(name: EnvironmentName): void {
         Object.entries(template.findResources('AWS::IAM::Policy')).filter(([policyId]) =>
           policyId.startsWith(rolePrefix),
         );
-      assert.deepEqual(taskRolePolicies(templates.services, 'SessionTaskTaskRole'), []);
-      assert.deepEqual(taskRolePolicies(templates.edge, 'EdgeTaskTaskRole'), []);
+      // Every service's task role writes its collector's traces and metrics (`telemetryStatements`), nothing more.
+      const telemetryOnly = (template: typeof templates.services, rolePrefix: string) => {
+        const policies = taskRolePolicies(template, rolePrefix);
+        assert.equal(policies.length, 1, `${rolePrefix}: one policy`);
+        return telemetryStatements(statementsOf(policies[0]?.[1] as never));
+      };
+      assert.deepEqual(telemetryOnly(templates.services, 'SessionTaskTaskRole').others, []);
+      assert.deepEqual(telemetryOnly(templates.edge, 'EdgeTaskTaskRole').others, []);
       assert.deepEqual(taskRolePolicies(templates.data, 'IdentityProvisioningTaskTaskRole'), []);
-      const orchestrator = taskRolePolicies(templates.services, 'OrchestratorTaskTaskRole');
-      assert.equal(orchestrator.length, 1);
-      const statements = statementsOf(orchestrator[0]?.[1] as never);
+      const statements = telemetryOnly(templates.services, 'OrchestratorTaskTaskRole').others;
       const dynamo = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('dynamodb:')));
       assert.deepEqual(asList(dynamo?.Action ?? []).sort(), [...tokenTableActions].sort());
       const tableResources = JSON.stringify(dynamo?.Resource);
