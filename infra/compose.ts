@@ -43,6 +43,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmEmail: config.alarmEmail,
+    alarmHttpsEndpoint: config.alarmHttpsEndpoint,
   });
   const alarmAction = network.alarms.action;
   const vpc = network.network.vpc;

@@ -8,8 +8,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 export interface AlarmTopicProps {
-  /** @default no subscription; subscribe a pager or chat integration after deploy */
+  /** @default no mail subscription */
   readonly email?: string;
+  /**
+   * An HTTPS endpoint SNS posts every notification to (a paging or chat integration that confirms
+   * SNS subscriptions). @default no HTTPS subscription
+   */
+  readonly httpsEndpoint?: string;
 }
 
 /** The encrypted SNS topic every alarm notifies, created once and injected into the constructs. */
@@ -35,6 +40,11 @@ export class AlarmTopic extends Construct {
     );
     const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
     if (props.email) topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    if (props.httpsEndpoint) {
+      topic.addSubscription(
+        new subscriptions.UrlSubscription(props.httpsEndpoint, { protocol: sns.SubscriptionProtocol.HTTPS }),
+      );
+    }
     this.topic = topic;
     this.action = new cloudwatchActions.SnsAction(topic);
   }
