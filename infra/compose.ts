@@ -74,6 +74,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmAction,
+    alarmTopic: network.alarms.topic,
   });
 
   const edge = new EdgeStack(app, `${prefix}-edge`, {

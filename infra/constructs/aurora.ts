@@ -171,6 +171,42 @@ export class Aurora extends Construct {
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [capacity, cpu]) alarm.addAlarmAction(props.alarmAction);
+    // RDS Proxy: the orchestrator's queries wait here first when the database runs out of connections.
+    const proxyMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/RDS',
+        metricName,
+        dimensionsMap: { ProxyName: this.proxy.dbProxyName },
+        statistic,
+        period: Duration.minutes(1),
+      });
+    const borrowLatency = new cloudwatch.Alarm(this, 'ProxyBorrowLatencyHigh', {
+      alarmDescription:
+        'RDS Proxy takes over 50 ms on average to lend a database connection, 5 minutes running: the pool is ' +
+        'exhausted or connections are pinned.',
+      metric: proxyMetric('DatabaseConnectionsBorrowLatency', 'Average'),
+      // The metric is in microseconds.
+      threshold: 50_000,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const poolUsed = new cloudwatch.Alarm(this, 'ProxyConnectionsNearMaximum', {
+      alarmDescription:
+        'RDS Proxy holds over 90% of the database connections it may open, 5 minutes running: borrowing ' +
+        'will wait next; raise aurora.minCapacityAcu (max_connections follows capacity) or find the pinning.',
+      metric: new cloudwatch.MathExpression({
+        expression: '100 * connections / allowed',
+        usingMetrics: {
+          connections: proxyMetric('DatabaseConnections', 'Maximum'),
+          allowed: proxyMetric('MaxDatabaseConnectionsAllowed', 'Maximum'),
+        },
+        label: 'Database connections, % of allowed',
+        period: Duration.minutes(1),
+      }),
+      threshold: 90,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [capacity, cpu, borrowLatency, poolUsed]) alarm.addAlarmAction(props.alarmAction);
   }
 }

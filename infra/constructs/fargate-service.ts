@@ -78,6 +78,8 @@ export class FargateService extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** Every container's logs: the app's JSON lines, the migrations', Service Connect's. */
   public readonly logGroup: logs.ILogGroup;
+  /** Fewer tasks running than desired, for 5 minutes. */
+  public readonly tasksMissing: cloudwatch.Alarm;
   /** The sidecar the app exports its traces and metrics to. */
   public readonly telemetry: TelemetryCollector;
   public readonly connections: ec2.Connections;
@@ -208,6 +210,32 @@ export class FargateService extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     saturated.addAlarmAction(props.alarmAction);
+
+    // Fewer tasks running than ECS wants, for 5 minutes: tasks that crash, fail health checks or cannot
+    // be placed. A deployment briefly runs more, never fewer (minHealthyPercent 100), so it does not trip this.
+    const taskCount = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'ECS/ContainerInsights',
+        metricName,
+        dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: service.serviceName },
+        statistic: 'Minimum',
+        period: Duration.minutes(1),
+      });
+    this.tasksMissing = new cloudwatch.Alarm(this, 'TasksBelowDesired', {
+      alarmDescription: `${serviceName}: fewer tasks running than desired for 5 minutes; see the stopped tasks' reasons.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'desired - running',
+        usingMetrics: { desired: taskCount('DesiredTaskCount'), running: taskCount('RunningTaskCount') },
+        label: 'Tasks missing',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // Container Insights reports every minute while the service exists; silence is not an outage of the service.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.tasksMissing.addAlarmAction(props.alarmAction);
   }
 
   /**

@@ -1314,6 +1314,91 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmTopic|Alarms/);
     });
 
+    test('the alarm topic reaches whoever the deployment target names; dev may name no one', () => {
+      const { templates, config } = synthesized;
+      const subscriptions = Object.values(templates.network.findResources('AWS::SNS::Subscription')).map(
+        ({ Properties }) => [Properties.Protocol, Properties.Endpoint],
+      );
+      const expected = [
+        ...(config.alarmEmail ? [['email', config.alarmEmail]] : []),
+        ...(config.alarmHttpsEndpoint ? [['https', config.alarmHttpsEndpoint]] : []),
+      ];
+      assert.deepEqual(subscriptions, expected);
+      if (config.protectData) assert.ok(subscriptions.length > 0, 'alarms of protected data must reach someone');
+    });
+
+    test('failovers of Aurora and the session cluster and unexpected task stops are sent to the alarm topic', () => {
+      const { templates, stacks } = synthesized;
+      const rules = Object.values(templates.services.findResources('AWS::Events::Rule')).map(
+        ({ Properties }) => Properties as { EventPattern: Record<string, unknown>; Targets: Array<{ Arn: unknown }> },
+      );
+      const ruleFor = (source: string) => {
+        const found = rules.filter((rule) => JSON.stringify(rule.EventPattern.source) === JSON.stringify([source]));
+        assert.equal(found.length, 1, `one rule for ${source}`);
+        const [rule] = found as [(typeof rules)[number]];
+        assert.equal(rule.Targets.length, 1);
+        assert.match(JSON.stringify(rule.Targets[0]?.Arn), /AlarmsTopic/, `${source} events go to the alarm topic`);
+        return rule.EventPattern as { 'detail-type'?: string[]; detail: Record<string, unknown> };
+      };
+      const aurora = ruleFor('aws.rds');
+      assert.deepEqual(aurora['detail-type'], ['RDS DB Cluster Event']);
+      assert.deepEqual(aurora.detail.EventCategories, ['failover']);
+      assert.match(JSON.stringify(aurora.detail.SourceIdentifier), /Identity/, 'the identity cluster only');
+      const cache = ruleFor('aws.elasticache');
+      assert.deepEqual(cache.detail.SourceIdentifier, [{ prefix: stacks.data.redis.replicationGroupId }]);
+      assert.match(JSON.stringify(cache.detail.Message), /ailover/);
+      const tasks = ruleFor('aws.ecs');
+      assert.deepEqual(tasks['detail-type'], ['ECS Task State Change']);
+      assert.deepEqual(tasks.detail.lastStatus, ['STOPPED']);
+      assert.deepEqual(tasks.detail.$or, [
+        { stopCode: [{ 'anything-but': ['ServiceSchedulerInitiated', 'UserInitiated'] }] },
+        { stoppedReason: [{ prefix: 'Task failed' }] },
+      ]);
+      // The topic is encrypted: EventBridge may publish to it and use its key for that.
+      const policy = JSON.stringify(templates.network.findResources('AWS::SNS::TopicPolicy'));
+      assert.match(
+        policy,
+        /"Service":"events\.amazonaws\.com"[^}]*\}[^\]]*"sns:Publish"|sns:Publish[^\]]*events\.amazonaws\.com/s,
+      );
+      const keyPolicy = JSON.stringify(
+        Object.values(templates.network.findResources('AWS::KMS::Key')).map(({ Properties }) => Properties.KeyPolicy),
+      );
+      assert.match(keyPolicy, /events\.amazonaws\.com/);
+    });
+
+    test('RDS Proxy alarms on slow connection borrowing and a pool near its maximum', () => {
+      const { templates } = synthesized;
+      const alarms = Object.values(templates.data.findResources('AWS::CloudWatch::Alarm'));
+      const [proxyId] = Object.keys(templates.data.findResources('AWS::RDS::DBProxy'));
+      const borrow = alarms.find(({ Properties }) => Properties.MetricName === 'DatabaseConnectionsBorrowLatency');
+      assert.ok(borrow, 'no borrow-latency alarm');
+      assert.deepEqual(borrow.Properties.Dimensions, [{ Name: 'ProxyName', Value: { Ref: proxyId } }]);
+      const pool = alarms.find(({ Properties }) =>
+        JSON.stringify(Properties.Metrics ?? []).includes('MaxDatabaseConnectionsAllowed'),
+      );
+      assert.ok(pool, 'no connections-near-maximum alarm');
+      assert.equal(pool.Properties.Threshold, 90);
+      for (const alarm of [borrow, pool]) assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);
+    });
+
+    test('each service alarms when fewer tasks run than ECS wants', () => {
+      const alarms = synthesized
+        .resourcesOfType('AWS::CloudWatch::Alarm')
+        .filter(({ resource }) => JSON.stringify(resource.Properties.Metrics ?? []).includes('RunningTaskCount'));
+      assert.deepEqual(alarms.map(({ id }) => id.replace(/TasksBelowDesired.*/, '')).sort(), [
+        'Edge',
+        'Orchestrator',
+        'Session',
+      ]);
+      for (const { resource } of alarms) {
+        const metrics = JSON.stringify(resource.Properties.Metrics);
+        assert.match(metrics, /"Namespace":"ECS\/ContainerInsights"/);
+        assert.match(metrics, /DesiredTaskCount/);
+        assert.match(metrics, /"Name":"ServiceName"/);
+        assert.match(JSON.stringify(resource.Properties.AlarmActions), /AlarmsTopic/);
+      }
+    });
+
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {
       const alarms = synthesized.resourcesOfType('AWS::CloudWatch::Alarm');
       const described = alarms.map(({ resource }) => String(resource.Properties.AlarmDescription));
