@@ -80,6 +80,8 @@ export class FargateService extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** Fewer tasks running than desired, for 5 minutes. */
   public readonly tasksMissing: cloudwatch.Alarm;
+  /** The tasks running each minute (Container Insights). */
+  public readonly runningTaskCount: cloudwatch.Metric;
   /** The sidecar the app exports its traces and metrics to. */
   public readonly telemetry: TelemetryCollector;
   public readonly connections: ec2.Connections;
@@ -221,11 +223,12 @@ export class FargateService extends Construct {
         statistic: 'Minimum',
         period: Duration.minutes(1),
       });
+    this.runningTaskCount = taskCount('RunningTaskCount').with({ label: serviceName });
     this.tasksMissing = new cloudwatch.Alarm(this, 'TasksBelowDesired', {
       alarmDescription: `${serviceName}: fewer tasks running than desired for 5 minutes; see the stopped tasks' reasons.`,
       metric: new cloudwatch.MathExpression({
         expression: 'desired - running',
-        usingMetrics: { desired: taskCount('DesiredTaskCount'), running: taskCount('RunningTaskCount') },
+        usingMetrics: { desired: taskCount('DesiredTaskCount'), running: this.runningTaskCount },
         label: 'Tasks missing',
         period: Duration.minutes(1),
       }),

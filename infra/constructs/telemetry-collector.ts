@@ -81,11 +81,16 @@ export class TelemetryCollector extends Construct {
   public readonly container: ecs.ContainerDefinition;
   /** The EMF log lines; their metrics are what the dashboard reads. */
   public readonly metricsLogGroup: logs.ILogGroup;
+  /** The CloudWatch namespace of the metrics, and the `service.name` dimension they carry. */
+  public readonly namespace: string;
+  public readonly reportedServiceName: string;
 
   constructor(scope: Construct, id: string, props: TelemetryCollectorProps) {
     super(scope, id);
     const { taskDefinition, serviceName } = props;
     const region = Stack.of(this).region;
+    this.namespace = metricsNamespace(props.environment);
+    this.reportedServiceName = telemetryServiceName(serviceName);
 
     const metricsLogGroup = new logs.LogGroup(this, 'MetricsLogs', {
       retention: props.logRetention,
@@ -107,7 +112,7 @@ export class TelemetryCollector extends Construct {
         awsxray: { region },
         awsemf: {
           region,
-          namespace: metricsNamespace(props.environment),
+          namespace: this.namespace,
           log_group_name: metricsLogGroup.logGroupName,
           log_stream_name: '{TaskId}',
           resource_to_telemetry_conversion: { enabled: true },
@@ -155,7 +160,7 @@ export class TelemetryCollector extends Construct {
     this.appEnvironment = {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://${otlpEndpoint}`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_SERVICE_NAME: telemetryServiceName(serviceName),
+      OTEL_SERVICE_NAME: this.reportedServiceName,
       OTEL_RESOURCE_ATTRIBUTES: `deployment.environment.name=${props.environment}`,
       // Each export carries only its interval's counts, so the collector keeps no state to turn
       // running totals into the per-minute values CloudWatch stores.

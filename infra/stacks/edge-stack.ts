@@ -11,6 +11,7 @@ import { FargateService } from '../constructs/fargate-service.ts';
 import { LoadBalancer } from '../constructs/load-balancer.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { currentValueOf } from '../constructs/shared-secret-rotation.ts';
+import { SignInCanary } from '../constructs/sign-in-canary.ts';
 import { WebAcl } from '../constructs/web-acl.ts';
 import type { DataStack } from './data-stack.ts';
 import { type ServicesStack, servicePorts } from './services-stack.ts';
@@ -23,7 +24,7 @@ export interface EdgeStackProps extends StackProps {
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
     DataStack,
-    'key' | 'aurora' | 'redis' | 'tokenTable' | 'internalApiToken' | 'principalAssertionKey'
+    'key' | 'aurora' | 'redis' | 'tokenTable' | 'internalApiToken' | 'principalAssertionKey' | 'canaryCredentials'
   >;
   readonly services: Pick<ServicesStack, 'cluster' | 'session' | 'orchestrator'>;
   readonly repositoryRoot: string;
@@ -34,13 +35,15 @@ export interface EdgeStackProps extends StackProps {
 
 /**
  * The seed's edge router: the internet-facing load balancer (TLS, HTTP to HTTPS redirect, access
- * logs), the WAF rate rules in front of it, the edge service behind it, and the dashboard.
+ * logs), the WAF rate rules in front of it, the edge service behind it, the sign-in canary that
+ * goes through all of them, and the dashboard.
  */
 export class EdgeStack extends Stack {
   public readonly loadBalancer: LoadBalancer;
   public readonly edge: FargateService;
   public readonly webAcl: WebAcl;
   public readonly redeployOnRotation: RedeployOnRotation;
+  public readonly canary: SignInCanary;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -141,6 +144,15 @@ export class EdgeStack extends Stack {
       scaleInCooldown: Duration.minutes(5),
     });
 
+    this.canary = new SignInCanary(this, 'SignInCanary', {
+      environmentName: config.name,
+      publicOrigin,
+      credentials: data.canaryCredentials,
+      credentialsKey: data.key,
+      removalPolicy: props.logRemovalPolicy,
+      alarmAction: props.alarmAction,
+    });
+
     const dashboardName = `authscale-${config.name}`;
     new Dashboard(this, 'Dashboard', {
       dashboardName,
@@ -152,6 +164,7 @@ export class EdgeStack extends Stack {
       redis: data.redis,
       aurora: data.aurora,
       tokenTable: data.tokenTable,
+      canary: this.canary,
       alarmAction: props.alarmAction,
     });
 
@@ -170,6 +183,7 @@ export class EdgeStack extends Stack {
       EdgeServiceName: [this.edge.service.serviceName, 'The edge ECS service'],
       EdgeLogGroupName: [this.edge.logGroup.logGroupName, 'The edge containers logs'],
       DashboardName: [dashboardName, 'The CloudWatch dashboard'],
+      CanaryName: [this.canary.canary.canaryName, 'The sign-in canary (CloudWatch Synthetics)'],
     });
   }
 }

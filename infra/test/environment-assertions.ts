@@ -25,6 +25,9 @@ const actionsWithoutResourceScope = new Set([
   'secretsmanager:GetRandomPassword',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  // The Synthetics construct's: the canary lists buckets, and PutMetricData is narrowed by a namespace condition.
+  's3:ListAllMyBuckets',
+  'cloudwatch:PutMetricData',
 ]);
 
 /** The standard variables the OpenTelemetry SDK reads, which the collector sidecar's app containers get. */
@@ -234,6 +237,7 @@ const physicalNameProperties: Readonly<Record<string, string>> = {
   'AWS::ECS::TaskDefinition': 'Family',
   'AWS::ECS::Service': 'ServiceName',
   'AWS::ServiceDiscovery::HttpNamespace': 'Name',
+  'AWS::Synthetics::Canary': 'Name',
   'AWS::DynamoDB::GlobalTable': 'TableName',
   'AWS::S3::Bucket': 'BucketName',
   'AWS::SNS::Topic': 'TopicName',
@@ -386,6 +390,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       const expected = {
         network: ['AlarmTopicArn', 'VpcId'],
         data: [
+          'CanaryCredentialsSecretArn',
           'DataKeyArn',
           'DatabaseAdminSecretArn',
           'DatabaseAppSecretArn',
@@ -415,6 +420,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           'SessionServiceName',
         ],
         edge: [
+          'CanaryName',
           'DashboardName',
           'EdgeLogGroupName',
           'EdgeServiceName',
@@ -479,7 +485,11 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('cdk destroy can finish where protectData is off; where it is on, the data and the access logs stay', () => {
       const { templates, config } = synthesized;
-      const [bucketId] = Object.keys(templates.edge.findResources('AWS::S3::Bucket'));
+      const bucketIds = Object.keys(templates.edge.findResources('AWS::S3::Bucket')).sort();
+      assert.deepEqual(
+        bucketIds.map((id) => id.replace(/[0-9A-F]{8}$/, '')),
+        ['LoadBalancerAccessLogs', 'SignInCanaryArtifacts'],
+      );
       const autoDelete = Object.values(templates.edge.findResources('Custom::S3AutoDeleteObjects'));
       if (config.protectData) {
         templates.edge.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
@@ -491,9 +501,11 @@ export function describeEnvironment(name: EnvironmentName): void {
         }
         return;
       }
-      // A bucket that holds objects cannot be deleted: this one is emptied first.
-      assert.equal(autoDelete.length, 1);
-      assert.deepEqual(autoDelete[0]?.Properties.BucketName, { Ref: bucketId });
+      // A bucket that holds objects cannot be deleted: each is emptied first.
+      assert.deepEqual(
+        autoDelete.map(({ Properties }) => Properties.BucketName),
+        bucketIds.map((id) => ({ Ref: id })),
+      );
       // Nothing is left behind either. The rotation functions' log groups are the resources still
       // retained (RedeployOnRotation and SharedSecretRotation take no removal policy); they block nothing.
       const retained = (Object.keys(synthesized.templates) as Array<keyof typeof synthesized.templates>).flatMap(
@@ -1396,6 +1408,76 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.match(metrics, /DesiredTaskCount/);
         assert.match(metrics, /"Name":"ServiceName"/);
         assert.match(JSON.stringify(resource.Properties.AlarmActions), /AlarmsTopic/);
+      }
+    });
+
+    test('a Synthetics canary signs in and reads /me through the public origin every 5 minutes, and alarms when it fails', () => {
+      const { templates, config } = synthesized;
+      const canaries = Object.entries(templates.edge.findResources('AWS::Synthetics::Canary'));
+      assert.equal(canaries.length, 1);
+      const [canaryId, canary] = canaries[0] as [string, CfnResource];
+      const properties = canary.Properties as {
+        Schedule: { Expression: string };
+        RuntimeVersion: string;
+        Code: { Handler: string; Script: string };
+        RunConfig: { EnvironmentVariables: Record<string, unknown> };
+        StartCanaryAfterCreation: boolean;
+      };
+      assert.equal(properties.Schedule.Expression, 'rate(5 minutes)');
+      assert.match(properties.RuntimeVersion, /^syn-nodejs-puppeteer-/);
+      assert.equal(properties.StartCanaryAfterCreation, true);
+      for (const step of ['/auth/login', '/me', '/auth/logout']) assert.ok(properties.Code.Script.includes(step), step);
+      const environment = properties.RunConfig.EnvironmentVariables;
+      assert.equal(environment.PUBLIC_ORIGIN, `https://${config.edge.publicHostname}`);
+      assert.match(JSON.stringify(environment.CREDENTIALS_SECRET_ARN), /CanaryCredentials/);
+      templates.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: JSON.stringify({ email: `canary@${config.edge.publicHostname}` }),
+          GenerateStringKey: 'password',
+        }),
+      });
+
+      const [alarm] = Object.values(templates.edge.findResources('AWS::CloudWatch::Alarm')).filter(
+        ({ Properties }) => Properties.MetricName === 'SuccessPercent',
+      );
+      assert.ok(alarm, 'no alarm on the canary');
+      assert.equal(alarm.Properties.Namespace, 'CloudWatchSynthetics');
+      assert.match(JSON.stringify(alarm.Properties.Dimensions), new RegExp(canaryId));
+      assert.equal(alarm.Properties.ComparisonOperator, 'LessThanThreshold');
+      assert.equal(alarm.Properties.TreatMissingData, 'breaching', 'a canary that stopped running alarms too');
+      assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);
+
+      // The canary reads its one secret, and the data key only through Secrets Manager.
+      const statements = Object.entries(templates.edge.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith('SignInCanaryServiceRole'))
+        .flatMap(([, policy]) => statementsOf(policy));
+      const kms = statements.find((statement) => asList(statement.Action).includes('kms:Decrypt'));
+      assert.match(JSON.stringify(kms?.Condition), /secretsmanager\./);
+      const read = statements.find((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue'));
+      assert.match(JSON.stringify(read?.Resource), /CanaryCredentials/);
+    });
+
+    test("the dashboard shows each service's rate, errors and duration, the near-cache hit ratio, sign-ins and refusals", () => {
+      const { templates, config } = synthesized;
+      const dashboards = Object.values(templates.edge.findResources('AWS::CloudWatch::Dashboard'));
+      assert.equal(dashboards.length, 1);
+      const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+      assert.ok(body.includes(metricsNamespace(config.name)), 'the collector namespace of this environment');
+      for (const metric of [
+        'http.server.request.duration',
+        'authscale.near_cache.lookups',
+        'authscale.sign_in.attempts',
+        'authscale.refresh_token.uses',
+        'authscale.rate_limit.refusals',
+        'authscale.http.refusals',
+        'SuccessPercent',
+        'RunningTaskCount',
+        'DatabaseConnectionsBorrowLatency',
+      ]) {
+        assert.ok(body.includes(metric), `the dashboard does not show ${metric}`);
+      }
+      for (const service of ['edge', 'session', 'orchestrator']) {
+        assert.ok(body.includes(`authscale-${service}`), `no RED metrics for ${service}`);
       }
     });
 
