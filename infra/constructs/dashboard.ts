@@ -16,6 +16,10 @@ export interface DashboardProps {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly clusterName: string;
   readonly services: readonly FargateService[];
+  /** The service whose near caches the hit ratio is of. */
+  readonly edgeService: FargateService;
+  /** Where the services' collectors publish (`metricsNamespace` in `telemetry-collector.ts`). */
+  readonly metricsNamespace: string;
   /** The session replicas' ECS service, whose Service Connect metrics are the session-layer latency. */
   readonly sessionServiceName: string;
   readonly redis: RedisCluster;
@@ -72,9 +76,7 @@ export class Dashboard extends Construct {
         period: minute,
       });
 
-    const [firstService] = props.services;
-    if (!firstService) throw new TypeError('the dashboard needs the services it shows');
-    const namespace = firstService.telemetry.namespace;
+    const namespace = props.metricsNamespace;
     const appMetric = (metricName: string, dimensionsMap: Record<string, string>, statistic: string, label: string) =>
       new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: minute, label });
     const requestDuration = 'http.server.request.duration';
@@ -96,7 +98,7 @@ export class Dashboard extends Construct {
         label: `${service.node.id} 5xx`,
         period: minute,
       });
-    const edge = props.services.find((service) => service.node.id === 'Edge') ?? firstService;
+    const edge = props.edgeService;
     // Metric ids must be unique in a graph, and both caches' ratios share one: name them after the cache.
     const nearCacheHitRatio = (cache: string) => {
       const id = cache.replace(/^edge\./, '');

@@ -81,15 +81,13 @@ export class TelemetryCollector extends Construct {
   public readonly container: ecs.ContainerDefinition;
   /** The EMF log lines; their metrics are what the dashboard reads. */
   public readonly metricsLogGroup: logs.ILogGroup;
-  /** The CloudWatch namespace of the metrics, and the `service.name` dimension they carry. */
-  public readonly namespace: string;
+  /** The `service.name` the service reports: the dimension of its metrics, its node in X-Ray. */
   public readonly reportedServiceName: string;
 
   constructor(scope: Construct, id: string, props: TelemetryCollectorProps) {
     super(scope, id);
     const { taskDefinition, serviceName } = props;
     const region = Stack.of(this).region;
-    this.namespace = metricsNamespace(props.environment);
     this.reportedServiceName = telemetryServiceName(serviceName);
 
     const metricsLogGroup = new logs.LogGroup(this, 'MetricsLogs', {
@@ -112,7 +110,7 @@ export class TelemetryCollector extends Construct {
         awsxray: { region },
         awsemf: {
           region,
-          namespace: this.namespace,
+          namespace: metricsNamespace(props.environment),
           log_group_name: metricsLogGroup.logGroupName,
           log_stream_name: '{TaskId}',
           resource_to_telemetry_conversion: { enabled: true },

@@ -12,6 +12,7 @@ import { LoadBalancer } from '../constructs/load-balancer.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { currentValueOf } from '../constructs/shared-secret-rotation.ts';
 import { SignInCanary } from '../constructs/sign-in-canary.ts';
+import { metricsNamespace } from '../constructs/telemetry-collector.ts';
 import { WebAcl } from '../constructs/web-acl.ts';
 import type { DataStack } from './data-stack.ts';
 import { type ServicesStack, servicePorts } from './services-stack.ts';
@@ -160,6 +161,8 @@ export class EdgeStack extends Stack {
       targetGroup,
       clusterName: services.cluster.clusterName,
       services: [this.edge, services.session, services.orchestrator],
+      edgeService: this.edge,
+      metricsNamespace: metricsNamespace(config.name),
       sessionServiceName: services.session.service.serviceName,
       redis: data.redis,
       aurora: data.aurora,
