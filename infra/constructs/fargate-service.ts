@@ -78,8 +78,6 @@ export class FargateService extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** Every container's logs: the app's JSON lines, the migrations', Service Connect's. */
   public readonly logGroup: logs.ILogGroup;
-  /** Fewer tasks running than desired, for 5 minutes. */
-  public readonly tasksMissing: cloudwatch.Alarm;
   /** The tasks running each minute (Container Insights). */
   public readonly runningTaskCount: cloudwatch.Metric;
   /** The sidecar the app exports its traces and metrics to. */
@@ -224,7 +222,7 @@ export class FargateService extends Construct {
         period: Duration.minutes(1),
       });
     this.runningTaskCount = taskCount('RunningTaskCount').with({ label: serviceName });
-    this.tasksMissing = new cloudwatch.Alarm(this, 'TasksBelowDesired', {
+    const tasksMissing = new cloudwatch.Alarm(this, 'TasksBelowDesired', {
       alarmDescription: `${serviceName}: fewer tasks running than desired for 5 minutes; see the stopped tasks' reasons.`,
       metric: new cloudwatch.MathExpression({
         expression: 'desired - running',
@@ -238,7 +236,7 @@ export class FargateService extends Construct {
       // Container Insights reports every minute while the service exists; silence is not an outage of the service.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.tasksMissing.addAlarmAction(props.alarmAction);
+    tasksMissing.addAlarmAction(props.alarmAction);
   }
 
   /**

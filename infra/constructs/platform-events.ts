@@ -20,15 +20,13 @@ export interface PlatformEventsProps {
  * check, a task that could not start). Scale-in, deployments and an operator's StopTask are not sent.
  */
 export class PlatformEvents extends Construct {
-  public readonly rules: readonly events.Rule[];
-
   constructor(scope: Construct, id: string, props: PlatformEventsProps) {
     super(scope, id);
     const field = (path: string) => events.EventField.fromPath(path);
     const notify = (text: string) =>
       new targets.SnsTopic(props.topic, { message: events.RuleTargetInput.fromText(text) });
 
-    const auroraFailover = new events.Rule(this, 'AuroraFailover', {
+    new events.Rule(this, 'AuroraFailover', {
       description: 'An Aurora failover of the identity cluster, started or completed',
       eventPattern: {
         source: ['aws.rds'],
@@ -40,7 +38,7 @@ export class PlatformEvents extends Construct {
 
     // ElastiCache sends its events to EventBridge without a failover category of their own; a failover
     // is told by its message ("Failover from primary node ... complete", "Test Failover API called ...").
-    const cacheFailover = new events.Rule(this, 'CacheFailover', {
+    new events.Rule(this, 'CacheFailover', {
       description: 'A failover in the session cluster, automatic or a drill',
       eventPattern: {
         source: ['aws.elasticache'],
@@ -52,7 +50,7 @@ export class PlatformEvents extends Construct {
       targets: [notify(`Session cluster ${field('$.detail.SourceIdentifier')}: ${field('$.detail.Message')}`)],
     });
 
-    const taskStopped = new events.Rule(this, 'TaskStoppedUnexpectedly', {
+    new events.Rule(this, 'TaskStoppedUnexpectedly', {
       description: 'A service task that stopped without a scale-in, a deployment or an operator asking',
       eventPattern: {
         source: ['aws.ecs'],
@@ -75,7 +73,5 @@ export class PlatformEvents extends Construct {
         ),
       ],
     });
-
-    this.rules = [auroraFailover, cacheFailover, taskStopped];
   }
 }

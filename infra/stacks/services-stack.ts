@@ -56,8 +56,6 @@ export class ServicesStack extends Stack {
   public readonly session: FargateService;
   public readonly orchestrator: FargateService;
   public readonly redeploysOnRotation: readonly RedeployOnRotation[];
-  /** Failovers and unexpected task stops, sent to the alarm topic. */
-  public readonly platformEvents: PlatformEvents;
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -171,7 +169,7 @@ export class ServicesStack extends Stack {
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
     mail.grantSend(this.orchestrator.taskRole);
 
-    this.platformEvents = new PlatformEvents(this, 'PlatformEvents', {
+    new PlatformEvents(this, 'PlatformEvents', {
       topic: props.alarmTopic,
       clusterArn: cluster.clusterArn,
       auroraClusterIdentifier: database.cluster.clusterIdentifier,
