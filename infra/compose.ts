@@ -43,6 +43,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmEmail: config.alarmEmail,
+    alarmHttpsEndpoint: config.alarmHttpsEndpoint,
   });
   const alarmAction = network.alarms.action;
   const vpc = network.network.vpc;
@@ -73,6 +74,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmAction,
+    alarmTopic: network.alarms.topic,
   });
 
   const edge = new EdgeStack(app, `${prefix}-edge`, {
