@@ -18,7 +18,10 @@ describe('the near cache in one process', () => {
   const meAnswered = { count: 0 };
   const countedStore = {
     ...store,
-    get: (...args: Parameters<typeof store.get>) => (reads.count++, store.get(...args)),
+    get: (...args: Parameters<typeof store.get>) => {
+      reads.count++;
+      return store.get(...args);
+    },
   };
   let session: Awaited<ReturnType<typeof buildSessionApp>>;
   let upstream: Awaited<ReturnType<typeof createService>>;
