@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { PublishedValue } from './published-value.ts';
 
 export interface AuroraProps {
   /**
@@ -63,11 +64,10 @@ export class Aurora extends Construct {
    */
   public readonly appUsers = [appUser, `${appUser}_clone`] as const;
   /**
-   * The `rds-db:connect` resources of those users through the proxy. Built here, beside the proxy:
-   * a stack that only references the proxy's ARN could not split it (cfn-lint refuses a function
-   * over another stack's output).
+   * The `rds-db:connect` resources of those users through the proxy, computed here from the proxy's
+   * ARN and published as they are: the stack that grants them cannot split another stack's output.
    */
-  public readonly appUserConnectArns: readonly string[];
+  public readonly appUserConnectArns: readonly PublishedValue[];
 
   constructor(scope: Construct, id: string, props: AuroraProps) {
     super(scope, id);
@@ -170,13 +170,19 @@ export class Aurora extends Construct {
     // holds its password; the proxy keeps using the secret to reach the database. Migrations and
     // provisioning, one-off runs, keep their passwords.
     const proxyResourceId = Fn.select(6, Fn.split(':', this.proxy.dbProxyArn));
-    this.appUserConnectArns = this.appUsers.map((user) =>
-      Stack.of(this).formatArn({
-        service: 'rds-db',
-        resource: 'dbuser',
-        resourceName: `${proxyResourceId}/${user}`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
+    this.appUserConnectArns = this.appUsers.map(
+      (user) =>
+        new PublishedValue(
+          this,
+          `ConnectAs${user}`,
+          Stack.of(this).formatArn({
+            service: 'rds-db',
+            resource: 'dbuser',
+            resourceName: `${proxyResourceId}/${user}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+          `rds-db:connect through the proxy as ${user}, with an IAM authentication token`,
+        ),
     );
     (this.proxy.node.defaultChild as rds.CfnDBProxy).auth = [
       { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.appSecret.secretArn },

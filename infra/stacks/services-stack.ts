@@ -163,7 +163,10 @@ export class ServicesStack extends Stack {
     this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');
     // rds-db:connect through this proxy as the app role (or its rotation clone), as nobody else.
     this.orchestrator.taskRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [...database.appUserConnectArns] }),
+      new iam.PolicyStatement({
+        actions: ['rds-db:connect'],
+        resources: database.appUserConnectArns.map((arn) => arn.readIn(this)),
+      }),
     );
     new LogEventAlarm(this, 'RefreshReplayed', {
       logGroup: this.orchestrator.logGroup,

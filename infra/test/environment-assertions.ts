@@ -1206,10 +1206,22 @@ export function describeEnvironment(name: EnvironmentName): void {
       // The database: connect through the proxy as the app role or its rotation clone, nothing more.
       const rds = statements.filter((statement) => asList(statement.Action).some((a) => a.startsWith('rds')));
       assert.deepEqual([...new Set(rds.flatMap((statement) => asList(statement.Action)))], ['rds-db:connect']);
-      const dbUsers = JSON.stringify(rds.map((statement) => statement.Resource));
+      // Published by the data stack, computed there from the proxy's ARN (cfn-lint E1022 otherwise).
+      const dataOutputs = templates.data.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const resources = rds.flatMap((statement) => asList(statement.Resource as unknown));
+      const published = resources.map((resource) => {
+        const read = (resource as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })[
+          'Fn::GetStackOutput'
+        ];
+        assert.ok(read?.StackName === stacks.data.stackName, 'a connect resource not read from the data stack');
+        return dataOutputs[read.OutputName]?.Value;
+      });
+      const dbUsers = JSON.stringify(published);
       for (const user of ['authscale_app', 'authscale_app_clone']) {
-        assert.match(dbUsers, new RegExp(`:dbuser:.*/${user}"`), `the orchestrator cannot connect as ${user}`);
+        assert.match(dbUsers, new RegExp(`:dbuser:".*/${user}"`), `the orchestrator cannot connect as ${user}`);
       }
+      assert.match(dbUsers, /"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Fn::GetAtt":\["IdentityClusterProxy/);
+      assert.equal(published.length, 2);
       assert.doesNotMatch(dbUsers, /authscale_owner|authscale_admin|\/\*"/);
       assert.equal(statements.length, 4 + rds.length);
       assert.ok(stacks.services.orchestrator.taskRole);
