@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { PublishedValue } from './published-value.ts';
 
 export interface AuroraProps {
   /**
@@ -57,6 +58,16 @@ export class Aurora extends Construct {
   public readonly adminSecret: secretsmanager.ISecret;
   /** Created by the identity provisioning step, owned by the owner role (not by the master user). */
   public readonly databaseName = 'authscale';
+  /**
+   * The database users the app secret names in turn: multi-user rotation alternates between the
+   * role and its clone. The proxy admits them only with an IAM authentication token.
+   */
+  public readonly appUsers = [appUser, `${appUser}_clone`] as const;
+  /**
+   * The `rds-db:connect` resources of those users through the proxy, computed here from the proxy's
+   * ARN and published as they are: the stack that grants them cannot split another stack's output.
+   */
+  public readonly appUserConnectArns: readonly PublishedValue[];
 
   constructor(scope: Construct, id: string, props: AuroraProps) {
     super(scope, id);
@@ -155,6 +166,29 @@ export class Aurora extends Construct {
       maxConnectionsPercent: 90,
       debugLogging: false,
     });
+    // The application role connects with IAM authentication tokens its task role signs, so no task
+    // holds its password; the proxy keeps using the secret to reach the database. Migrations and
+    // provisioning, one-off runs, keep their passwords.
+    const proxyResourceId = Fn.select(6, Fn.split(':', this.proxy.dbProxyArn));
+    this.appUserConnectArns = this.appUsers.map(
+      (user) =>
+        new PublishedValue(
+          this,
+          `ConnectAs${user}`,
+          Stack.of(this).formatArn({
+            service: 'rds-db',
+            resource: 'dbuser',
+            resourceName: `${proxyResourceId}/${user}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+          `rds-db:connect through the proxy as ${user}, with an IAM authentication token`,
+        ),
+    );
+    (this.proxy.node.defaultChild as rds.CfnDBProxy).auth = [
+      { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.appSecret.secretArn },
+      { authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: this.ownerSecret.secretArn },
+      { authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: this.adminSecret.secretArn },
+    ];
 
     const proxyAlarms = this.addAlarms(cluster, props);
     this.proxyBorrowLatency = proxyAlarms.borrowLatency;

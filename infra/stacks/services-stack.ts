@@ -2,6 +2,7 @@ import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -135,10 +136,11 @@ export class ServicesStack extends Stack {
         // address it saw; without this, audit events and session records would carry the edge's address.
         // Two hops: the edge, and the Service Connect proxy between them, should it append its own entry.
         TRUST_PROXY_HOPS: '2',
+        DATABASE_IAM_AUTH: 'true',
       },
       secrets: {
+        // The user only: the app signs an IAM authentication token for it on every new connection.
         PGUSER: { secret: database.appSecret, field: 'username' },
-        PGPASSWORD: { secret: database.appSecret, field: 'password' },
         JWT_SIGNING_KEYS: { secret: data.jwtSigningKeys.secret },
         ...internalApiToken,
         ...rotatingSecretVariables('PRINCIPAL_ASSERTION_KEY', data.principalAssertionKey),
@@ -159,6 +161,13 @@ export class ServicesStack extends Stack {
       },
     });
     this.orchestrator.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'orchestrator to RDS Proxy');
+    // rds-db:connect through this proxy as the app role (or its rotation clone), as nobody else.
+    this.orchestrator.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['rds-db:connect'],
+        resources: database.appUserConnectArns.map((arn) => arn.readIn(this)),
+      }),
+    );
     new LogEventAlarm(this, 'RefreshReplayed', {
       logGroup: this.orchestrator.logGroup,
       event: 'refresh.replayed',

@@ -211,7 +211,9 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
     'TOKEN_TABLE_NAME',
     'AWS_REGION',
     'TRUST_PROXY_HOPS',
-    ...postgresVariables,
+    'DATABASE_IAM_AUTH',
+    // No PGPASSWORD: the app signs an IAM authentication token for each connection.
+    ...postgresVariables.filter((name) => name !== 'PGPASSWORD'),
   ],
 };
 
@@ -968,8 +970,8 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.deepEqual([...namesPassedTo(migrate)].sort(), [...postgresVariables].sort());
       for (const name of ['PGUSER', 'PGPASSWORD']) {
         assert.match(secretSources(migrate, name).join(), /IdentityOwnerSecret/, `migrate ${name} is not the owner's`);
-        assert.match(secretSources(app, name).join(), /IdentityAppSecret/, `app ${name} is not the app role's`);
       }
+      assert.match(secretSources(app, 'PGUSER').join(), /IdentityAppSecret/, "app PGUSER is not the app role's");
       // The data stack's provisioning task sets the owner's password when it creates the role (below).
       const provisioning = byName('provisioning', 'provision');
       for (const { container } of containersOf(synthesized).filter(
@@ -979,6 +981,33 @@ export function describeEnvironment(name: EnvironmentName): void {
       }
       assert.equal(byName('edge', 'migrate'), undefined);
       assert.equal(byName('session', 'migrate'), undefined);
+    });
+
+    test('the app role reaches the database only with IAM tokens: required at the proxy for its secret alone, and no app holds a password', () => {
+      const { templates } = synthesized;
+      const [proxy] = Object.values(templates.data.findResources('AWS::RDS::DBProxy'));
+      assert.ok(proxy);
+      const auth = proxy.Properties.Auth as Array<{ IAMAuth: string; SecretArn: unknown }>;
+      const iamOf = (secret: string) => auth.find((entry) => JSON.stringify(entry.SecretArn).includes(secret))?.IAMAuth;
+      assert.equal(iamOf('IdentityAppSecret'), 'REQUIRED');
+      // The one-off migrations and provisioning keep their passwords (and no task role of theirs may connect).
+      assert.equal(iamOf('IdentityOwnerSecret'), 'DISABLED');
+      assert.equal(iamOf('IdentityClusterSecret'), 'DISABLED');
+      assert.equal(proxy.Properties.RequireTLS, true);
+      for (const { service, container } of containersOf(synthesized).filter(
+        (entry) => entry.container.Name === 'app',
+      )) {
+        assert.equal(secretSources(container, 'PGPASSWORD').join(), '', `${service} app gets a database password`);
+        assert.doesNotMatch(JSON.stringify(container.Secrets ?? []), /IdentityAppSecret[^"]*:password::/);
+      }
+      const orchestrator = containersOf(synthesized).find(
+        (entry) => entry.service === 'orchestrator' && entry.container.Name === 'app',
+      );
+      assert.ok(orchestrator);
+      assert.deepEqual(
+        orchestrator.container.Environment?.find(({ Name }) => Name === 'DATABASE_IAM_AUTH'),
+        { Name: 'DATABASE_IAM_AUTH', Value: 'true' },
+      );
     });
 
     test('the data stack creates the database roles and the database at deploy, as the master user, through the proxy', () => {
@@ -1174,7 +1203,27 @@ export function describeEnvironment(name: EnvironmentName): void {
         'ses:SendRawEmail',
       ]);
       assert.match(JSON.stringify(ses.map((statement) => statement.Resource)), /:identity\/.*configuration-set\//);
-      assert.equal(statements.length, 4);
+      // The database: connect through the proxy as the app role or its rotation clone, nothing more.
+      const rds = statements.filter((statement) => asList(statement.Action).some((a) => a.startsWith('rds')));
+      assert.deepEqual([...new Set(rds.flatMap((statement) => asList(statement.Action)))], ['rds-db:connect']);
+      // Published by the data stack, computed there from the proxy's ARN (cfn-lint E1022 otherwise).
+      const dataOutputs = templates.data.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const resources = rds.flatMap((statement) => asList(statement.Resource as unknown));
+      const published = resources.map((resource) => {
+        const read = (resource as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })[
+          'Fn::GetStackOutput'
+        ];
+        assert.ok(read?.StackName === stacks.data.stackName, 'a connect resource not read from the data stack');
+        return dataOutputs[read.OutputName]?.Value;
+      });
+      const dbUsers = JSON.stringify(published);
+      for (const user of ['authscale_app', 'authscale_app_clone']) {
+        assert.match(dbUsers, new RegExp(`:dbuser:".*/${user}"`), `the orchestrator cannot connect as ${user}`);
+      }
+      assert.match(dbUsers, /"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Fn::GetAtt":\["IdentityClusterProxy/);
+      assert.equal(published.length, 2);
+      assert.doesNotMatch(dbUsers, /authscale_owner|authscale_admin|\/\*"/);
+      assert.equal(statements.length, 4 + rds.length);
       assert.ok(stacks.services.orchestrator.taskRole);
     });
 

@@ -40,6 +40,14 @@ export interface CreateIdentityOptions {
    * Unset, node-postgres reads PGHOST, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE...
    */
   databaseUrl?: string;
+  /**
+   * The password of each new connection, asked for as the connection opens: an RDS IAM
+   * authentication token, which lives 15 minutes, so a pool that outlives one never reuses it.
+   * Told where the connection goes (node-postgres' resolved host, port and user). Only without
+   * `databaseUrl`, whose password (empty when absent) node-postgres would send instead: the
+   * connection then comes from PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE. Unset: PGPASSWORD.
+   */
+  password?: (target: DatabaseTarget) => Promise<string>;
   /** @default 10 */
   maxConnections?: number;
   /** @default 5000 */
@@ -51,6 +59,13 @@ export interface CreateIdentityOptions {
   unscopedDatabaseUrl?: string;
   /** Told the reason each time the unscoped API is used. */
   onUnscopedAccess?: (reason: string) => void;
+}
+
+/** Where a connection goes, as node-postgres resolved it from the URL or the PG* variables. */
+export interface DatabaseTarget {
+  host: string;
+  port: number;
+  user: string;
 }
 
 /** The tenant-bound view handed to `withTenant` callbacks: every query runs under RLS. */
@@ -79,13 +94,22 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
  */
 export function createIdentity({
   databaseUrl,
+  password,
   maxConnections = 10,
   statementTimeoutMs = 5000,
   unscopedDatabaseUrl,
   onUnscopedAccess = () => {},
 }: CreateIdentityOptions) {
+  if (password && databaseUrl) {
+    throw new TypeError('createIdentity: a password provider takes its connection from PG* variables, not databaseUrl');
+  }
   const poolOptions = { max: maxConnections, statement_timeout: statementTimeoutMs, connectionTimeoutMillis: 5000 };
-  const pool = new pg.Pool({ ...(databaseUrl ? { connectionString: databaseUrl } : {}), ...poolOptions });
+  const pool = new pg.Pool({
+    ...(databaseUrl ? { connectionString: databaseUrl } : {}),
+    // node-postgres calls it with its connection parameters; its types declare no argument.
+    ...(password ? { password: (...args: unknown[]) => password(args[0] as DatabaseTarget) } : {}),
+    ...poolOptions,
+  });
   const unscopedPool = unscopedDatabaseUrl
     ? new pg.Pool({ connectionString: unscopedDatabaseUrl, ...poolOptions, max: 2 })
     : undefined;

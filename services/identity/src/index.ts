@@ -1,6 +1,6 @@
 export { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 export type { TenantAuditEvent } from './audit/list-audit-events.ts';
-export type { CreateIdentityOptions, Identity, TenantScope } from './create-identity.ts';
+export type { CreateIdentityOptions, DatabaseTarget, Identity, TenantScope } from './create-identity.ts';
 export { createIdentity } from './create-identity.ts';
 export type { ReplaceUserFlowInput } from './flows/replace-user-flow.ts';
 export type { CreateInvitationInput } from './invitations/create-invitation.ts';

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   durationSeconds,
   loadConfig,
   refuseInsecureSettingsOffLoopback,
@@ -35,6 +36,13 @@ export const orchestratorConfigSchema = Type.Object({
    */
   DATABASE_URL,
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  /**
+   * Each new connection presents an RDS IAM authentication token for its host, port and user (signed
+   * with the task's AWS credentials, for AWS_REGION) instead of a password: RDS Proxy with IAM
+   * authentication required, as the AWS deployment sets it up. The connection comes from PGHOST,
+   * PGPORT, PGUSER, PGDATABASE and PGSSLMODE; DATABASE_URL must be unset.
+   */
+  DATABASE_IAM_AUTH: Type.Boolean({ default: false }),
   INTERNAL_API_TOKEN,
   /** Accepted from callers too (never sent) while the token rotates, as are device cookies made under them. */
   INTERNAL_API_TOKEN_PREVIOUS,
@@ -91,5 +99,10 @@ const retired = { TRUST_PROXY: 'TRUST_PROXY_HOPS' };
 
 export function loadOrchestratorConfig(values: Record<string, unknown>) {
   const config = loadConfig({ scope: 'orchestrator', schema: orchestratorConfigSchema, values, retired });
+  if (config.DATABASE_IAM_AUTH && config.DATABASE_URL) {
+    throw new ConfigError('orchestrator', [
+      'DATABASE_IAM_AUTH: connects through PGHOST, PGPORT, PGUSER and PGDATABASE; unset DATABASE_URL',
+    ]);
+  }
   return refuseMissingMailTransport('orchestrator', refuseInsecureSettingsOffLoopback('orchestrator', config));
 }

@@ -3,6 +3,7 @@ import { createIdentity } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiKeyStore } from './api-keys/create-api-key-store.ts';
 import type { OrchestratorConfig } from './config.ts';
+import { rdsIamAuthTokens } from './database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
 import { createMailer } from './mail/create-mailer.ts';
@@ -19,6 +20,7 @@ export async function createOrchestratorDependencies(
   const signingKeys = await signingKeysFromConfig(config, warn);
   const identity = createIdentity({
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(config.DATABASE_IAM_AUTH ? { password: rdsIamAuthTokens({ region: config.AWS_REGION }) } : {}),
     maxConnections: config.DATABASE_POOL_SIZE,
   });
   const sessions = createSessionClient({

@@ -1,5 +1,6 @@
 import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
+import { emailSkeleton } from '../users/email-skeleton.ts';
 
 export interface SignInWithOidcInput {
   issuer: string;
@@ -26,9 +27,10 @@ export type OidcSignInOutcome =
    * `unproven_account`: an account holds the address but never proved it (a password sign-up), so
    * only its holder, signed in, may connect the provider. `link_required`: an account proved the
    * address, but this provider may not join accounts by email. `identity_taken`: the provider
-   * identity already belongs to another account.
+   * identity already belongs to another account. `look_alike`: another account's address looks
+   * like this one (the same confusable skeleton), and a new account under it could pass for that one.
    */
-  | { refused: 'unverified_email' | 'unproven_account' | 'link_required' | 'identity_taken' };
+  | { refused: 'unverified_email' | 'unproven_account' | 'link_required' | 'identity_taken' | 'look_alike' };
 
 /**
  * In the caller's transaction: the user bound to (issuer, subject); else, for a signed-in user
@@ -63,9 +65,10 @@ export async function signInWithOidc(
   if (!email || !emailVerified) return { refused: 'unverified_email' };
 
   const normalized = normalizeEmail(email);
+  // No conflict target: either unique index, the address's or its skeleton's, turns the insert away.
   const inserted = await client.query<{ id: string }>(
-    'INSERT INTO users (email, email_verified_at) VALUES ($1, now()) ON CONFLICT (email) DO NOTHING RETURNING id',
-    [normalized],
+    'INSERT INTO users (email, email_skeleton, email_verified_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING id',
+    [normalized, emailSkeleton(normalized)],
   );
   const createdId = inserted.rows[0]?.id;
   if (createdId === undefined) {
@@ -74,7 +77,8 @@ export async function signInWithOidc(
       [normalized],
     );
     const account = existing.rows[0];
-    if (!account?.proven) return { refused: 'unproven_account' };
+    if (!account) return { refused: 'look_alike' };
+    if (!account.proven) return { refused: 'unproven_account' };
     if (!linkByVerifiedEmail) return { refused: 'link_required' };
     await bind(client, issuer, subject, account.id);
     return { userId: account.id, outcome: 'linked' };

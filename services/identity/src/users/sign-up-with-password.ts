@@ -1,5 +1,7 @@
 import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
+import { emailSkeleton } from './email-skeleton.ts';
+import { findHolder } from './find-email-holder.ts';
 
 export interface SignUpWithPasswordOptions {
   email: string;
@@ -12,23 +14,22 @@ export type SignUpResult = { created: true; userId: string; tenantId: string } |
 
 /**
  * Creates the user, a personal tenant they own and their password credential, in the caller's
- * transaction. An email already in use changes nothing and reports the existing user's id, which
- * the caller must not reveal.
+ * transaction. An email already in use, or one that looks like it (the same confusable skeleton),
+ * changes nothing and reports the holder's id, which the caller must not reveal.
  */
 export async function signUpWithPassword(
   client: PoolClient,
   { email, passwordHash, tenantName = 'Personal' }: SignUpWithPasswordOptions,
 ): Promise<SignUpResult> {
   const normalized = normalizeEmail(email);
+  const skeleton = emailSkeleton(normalized);
+  // No conflict target: either unique index, the address's or its skeleton's, turns the insert away.
   const inserted = await client.query<{ id: string }>(
-    'INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING RETURNING id',
-    [normalized],
+    'INSERT INTO users (email, email_skeleton) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id',
+    [normalized, skeleton],
   );
   const userId = inserted.rows[0]?.id;
-  if (!userId) {
-    const existing = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [normalized]);
-    return { created: false, userId: existing.rows[0]?.id as string };
-  }
+  if (!userId) return { created: false, userId: (await findHolder(client, normalized, skeleton)) as string };
   const tenant = await client.query<{ id: string }>('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [
     tenantName,
   ]);

@@ -2,6 +2,7 @@ import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrchestratorConfig } from '../config.ts';
+import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { createRefreshTokenStore } from '../refresh-tokens/create-refresh-token-store.ts';
 
@@ -13,6 +14,7 @@ export type AdminDependencies = Pick<OrchestratorDependencies, 'identity' | 'ses
 export function createAdminDependencies(config: OrchestratorConfig): AdminDependencies {
   const identity = createIdentity({
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(config.DATABASE_IAM_AUTH ? { password: rdsIamAuthTokens({ region: config.AWS_REGION }) } : {}),
     maxConnections: 2,
   });
   const sessions = createSessionClient({

@@ -33,6 +33,7 @@ const refusal = {
   // The provider is not trusted to join accounts by email: the holder connects it, signed in.
   link_required: () => new AuthError('conflict', 'An account already uses this email address.'),
   identity_taken: () => new AuthError('conflict', 'This provider account is connected to another account.'),
+  look_alike: () => new AuthError('conflict', 'An account already uses an address that looks like this one.'),
 } as const;
 
 function sameText(a: string, b: string): boolean {

@@ -10,7 +10,7 @@ export const emailSchema = Type.String({
   maxLength: 254,
   pattern: '^[^\\s@\\x00]+@[^\\s@\\x00]+$',
   description:
-    'Compared in one normal form (NFKC, lower case, the domain in IDNA ASCII form). Where an address is set (sign-up, a change), a local part or domain that mixes Latin, Cyrillic or Greek letters is refused with 400 `invalid_request`.',
+    "Compared in one normal form (NFKC, lower case, the domain in IDNA ASCII form). Where an address is set (sign-up, a change), a local part or domain that mixes Latin, Cyrillic or Greek letters is refused with 400 `invalid_request`, and an address that renders as another account's (the same UTS #39 confusable skeleton, such as one spelled wholly in Cyrillic) counts as taken by that account.",
 });
 
 /**

@@ -57,6 +57,20 @@ describe('POST /auth/signup', () => {
     assert.equal(mixed.json().error.code, 'invalid_request');
   });
 
+  it('look-alike addresses: a whole-script look-alike of an account answers as a taken address and opens none', async () => {
+    const password = 'a long unusual passphrase';
+    const first = await signup({ email: 'ococ@example.com', password });
+    assert.equal(first.statusCode, 201);
+    // Every letter Cyrillic: no part mixes scripts, but it renders as the address above.
+    const lookAlike = await signup({ email: '\u043e\u0441\u043e\u0441@example.com', password });
+    assert.equal(lookAlike.statusCode, 201);
+    assert.notEqual(lookAlike.json().userId, first.json().userId);
+    assert.equal(
+      await harness.identity.users.findPasswordLogin({ email: '\u043e\u0441\u043e\u0441@example.com' }),
+      null,
+    );
+  });
+
   it('enforces the password policy: 8..128 code points, no common passwords, no composition rules', async () => {
     const refused = ['short', 'password1', 'Password1', 'qwertyuiop', 'x'.repeat(129), '🔑'.repeat(129)];
     for (const password of refused) {
