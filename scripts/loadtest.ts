@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stackStateFile } from '@authscale/testkit';
+import { mergeSummaries } from '../load-tests/merge-summaries.ts';
 import { ensureK6 } from './k6/ensure-k6.ts';
 import {
   loadTestPassword,
@@ -23,7 +24,6 @@ import {
   profiles,
   seededProfiles,
 } from './loadtest/load-test-settings.ts';
-import { mergeSummaries } from './loadtest/merge-summaries.ts';
 import { runK6Workers } from './loadtest/run-k6-workers.ts';
 import { seedLocalStack } from './loadtest/seed-local-stack.ts';
 import { spawnStack } from './stack/spawn-stack.ts';
