@@ -674,7 +674,11 @@ export function describeEnvironment(name: EnvironmentName): void {
       const credentialRule = rateRule('credential-paths-per-ip');
       assert.equal(credentialRule?.Limit, config.waf.authPerIpRequestsPer5Min);
       assert.equal(credentialRule?.AggregateKeyType, 'IP');
-      const { OrStatement } = (credentialRule?.ScopeDownStatement ?? {}) as {
+      // With a load test, the credential paths and "not a load-test address" (tested below).
+      const scopeDown = credentialRule?.ScopeDownStatement as {
+        AndStatement?: { Statements: [unknown, unknown] };
+      };
+      const { OrStatement } = (scopeDown.AndStatement?.Statements[0] ?? scopeDown) as {
         OrStatement: {
           Statements: Array<{
             ByteMatchStatement: { SearchString: string; TextTransformations: Array<{ Type: string }> };
