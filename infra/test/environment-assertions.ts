@@ -9,6 +9,7 @@ import { serviceDockerfile } from '../constructs/service-image.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
 import { describeCheckovFixes } from './checkov-assertions.ts';
+import { describeLoadTest } from './load-test-assertions.ts';
 import { describePipeline } from './pipeline-assertions.ts';
 import {
   provisionCommandCheck,
@@ -243,6 +244,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
     describeCheckovFixes(() => synthesized);
     describePipeline(() => synthesized);
+    describeLoadTest(() => synthesized);
 
     test('synthesizes four stacks in the configured account and region with no unacknowledged nag finding', () => {
       const { stacks, config } = synthesized;
