@@ -63,6 +63,9 @@ const loadTest = Type.Object(
             pattern: '^cron\\([^()]+\\)$',
             description: 'An EventBridge Scheduler cron expression, in UTC, e.g. cron(0 3 ? * SUN *).',
           }),
+          env: Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.String(), {
+            description: "The profile's knobs (-e KEY=VALUE), passed to every k6 task, e.g. VUS and DURATION.",
+          }),
         },
         { additionalProperties: false },
       ),

@@ -29,7 +29,11 @@ export interface LoadTestStateMachineProps {
   /** The services' cluster (not the runner's). */
   readonly servicesClusterName: string;
   readonly services: readonly ScaledService[];
-  readonly schedule?: { readonly profile: Profile; readonly cron: string };
+  readonly schedule?: {
+    readonly profile: Profile;
+    readonly cron: string;
+    readonly env: Readonly<Record<string, string>>;
+  };
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -264,7 +268,10 @@ export class LoadTestStateMachine extends Construct {
         description: `Runs the ${props.schedule.profile} load test`,
         schedule: scheduler.ScheduleExpression.expression(props.schedule.cron),
         target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
-          input: scheduler.ScheduleTargetInput.fromObject({ profile: props.schedule.profile, k6Args: [] }),
+          input: scheduler.ScheduleTargetInput.fromObject({
+            profile: props.schedule.profile,
+            k6Args: Object.entries(props.schedule.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+          } satisfies LoadTestInput),
           retryAttempts: 0,
         }),
       });

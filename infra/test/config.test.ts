@@ -157,7 +157,7 @@ describe('loadEnvironmentParameters', () => {
     );
     const badSchedule = candidatesWith('staging', (config) => {
       const loadTest = config.loadTest as Editable<NonNullable<EnvironmentParameters['loadTest']>>;
-      loadTest.schedule = { profile: 'soak', cron: '0 3 * * 0' };
+      loadTest.schedule = { profile: 'soak', cron: '0 3 * * 0', env: {} };
     });
     const problems = problemsOf(() => loadEnvironmentParameters('staging', badSchedule));
     assert.ok(problems.some((problem) => problem.startsWith('loadTest.schedule.profile')));

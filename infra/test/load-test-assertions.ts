@@ -302,6 +302,9 @@ export function describeLoadTest(synthesized: () => Synthesized): void {
     assert.equal(schedules.length, 1);
     assert.equal(schedules[0]?.Properties.ScheduleExpression, config.loadTest.schedule.cron);
     const target = schedules[0]?.Properties.Target as { Input: string };
-    assert.deepEqual(JSON.parse(target.Input), { profile: config.loadTest.schedule.profile, k6Args: [] });
+    assert.deepEqual(JSON.parse(target.Input), {
+      profile: config.loadTest.schedule.profile,
+      k6Args: Object.entries(config.loadTest.schedule.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+    });
   });
 }
