@@ -38,7 +38,7 @@ const loadTest = Type.Object(
     maxDurationMinutes: positiveInteger({
       minimum: 15,
       maximum: 720,
-      description: 'The state machine timeout; the k6 tasks are stopped 10 minutes before it, so floors are restored.',
+      description: 'The run timeout; the k6 tasks stop in time for the merge and the restored floors.',
     }),
     floors: Type.Object(
       {

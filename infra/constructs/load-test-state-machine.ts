@@ -47,15 +47,17 @@ export interface LoadTestInput {
   readonly k6Args: readonly string[];
 }
 
-/** The smoke test's limit, and how long before the execution's timeout the k6 tasks are stopped. */
-const marginBeforeTimeout = Duration.minutes(10);
+/** The smoke test's limit: it takes seconds, and its task a minute or so to start. */
+const smokeTimeout = Duration.minutes(5);
+/** What the merge and the restored floors get of the execution's time, after the k6 tasks. */
+const restoreMargin = Duration.minutes(5);
 
 /**
  * One load test end to end (docs/load-testing.md, "On AWS"): a smoke test; then, unless the profile
  * is smoke, the services' autoscaling floors raised, the profile run as N k6 tasks on execution
  * segments of one sequence, their summaries merged from S3, the floors restored (also when a state
- * fails), and a failed execution when any threshold broke. The k6 tasks are stopped by
- * `marginBeforeTimeout` before the execution's own timeout, so the floors are restored even then.
+ * fails), and a failed execution when any threshold broke. The k6 tasks are stopped in time for
+ * the merge and the restore to finish within the execution's own timeout.
  */
 export class LoadTestStateMachine extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -96,7 +98,7 @@ export class LoadTestStateMachine extends Construct {
     const smoke = k6Task(
       'Smoke',
       { environment: { PROFILE: 'smoke', RUN_ID: runId, WORKER: 'smoke' } },
-      marginBeforeTimeout,
+      smokeTimeout,
       '$.smoke',
     );
 
@@ -154,7 +156,7 @@ export class LoadTestStateMachine extends Construct {
         },
         command: sfn.JsonPath.listAt('$.k6Args'),
       },
-      props.maxDuration.minus(marginBeforeTimeout),
+      props.maxDuration.minus(smokeTimeout).minus(restoreMargin),
       sfn.JsonPath.DISCARD,
     );
     // A task that failed to start, or was stopped at its timeout, uploaded no result: the merge

@@ -1,6 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { loadEnvironmentParameters } from '../../infra/config/load-environment-config.ts';
+import { InfraConfigError, loadEnvironmentParameters } from '../../infra/config/load-environment-config.ts';
 import type { AwsRun } from './arguments.ts';
 import { startAwsRun, waitForAwsRun } from './aws-run.ts';
 
@@ -9,7 +9,14 @@ import { startAwsRun, waitForAwsRun } from './aws-run.ts';
  * to follow it, and with `--wait` waits for its verdict. Returns the exit code.
  */
 export async function runOnAws(run: AwsRun): Promise<number> {
-  const parameters = loadEnvironmentParameters(run.environment);
+  let parameters: ReturnType<typeof loadEnvironmentParameters>;
+  try {
+    parameters = loadEnvironmentParameters(run.environment);
+  } catch (error) {
+    if (!(error instanceof InfraConfigError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
   if (!parameters.loadTest) {
     console.error(`${parameters.name} has no load-test stack: its parameters have no loadTest block`);
     return 2;
