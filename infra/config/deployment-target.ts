@@ -21,6 +21,7 @@ const targetFields = [
   'hostedZoneId',
   'hostedZoneName',
   'alarmEmail',
+  'alarmHttpsEndpoint',
   'githubRepository',
   'githubOidcProviderArn',
 ] as const satisfies ReadonlyArray<keyof DeploymentTarget>;
@@ -36,6 +37,7 @@ const fieldHints: Readonly<Record<TargetField, string>> = {
   hostedZoneId: '<Route 53 public hosted zone id>',
   hostedZoneName: '<that zone name>',
   alarmEmail: '<address>',
+  alarmHttpsEndpoint: '<https://... URL of an SNS-capable paging or chat integration>',
   githubRepository: '<owner/name>',
   githubOidcProviderArn: '<arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com>',
 };
@@ -164,7 +166,17 @@ function testValuesIn(target: Record<string, string>): string[] {
       problems.push(`${field}: ${value} is a reserved name that no public DNS resolves`);
     } else if (field === 'alarmEmail' && reservedNames.test(value.split('@')[1] ?? '')) {
       problems.push(`${field}: ${value} is at a reserved domain that receives no mail`);
+    } else if (field === 'alarmHttpsEndpoint' && reservedNames.test(hostOf(value))) {
+      problems.push(`${field}: ${value} is at a reserved name that no public DNS resolves`);
     }
   }
   return problems;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

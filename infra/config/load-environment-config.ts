@@ -95,6 +95,12 @@ export function loadEnvironmentConfig(
   if (target.githubOidcProviderArn && target.githubOidcProviderArn.split(':')[4] !== target.account) {
     problems.push('githubOidcProviderArn: the provider must be in the environment account');
   }
+  // An alarm nobody receives protects nothing: wherever data is kept, the topic must reach someone at deploy.
+  if (parameters.protectData && !target.alarmEmail && !target.alarmHttpsEndpoint) {
+    problems.push(
+      'alarmEmail, alarmHttpsEndpoint: give at least one; alarms of an environment that protects its data must reach someone',
+    );
+  }
   const { hostedZoneId, hostedZoneName, publicHostname } = target;
   if ((hostedZoneId === undefined) !== (hostedZoneName === undefined)) {
     problems.push('hostedZoneId, hostedZoneName: give both or neither');
@@ -106,6 +112,7 @@ export function loadEnvironmentConfig(
     ...structuredClone(parameters),
     account: target.account,
     ...(target.alarmEmail ? { alarmEmail: target.alarmEmail } : {}),
+    ...(target.alarmHttpsEndpoint ? { alarmHttpsEndpoint: target.alarmHttpsEndpoint } : {}),
     ...(target.githubRepository
       ? {
           pipeline: {

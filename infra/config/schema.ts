@@ -149,6 +149,12 @@ export const environmentParametersSchema = Type.Object(
         session: serviceSizing,
         orchestrator: serviceSizing,
         edgeRequestsPerTask: positiveInteger({ description: 'ALB requests per minute per edge task before scaling.' }),
+        traceSampleRatio: Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description:
+            'Share of the traces a service starts that go to X-Ray (parentbased_traceidratio); metrics are never sampled.',
+        }),
         logRetentionDays: Type.Integer({
           minimum: 1,
           maximum: 3653,
@@ -185,7 +191,8 @@ export const environmentParametersSchema = Type.Object(
 
 /**
  * What only the team deploying an environment knows: its account, its certificate, its host name,
- * and optionally the Route 53 zone that should carry that name and an address for alarms. Never
+ * where alarms go (required where `protectData` is on), and optionally the Route 53 zone that should
+ * carry that name. Never
  * committed: `resolveDeploymentTarget` reads it from `-c authscale:<field>` or a local file
  * (docs/deploy.md, "Configure").
  */
@@ -210,6 +217,12 @@ export const deploymentTargetSchema = Type.Object(
       Type.String({ pattern: hostnamePattern, description: "That zone's name; publicHostname must be in it." }),
     ),
     alarmEmail: Type.Optional(Type.String({ format: 'email', description: 'Subscribed to the alarm topic.' })),
+    alarmHttpsEndpoint: Type.Optional(
+      Type.String({
+        pattern: '^https://[^\\s/?#]+(/[^\\s]*)?$',
+        description: 'An HTTPS URL subscribed to the alarm topic: a paging or chat integration that accepts SNS.',
+      }),
+    ),
     githubRepository: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
@@ -241,7 +254,9 @@ export interface HostedZoneReference {
 /** One environment's parameters joined with its deployment target: what the stacks are built from. */
 export type EnvironmentConfig = Omit<EnvironmentParameters, 'edge'> & {
   readonly account: string;
+  /** Where the alarm topic delivers; at least one of the two wherever `protectData` is on. */
   readonly alarmEmail?: string;
+  readonly alarmHttpsEndpoint?: string;
   readonly edge: EnvironmentParameters['edge'] & {
     readonly publicHostname: string;
     readonly certificateArn: string;

@@ -9,7 +9,8 @@ import type { DeploymentTarget, EnvironmentName } from './schema.ts';
  *
  * Staging and prod name a hosted zone and dev does not, so both ways of publishing the name are
  * synthesized and asserted; likewise staging uses an existing GitHub OIDC provider and the others
- * create theirs.
+ * create theirs, and the two environments that protect their data send alarms, staging to an HTTPS
+ * endpoint and prod by mail, while dev, which may have no subscription, has none.
  */
 export const testDeploymentTargets: Readonly<Record<EnvironmentName, DeploymentTarget>> = {
   dev: {
@@ -24,6 +25,7 @@ export const testDeploymentTargets: Readonly<Record<EnvironmentName, DeploymentT
     publicHostname: 'auth.staging.authscale.test',
     hostedZoneId: 'Z0STAGINGTESTZONE',
     hostedZoneName: 'staging.authscale.test',
+    alarmHttpsEndpoint: 'https://hooks.authscale.test/sns/staging-alarms',
     githubRepository: 'authscale-test/authscale',
     githubOidcProviderArn: 'arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com',
   },

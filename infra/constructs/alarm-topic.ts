@@ -8,8 +8,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 export interface AlarmTopicProps {
-  /** @default no subscription; subscribe a pager or chat integration after deploy */
+  /** @default no mail subscription */
   readonly email?: string;
+  /**
+   * An HTTPS endpoint SNS posts every notification to (a paging or chat integration that confirms
+   * SNS subscriptions). @default no HTTPS subscription
+   */
+  readonly httpsEndpoint?: string;
 }
 
 /** The encrypted SNS topic every alarm notifies, created once and injected into the constructs. */
@@ -25,16 +30,25 @@ export class AlarmTopic extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // CloudWatch publishes alarm notifications to the encrypted topic; it needs the key for that only.
+    // CloudWatch publishes alarm notifications to the encrypted topic, and EventBridge the events the
+    // platform rules forward (`PlatformEvents`); they need the key for that only.
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        principals: [
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+          new iam.ServicePrincipal('events.amazonaws.com'),
+        ],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }),
     );
     const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
     if (props.email) topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    if (props.httpsEndpoint) {
+      topic.addSubscription(
+        new subscriptions.UrlSubscription(props.httpsEndpoint, { protocol: sns.SubscriptionProtocol.HTTPS }),
+      );
+    }
     this.topic = topic;
     this.action = new cloudwatchActions.SnsAction(topic);
   }

@@ -45,6 +45,10 @@ const appUser = 'authscale_app';
 export class Aurora extends Construct {
   public readonly cluster: rds.DatabaseCluster;
   public readonly proxy: rds.DatabaseProxy;
+  /** RDS Proxy lends connections slowly: the pool is exhausted or pinned. */
+  public readonly proxyBorrowLatency: cloudwatch.Alarm;
+  /** RDS Proxy holds nearly every connection it may open. */
+  public readonly proxyConnectionsUsed: cloudwatch.Alarm;
   /** The application role's credentials (`username`, `password`); the orchestrator reads these. */
   public readonly appSecret: secretsmanager.ISecret;
   /** The tables' owner, for migrations. */
@@ -152,10 +156,15 @@ export class Aurora extends Construct {
       debugLogging: false,
     });
 
-    this.addAlarms(cluster, props);
+    const proxyAlarms = this.addAlarms(cluster, props);
+    this.proxyBorrowLatency = proxyAlarms.borrowLatency;
+    this.proxyConnectionsUsed = proxyAlarms.connectionsUsed;
   }
 
-  private addAlarms(cluster: rds.DatabaseCluster, props: AuroraProps): void {
+  private addAlarms(
+    cluster: rds.DatabaseCluster,
+    props: AuroraProps,
+  ): { borrowLatency: cloudwatch.Alarm; connectionsUsed: cloudwatch.Alarm } {
     const capacity = new cloudwatch.Alarm(this, 'CapacityNearMaximum', {
       alarmDescription: 'Aurora Serverless v2 is above 80% of its maximum capacity: raise aurora.maxCapacityAcu.',
       metric: cluster.metricServerlessDatabaseCapacity({ statistic: 'Maximum', period: Duration.minutes(5) }),
@@ -171,6 +180,43 @@ export class Aurora extends Construct {
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [capacity, cpu]) alarm.addAlarmAction(props.alarmAction);
+    // RDS Proxy: the orchestrator's queries wait here first when the database runs out of connections.
+    const proxyMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/RDS',
+        metricName,
+        dimensionsMap: { ProxyName: this.proxy.dbProxyName },
+        statistic,
+        period: Duration.minutes(1),
+      });
+    const borrowLatency = new cloudwatch.Alarm(this, 'ProxyBorrowLatencyHigh', {
+      alarmDescription:
+        'RDS Proxy takes over 50 ms on average to lend a database connection, 5 minutes running: the pool is ' +
+        'exhausted or connections are pinned.',
+      metric: proxyMetric('DatabaseConnectionsBorrowLatency', 'Average'),
+      // The metric is in microseconds.
+      threshold: 50_000,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const connectionsUsed = new cloudwatch.Alarm(this, 'ProxyConnectionsNearMaximum', {
+      alarmDescription:
+        'RDS Proxy holds over 90% of the database connections it may open, 5 minutes running: borrowing ' +
+        'will wait next; raise aurora.minCapacityAcu (max_connections follows capacity) or find the pinning.',
+      metric: new cloudwatch.MathExpression({
+        expression: '100 * connections / allowed',
+        usingMetrics: {
+          connections: proxyMetric('DatabaseConnections', 'Maximum'),
+          allowed: proxyMetric('MaxDatabaseConnectionsAllowed', 'Maximum'),
+        },
+        label: 'Database connections, % of allowed',
+        period: Duration.minutes(1),
+      }),
+      threshold: 90,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [capacity, cpu, borrowLatency, connectionsUsed]) alarm.addAlarmAction(props.alarmAction);
+    return { borrowLatency, connectionsUsed };
   }
 }

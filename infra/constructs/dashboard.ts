@@ -7,6 +7,7 @@ import type { Aurora } from './aurora.ts';
 import type { FargateService } from './fargate-service.ts';
 import type { LoadBalancer } from './load-balancer.ts';
 import type { RedisCluster } from './redis-cluster.ts';
+import type { SignInCanary } from './sign-in-canary.ts';
 import type { TokenTable } from './token-table.ts';
 
 export interface DashboardProps {
@@ -15,19 +16,30 @@ export interface DashboardProps {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly clusterName: string;
   readonly services: readonly FargateService[];
+  /** The service whose near caches the hit ratio is of. */
+  readonly edgeService: FargateService;
+  /** Where the services' collectors publish (`metricsNamespace` in `telemetry-collector.ts`). */
+  readonly metricsNamespace: string;
   /** The session replicas' ECS service, whose Service Connect metrics are the session-layer latency. */
   readonly sessionServiceName: string;
   readonly redis: RedisCluster;
   readonly aurora: Aurora;
   readonly tokenTable: TokenTable;
+  readonly canary: SignInCanary;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
 const minute = Duration.minutes(1);
 
+/** The answers the services give when they or a dependency fail (`services/core` error handler). */
+const serverErrorCodes = ['500', '502', '503', '504'];
+
 /**
- * One page for the on-call: edge traffic, latency and errors; session-layer latency as Service
- * Connect measures it; service CPU and task counts; Redis, Aurora and DynamoDB saturation.
+ * One page for the on-call: whether users can sign in (the canary, sign-in outcomes); each service's
+ * rate, errors and duration from its own `http.server.request.duration` (the collector sidecar's
+ * metrics, `telemetry-collector.ts`); the edge's near-cache hit ratio and the refusals; then the
+ * load balancer, the session layer as Service Connect measures it, task counts and CPU, and Redis,
+ * RDS Proxy, Aurora and DynamoDB saturation.
  */
 export class Dashboard extends Construct {
   constructor(scope: Construct, id: string, props: DashboardProps) {
@@ -64,10 +76,132 @@ export class Dashboard extends Construct {
         period: minute,
       });
 
+    const namespace = props.metricsNamespace;
+    const appMetric = (metricName: string, dimensionsMap: Record<string, string>, statistic: string, label: string) =>
+      new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: minute, label });
+    const requestDuration = 'http.server.request.duration';
+    const requests = (service: FargateService, statistic: string) =>
+      appMetric(
+        requestDuration,
+        { 'service.name': service.telemetry.reportedServiceName },
+        statistic,
+        `${service.node.id} ${statistic}`,
+      );
+    // The status code is a dimension only beside the service, so the 5xx answers are summed over a search.
+    const serverErrors = (service: FargateService) =>
+      new cloudwatch.MathExpression({
+        expression:
+          `SUM(SEARCH('{${namespace},"http.response.status_code","service.name"} MetricName="${requestDuration}" ` +
+          `"service.name"="${service.telemetry.reportedServiceName}" ` +
+          `(${serverErrorCodes.map((code) => `"http.response.status_code"="${code}"`).join(' OR ')})', 'SampleCount', 60))`,
+        usingMetrics: {},
+        label: `${service.node.id} 5xx`,
+        period: minute,
+      });
+    const edge = props.edgeService;
+    // Metric ids must be unique in a graph, and both caches' ratios share one: name them after the cache.
+    const nearCacheHitRatio = (cache: string) => {
+      const id = cache.replace(/^edge\./, '');
+      const lookups = (result: 'hit' | 'miss') =>
+        appMetric(
+          'authscale.near_cache.lookups',
+          {
+            'service.name': edge.telemetry.reportedServiceName,
+            'authscale.cache.name': cache,
+            'authscale.cache.result': result,
+          },
+          'Sum',
+          `${cache} ${result}`,
+        );
+      return new cloudwatch.MathExpression({
+        expression: `100 * ${id}Hits / (${id}Hits + ${id}Misses)`,
+        usingMetrics: { [`${id}Hits`]: lookups('hit'), [`${id}Misses`]: lookups('miss') },
+        label: `${cache} hit %`,
+        period: minute,
+      });
+    };
+    const countsBy = (metricName: string, dimension: string, values: readonly string[]) =>
+      values.map((value) => appMetric(metricName, { [dimension]: value }, 'Sum', value));
+
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sign-in canary: success % (public origin, every run)',
+        left: [props.canary.canary.metricSuccessPercent({ period: Duration.minutes(5) })],
+        leftYAxis: { min: 0, max: 100 },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Sign-in attempts by outcome / min',
+        left: countsBy('authscale.sign_in.attempts', 'authscale.sign_in.outcome', [
+          'success',
+          'mfa_required',
+          'failure',
+        ]),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Refresh-token uses by outcome / min',
+        left: countsBy('authscale.refresh_token.uses', 'authscale.refresh_token.outcome', [
+          'rotated',
+          'grace',
+          'replayed',
+          'session_ended',
+          'invalid',
+        ]),
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Requests / min by service',
+        left: props.services.map((service) => requests(service, 'SampleCount')),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: '5xx answers / min by service',
+        left: props.services.map(serverErrors),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Request duration by service, average and maximum (s)',
+        left: props.services.map((service) => requests(service, 'Average')),
+        right: props.services.map((service) => requests(service, 'Maximum')),
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Edge near-cache hit ratio %',
+        left: ['edge.sessions', 'edge.answers'].map(nearCacheHitRatio),
+        leftYAxis: { min: 0, max: 100 },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Rate-limit refusals by rule / min',
+        left: countsBy('authscale.rate_limit.refusals', 'authscale.rate_limit.rule', [
+          'per_ip',
+          'sign_in',
+          'login_throttle',
+        ]),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Refusals (4xx) by service and error code / min',
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${namespace},"authscale.error.code","service.name"} MetricName="authscale.http.refusals"', 'Sum', 60)`,
+            usingMetrics: {},
+            label: '',
+            period: minute,
+          }),
+        ],
+        width: 8,
+      }),
+    );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Edge requests and 5xx',
@@ -95,10 +229,11 @@ export class Dashboard extends Construct {
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Service CPU %',
+        title: 'Service CPU % (left), running tasks (right)',
         left: props.services.map((service) =>
           service.service.metricCpuUtilization({ period: minute, label: service.node.id }),
         ),
+        right: props.services.map((service) => service.runningTaskCount),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -119,7 +254,13 @@ export class Dashboard extends Construct {
         title: 'Aurora capacity (ACU) and CPU %',
         left: [cluster.metricServerlessDatabaseCapacity({ period: minute, statistic: 'Maximum' })],
         right: [cluster.metricCPUUtilization({ period: minute })],
-        width: 12,
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'RDS Proxy: borrow latency (µs), connections % of allowed',
+        left: [props.aurora.proxyBorrowLatency.metric],
+        right: [props.aurora.proxyConnectionsUsed.metric],
+        width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Token table throttles and latency',
@@ -135,7 +276,7 @@ export class Dashboard extends Construct {
             dimensionsMap: { Operation: 'GetItem', TableName: props.tokenTable.table.tableName },
           }),
         ],
-        width: 12,
+        width: 8,
       }),
     );
   }

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ServiceSizing } from '../config/schema.ts';
 import { serviceImage } from './service-image.ts';
+import { TelemetryCollector } from './telemetry-collector.ts';
 
 /** A secret injected as an environment variable: the whole value, or one JSON field of it. */
 export interface ServiceSecret {
@@ -55,6 +56,10 @@ export interface FargateServiceProps {
   readonly acceptsServiceConnectTraffic?: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Where the task's collector sidecar reports from (`deployment.environment.name`, the metrics namespace). */
+  readonly environmentName: string;
+  /** The share of the traces this service starts that are kept. */
+  readonly traceSampleRatio: number;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -73,6 +78,10 @@ export class FargateService extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** Every container's logs: the app's JSON lines, the migrations', Service Connect's. */
   public readonly logGroup: logs.ILogGroup;
+  /** The tasks running each minute (Container Insights). */
+  public readonly runningTaskCount: cloudwatch.Metric;
+  /** The sidecar the app exports its traces and metrics to. */
+  public readonly telemetry: TelemetryCollector;
   public readonly connections: ec2.Connections;
   /** Secrets imported by ARN, one construct per secret however many containers read it. */
   private readonly secretReferences = new Map<string, secretsmanager.ISecret>();
@@ -100,6 +109,15 @@ export class FargateService extends Construct {
     this.logGroup = logGroup;
     const image = serviceImage(props.repositoryRoot, serviceName, props.cpuArchitecture);
     this.allowSecretsKey(props.secretsKey, this.executionRole);
+    this.telemetry = new TelemetryCollector(this, 'Telemetry', {
+      taskDefinition,
+      serviceName,
+      environment: props.environmentName,
+      traceSampleRatio: props.traceSampleRatio,
+      logGroup,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
     const app = taskDefinition.addContainer('app', {
       image,
       essential: true,
@@ -110,6 +128,7 @@ export class FargateService extends Construct {
         HOST: '0.0.0.0',
         PORT: String(containerPort),
         LOG_LEVEL: 'info',
+        ...this.telemetry.appEnvironment,
         ...props.environment,
       },
       secrets: this.containerSecrets(props.secrets),
@@ -128,6 +147,11 @@ export class FargateService extends Construct {
         startPeriod: Duration.seconds(20),
       },
       stopTimeout: Duration.seconds(30),
+    });
+    // Started first so the app's first exports find it; not awaited healthy, so telemetry never holds the app back.
+    app.addContainerDependencies({
+      container: this.telemetry.container,
+      condition: ecs.ContainerDependencyCondition.START,
     });
     const init = props.initContainer;
     if (init) {
@@ -186,6 +210,33 @@ export class FargateService extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     saturated.addAlarmAction(props.alarmAction);
+
+    // Fewer tasks running than ECS wants, for 5 minutes: tasks that crash, fail health checks or cannot
+    // be placed. A deployment briefly runs more, never fewer (minHealthyPercent 100), so it does not trip this.
+    const taskCount = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'ECS/ContainerInsights',
+        metricName,
+        dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: service.serviceName },
+        statistic: 'Minimum',
+        period: Duration.minutes(1),
+      });
+    this.runningTaskCount = taskCount('RunningTaskCount').with({ label: serviceName });
+    const tasksMissing = new cloudwatch.Alarm(this, 'TasksBelowDesired', {
+      alarmDescription: `${serviceName}: fewer tasks running than desired for 5 minutes; see the stopped tasks' reasons.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'desired - running',
+        usingMetrics: { desired: taskCount('DesiredTaskCount'), running: this.runningTaskCount },
+        label: 'Tasks missing',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // Container Insights reports every minute while the service exists; silence is not an outage of the service.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    tasksMissing.addAlarmAction(props.alarmAction);
   }
 
   /**

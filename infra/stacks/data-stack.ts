@@ -16,7 +16,7 @@ import { TokenTable } from '../constructs/token-table.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface DataStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'services' | 'protectData'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'aurora' | 'redis' | 'jwt' | 'services' | 'protectData' | 'edge'>;
   readonly vpc: ec2.IVpc;
   readonly dataSubnets: ec2.SubnetSelection;
   readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
@@ -48,6 +48,8 @@ export class DataStack extends Stack {
   public readonly rotationFailureAlarm: RotationFailureAlarm;
   /** The secret TOTP seeds are sealed under (AES-256-GCM, key derived with HKDF), itself KMS-encrypted. */
   public readonly totpEncryptionKey: secretsmanager.ISecret;
+  /** `{ email, password }` of the user the sign-in canary signs in as; an operator creates that user. */
+  public readonly canaryCredentials: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -123,6 +125,17 @@ export class DataStack extends Stack {
       'HS256 key of the principal assertions the edge sends the orchestrator',
     );
     this.totpEncryptionKey = generatedSecret('TotpEncryptionKey', 'Key material sealing TOTP secrets at rest');
+    this.canaryCredentials = new secretsmanager.Secret(this, 'CanaryCredentials', {
+      description: 'Email and password of the user the sign-in canary signs in as (docs/deploy.md, "Canary")',
+      encryptionKey: this.key,
+      removalPolicy,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ email: `canary@${config.edge.publicHostname}` }),
+        generateStringKey: 'password',
+        passwordLength: 40,
+        excludePunctuation: true,
+      },
+    });
     this.sharedSecretRotation = new SharedSecretRotation(this, 'SharedSecretRotation', {
       secrets: [this.internalApiToken, this.principalAssertionKey],
       logRetention: props.logRetention,
@@ -159,6 +172,10 @@ export class DataStack extends Stack {
       InternalApiTokenSecretArn: [this.internalApiToken.secretArn, 'Bearer token of the session replicas API'],
       PrincipalAssertionKeySecretArn: [this.principalAssertionKey.secretArn, 'Edge to orchestrator assertions key'],
       TotpEncryptionKeySecretArn: [this.totpEncryptionKey.secretArn, 'Seals TOTP secrets at rest'],
+      CanaryCredentialsSecretArn: [
+        this.canaryCredentials.secretArn,
+        'The sign-in canary user (email, password): sign it up once (docs/deploy.md, "Canary")',
+      ],
       DataKeyArn: [this.key.keyArn, 'The customer-managed key of all the data above'],
       IdentityProvisioningCluster: [
         this.identityProvisioning.cluster.clusterName,

@@ -11,6 +11,8 @@ import { FargateService } from '../constructs/fargate-service.ts';
 import { LoadBalancer } from '../constructs/load-balancer.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { currentValueOf } from '../constructs/shared-secret-rotation.ts';
+import { SignInCanary } from '../constructs/sign-in-canary.ts';
+import { metricsNamespace } from '../constructs/telemetry-collector.ts';
 import { WebAcl } from '../constructs/web-acl.ts';
 import type { DataStack } from './data-stack.ts';
 import { type ServicesStack, servicePorts } from './services-stack.ts';
@@ -23,7 +25,7 @@ export interface EdgeStackProps extends StackProps {
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
     DataStack,
-    'key' | 'aurora' | 'redis' | 'tokenTable' | 'internalApiToken' | 'principalAssertionKey'
+    'key' | 'aurora' | 'redis' | 'tokenTable' | 'internalApiToken' | 'principalAssertionKey' | 'canaryCredentials'
   >;
   readonly services: Pick<ServicesStack, 'cluster' | 'session' | 'orchestrator'>;
   readonly repositoryRoot: string;
@@ -36,13 +38,15 @@ export interface EdgeStackProps extends StackProps {
 
 /**
  * The seed's edge router: the internet-facing load balancer (TLS, HTTP to HTTPS redirect, access
- * logs), the WAF rate rules in front of it, the edge service behind it, and the dashboard.
+ * logs), the WAF rate rules in front of it, the edge service behind it, the sign-in canary that
+ * goes through all of them, and the dashboard.
  */
 export class EdgeStack extends Stack {
   public readonly loadBalancer: LoadBalancer;
   public readonly edge: FargateService;
   public readonly webAcl: WebAcl;
   public readonly redeployOnRotation: RedeployOnRotation;
+  public readonly canary: SignInCanary;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -120,6 +124,8 @@ export class EdgeStack extends Stack {
       secretsKey: data.key,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
+      environmentName: config.name,
+      traceSampleRatio: config.services.traceSampleRatio,
       alarmAction: props.alarmAction,
     });
     this.redeployOnRotation = new RedeployOnRotation(this, 'RedeployEdgeOnRotation', {
@@ -151,6 +157,15 @@ export class EdgeStack extends Stack {
       scaleInCooldown: Duration.minutes(5),
     });
 
+    this.canary = new SignInCanary(this, 'SignInCanary', {
+      environmentName: config.name,
+      publicOrigin,
+      credentials: data.canaryCredentials,
+      credentialsKey: data.key,
+      removalPolicy: props.logRemovalPolicy,
+      alarmAction: props.alarmAction,
+    });
+
     const dashboardName = `authscale-${config.name}`;
     new Dashboard(this, 'Dashboard', {
       dashboardName,
@@ -158,10 +173,13 @@ export class EdgeStack extends Stack {
       targetGroup,
       clusterName: services.cluster.clusterName,
       services: [this.edge, services.session, services.orchestrator],
+      edgeService: this.edge,
+      metricsNamespace: metricsNamespace(config.name),
       sessionServiceName: services.session.service.serviceName,
       redis: data.redis,
       aurora: data.aurora,
       tokenTable: data.tokenTable,
+      canary: this.canary,
       alarmAction: props.alarmAction,
     });
 
@@ -180,6 +198,7 @@ export class EdgeStack extends Stack {
       EdgeServiceName: [this.edge.service.serviceName, 'The edge ECS service'],
       EdgeLogGroupName: [this.edge.logGroup.logGroupName, 'The edge containers logs'],
       DashboardName: [dashboardName, 'The CloudWatch dashboard'],
+      CanaryName: [this.canary.canary.canaryName, 'The sign-in canary (CloudWatch Synthetics)'],
     });
   }
 }

@@ -14,6 +14,7 @@ export interface NetworkStackProps extends StackProps {
   /** Of the logs key: RETAIN where log groups are retained. */
   readonly logRemovalPolicy: RemovalPolicy;
   readonly alarmEmail?: string;
+  readonly alarmHttpsEndpoint?: string;
 }
 
 /** The VPC every other stack lives in, the alarm topic every alarm notifies, the key every log group uses. */
@@ -33,7 +34,10 @@ export class NetworkStack extends Stack {
       natGateways: props.natGateways,
       flowLogRetention: props.logRetention,
     });
-    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
+    this.alarms = new AlarmTopic(this, 'Alarms', {
+      email: props.alarmEmail,
+      httpsEndpoint: props.alarmHttpsEndpoint,
+    });
     addOutputs(this, {
       VpcId: [this.network.vpc.vpcId, 'The VPC every stack of the environment lives in'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Every alarm notifies this topic: subscribe the on-call route'],

@@ -4,11 +4,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { FargateService } from '../constructs/fargate-service.ts';
 import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
+import { PlatformEvents } from '../constructs/platform-events.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
@@ -34,6 +36,8 @@ export interface ServicesStackProps extends StackProps {
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
   readonly alarmAction: cloudwatch.IAlarmAction;
+  /** The topic behind `alarmAction`, which the platform events are also sent to. */
+  readonly alarmTopic: sns.ITopic;
 }
 
 /** The identity migrations' entry point inside the orchestrator image (`services/Dockerfile`). */
@@ -44,7 +48,8 @@ export const servicePorts = { edge: 8080, session: 8081, orchestrator: 8082 } as
 
 /**
  * The ECS cluster and the two internal services: the session replicas over the Redis cluster and the
- * orchestrator over Aurora and DynamoDB. Both are reachable only through Service Connect.
+ * orchestrator over Aurora and DynamoDB. Both are reachable only through Service Connect. The rules
+ * that report failovers and unexpected task stops live here, beside the cluster they watch.
  */
 export class ServicesStack extends Stack {
   public readonly cluster: ecs.ICluster;
@@ -76,6 +81,8 @@ export class ServicesStack extends Stack {
       acceptsServiceConnectTraffic: true,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
+      environmentName: config.name,
+      traceSampleRatio: config.services.traceSampleRatio,
       alarmAction: props.alarmAction,
     };
     // Both services receive these secrets, so they get every value a rotation keeps, not only the current one.
@@ -162,6 +169,13 @@ export class ServicesStack extends Stack {
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
     mail.grantSend(this.orchestrator.taskRole);
+
+    new PlatformEvents(this, 'PlatformEvents', {
+      topic: props.alarmTopic,
+      clusterArn: cluster.clusterArn,
+      auroraClusterIdentifier: database.cluster.clusterIdentifier,
+      redisReplicationGroupId: data.redis.replicationGroupId,
+    });
 
     this.redeploysOnRotation = [
       new RedeployOnRotation(this, 'RedeploySessionOnRotation', {

@@ -42,6 +42,7 @@ const teamTarget = {
   publicHostname: 'auth.staging.acme-identity.net',
   hostedZoneId: 'Z04471632Q4VLJ2WXYZ',
   hostedZoneName: 'staging.acme-identity.net',
+  alarmEmail: 'oncall@acme-identity.net',
 } as const satisfies DeploymentTarget;
 
 /** Deployment-target sources: command-line context and, optionally, the deployment file's contents. */
@@ -84,7 +85,7 @@ describe('loadEnvironmentParameters', () => {
   test('holds no value only one team knows: those are the deployment target', () => {
     for (const parameters of Object.values(environments)) {
       const committed = JSON.stringify(parameters);
-      assert.doesNotMatch(committed, /"account"|certificate|publicHostname|hostedZone|alarmEmail/);
+      assert.doesNotMatch(committed, /"account"|certificate|publicHostname|hostedZone|alarmEmail|alarmHttpsEndpoint/);
     }
     const candidates = candidatesWith('dev', (config) => {
       (config as Record<string, unknown>).account = '210987654321';
@@ -203,6 +204,36 @@ describe('loadEnvironmentConfig', () => {
       problemsOf(() => loadEnvironmentConfig('staging', malformed)).some((problem) => /^account/.test(problem)),
     );
   });
+  test('refuses an environment that protects its data without an alarm subscription; dev may have none', () => {
+    const { alarmEmail: _, ...unsubscribed } = teamTarget;
+    for (const name of ['staging', 'prod'] as const) {
+      assert.ok(environments[name].protectData);
+      assert.deepEqual(
+        problemsOf(() => loadEnvironmentConfig(name, unsubscribed)),
+        [
+          'alarmEmail, alarmHttpsEndpoint: give at least one; alarms of an environment that protects its data must reach someone',
+        ],
+      );
+    }
+    const webhook = { ...unsubscribed, alarmHttpsEndpoint: 'https://events.pagerduty.com/integration/abc/enqueue' };
+    assert.equal(loadEnvironmentConfig('staging', webhook).alarmHttpsEndpoint, webhook.alarmHttpsEndpoint);
+    assert.ok(
+      problemsOf(() =>
+        loadEnvironmentConfig('staging', { ...unsubscribed, alarmHttpsEndpoint: 'http://hooks.acme-identity.net' }),
+      ).some((problem) => /^alarmHttpsEndpoint/.test(problem)),
+      'HTTPS only',
+    );
+    assert.equal(environments.dev.protectData, false);
+    assert.equal(
+      loadEnvironmentConfig('dev', {
+        ...unsubscribed,
+        hostedZoneName: 'dev.acme-identity.net',
+        publicHostname: 'auth.dev.acme-identity.net',
+      }).alarmEmail,
+      undefined,
+    );
+  });
+
   test('takes a pipeline only with a GitHub repository, and a provider only from the same account', () => {
     assert.equal(loadEnvironmentConfig('staging', teamTarget).pipeline, undefined);
     const withRepository = { ...teamTarget, githubRepository: 'acme/authscale' };
@@ -259,7 +290,7 @@ describe('resolveDeploymentTarget', () => {
       resolveDeploymentTarget('staging', sources({}, { staging: { ...teamTarget, acount: '210987654321' } })),
     );
     assert.deepEqual(problems, [
-      'authscale.local.json: "staging.acount" is not one of account, certificateArn, publicHostname, hostedZoneId, hostedZoneName, alarmEmail, githubRepository, githubOidcProviderArn',
+      'authscale.local.json: "staging.acount" is not one of account, certificateArn, publicHostname, hostedZoneId, hostedZoneName, alarmEmail, alarmHttpsEndpoint, githubRepository, githubOidcProviderArn',
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { EnvironmentName } from '../config/schema.ts';
 import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
 import { redisAccessString, redisServiceUsers } from '../constructs/redis-users.ts';
 import { serviceDockerfile } from '../constructs/service-image.ts';
+import { collectorImage, metricsNamespace } from '../constructs/telemetry-collector.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
 import { describeCheckovFixes } from './checkov-assertions.ts';
@@ -20,13 +21,49 @@ import {
 import { type CfnResource, type Synthesized, synthesize } from './synthesize.ts';
 
 /** Actions that have no resource-level permissions, so `*` is the only possible resource. */
-const actionsWithoutResourceScope = new Set(['ecr:GetAuthorizationToken', 'secretsmanager:GetRandomPassword']);
+const actionsWithoutResourceScope = new Set([
+  'ecr:GetAuthorizationToken',
+  'secretsmanager:GetRandomPassword',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  // The Synthetics construct's: the canary lists buckets, and PutMetricData is narrowed by a namespace condition.
+  's3:ListAllMyBuckets',
+  'cloudwatch:PutMetricData',
+]);
+
+/** The standard variables the OpenTelemetry SDK reads, which the collector sidecar's app containers get. */
+const openTelemetryVariables = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_LOGS_EXPORTER',
+] as const;
 
 interface PolicyStatement {
   Action: string | string[];
   Resource: unknown;
   Effect: string;
   Condition?: Record<string, Record<string, string>>;
+}
+
+/**
+ * A task role's statements split into the collector sidecar's two, checked exactly (X-Ray writes, and
+ * writes to its own metrics log group), and the rest.
+ */
+function telemetryStatements(statements: PolicyStatement[]): { others: PolicyStatement[] } {
+  const isTelemetry = (statement: PolicyStatement) =>
+    asList(statement.Action).some((action) => action.startsWith('xray:')) ||
+    /TelemetryMetricsLogs/.test(JSON.stringify(statement.Resource));
+  const telemetry = statements.filter(isTelemetry);
+  assert.equal(telemetry.length, 2, 'the collector writes X-Ray segments and its log group');
+  const [xray, logs] = telemetry;
+  assert.deepEqual(asList(xray?.Action ?? []).sort(), ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  assert.deepEqual(asList(logs?.Action ?? []).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+  return { others: statements.filter((statement) => !isTelemetry(statement)) };
 }
 
 function statementsOf(policy: { Properties?: Record<string, unknown> }): PolicyStatement[] {
@@ -85,6 +122,7 @@ interface ContainerDefinition {
   readonly Environment?: Array<{ Name: string; Value: unknown }>;
   readonly Secrets?: Array<{ Name: string; ValueFrom: unknown }>;
   readonly ReadonlyRootFilesystem?: boolean;
+  readonly Image?: unknown;
 }
 
 /** Who runs a task definition: one of the three services, or the data stack's identity provisioning. */
@@ -133,9 +171,9 @@ const postgresVariables = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE', 'PGUSE
 
 /** Variables a service's dependencies read, which its config schema therefore does not list. */
 const variablesReadByLibraries: Readonly<Record<ServiceName, readonly string[]>> = {
-  edge: [],
-  session: [],
-  orchestrator: postgresVariables,
+  edge: openTelemetryVariables,
+  session: openTelemetryVariables,
+  orchestrator: [...postgresVariables, ...openTelemetryVariables],
 };
 
 /**
@@ -200,6 +238,7 @@ const physicalNameProperties: Readonly<Record<string, string>> = {
   'AWS::ECS::TaskDefinition': 'Family',
   'AWS::ECS::Service': 'ServiceName',
   'AWS::ServiceDiscovery::HttpNamespace': 'Name',
+  'AWS::Synthetics::Canary': 'Name',
   'AWS::DynamoDB::GlobalTable': 'TableName',
   'AWS::S3::Bucket': 'BucketName',
   'AWS::SNS::Topic': 'TopicName',
@@ -353,6 +392,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       const expected = {
         network: ['AlarmTopicArn', 'VpcId'],
         data: [
+          'CanaryCredentialsSecretArn',
           'DataKeyArn',
           'DatabaseAdminSecretArn',
           'DatabaseAppSecretArn',
@@ -382,6 +422,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           'SessionServiceName',
         ],
         edge: [
+          'CanaryName',
           'DashboardName',
           'EdgeLogGroupName',
           'EdgeServiceName',
@@ -446,7 +487,11 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('cdk destroy can finish where protectData is off; where it is on, the data and the access logs stay', () => {
       const { templates, config } = synthesized;
-      const [bucketId] = Object.keys(templates.edge.findResources('AWS::S3::Bucket'));
+      const bucketIds = Object.keys(templates.edge.findResources('AWS::S3::Bucket')).sort();
+      assert.deepEqual(
+        bucketIds.map((id) => id.replace(/[0-9A-F]{8}$/, '')),
+        ['LoadBalancerAccessLogs', 'SignInCanaryArtifacts'],
+      );
       const autoDelete = Object.values(templates.edge.findResources('Custom::S3AutoDeleteObjects'));
       if (config.protectData) {
         templates.edge.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
@@ -458,9 +503,11 @@ export function describeEnvironment(name: EnvironmentName): void {
         }
         return;
       }
-      // A bucket that holds objects cannot be deleted: this one is emptied first.
-      assert.equal(autoDelete.length, 1);
-      assert.deepEqual(autoDelete[0]?.Properties.BucketName, { Ref: bucketId });
+      // A bucket that holds objects cannot be deleted: each is emptied first.
+      assert.deepEqual(
+        autoDelete.map(({ Properties }) => Properties.BucketName),
+        bucketIds.map((id) => ({ Ref: id })),
+      );
       // Nothing is left behind either. The rotation functions' log groups are the resources still
       // retained (RedeployOnRotation and SharedSecretRotation take no removal policy); they block nothing.
       const retained = (Object.keys(synthesized.templates) as Array<keyof typeof synthesized.templates>).flatMap(
@@ -793,7 +840,9 @@ export function describeEnvironment(name: EnvironmentName): void {
             `${where} passes ${variable.Name} in plain text`,
           );
         }
-        assert.ok((container.Secrets ?? []).length > 0, `${where} has no secrets`);
+        // The collector sidecar is the one container that needs no secret: its identity is the task role.
+        if (container.Name !== 'otel-collector')
+          assert.ok((container.Secrets ?? []).length > 0, `${where} has no secrets`);
         for (const secret of container.Secrets ?? []) {
           assert.match(
             JSON.stringify(secret.ValueFrom),
@@ -801,6 +850,42 @@ export function describeEnvironment(name: EnvironmentName): void {
             `${where}: ${secret.Name} is not a reference`,
           );
         }
+      }
+    });
+
+    test('every service task runs the ADOT collector beside its app, which exports to it on the loopback', () => {
+      const { config } = synthesized;
+      const services = containersOf(synthesized).filter(({ service }) => service !== 'provisioning');
+      for (const service of ['edge', 'session', 'orchestrator'] as const) {
+        const container = (name: string) =>
+          services.find((entry) => entry.service === service && entry.container.Name === name)?.container;
+        const collector = container('otel-collector');
+        const app = container('app');
+        assert.ok(collector && app, `${service} has no collector or no app`);
+        assert.equal(collector.Image, collectorImage, 'the image is pinned by version');
+        assert.match(collectorImage, /:v[0-9]+\.[0-9]+\.[0-9]+$/);
+        assert.equal(collector.Essential, false, 'a stopped collector does not stop the app');
+        const collectorConfig = JSON.parse(environmentAtDeploy(collector).AOT_CONFIG_CONTENT ?? '{}');
+        assert.deepEqual(collectorConfig.receivers.otlp.protocols, { http: { endpoint: '127.0.0.1:4318' } });
+        assert.deepEqual(collectorConfig.service.pipelines.traces.exporters, ['awsxray']);
+        assert.deepEqual(collectorConfig.service.pipelines.metrics.exporters, ['awsemf']);
+        assert.equal(collectorConfig.exporters.awsemf.namespace, metricsNamespace(config.name));
+        assert.ok(
+          collectorConfig.exporters.awsemf.metric_declarations.some(
+            (declaration: { metric_name_selectors: string[] }) =>
+              declaration.metric_name_selectors.includes('^http\\.server\\.request\\.duration$'),
+          ),
+          'the request duration is published: the dashboard reads rate, errors and duration from it',
+        );
+        const environment = environmentAtDeploy(app);
+        assert.equal(environment.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://127.0.0.1:4318');
+        assert.equal(environment.OTEL_SERVICE_NAME, `authscale-${service}`);
+        assert.equal(environment.OTEL_TRACES_SAMPLER_ARG, String(config.services.traceSampleRatio));
+        assert.ok(
+          app.DependsOn?.some(
+            ({ ContainerName, Condition }) => ContainerName === 'otel-collector' && Condition === 'START',
+          ),
+        );
       }
     });
 
@@ -882,7 +967,10 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.ok(migrate && app);
       assert.equal(migrate.Essential, false, 'a migration that exits must not stop the task');
       assert.deepEqual(migrate.Command, ['node', identityMigrationsEntry]);
-      assert.deepEqual(app.DependsOn, [{ ContainerName: 'migrate', Condition: 'SUCCESS' }]);
+      assert.deepEqual(app.DependsOn, [
+        { ContainerName: 'otel-collector', Condition: 'START' },
+        { ContainerName: 'migrate', Condition: 'SUCCESS' },
+      ]);
       assert.deepEqual([...namesPassedTo(migrate)].sort(), [...postgresVariables].sort());
       for (const name of ['PGUSER', 'PGPASSWORD']) {
         assert.match(secretSources(migrate, name).join(), /IdentityOwnerSecret/, `migrate ${name} is not the owner's`);
@@ -893,7 +981,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       for (const { container } of containersOf(synthesized).filter(
         (entry) => entry.container !== migrate && entry.container !== provisioning,
       )) {
-        assert.doesNotMatch(JSON.stringify(container.Secrets), /OwnerSecret|IdentityClusterSecret/);
+        assert.doesNotMatch(JSON.stringify(container.Secrets ?? []), /OwnerSecret|IdentityClusterSecret/);
       }
       assert.equal(byName('edge', 'migrate'), undefined);
       assert.equal(byName('session', 'migrate'), undefined);
@@ -1068,12 +1156,16 @@ export function describeEnvironment(name: EnvironmentName): void {
         Object.entries(template.findResources('AWS::IAM::Policy')).filter(([policyId]) =>
           policyId.startsWith(rolePrefix),
         );
-      assert.deepEqual(taskRolePolicies(templates.services, 'SessionTaskTaskRole'), []);
-      assert.deepEqual(taskRolePolicies(templates.edge, 'EdgeTaskTaskRole'), []);
+      // Every service's task role writes its collector's traces and metrics (`telemetryStatements`), nothing more.
+      const telemetryOnly = (template: typeof templates.services, rolePrefix: string) => {
+        const policies = taskRolePolicies(template, rolePrefix);
+        assert.equal(policies.length, 1, `${rolePrefix}: one policy`);
+        return telemetryStatements(statementsOf(policies[0]?.[1] as never));
+      };
+      assert.deepEqual(telemetryOnly(templates.services, 'SessionTaskTaskRole').others, []);
+      assert.deepEqual(telemetryOnly(templates.edge, 'EdgeTaskTaskRole').others, []);
       assert.deepEqual(taskRolePolicies(templates.data, 'IdentityProvisioningTaskTaskRole'), []);
-      const orchestrator = taskRolePolicies(templates.services, 'OrchestratorTaskTaskRole');
-      assert.equal(orchestrator.length, 1);
-      const statements = statementsOf(orchestrator[0]?.[1] as never);
+      const statements = telemetryOnly(templates.services, 'OrchestratorTaskTaskRole').others;
       const dynamo = statements.find((statement) => asList(statement.Action).some((a) => a.startsWith('dynamodb:')));
       assert.deepEqual(asList(dynamo?.Action ?? []).sort(), [...tokenTableActions].sort());
       const tableResources = JSON.stringify(dynamo?.Resource);
@@ -1260,6 +1352,161 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.equal(alarm.Properties.Threshold, 1);
       assert.equal(alarm.Properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
       assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmTopic|Alarms/);
+    });
+
+    test('the alarm topic reaches whoever the deployment target names; dev may name no one', () => {
+      const { templates, config } = synthesized;
+      const subscriptions = Object.values(templates.network.findResources('AWS::SNS::Subscription')).map(
+        ({ Properties }) => [Properties.Protocol, Properties.Endpoint],
+      );
+      const expected = [
+        ...(config.alarmEmail ? [['email', config.alarmEmail]] : []),
+        ...(config.alarmHttpsEndpoint ? [['https', config.alarmHttpsEndpoint]] : []),
+      ];
+      assert.deepEqual(subscriptions, expected);
+      if (config.protectData) assert.ok(subscriptions.length > 0, 'alarms of protected data must reach someone');
+    });
+
+    test('failovers of Aurora and the session cluster and unexpected task stops are sent to the alarm topic', () => {
+      const { templates, stacks } = synthesized;
+      const rules = Object.values(templates.services.findResources('AWS::Events::Rule')).map(
+        ({ Properties }) => Properties as { EventPattern: Record<string, unknown>; Targets: Array<{ Arn: unknown }> },
+      );
+      const ruleFor = (source: string) => {
+        const found = rules.filter((rule) => JSON.stringify(rule.EventPattern.source) === JSON.stringify([source]));
+        assert.equal(found.length, 1, `one rule for ${source}`);
+        const [rule] = found as [(typeof rules)[number]];
+        assert.equal(rule.Targets.length, 1);
+        assert.match(JSON.stringify(rule.Targets[0]?.Arn), /AlarmsTopic/, `${source} events go to the alarm topic`);
+        return rule.EventPattern as { 'detail-type'?: string[]; detail: Record<string, unknown> };
+      };
+      const aurora = ruleFor('aws.rds');
+      assert.deepEqual(aurora['detail-type'], ['RDS DB Cluster Event']);
+      assert.deepEqual(aurora.detail.EventCategories, ['failover']);
+      assert.match(JSON.stringify(aurora.detail.SourceIdentifier), /Identity/, 'the identity cluster only');
+      const cache = ruleFor('aws.elasticache');
+      assert.deepEqual(cache.detail.SourceIdentifier, [{ prefix: stacks.data.redis.replicationGroupId }]);
+      assert.match(JSON.stringify(cache.detail.Message), /ailover/);
+      const tasks = ruleFor('aws.ecs');
+      assert.deepEqual(tasks['detail-type'], ['ECS Task State Change']);
+      assert.deepEqual(tasks.detail.lastStatus, ['STOPPED']);
+      assert.deepEqual(tasks.detail.$or, [
+        { stopCode: [{ 'anything-but': ['ServiceSchedulerInitiated', 'UserInitiated'] }] },
+        { stoppedReason: [{ prefix: 'Task failed' }] },
+      ]);
+      // The topic is encrypted: EventBridge may publish to it and use its key for that.
+      const policy = JSON.stringify(templates.network.findResources('AWS::SNS::TopicPolicy'));
+      assert.match(
+        policy,
+        /"Service":"events\.amazonaws\.com"[^}]*\}[^\]]*"sns:Publish"|sns:Publish[^\]]*events\.amazonaws\.com/s,
+      );
+      const keyPolicy = JSON.stringify(
+        Object.values(templates.network.findResources('AWS::KMS::Key')).map(({ Properties }) => Properties.KeyPolicy),
+      );
+      assert.match(keyPolicy, /events\.amazonaws\.com/);
+    });
+
+    test('RDS Proxy alarms on slow connection borrowing and a pool near its maximum', () => {
+      const { templates } = synthesized;
+      const alarms = Object.values(templates.data.findResources('AWS::CloudWatch::Alarm'));
+      const [proxyId] = Object.keys(templates.data.findResources('AWS::RDS::DBProxy'));
+      const borrow = alarms.find(({ Properties }) => Properties.MetricName === 'DatabaseConnectionsBorrowLatency');
+      assert.ok(borrow, 'no borrow-latency alarm');
+      assert.deepEqual(borrow.Properties.Dimensions, [{ Name: 'ProxyName', Value: { Ref: proxyId } }]);
+      const pool = alarms.find(({ Properties }) =>
+        JSON.stringify(Properties.Metrics ?? []).includes('MaxDatabaseConnectionsAllowed'),
+      );
+      assert.ok(pool, 'no connections-near-maximum alarm');
+      assert.equal(pool.Properties.Threshold, 90);
+      for (const alarm of [borrow, pool]) assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);
+    });
+
+    test('each service alarms when fewer tasks run than ECS wants', () => {
+      const alarms = synthesized
+        .resourcesOfType('AWS::CloudWatch::Alarm')
+        .filter(({ resource }) => JSON.stringify(resource.Properties.Metrics ?? []).includes('RunningTaskCount'));
+      assert.deepEqual(alarms.map(({ id }) => id.replace(/TasksBelowDesired.*/, '')).sort(), [
+        'Edge',
+        'Orchestrator',
+        'Session',
+      ]);
+      for (const { resource } of alarms) {
+        const metrics = JSON.stringify(resource.Properties.Metrics);
+        assert.match(metrics, /"Namespace":"ECS\/ContainerInsights"/);
+        assert.match(metrics, /DesiredTaskCount/);
+        assert.match(metrics, /"Name":"ServiceName"/);
+        assert.match(JSON.stringify(resource.Properties.AlarmActions), /AlarmsTopic/);
+      }
+    });
+
+    test('a Synthetics canary signs in and reads /me through the public origin every 5 minutes, and alarms when it fails', () => {
+      const { templates, config } = synthesized;
+      const canaries = Object.entries(templates.edge.findResources('AWS::Synthetics::Canary'));
+      assert.equal(canaries.length, 1);
+      const [canaryId, canary] = canaries[0] as [string, CfnResource];
+      const properties = canary.Properties as {
+        Schedule: { Expression: string };
+        RuntimeVersion: string;
+        Code: { Handler: string; Script: string };
+        RunConfig: { EnvironmentVariables: Record<string, unknown> };
+        StartCanaryAfterCreation: boolean;
+      };
+      assert.equal(properties.Schedule.Expression, 'rate(5 minutes)');
+      assert.match(properties.RuntimeVersion, /^syn-nodejs-puppeteer-/);
+      assert.equal(properties.StartCanaryAfterCreation, true);
+      for (const step of ['/auth/login', '/me', '/auth/logout']) assert.ok(properties.Code.Script.includes(step), step);
+      const environment = properties.RunConfig.EnvironmentVariables;
+      assert.equal(environment.PUBLIC_ORIGIN, `https://${config.edge.publicHostname}`);
+      assert.match(JSON.stringify(environment.CREDENTIALS_SECRET_ARN), /CanaryCredentials/);
+      templates.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: JSON.stringify({ email: `canary@${config.edge.publicHostname}` }),
+          GenerateStringKey: 'password',
+        }),
+      });
+
+      const [alarm] = Object.values(templates.edge.findResources('AWS::CloudWatch::Alarm')).filter(
+        ({ Properties }) => Properties.MetricName === 'SuccessPercent',
+      );
+      assert.ok(alarm, 'no alarm on the canary');
+      assert.equal(alarm.Properties.Namespace, 'CloudWatchSynthetics');
+      assert.match(JSON.stringify(alarm.Properties.Dimensions), new RegExp(canaryId));
+      assert.equal(alarm.Properties.ComparisonOperator, 'LessThanThreshold');
+      assert.equal(alarm.Properties.TreatMissingData, 'breaching', 'a canary that stopped running alarms too');
+      assert.match(JSON.stringify(alarm.Properties.AlarmActions), /AlarmsTopic/);
+
+      // The canary reads its one secret, and the data key only through Secrets Manager.
+      const statements = Object.entries(templates.edge.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith('SignInCanaryServiceRole'))
+        .flatMap(([, policy]) => statementsOf(policy));
+      const kms = statements.find((statement) => asList(statement.Action).includes('kms:Decrypt'));
+      assert.match(JSON.stringify(kms?.Condition), /secretsmanager\./);
+      const read = statements.find((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue'));
+      assert.match(JSON.stringify(read?.Resource), /CanaryCredentials/);
+    });
+
+    test("the dashboard shows each service's rate, errors and duration, the near-cache hit ratio, sign-ins and refusals", () => {
+      const { templates, config } = synthesized;
+      const dashboards = Object.values(templates.edge.findResources('AWS::CloudWatch::Dashboard'));
+      assert.equal(dashboards.length, 1);
+      const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+      assert.ok(body.includes(metricsNamespace(config.name)), 'the collector namespace of this environment');
+      for (const metric of [
+        'http.server.request.duration',
+        'authscale.near_cache.lookups',
+        'authscale.sign_in.attempts',
+        'authscale.refresh_token.uses',
+        'authscale.rate_limit.refusals',
+        'authscale.http.refusals',
+        'SuccessPercent',
+        'RunningTaskCount',
+        'DatabaseConnectionsBorrowLatency',
+      ]) {
+        assert.ok(body.includes(metric), `the dashboard does not show ${metric}`);
+      }
+      for (const service of ['edge', 'session', 'orchestrator']) {
+        assert.ok(body.includes(`authscale-${service}`), `no RED metrics for ${service}`);
+      }
     });
 
     test('alarms watch the edge, the session layer, Redis, Aurora and DynamoDB and notify the topic', () => {

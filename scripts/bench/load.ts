@@ -63,11 +63,15 @@ export async function load({
 export async function startScript(
   file: string,
   env: Record<string, string> = {},
-): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  { cwd }: { cwd?: string } = {},
+): Promise<{ url: string; port: number; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {
+  // tsx resolved here, not from the child's working directory, which may be outside the repository.
+  const tsx = import.meta.resolve('tsx');
+  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, new URL(file, import.meta.url).pathname], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(cwd ? { cwd } : {}),
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +83,7 @@ export async function startScript(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     pid: child.pid ?? -1,
     async stop() {
       if (child.exitCode !== null) return;

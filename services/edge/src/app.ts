@@ -12,7 +12,7 @@ import rateLimit from '@fastify/rate-limit';
 import { refuseNonCanonicalPaths } from './canonical-path.ts';
 import type { EdgeConfig } from './config.ts';
 import { demoPage } from './demo-page.ts';
-import { createEdgeDependencies, type EdgeDependencies } from './dependencies.ts';
+import { createEdgeDependencies, type EdgeDependencies, type EdgeDependencyOptions } from './dependencies.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
 import { apiSecurityHeaders, documentSecurityHeaders } from './security-headers.ts';
@@ -21,14 +21,14 @@ import { signInRateLimit } from './sign-in-rate-limit.ts';
 /** Per-IP counters one edge holds between syncs (about 100 bytes each). */
 const rateLimitLocalKeys = 100_000;
 
-export interface BuildEdgeAppOptions {
+export interface BuildEdgeAppOptions extends EdgeDependencyOptions {
   /** Clients to use instead of building them from the configuration; the caller then closes them. */
   dependencies?: EdgeDependencies;
 }
 
 /** Builds the edge router: one origin for the public HTTP contract. */
 export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOptions = {}) {
-  const owned = options.dependencies ? undefined : createEdgeDependencies(config);
+  const owned = options.dependencies ? undefined : createEdgeDependencies(config, options);
   const dependencies = options.dependencies ?? (owned as NonNullable<typeof owned>).dependencies;
   const { rateLimitRedis, nearCacheRedis } = dependencies;
   const sessionCookie = config.INSECURE_LOCAL_HTTP_COOKIES ? insecureLocalHttpSessionCookie() : secureSessionCookie();

@@ -74,7 +74,16 @@ function redisCluster({
  * Cluster that holds the rate-limit counters. The edge starts even
  * while Redis is down (`/readyz` says so) and connects as soon as it answers.
  */
-export function createEdgeDependencies(config: EdgeConfig) {
+export interface EdgeDependencyOptions {
+  /**
+   * The users' invalidation epochs read straight from a session store in this process (one-process
+   * mode, where there is no Redis): the edge then keeps its near cache, and a revoke reaches it as
+   * the store records it.
+   */
+  sessionEpochs?: (userId: string) => string | null;
+}
+
+export function createEdgeDependencies(config: EdgeConfig, { sessionEpochs }: EdgeDependencyOptions = {}) {
   let log: FastifyBaseLogger | undefined;
   const sessions = createSessionClient({
     replicas: config.SESSION_REPLICAS,
@@ -111,9 +120,12 @@ export function createEdgeDependencies(config: EdgeConfig) {
         clientSideCache: epochs,
       })
     : undefined;
-  const nearCache = sessionRedis
+  const epochOf = sessionRedis
+    ? (userId: string) => epochs.read(sessionRedis, sessionEpochKey(config.SESSION_KEY_PREFIX, userId))
+    : sessionEpochs;
+  const nearCache = epochOf
     ? createSessionNearCache({
-        epochOf: (userId) => epochs.read(sessionRedis, sessionEpochKey(config.SESSION_KEY_PREFIX, userId)),
+        epochOf,
         maxAgeMs: config.EDGE_NEAR_CACHE_MAX_AGE_MS,
         maxEntries: config.EDGE_NEAR_CACHE_MAX_ENTRIES,
       })
@@ -155,7 +167,8 @@ export function createEdgeDependencies(config: EdgeConfig) {
     verifyApiKey: (key) => apiKeys.verify(key),
     signPrincipal: ({ id, ...rest }) => signPrincipal({ principal: { userId: id, ...rest }, key: principalKey }),
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
-    ...(nearCache && sessionRedis ? { nearCache, nearCacheRedis: sessionRedis } : {}),
+    ...(nearCache ? { nearCache } : {}),
+    ...(sessionRedis ? { nearCacheRedis: sessionRedis } : {}),
   };
 
   return {

@@ -1,3 +1,4 @@
+import { sessionEpochTtlMs } from '@authscale/core';
 import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 
@@ -8,9 +9,25 @@ export interface CreateMemoryStoreOptions {
   now?: () => number;
 }
 
+export interface MemorySessionStore extends SessionStore {
+  /**
+   * The user's invalidation epoch, as `sessionEpochKey` holds it in Redis: it changes whenever a
+   * session of the user is revoked or the user is invalidated, before that call resolves. An edge
+   * in the same process reads it for its near cache, so a revoke is seen at once, with no Redis.
+   */
+  epochOf(userId: string): string | null;
+}
+
 /** One process, no persistence: the `memory` backend for development and single-process demos. */
-export function createMemoryStore({ sweepIntervalMs = 60_000, now = Date.now }: CreateMemoryStoreOptions = {}) {
+export function createMemoryStore({
+  sweepIntervalMs = 60_000,
+  now = Date.now,
+}: CreateMemoryStoreOptions = {}): MemorySessionStore {
   const byUser = new Map<string, Map<string, SessionRecord>>();
+  // Kept as long as Redis keeps one (sessionEpochTtlMs), longer than any edge serves an entry.
+  const epochs = new Map<string, { value: number; expiresAt: number }>();
+  const bumpEpoch = (userId: string) =>
+    epochs.set(userId, { value: (epochs.get(userId)?.value ?? 0) + 1, expiresAt: now() + sessionEpochTtlMs });
   const expired = (record: SessionRecord) => now() >= record.idleExpiresAt || now() >= record.absoluteExpiresAt;
   const copy = (record: SessionRecord): SessionRecord => ({ ...record, amr: [...record.amr] });
 
@@ -19,10 +36,11 @@ export function createMemoryStore({ sweepIntervalMs = 60_000, now = Date.now }: 
       for (const [sid, record] of sessions) if (expired(record)) sessions.delete(sid);
       if (sessions.size === 0) byUser.delete(userId);
     }
+    for (const [userId, { expiresAt }] of epochs) if (now() >= expiresAt) epochs.delete(userId);
   }, sweepIntervalMs);
   sweep.unref();
 
-  const store: SessionStore = {
+  return {
     backend: 'memory',
     async create(record) {
       const sessions = byUser.get(record.userId) ?? new Map<string, SessionRecord>();
@@ -44,12 +62,21 @@ export function createMemoryStore({ sweepIntervalMs = 60_000, now = Date.now }: 
       const sessions = byUser.get(userId);
       const record = sessions?.get(sid);
       sessions?.delete(sid);
+      bumpEpoch(userId);
       return record !== undefined && !expired(record);
     },
     async revokeAll(userId) {
       const sessions = [...(byUser.get(userId)?.values() ?? [])];
       byUser.delete(userId);
+      bumpEpoch(userId);
       return sessions.filter((record) => !expired(record)).length;
+    },
+    async invalidateUser(userId) {
+      bumpEpoch(userId);
+    },
+    epochOf(userId) {
+      const epoch = epochs.get(userId);
+      return epoch && now() < epoch.expiresAt ? String(epoch.value) : null;
     },
     async listForUser(userId) {
       return [...(byUser.get(userId)?.values() ?? [])]
@@ -61,7 +88,7 @@ export function createMemoryStore({ sweepIntervalMs = 60_000, now = Date.now }: 
     async close() {
       clearInterval(sweep);
       byUser.clear();
+      epochs.clear();
     },
   };
-  return store;
 }
