@@ -7,12 +7,15 @@ import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { ConfineServiceInvocations, EncryptLogGroups } from './policy-aspects.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EdgeStack } from './stacks/edge-stack.ts';
+import { LoadTestStack } from './stacks/load-test-stack.ts';
 import { NetworkStack } from './stacks/network-stack.ts';
 import { PipelineStack } from './stacks/pipeline-stack.ts';
 import { ServicesStack } from './stacks/services-stack.ts';
 
 /** The Docker build context of every service image: the repository root, which holds the workspace lockfile. */
 const repositoryRoot = new URL('..', import.meta.url).pathname;
+/** The k6 image's build context. */
+const loadTestsDirectory = new URL('../load-tests', import.meta.url).pathname;
 
 export interface AuthscaleStacks {
   readonly network: NetworkStack;
@@ -21,11 +24,14 @@ export interface AuthscaleStacks {
   readonly edge: EdgeStack;
 }
 
+/** The application stacks, and the load-test stack where the environment has one. */
+export type ComposedStacks = AuthscaleStacks & { readonly loadTest?: LoadTestStack };
+
 /**
  * The one place the stacks are wired together, shared by `bin/app.ts` and the tests so they cannot
  * drift. Adds the AwsSolutions checks: any unacknowledged finding fails synth.
  */
-export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>): AuthscaleStacks {
+export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>): ComposedStacks {
   const env = { account: config.account, region: config.region };
   // On the stacks themselves (explicitStackTags), and below on every resource in their templates.
   const tags = { project: 'authscale', environment: config.name };
@@ -91,15 +97,32 @@ export function composeAuthscale(app: App, config: Readonly<EnvironmentConfig>):
     logRetention,
     logRemovalPolicy,
     alarmAction,
+    ...(config.loadTest ? { loadTestAddresses: network.network.natAddresses } : {}),
   });
 
-  for (const stack of [network, data, services, edge]) {
+  const loadTest = config.loadTest
+    ? new LoadTestStack(app, `${prefix}-loadtest`, {
+        env,
+        tags,
+        description: `authscale ${config.name}: k6 load tests from inside the VPC (never in prod)`,
+        config: { ...config, loadTest: config.loadTest },
+        vpc,
+        serviceSubnets: network.network.serviceSubnets,
+        loadTestsDirectory,
+        services,
+        edge,
+        logRetention,
+        logRemovalPolicy,
+      })
+    : undefined;
+
+  for (const stack of [network, data, services, edge, ...(loadTest ? [loadTest] : [])]) {
     for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);
     Aspects.of(stack).add(new EncryptLogGroups(network.logsKey.key));
     Aspects.of(stack).add(new ConfineServiceInvocations());
   }
 
-  const stacks = { network, data, services, edge };
+  const stacks = { network, data, services, edge, ...(loadTest ? { loadTest } : {}) };
   acknowledgeNagFindings(stacks, config);
   skipCheckovChecks(stacks);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

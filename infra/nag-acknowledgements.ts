@@ -1,6 +1,6 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { AuthscaleStacks } from './compose.ts';
+import type { ComposedStacks } from './compose.ts';
 import type { EnvironmentConfig } from './config/schema.ts';
 
 /**
@@ -8,8 +8,8 @@ import type { EnvironmentConfig } from './config/schema.ts';
  * each on the one resource it concerns, narrowed to the exact finding, with the reason. This is the
  * file to review: an AwsSolutions finding not listed here fails synth.
  */
-export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly<EnvironmentConfig>): void {
-  const { network, data, services, edge } = stacks;
+export function acknowledgeNagFindings(stacks: ComposedStacks, config: Readonly<EnvironmentConfig>): void {
+  const { network, data, services, edge, loadTest } = stacks;
   const acknowledge = (construct: IConstruct, id: string, reason: string) =>
     Validations.of(construct).acknowledge({ id, reason });
 
@@ -135,6 +135,71 @@ export function acknowledgeNagFindings(stacks: AuthscaleStacks, config: Readonly
     `AwsSolutions-IAM5[Resource::arn:${edgeStack.partition}:logs:${edgeStack.region}:${edgeStack.account}:log-group:/aws/lambda/cwsyn-*]`,
     'Synthetics names the canary function (and so its log group) cwsyn-<canary name>-<id> when it creates it.',
   );
+
+  if (loadTest) {
+    const { runner, run } = loadTest;
+    const stack = Stack.of(runner);
+    const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+    const summaryObjects = `AwsSolutions-IAM5[Resource::<${logicalId(runner.summaries)}.Arn>/summaries/*]`;
+    acknowledge(
+      runner.summaries,
+      'AwsSolutions-S1',
+      'It holds only load-test summaries, written by the k6 task role and the merge function; the ' +
+        'state machine history records every run that wrote them.',
+    );
+    acknowledge(
+      runner.taskDefinition,
+      'AwsSolutions-ECS2',
+      'Plain environment variables carry only the public origin, the bucket name, HOME and the run and ' +
+        'segment the state machine passes; the k6 task holds no secret.',
+    );
+    acknowledge(
+      runner.taskDefinition,
+      summaryObjects,
+      'Each run writes summaries/<execution name>/<worker>.json: the key exists only once a run starts; the ' +
+        'task may put objects under that prefix and do nothing else.',
+    );
+    acknowledge(
+      runner.taskDefinition,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken has no resource-level permissions; every other statement names its resources.',
+    );
+    acknowledge(
+      run.mergeRole,
+      summaryObjects,
+      "It reads the run's worker summaries and writes its merged summary, under keys named by the execution.",
+    );
+    acknowledge(
+      runner.stopRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecs:ListTasks takes no resource; a condition confines it to the load-test cluster.',
+    );
+    const clusterId = logicalId(runner.cluster);
+    acknowledge(
+      runner.stopRole,
+      `AwsSolutions-IAM5[Resource::arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task/<${clusterId}>/*]`,
+      'It stops whichever k6 tasks are running, ids it learns from ListTasks: the tasks of the load-test ' +
+        'cluster, which runs nothing else.',
+    );
+    acknowledge(
+      run.stateMachine,
+      'AwsSolutions-IAM5[Resource::*]',
+      "EcsRunTask's .sync integration grants ecs:DescribeTasks and ecs:StopTask on any task (a task id " +
+        'exists only once RunTask returns); log delivery and X-Ray tracing actions have no resource-level ' +
+        'permissions.',
+    );
+    acknowledge(
+      run.stateMachine,
+      `AwsSolutions-IAM5[Resource::arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*]`,
+      'A scalable target ARN ends in an id Application Auto Scaling generates; the call names the ECS ' +
+        'service, and the role may describe and update only the three services.',
+    );
+    acknowledge(
+      run.stateMachine,
+      `AwsSolutions-IAM5[Resource::<${logicalId(run.mergeFunction)}.Arn>:*]`,
+      "LambdaInvoke grants the merge function and its versions; it invokes that one function's latest.",
+    );
+  }
 
   if (!config.protectData) {
     acknowledge(

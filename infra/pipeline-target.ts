@@ -8,7 +8,10 @@ export interface PipelineTarget {
   readonly region: string;
   readonly 'prepare-role': string;
   readonly 'deploy-role': string;
-  /** The application stacks, deployed by name: never the pipeline stack, which holds the roles. */
+  /**
+   * The application stacks and, where the environment has one, the load-test stack, deployed by
+   * name: never the pipeline stack, which holds the roles.
+   */
   readonly stacks: readonly string[];
   readonly 'public-origin': string;
 }
@@ -31,7 +34,7 @@ export function pipelineTargetOf(config: Readonly<EnvironmentConfig>): PipelineT
     region: config.region,
     'prepare-role': roleArn('prepare'),
     'deploy-role': roleArn('deploy'),
-    stacks: applicationStackNames(config.name),
+    stacks: [...applicationStackNames(config.name), ...(config.loadTest ? [`authscale-${config.name}-loadtest`] : [])],
     'public-origin': `https://${config.edge.publicHostname}`,
   };
 }

@@ -1,15 +1,18 @@
 /**
- * `npm run check:images`: what CI can check of the service images without a Docker engine (the
- * delivery workflow builds and pushes them). The one Dockerfile parses, and each image's production
- * install would succeed against the committed lockfile.
+ * `npm run check:images`: what CI can check of the images without a Docker engine (the delivery
+ * workflow builds and pushes them). The services' one Dockerfile and the k6 image's
+ * (`load-tests/Dockerfile`) parse, and each service image's production install would succeed
+ * against the committed lockfile.
  */
 import { readFileSync } from 'node:fs';
+import { loadTestDockerfile } from '../infra/constructs/load-test-runner.ts';
 import { imageServices, serviceDockerfile } from '../infra/constructs/service-image.ts';
 import { dockerfileProblems, productionInstallProblem } from './images/image-checks.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const problems = dockerfileProblems(readFileSync(`${root}${serviceDockerfile}`, 'utf8')).map(
-  (problem) => `${serviceDockerfile} ${problem}`,
+const dockerfiles = [serviceDockerfile, `load-tests/${loadTestDockerfile}`];
+const problems = dockerfiles.flatMap((dockerfile) =>
+  dockerfileProblems(readFileSync(`${root}${dockerfile}`, 'utf8')).map((problem) => `${dockerfile} ${problem}`),
 );
 for (const service of imageServices) {
   const problem = productionInstallProblem(root, service);
@@ -20,4 +23,4 @@ if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`${serviceDockerfile} parses; ${imageServices.length} production installs match the lockfile`);
+console.log(`${dockerfiles.join(' and ')} parse; ${imageServices.length} production installs match the lockfile`);

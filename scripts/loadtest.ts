@@ -1,5 +1,6 @@
 /**
  * `npm run loadtest -- --profile <name> --workers N [--target <url>] [--users U] [-e KEY=VALUE ...]`
+ * `npm run loadtest -- --env <dev|staging> --profile <name> [--wait] [-e KEY=VALUE ...]`
  *
  * Runs one k6 profile from `load-tests/` as N local k6 processes on execution segments. Without
  * `--target` it starts `npm run stack` (services as their image starts them, rate limits raised
@@ -8,57 +9,32 @@
  * Writes each worker's summary and HTML report and the merged summary to
  * `.authscale/loadtest/<run-id>/`; exits 1 unless every worker passed every threshold and the
  * run made requests at all.
+ *
+ * With `--env`, it starts the profile on that environment's load-test stack instead (its state
+ * machine; docs/load-testing.md, "On AWS") and, with `--wait`, exits as that run ends.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stackStateFile } from '@authscale/testkit';
+import { mergeSummaries } from '../load-tests/merge-summaries.ts';
 import { ensureK6 } from './k6/ensure-k6.ts';
-import {
-  loadTestPassword,
-  loadTestRateLimits,
-  type Profile,
-  profiles,
-  seededProfiles,
-} from './loadtest/load-test-settings.ts';
-import { mergeSummaries } from './loadtest/merge-summaries.ts';
+import { parseLoadTestArguments, usage } from './loadtest/arguments.ts';
+import { runOnAws } from './loadtest/aws-cli.ts';
+import { loadTestPassword, loadTestRateLimits, seededProfiles } from './loadtest/load-test-settings.ts';
 import { runK6Workers } from './loadtest/run-k6-workers.ts';
 import { seedLocalStack } from './loadtest/seed-local-stack.ts';
 import { spawnStack } from './stack/spawn-stack.ts';
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string' },
-    workers: { type: 'string', default: '1' },
-    target: { type: 'string' },
-    users: { type: 'string', default: '100' },
-    env: { type: 'string', short: 'e', multiple: true, default: [] },
-    // The failover profile's companion on a local stack: what load-tests/kill.ts kills, 5 s in.
-    kill: { type: 'string', default: 'session-replica' },
-  },
-});
-const profile = values.profile as Profile;
-const workers = Number(values.workers);
-const users = Number(values.users);
-if (
-  !profiles.includes(profile) ||
-  !(Number.isInteger(workers) && workers >= 1) ||
-  !(Number.isInteger(users) && users >= 1)
-) {
-  console.error(
-    `usage: npm run loadtest -- --profile ${profiles.join('|')} [--workers N] [--target URL] [--users U] [-e KEY=VALUE]`,
-  );
+const parsed = parseLoadTestArguments(process.argv.slice(2));
+if (typeof parsed === 'string') {
+  console.error(`${parsed}\n${usage}`);
   process.exit(2);
 }
-const scriptEnv = Object.fromEntries(
-  values.env.map((pair) => {
-    const at = pair.indexOf('=');
-    if (at < 1) throw new Error(`-e takes KEY=VALUE, got ${pair}`);
-    return [pair.slice(0, at), pair.slice(at + 1)];
-  }),
-);
+if (parsed.mode === 'aws') process.exit(await runOnAws(parsed));
+const { profile, workers, users, scriptEnv: givenEnv, kill } = parsed;
+const scriptEnv: Record<string, string> = { ...givenEnv };
 
 const startedAt = new Date();
 const runId = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${profile}`;
@@ -66,10 +42,10 @@ const dir = resolve('.authscale', 'loadtest', runId);
 mkdirSync(dir, { recursive: true });
 
 const k6 = ensureK6();
-const stack = values.target ? undefined : await spawnStack({ env: { STACK_RUNTIME: 'image', ...loadTestRateLimits } });
+const stack = parsed.target ? undefined : await spawnStack({ env: { STACK_RUNTIME: 'image', ...loadTestRateLimits } });
 let exitCode = 1;
 try {
-  const baseUrl = values.target ?? (stack?.edgeUrl as string);
+  const baseUrl = parsed.target ?? (stack?.edgeUrl as string);
   if (stack && seededProfiles.includes(profile)) {
     const seedingStarted = Date.now();
     const seeded = await seedLocalStack({ state: stackStateFile().read(), count: users, password: loadTestPassword });
@@ -80,7 +56,7 @@ try {
   }
   const killer =
     stack && profile === 'failover'
-      ? spawn(process.execPath, ['--import', 'tsx', 'load-tests/kill.ts', values.kill, '--after', '5'], {
+      ? spawn(process.execPath, ['--import', 'tsx', 'load-tests/kill.ts', kill, '--after', '5'], {
           stdio: 'inherit',
         })
       : undefined;
@@ -97,7 +73,7 @@ try {
   if (killer && killer.exitCode === null) await once(killer, 'exit');
   const merged = mergeSummaries(runs);
   if (killer && killer.exitCode !== 0)
-    merged.failures.push(`load-tests/kill.ts ${values.kill} exited with ${killer.exitCode}`);
+    merged.failures.push(`load-tests/kill.ts ${kill} exited with ${killer.exitCode}`);
   merged.passed = merged.failures.length === 0;
   const summaryFile = join(dir, 'summary.json');
   writeFileSync(
@@ -106,7 +82,7 @@ try {
       {
         runId,
         profile,
-        target: values.target ?? 'local stack',
+        target: parsed.target ?? 'local stack',
         workers: runs.map(({ exitCode, summary, summaryFile, reportFile }, index) => ({
           worker: index + 1,
           exitCode,

@@ -26,6 +26,13 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
     },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: true },
+    loadTest: {
+      workers: 2,
+      worker: { cpu: 1024, memoryMiB: 2048 },
+      maxDurationMinutes: 30,
+      floors: { edge: 2, session: 3, orchestrator: 2 },
+      edgeRateLimits: { perIpMax: 1_000_000_000, signInMax: 1_000_000 },
+    },
     protectData: false,
   },
   staging: {
@@ -48,6 +55,19 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
     },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: false },
+    loadTest: {
+      workers: 10,
+      worker: { cpu: 2048, memoryMiB: 4096 },
+      maxDurationMinutes: 90,
+      floors: { edge: 6, session: 6, orchestrator: 4 },
+      edgeRateLimits: { perIpMax: 1_000_000_000, signInMax: 1_000_000 },
+      schedule: {
+        profile: 'read-heavy',
+        cron: 'cron(0 3 ? * SUN *)',
+        // 2,000 VUs over the 10 tasks, each signing its 200 users up in setup() first.
+        env: { VUS: '2000', DURATION: '30m', USERS: '200' },
+      },
+    },
     protectData: true,
   },
   prod: {

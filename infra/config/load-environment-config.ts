@@ -8,6 +8,7 @@ import {
   type EnvironmentName,
   type EnvironmentParameters,
   environmentParametersSchema,
+  type LoadTestParameters,
 } from './schema.ts';
 
 /** A bad or missing parameter, found at synth before any construct is built. */
@@ -176,6 +177,26 @@ function findInconsistencies(name: string, config: EnvironmentParameters): strin
   }
   if (config.waf.authPerIpRequestsPer5Min >= config.waf.perIpRequestsPer5Min) {
     problems.push('waf.authPerIpRequestsPer5Min: must be stricter than perIpRequestsPer5Min');
+  }
+  if (config.loadTest) problems.push(...loadTestProblems(config, config.loadTest));
+  return problems;
+}
+
+function loadTestProblems(config: EnvironmentParameters, loadTest: LoadTestParameters): string[] {
+  // It exempts load generators from the WAF rate rules and raises the edge's limits for every client.
+  if (config.name === 'prod') return ['loadTest: never in prod; run load tests against dev or staging'];
+  const problems: string[] = [];
+  const [lowest, highest] = fargateMemoryRangeMiB[loadTest.worker.cpu];
+  if (loadTest.worker.memoryMiB < lowest || loadTest.worker.memoryMiB > highest || loadTest.worker.memoryMiB % 1024) {
+    problems.push(
+      `loadTest.worker.memoryMiB: Fargate runs ${loadTest.worker.cpu} CPU units with ${lowest}-${highest} MiB`,
+    );
+  }
+  for (const service of ['edge', 'session', 'orchestrator'] as const) {
+    const { minTasks, maxTasks } = config.services[service];
+    if (loadTest.floors[service] < minTasks || loadTest.floors[service] > maxTasks) {
+      problems.push(`loadTest.floors.${service}: between services.${service}.minTasks and maxTasks`);
+    }
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { profiles } from '../../load-tests/profiles.ts';
 
 const positiveInteger = (options: { minimum?: number; maximum?: number; description: string }) =>
   Type.Integer({ minimum: 1, ...options });
@@ -13,6 +14,62 @@ const serviceSizing = Type.Object(
     minTasks: positiveInteger({ maximum: 100, description: 'Autoscaling floor; also the task count at deploy.' }),
     maxTasks: positiveInteger({ maximum: 200, description: 'Autoscaling ceiling.' }),
     targetCpuPercent: Type.Integer({ minimum: 10, maximum: 90, description: 'CPU target-tracking set point.' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The AWS load-test stack (docs/load-testing.md, "On AWS"): k6 as Fargate tasks in the VPC, its
+ * addresses exempted from the WAF rate rules and the edge's per-IP limits raised. Never in prod:
+ * `loadEnvironmentParameters` refuses it there.
+ */
+const loadTest = Type.Object(
+  {
+    workers: positiveInteger({ maximum: 100, description: 'k6 Fargate tasks per run, one execution segment each.' }),
+    worker: Type.Object(
+      {
+        cpu: Type.Union([Type.Literal(1024), Type.Literal(2048), Type.Literal(4096)], {
+          description: 'Fargate CPU units of one k6 task (1024 = 1 vCPU).',
+        }),
+        memoryMiB: positiveInteger({ minimum: 2048, maximum: 30720, description: 'Memory of one k6 task in MiB.' }),
+      },
+      { additionalProperties: false },
+    ),
+    maxDurationMinutes: positiveInteger({
+      minimum: 15,
+      maximum: 720,
+      description: 'The run timeout; the k6 tasks stop in time for the merge and the restored floors.',
+    }),
+    floors: Type.Object(
+      {
+        edge: positiveInteger({ maximum: 200, description: 'Edge autoscaling floor while a run lasts.' }),
+        session: positiveInteger({ maximum: 200, description: 'Session replicas floor while a run lasts.' }),
+        orchestrator: positiveInteger({ maximum: 200, description: 'Orchestrator floor while a run lasts.' }),
+      },
+      { additionalProperties: false },
+    ),
+    edgeRateLimits: Type.Object(
+      {
+        perIpMax: positiveInteger({ description: "The edge's RATE_LIMIT_PER_IP_MAX (requests per minute per IP)." }),
+        signInMax: positiveInteger({ description: "The edge's RATE_LIMIT_SIGN_IN_MAX (sign-ins per account and IP)." }),
+      },
+      { additionalProperties: false },
+    ),
+    schedule: Type.Optional(
+      Type.Object(
+        {
+          profile: Type.Enum(profiles, { description: 'The profile the schedule runs.' }),
+          cron: Type.String({
+            pattern: '^cron\\([^()]+\\)$',
+            description: 'An EventBridge Scheduler cron expression, in UTC, e.g. cron(0 3 ? * SUN *).',
+          }),
+          env: Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.String(), {
+            description: "The profile's knobs (-e KEY=VALUE), passed to every k6 task, e.g. VUS and DURATION.",
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -122,6 +179,7 @@ export const environmentParametersSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    loadTest: Type.Optional(loadTest),
     protectData: Type.Boolean({
       description:
         'Retain stateful resources on stack deletion, enable Aurora and DynamoDB deletion protection and ' +
@@ -185,6 +243,7 @@ export type EnvironmentParameters = Static<typeof environmentParametersSchema>;
 export type DeploymentTarget = Static<typeof deploymentTargetSchema>;
 export type EnvironmentName = EnvironmentParameters['name'];
 export type ServiceSizing = Static<typeof serviceSizing>;
+export type LoadTestParameters = Static<typeof loadTest>;
 
 /** A Route 53 public hosted zone, imported by id and name (no lookup). */
 export interface HostedZoneReference {

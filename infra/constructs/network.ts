@@ -26,6 +26,8 @@ export class Network extends Construct {
   public readonly dataSubnets: ec2.SubnetSelection = { subnetGroupName: 'data' };
   /** Rotation functions and tasks reach Secrets Manager through this endpoint. */
   public readonly secretsManagerEndpoint: ec2.IInterfaceVpcEndpoint;
+  /** The NAT gateways' Elastic IPs: every outbound connection from the private subnets comes from one of them. */
+  public readonly natAddresses: readonly string[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -41,6 +43,11 @@ export class Network extends Construct {
       ],
     });
     this.vpc = vpc;
+    // The VPC allocates one Elastic IP per NAT gateway and exposes neither as a property.
+    this.natAddresses = vpc.node
+      .findAll()
+      .filter((child): child is ec2.CfnEIP => child instanceof ec2.CfnEIP)
+      .map((eip) => eip.attrPublicIp);
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention,

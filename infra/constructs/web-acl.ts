@@ -11,7 +11,16 @@ export interface WebAclProps {
   /** Requests per IP per 5 minutes on the credential-guessing paths. */
   readonly authPerIpRequestsPer5Min: number;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Addresses the rate rules do not count: the load-test stack's NAT addresses, in non-prod only
+   * (the configuration refuses a load test in prod). Their requests are counted and labelled instead.
+   * @default none
+   */
+  readonly loadTestAddresses?: readonly string[];
 }
+
+/** The label the WAF gives requests from the load-test addresses; the rate rules skip it. */
+export const loadTestLabel = 'authscale:load-test';
 
 /**
  * The paths that check a secret, create an account or mail someone; the stricter rate applies to
@@ -81,30 +90,61 @@ export class WebAcl extends Construct {
       },
     };
 
+    const exempt = props.loadTestAddresses && props.loadTestAddresses.length > 0;
+    const loadTestAddresses = exempt
+      ? new wafv2.CfnIPSet(this, 'LoadTestAddresses', {
+          scope: 'REGIONAL',
+          ipAddressVersion: 'IPV4',
+          addresses: props.loadTestAddresses.map((address) => `${address}/32`),
+          description: 'The NAT addresses the load-test tasks send from',
+        })
+      : undefined;
+    // Rate-based rules count every request their scope-down statement matches: without the label.
+    const notLoadTest: wafv2.CfnWebACL.StatementProperty = {
+      notStatement: { statement: { labelMatchStatement: { scope: 'LABEL', key: loadTestLabel } } },
+    };
+    // The label rule goes first: a rule reads only the labels of rules evaluated before it.
+    const ratePriority = exempt ? 1 : 0;
+
     const rules: wafv2.CfnWebACL.RuleProperty[] = [
+      ...(loadTestAddresses
+        ? [
+            {
+              name: 'load-test-addresses',
+              priority: 0,
+              action: { count: {} },
+              ruleLabels: [{ name: loadTestLabel }],
+              statement: { ipSetReferenceStatement: { arn: loadTestAddresses.attrArn } },
+              visibilityConfig: metricName('load-test-addresses'),
+            },
+          ]
+        : []),
       {
         name: 'credential-paths-per-ip',
-        priority: 0,
+        priority: ratePriority,
         action: { block: { customResponse: { responseCode: 429 } } },
         statement: {
           rateBasedStatement: {
             limit: props.authPerIpRequestsPer5Min,
             evaluationWindowSec: 300,
             aggregateKeyType: 'IP',
-            scopeDownStatement: credentialPathMatch,
+            scopeDownStatement: exempt
+              ? { andStatement: { statements: [credentialPathMatch, notLoadTest] } }
+              : credentialPathMatch,
           },
         },
         visibilityConfig: metricName('credential-paths-per-ip'),
       },
       {
         name: 'all-paths-per-ip',
-        priority: 1,
+        priority: ratePriority + 1,
         action: { block: { customResponse: { responseCode: 429 } } },
         statement: {
           rateBasedStatement: {
             limit: props.perIpRequestsPer5Min,
             evaluationWindowSec: 300,
             aggregateKeyType: 'IP',
+            ...(exempt ? { scopeDownStatement: notLoadTest } : {}),
           },
         },
         visibilityConfig: metricName('all-paths-per-ip'),

@@ -19,7 +19,7 @@ import { type ServicesStack, servicePorts } from './services-stack.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface EdgeStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'waf' | 'protectData'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'waf' | 'protectData' | 'loadTest'>;
   readonly vpc: ec2.IVpc;
   readonly publicSubnets: ec2.SubnetSelection;
   readonly serviceSubnets: ec2.SubnetSelection;
@@ -32,6 +32,8 @@ export interface EdgeStackProps extends StackProps {
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
   readonly alarmAction: cloudwatch.IAlarmAction;
+  /** Where the load-test tasks send from, when the environment has a load test: the WAF rate rules skip them. */
+  readonly loadTestAddresses?: readonly string[];
 }
 
 /**
@@ -78,6 +80,7 @@ export class EdgeStack extends Stack {
       perIpRequestsPer5Min: config.waf.perIpRequestsPer5Min,
       authPerIpRequestsPer5Min: config.waf.authPerIpRequestsPer5Min,
       logRetention: props.logRetention,
+      ...(props.loadTestAddresses ? { loadTestAddresses: props.loadTestAddresses } : {}),
     });
 
     this.edge = new FargateService(this, 'Edge', {
@@ -98,6 +101,15 @@ export class EdgeStack extends Stack {
         SESSION_REDIS_URLS: `rediss://${data.redis.configurationEndpoint}`,
         // The load balancer is the one hop in front; the client address is the last X-Forwarded-For entry.
         TRUST_PROXY_HOPS: '1',
+        // A load test sends from a few NAT addresses: at the defaults it would measure the limiter.
+        // The edge has no per-address exemption, so in an environment with a load test the limits
+        // are raised for every client; the WAF rate rules still hold every other address.
+        ...(config.loadTest
+          ? {
+              RATE_LIMIT_PER_IP_MAX: String(config.loadTest.edgeRateLimits.perIpMax),
+              RATE_LIMIT_SIGN_IN_MAX: String(config.loadTest.edgeRateLimits.signInMax),
+            }
+          : {}),
       },
       secrets: {
         // Both clients log in as the edge's user: its counters, and the epochs read-only.

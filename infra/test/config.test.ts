@@ -128,6 +128,42 @@ describe('loadEnvironmentParameters', () => {
       ],
     );
   });
+
+  test('takes a load-test block in dev and staging and refuses one in prod', () => {
+    assert.ok(loadEnvironmentParameters('dev').loadTest);
+    assert.ok(loadEnvironmentParameters('staging').loadTest?.schedule);
+    assert.equal(loadEnvironmentParameters('prod').loadTest, undefined);
+    const prodWithLoadTest = candidatesWith('prod', (config) => {
+      config.loadTest = structuredClone(environments.staging.loadTest);
+    });
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentParameters('prod', prodWithLoadTest)),
+      ['loadTest: never in prod; run load tests against dev or staging'],
+    );
+  });
+
+  test('checks the load-test block: task size, floors within the services bounds, a cron schedule', () => {
+    const candidates = candidatesWith('staging', (config) => {
+      const loadTest = config.loadTest as Editable<NonNullable<EnvironmentParameters['loadTest']>>;
+      loadTest.worker = { cpu: 1024, memoryMiB: 16384 };
+      loadTest.floors = { edge: 1, session: 6, orchestrator: 7 };
+    });
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentParameters('staging', candidates)),
+      [
+        'loadTest.worker.memoryMiB: Fargate runs 1024 CPU units with 2048-8192 MiB',
+        'loadTest.floors.edge: between services.edge.minTasks and maxTasks',
+        'loadTest.floors.orchestrator: between services.orchestrator.minTasks and maxTasks',
+      ],
+    );
+    const badSchedule = candidatesWith('staging', (config) => {
+      const loadTest = config.loadTest as Editable<NonNullable<EnvironmentParameters['loadTest']>>;
+      loadTest.schedule = { profile: 'soak', cron: '0 3 * * 0', env: {} };
+    });
+    const problems = problemsOf(() => loadEnvironmentParameters('staging', badSchedule));
+    assert.ok(problems.some((problem) => problem.startsWith('loadTest.schedule.profile')));
+    assert.ok(problems.some((problem) => problem.startsWith('loadTest.schedule.cron')));
+  });
 });
 
 describe('loadEnvironmentConfig', () => {

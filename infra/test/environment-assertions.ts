@@ -10,6 +10,7 @@ import { collectorImage, metricsNamespace } from '../constructs/telemetry-collec
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry } from '../stacks/services-stack.ts';
 import { describeCheckovFixes } from './checkov-assertions.ts';
+import { describeLoadTest } from './load-test-assertions.ts';
 import { describePipeline } from './pipeline-assertions.ts';
 import {
   provisionCommandCheck,
@@ -284,6 +285,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
     describeCheckovFixes(() => synthesized);
     describePipeline(() => synthesized);
+    describeLoadTest(() => synthesized);
 
     test('synthesizes four stacks in the configured account and region with no unacknowledged nag finding', () => {
       const { stacks, config } = synthesized;
@@ -723,7 +725,11 @@ export function describeEnvironment(name: EnvironmentName): void {
       const credentialRule = rateRule('credential-paths-per-ip');
       assert.equal(credentialRule?.Limit, config.waf.authPerIpRequestsPer5Min);
       assert.equal(credentialRule?.AggregateKeyType, 'IP');
-      const { OrStatement } = (credentialRule?.ScopeDownStatement ?? {}) as {
+      // With a load test, the credential paths and "not a load-test address" (tested below).
+      const scopeDown = credentialRule?.ScopeDownStatement as {
+        AndStatement?: { Statements: [unknown, unknown] };
+      };
+      const { OrStatement } = (scopeDown.AndStatement?.Statements[0] ?? scopeDown) as {
         OrStatement: {
           Statements: Array<{
             ByteMatchStatement: { SearchString: string; TextTransformations: Array<{ Type: string }> };

@@ -75,7 +75,9 @@ export function describePipeline(synthesized: () => Synthesized): void {
     const target = pipelineTargetOf(config);
     assert.deepEqual(
       target.stacks,
-      [stacks.network, stacks.data, stacks.services, stacks.edge].map((stack) => stack.stackName),
+      [stacks.network, stacks.data, stacks.services, stacks.edge, ...(stacks.loadTest ? [stacks.loadTest] : [])].map(
+        (stack) => stack.stackName,
+      ),
     );
     assert.equal(target['public-origin'], `https://${config.edge.publicHostname}`);
     const roleNames = Object.values(pipelineTemplate?.findResources('AWS::IAM::Role') ?? {}).map(

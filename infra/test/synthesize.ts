@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type AuthscaleStacks, composeAuthscale, composePipeline } from '../compose.ts';
+import { type AuthscaleStacks, type ComposedStacks, composeAuthscale, composePipeline } from '../compose.ts';
 import { loadEnvironmentConfig } from '../config/load-environment-config.ts';
 import type { EnvironmentConfig, EnvironmentName } from '../config/schema.ts';
 import { testDeploymentTargets } from '../config/test-deployment-targets.ts';
@@ -14,10 +14,12 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 
 export interface Synthesized {
   readonly config: Readonly<EnvironmentConfig>;
-  readonly stacks: AuthscaleStacks;
+  readonly stacks: ComposedStacks;
   readonly templates: Readonly<Record<keyof AuthscaleStacks, Template>>;
   /** The pipeline stack's template, when the deployment target names a GitHub repository. */
   readonly pipelineTemplate?: Template;
+  /** The load-test stack's template, where the environment has a load test. */
+  readonly loadTestTemplate?: Template;
   /** The container images `cdk deploy` would build, from the stacks' asset manifests. */
   readonly dockerImages: readonly DockerImageSource[];
   /** Every template's resources of one type, across the four stacks. */
@@ -74,6 +76,9 @@ export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleSta
       templates,
       ...(pipeline
         ? { pipelineTemplate: Template.fromJSON(assembly.getStackArtifact(pipeline.artifactId).template) }
+        : {}),
+      ...(stacks.loadTest
+        ? { loadTestTemplate: Template.fromJSON(assembly.getStackArtifact(stacks.loadTest.artifactId).template) }
         : {}),
       dockerImages,
       resourcesOfType(type) {

@@ -8,9 +8,9 @@ export const loadTestRateLimits = Object.freeze({
   RATE_LIMIT_SIGN_IN_MAX: '1000000',
 });
 
-/** The profiles in `load-tests/`, each a script of that name. */
-export const profiles = ['smoke', 'read-heavy', 'login-storm', 'refresh-rotation', 'failover'] as const;
-export type Profile = (typeof profiles)[number];
+import type { Profile } from '../../load-tests/profiles.ts';
+
+export { type Profile, profiles } from '../../load-tests/profiles.ts';
 
 /** Profiles that sign in as prepared users: a local run seeds them in bulk before k6 starts. */
 export const seededProfiles: readonly Profile[] = ['read-heavy', 'login-storm', 'refresh-rotation', 'failover'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { type K6Summary, mergeSummaries } from './merge-summaries.ts';
+import { type K6Summary, mergeSummaries } from '../../load-tests/merge-summaries.ts';
 
 const worker = ({
   iterations,

@@ -2,22 +2,18 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { K6Summary, WorkerResult } from './merge-summaries.ts';
+import { executionSegment } from '../../load-tests/execution-segments.ts';
+import type { K6Summary, WorkerResult } from '../../load-tests/merge-summaries.ts';
 
 export interface WorkerRun extends WorkerResult {
   summaryFile: string;
   reportFile: string;
 }
 
-/**
- * k6's flags for worker `index` of `workers`: equal execution segments of one sequence, so the
- * processes together run exactly the test one process would (k6 splits VUs and arrival rates).
- */
+/** k6's flags for worker `index` (from 0) of `workers`: its execution segment, if it has one. */
 export function segmentFlags(index: number, workers: number): string[] {
-  if (workers === 1) return [];
-  const point = (at: number) => (at === 0 ? '0' : at === workers ? '1' : `${at}/${workers}`);
-  const sequence = Array.from({ length: workers + 1 }, (_, at) => point(at)).join(',');
-  return ['--execution-segment', `${point(index)}:${point(index + 1)}`, '--execution-segment-sequence', sequence];
+  const segment = executionSegment(index, workers);
+  return segment ? ['--execution-segment', segment.segment, '--execution-segment-sequence', segment.sequence] : [];
 }
 
 /**
