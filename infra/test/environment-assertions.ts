@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { loadEnvironmentParameters } from '../config/load-environment-config.ts';
 import type { EnvironmentName } from '../config/schema.ts';
 import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
 import { redisAccessString, redisServiceUsers } from '../constructs/redis-users.ts';
@@ -285,7 +286,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     });
     describeCheckovFixes(() => synthesized);
     describePipeline(() => synthesized);
-    describeLoadTest(() => synthesized);
+    describeLoadTest(() => synthesized, { hasLoadTest: loadEnvironmentParameters(name).loadTest !== undefined });
 
     test('synthesizes four stacks in the configured account and region with no unacknowledged nag finding', () => {
       const { stacks, config } = synthesized;
