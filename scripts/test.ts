@@ -6,7 +6,8 @@
  * "session".
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sharedServersEnv, startSharedServers } from '@authscale/testkit';
 import { preflight } from './preflight.ts';
@@ -41,6 +42,7 @@ console.log(
     `redis cluster :${servers.redisCluster.nodes.map((node) => node.port).join(',')}, dynamodb ${servers.dynamodb.endpoint}`,
 );
 
+const skippedList = join(mkdtempSync(join(tmpdir(), 'authscale-test-')), 'skipped.txt');
 const child = spawn(
   process.execPath,
   [
@@ -52,6 +54,9 @@ const child = spawn(
     // verdicts of tests that ran (nodejs/node#64833), so every file must close what it opens.
     '--test-timeout=600000',
     '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${new URL('./test-runner/skipped-tests-reporter.ts', import.meta.url).pathname}`,
+    `--test-reporter-destination=${skippedList}`,
     ...files.map((file) => relative(root, join(root, file))),
   ],
   {
@@ -81,7 +86,19 @@ async function finish(code: number) {
   if (stopping) return;
   stopping = true;
   await stop();
-  process.exit(code);
+  process.exit(code === 0 ? refuseSkippedTests() : code);
+}
+
+/** A skipped or todo test fails the run (docs/architecture.md): it would pass without proving anything. */
+function refuseSkippedTests(): number {
+  let skipped = '';
+  try {
+    skipped = readFileSync(skippedList, 'utf8');
+  } catch {}
+  rmSync(join(skippedList, '..'), { recursive: true, force: true });
+  if (skipped === '') return 0;
+  console.error(`\nthese tests were skipped or left as todo, which fails the run:\n${skipped}`);
+  return 1;
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
