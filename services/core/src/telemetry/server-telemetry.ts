@@ -33,45 +33,58 @@ const requestDuration = meter.createHistogram('http.server.request.duration', {
 
 /**
  * Probes, not traffic: a load balancer's and the session client's health checks would otherwise
- * make a trace each, every second, on every service.
+ * make a trace each, every second, on every service. They ask without a query string.
  */
-const probeRoutes = new Set(['/healthz', '/readyz']);
+const probePaths = new Set(['/healthz', '/readyz']);
 
 /**
- * The duration's attributes, one object per method, scheme, route and status: the SDK hashes the
- * attributes of every measurement, and a request should not also build them.
+ * The duration's attributes, one object per route, method, scheme and status, found through maps
+ * keyed by strings the router and the parser already hold: the SDK hashes the attributes of every
+ * measurement, and a request should not also build them, nor a key to find them by.
  */
-const durationAttributes = new Map<string, Attributes>();
+type ByStatus = Map<number, Attributes>;
+type ByScheme = Map<string, ByStatus>;
+type ByMethod = Map<string, ByScheme>;
+const durationAttributes = new Map<string, ByMethod>();
+
+/** The map `map` holds at `key`, made empty the first time. */
+function mapAt<V extends Map<unknown, unknown>>(map: Map<string, V>, key: string): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = new Map() as V;
+    map.set(key, value);
+  }
+  return value;
+}
 
 function durationAttributesOf(request: FastifyRequest, status: number): Attributes {
-  const route = request.routeOptions.url;
-  const key = `${status} ${request.method} ${request.protocol} ${route ?? ''}`;
-  let attributes = durationAttributes.get(key);
+  const route = request.routeOptions.url ?? '';
+  const { method, protocol } = request;
+  const byStatus = mapAt(mapAt(mapAt(durationAttributes, route), method), protocol);
+  let attributes = byStatus.get(status);
   if (attributes === undefined) {
     attributes = {
-      'http.request.method': request.method,
-      'url.scheme': request.protocol,
+      'http.request.method': method,
+      'url.scheme': protocol,
       'http.response.status_code': status,
-      ...(route === undefined ? {} : { 'http.route': route }),
+      ...(route === '' ? {} : { 'http.route': route }),
       ...(status >= 500 ? { 'error.type': String(status) } : {}),
     };
-    durationAttributes.set(key, attributes);
+    byStatus.set(status, attributes);
   }
   return attributes;
 }
 
 function startServerSpan(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-  const route = request.routeOptions.url;
-  if (route !== undefined && probeRoutes.has(route)) return done();
+  if (probePaths.has(request.url)) return done();
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-  const span = tracer.startSpan(
-    route === undefined ? request.method : `${request.method} ${route}`,
-    { kind: SpanKind.SERVER },
-    parent,
-  );
-  // Most requests are not sampled: their span only carries the trace context on, and building
-  // its attributes would be most of what tracing costs them.
+  // Named by its method until the sampler keeps it: most requests are not sampled, their span only
+  // carries the trace context on, and naming it and building its attributes would be most of
+  // what tracing costs them.
+  const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
   if (span.isRecording()) {
+    const route = request.routeOptions.url;
+    if (route !== undefined) span.updateName(`${request.method} ${route}`);
     span.setAttributes({
       'http.request.method': request.method,
       'url.scheme': request.protocol,
