@@ -8,7 +8,8 @@ import { loggerOptions } from './logger.ts';
 import { requestLoggerFactory } from './request-logger.ts';
 import './route-config.ts';
 import { flushTelemetry } from './telemetry/flush-telemetry.ts';
-import { recordRoute } from './telemetry/record-route.ts';
+import { serverTelemetry } from './telemetry/server-telemetry.ts';
+import { telemetryWanted } from './telemetry/telemetry-wanted.ts';
 
 export interface CreateServiceOptions {
   /** Service name, stamped on every log line. */
@@ -83,13 +84,15 @@ export async function createService({
     clientErrorHandler: clientErrorAnswer(headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Before any other hook, so that the calls they make are part of the request's trace. As the
+  // preload, only when an exporter is asked for: without one, a request pays nothing for it.
+  if (telemetryWanted(process.env)) await app.register(serverTelemetry);
   // A callback hook, not an async one: it runs on every request and needs no promise.
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
     done();
   });
-  app.addHook('onRequest', recordRoute);
   if (logLevel === 'debug' || logLevel === 'trace') {
     app.addHook('onResponse', (request, reply, done) => {
       const path = request.url.split('?', 1)[0];

@@ -13,6 +13,5 @@ export {
   countSignInAttempt,
 } from './authscale-metrics.ts';
 export { flushTelemetry } from './flush-telemetry.ts';
-export { recordRoute } from './record-route.ts';
 export { telemetryWanted } from './telemetry-wanted.ts';
 export { traceLogFields } from './trace-log-fields.ts';

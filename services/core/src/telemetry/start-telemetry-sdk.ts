@@ -1,30 +1,26 @@
-import type { IncomingMessage } from 'node:http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { redactQuery, secretQueryParams } from './redact-query.ts';
 
-/**
- * Probes, not traffic: a load balancer's and the session client's health checks would otherwise
- * make a trace each, every second, on every service.
- */
+/** The session client's probes of each replica, every second: not traffic worth a span each. */
 const probePaths = new Set(['/healthz', '/readyz']);
-const pathOf = (url: string | undefined) => (url ?? '').split('?', 1)[0] as string;
+const pathOf = (url: string) => url.split('?', 1)[0] as string;
 
 /**
  * Starts the OpenTelemetry SDK as the `OTEL_*` variables configure it (exporters, protocol,
- * sampler, service name, resource), with the two instrumentations the services need: `node:http`
- * for every service's server side (and the AWS SDK's calls), undici for the internal clients and
- * the edge's proxy (through its diagnostics channels). Neither records a header unless told to;
- * query strings are redacted on both. Returns the SDK so a caller can shut it down.
+ * sampler, service name, resource), with the two client instrumentations the services need:
+ * `node:http` for the AWS SDK's calls, undici for the internal clients and the edge's proxy
+ * (through its diagnostics channels). Neither records a header unless told to; query strings are
+ * redacted on both. The server side is `serverTelemetry`, through Fastify's hooks. Returns the SDK
+ * so a caller can shut it down.
  */
 export function startTelemetrySdk(): NodeSDK {
   const sdk = new NodeSDK({
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request: IncomingMessage) => probePaths.has(pathOf(request.url)),
+        disableIncomingRequestInstrumentation: true,
         redactedQueryParams: [...secretQueryParams],
-        redactedQueryParamsServer: [...secretQueryParams],
       }),
       new UndiciInstrumentation({
         ignoreRequestHook: (request: UndiciRequest) => probePaths.has(pathOf(request.path)),
