@@ -101,4 +101,19 @@ describe('the delivery workflow', () => {
     assert.ok(step?.run?.includes(`go install go.k6.io/k6@${localK6}`), `k6 ${localK6} in both`);
     assert.equal(stage.jobs.prepare?.outputs?.['public-origin'], expression('steps.target.outputs.public-origin'));
   });
+
+  test('every third-party action is pinned to a commit, with the release it is named beside it', () => {
+    for (const file of ['deliver.yml', 'deploy-environment.yml']) {
+      const text = read(`.github/workflows/${file}`);
+      const uses = [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].filter(
+        ([, action]) => !action?.startsWith('./'),
+      );
+      assert.ok(uses.length > 0, `${file} uses no action`);
+      for (const [line, action, rest] of uses) {
+        // A tag can be moved to other code after review; a commit cannot.
+        assert.match(action ?? '', /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${file}: ${line.trim()}`);
+        assert.match(rest ?? '', /^ # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()} names no release`);
+      }
+    }
+  });
 });
