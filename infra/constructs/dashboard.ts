@@ -202,6 +202,23 @@ export class Dashboard extends Construct {
         width: 8,
       }),
     );
+    const identityPool = (metricName: string, state?: string) =>
+      new cloudwatch.MathExpression({
+        expression:
+          `SEARCH('{${namespace},"db.client.connection.pool.name",${state ? '"db.client.connection.state",' : ''}"service.name"} ` +
+          `MetricName="${metricName}" "db.client.connection.pool.name"="identity"${state ? ` "db.client.connection.state"="${state}"` : ''}', 'Maximum', 60)`,
+        usingMetrics: {},
+        label: '',
+        period: minute,
+      });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Identity pool per orchestrator task: connections in use (left), queries waiting for one (right)',
+        left: [identityPool('db.client.connection.count', 'used')],
+        right: [identityPool('db.client.connection.pending_requests')],
+        width: 24,
+      }),
+    );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Edge requests and 5xx',

@@ -50,6 +50,14 @@ const metricDeclarations = [
     metric_name_selectors: [exactly('authscale.http.refusals')],
     dimensions: [['service.name', 'authscale.error.code']],
   },
+  {
+    metric_name_selectors: [exactly('db.client.connection.count')],
+    dimensions: [['service.name', 'db.client.connection.pool.name', 'db.client.connection.state']],
+  },
+  {
+    metric_name_selectors: [exactly('db.client.connection.pending_requests')],
+    dimensions: [['service.name', 'db.client.connection.pool.name']],
+  },
 ];
 
 export interface TelemetryCollectorProps {

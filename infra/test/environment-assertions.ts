@@ -1548,6 +1548,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         'authscale.refresh_token.uses',
         'authscale.rate_limit.refusals',
         'authscale.http.refusals',
+        'db.client.connection.pending_requests',
         'SuccessPercent',
         'RunningTaskCount',
         'DatabaseConnectionsBorrowLatency',

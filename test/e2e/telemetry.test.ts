@@ -91,7 +91,7 @@ describe('telemetry across the topology', () => {
     );
   });
 
-  it('counts sign-ins, near-cache lookups and refusals as metrics', async () => {
+  it("counts sign-ins, near-cache lookups and refusals, and reports the identity pool's connections", async () => {
     const { request, account } = edgeClient(stack.publicOrigin);
     const bob = await account('counted');
     for (let seen = 0; seen < 2; seen++)
@@ -133,6 +133,16 @@ describe('telemetry across the topology', () => {
         'authscale.http.refusals',
         'authscale-orchestrator',
         { 'authscale.error.code': 'invalid_credentials', 'http.response.status_code': 401 },
+      ],
+      [
+        'db.client.connection.count',
+        'authscale-orchestrator',
+        { 'db.client.connection.pool.name': 'identity', 'db.client.connection.state': 'idle' },
+      ],
+      [
+        'db.client.connection.pending_requests',
+        'authscale-orchestrator',
+        { 'db.client.connection.pool.name': 'identity' },
       ],
     ] as const;
     for (const [name, service, attributes] of expected) {

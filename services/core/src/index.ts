@@ -124,6 +124,7 @@ export type { RotatingSecret } from './shared-secrets/rotating-secret.ts';
 export { acceptedValues } from './shared-secrets/rotating-secret.ts';
 export type {
   NearCacheName,
+  ObservablePool,
   RateLimitRule,
   RefreshOutcome,
   SignInMethod,
@@ -136,5 +137,6 @@ export {
   countRefusal,
   countSignInAttempt,
   flushTelemetry,
+  observeConnectionPool,
   telemetryWanted,
 } from './telemetry/index.ts';

@@ -1,4 +1,4 @@
-import { AuthError, ConfigError } from '@authscale/core';
+import { AuthError, ConfigError, observeConnectionPool } from '@authscale/core';
 import pg, { type PoolClient } from 'pg';
 import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { listAuditEvents } from './audit/list-audit-events.ts';
@@ -116,6 +116,7 @@ export function createIdentity({
   // An idle client's error (a Postgres restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   unscopedPool?.on('error', () => {});
+  observeConnectionPool('identity', pool);
   const db: Queryable = pool;
   const membershipOf = async (input: { userId: string; tenantId: string }) =>
     isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null;

@@ -83,3 +83,36 @@ export function countRefreshTokenUse(outcome: RefreshOutcome): void {
 export function countRefusal(code: AuthErrorCode, status: number): void {
   refusals.add(`${code} ${status}`, { 'authscale.error.code': code, 'http.response.status_code': status });
 }
+
+/** What a connection pool tells about itself (node-postgres's `Pool` has these three). */
+export interface ObservablePool {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+}
+
+/**
+ * A pool's connections in use and idle, and the requests waiting for one, under the
+ * semantic-convention names (`db.client.connection.count`, `...pending_requests`), read when the
+ * SDK collects: a pool that keeps requests waiting shows it before their latency does.
+ */
+export function observeConnectionPool(poolName: string, pool: ObservablePool): void {
+  const named = { 'db.client.connection.pool.name': poolName };
+  const used = { ...named, 'db.client.connection.state': 'used' };
+  const idle = { ...named, 'db.client.connection.state': 'idle' };
+  meter
+    .createObservableUpDownCounter('db.client.connection.count', {
+      description: 'Connections in the pool, by state.',
+      unit: '{connection}',
+    })
+    .addCallback((result) => {
+      result.observe(pool.totalCount - pool.idleCount, used);
+      result.observe(pool.idleCount, idle);
+    });
+  meter
+    .createObservableUpDownCounter('db.client.connection.pending_requests', {
+      description: 'Requests waiting for a connection of the pool.',
+      unit: '{request}',
+    })
+    .addCallback((result) => result.observe(pool.waitingCount, named));
+}

@@ -1,5 +1,6 @@
 export type {
   NearCacheName,
+  ObservablePool,
   RateLimitRule,
   RefreshOutcome,
   SignInMethod,
@@ -11,6 +12,7 @@ export {
   countRefreshTokenUse,
   countRefusal,
   countSignInAttempt,
+  observeConnectionPool,
 } from './authscale-metrics.ts';
 export { flushTelemetry } from './flush-telemetry.ts';
 export { telemetryWanted } from './telemetry-wanted.ts';
