@@ -213,10 +213,22 @@ export class Dashboard extends Construct {
       });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
+        title: "Revocation reaching the edges: from an epoch's move to its invalidation, average and maximum (s)",
+        left: (['Average', 'Maximum'] as const).map((statistic) =>
+          appMetric(
+            'authscale.revocation.propagation',
+            { 'service.name': edge.telemetry.reportedServiceName },
+            statistic,
+            statistic,
+          ),
+        ),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Identity pool per orchestrator task: connections in use (left), queries waiting for one (right)',
         left: [identityPool('db.client.connection.count', 'used')],
         right: [identityPool('db.client.connection.pending_requests')],
-        width: 24,
+        width: 12,
       }),
     );
     dashboard.addWidgets(

@@ -51,6 +51,10 @@ const metricDeclarations = [
     dimensions: [['service.name', 'authscale.error.code']],
   },
   {
+    metric_name_selectors: [exactly('authscale.revocation.propagation')],
+    dimensions: [['service.name']],
+  },
+  {
     metric_name_selectors: [exactly('db.client.connection.count')],
     dimensions: [['service.name', 'db.client.connection.pool.name', 'db.client.connection.state']],
   },

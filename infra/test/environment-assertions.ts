@@ -1549,6 +1549,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         'authscale.rate_limit.refusals',
         'authscale.http.refusals',
         'db.client.connection.pending_requests',
+        'authscale.revocation.propagation',
         'SuccessPercent',
         'RunningTaskCount',
         'DatabaseConnectionsBorrowLatency',

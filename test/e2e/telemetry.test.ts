@@ -91,13 +91,15 @@ describe('telemetry across the topology', () => {
     );
   });
 
-  it("counts sign-ins, near-cache lookups and refusals, and reports the identity pool's connections", async () => {
+  it("counts sign-ins, near-cache lookups and refusals, times a revocation's arrival, and reports the identity pool", async () => {
     const { request, account } = edgeClient(stack.publicOrigin);
     const bob = await account('counted');
     for (let seen = 0; seen < 2; seen++)
       assert.equal((await request('GET', '/me', { cookie: bob.cookie })).status, 200);
     const wrong = await request('POST', '/auth/login', { body: { email: bob.email, password: 'not the password' } });
     assert.equal(wrong.status, 401);
+    // The edge has bob's epoch; the logout moves it, and the edge measures how long that took to arrive.
+    assert.equal((await request('POST', '/auth/logout', { cookie: bob.cookie })).status, 204);
 
     const counted = (name: string, service: string, attributes: Record<string, string | number>) =>
       receiver
@@ -144,6 +146,7 @@ describe('telemetry across the topology', () => {
         'authscale-orchestrator',
         { 'db.client.connection.pool.name': 'identity' },
       ],
+      ['authscale.revocation.propagation', 'authscale-edge', {}],
     ] as const;
     for (const [name, service, attributes] of expected) {
       await receiver.waitUntil(

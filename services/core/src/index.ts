@@ -85,6 +85,7 @@ export {
 export { serviceConfigFields } from './service-config.ts';
 export type {
   CreateSessionInput,
+  EpochTtlReader,
   SessionClient,
   SessionClientOptions,
   SessionNearCache,
@@ -99,6 +100,7 @@ export {
   createSessionNearCache,
   freshQuerySchema,
   maxNearCacheAgeMs,
+  measureEpochPropagation,
   rankReplicas,
   revokedCountSchema,
   sessionEpochKey,
@@ -138,5 +140,6 @@ export {
   countSignInAttempt,
   flushTelemetry,
   observeConnectionPool,
+  recordRevocationPropagation,
   telemetryWanted,
 } from './telemetry/index.ts';

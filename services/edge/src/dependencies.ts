@@ -6,13 +6,16 @@ import {
   createSessionClient,
   createSessionNearCache,
   isAuthError,
+  measureEpochPropagation,
   principalAssertionSecret,
   principalKeys,
   type RequestAuthOptions,
+  recordRevocationPropagation,
   type SessionNearCache,
   sessionEpochKey,
   signPrincipal,
   TrackedEpochs,
+  telemetryWanted,
   verifyAccessToken,
 } from '@authscale/core';
 import type { FastifyBaseLogger } from 'fastify';
@@ -130,6 +133,11 @@ export function createEdgeDependencies(config: EdgeConfig, { sessionEpochs }: Ed
         maxEntries: config.EDGE_NEAR_CACHE_MAX_ENTRIES,
       })
     : undefined;
+
+  // What the edge learns of a moved epoch is measured only when telemetry is exported.
+  if (sessionRedis && telemetryWanted(process.env)) {
+    epochs.onInvalidated = measureEpochPropagation({ cluster: sessionRedis, record: recordRevocationPropagation });
+  }
 
   let closed = false;
   const retries = new Set<NodeJS.Timeout>();

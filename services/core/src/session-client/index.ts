@@ -1,5 +1,7 @@
 export type { SessionClient, SessionClientOptions } from './create-session-client.ts';
 export { createSessionClient } from './create-session-client.ts';
+export type { EpochTtlReader } from './measure-epoch-propagation.ts';
+export { measureEpochPropagation } from './measure-epoch-propagation.ts';
 export { rankReplicas } from './rank-replicas.ts';
 export { maxNearCacheAgeMs, sessionEpochKey, sessionEpochTtlMs } from './session-epoch.ts';
 export { sessionIdFor } from './session-id-for.ts';

@@ -18,6 +18,8 @@ export class TrackedEpochs extends BasicPooledClientSideCache {
   readonly #epochs = new Map<string, string | null>();
   #changes = 0;
   #disabled = false;
+  /** Told the key of each invalidation Redis pushes (not of a flush): `measureEpochPropagation`. */
+  onInvalidated: ((key: string) => void) | undefined;
 
   /** The epoch at `key`: from memory, or read through the cluster and then remembered. */
   read(cluster: TrackedGet, key: string): string | null | Promise<string | null> {
@@ -48,7 +50,10 @@ export class TrackedEpochs extends BasicPooledClientSideCache {
   override invalidate(key: Parameters<BasicPooledClientSideCache['invalidate']>[0]): void {
     this.#changes++;
     if (key === null) this.#epochs.clear();
-    else this.#epochs.delete(key.toString());
+    else {
+      this.#epochs.delete(key.toString());
+      this.onInvalidated?.(key.toString());
+    }
     super.invalidate(key);
   }
 

@@ -116,3 +116,15 @@ export function observeConnectionPool(poolName: string, pool: ObservablePool): v
     })
     .addCallback((result) => result.observe(pool.waitingCount, named));
 }
+
+const revocationPropagation = meter.createHistogram('authscale.revocation.propagation', {
+  description:
+    "Time from a user's invalidation epoch moving (a revoke, a logout, a change to the user) to an edge hearing of it.",
+  unit: 's',
+  // Milliseconds matter here: the default buckets start at 5 (seconds, in this unit).
+  advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] },
+});
+
+export function recordRevocationPropagation(milliseconds: number): void {
+  revocationPropagation.record(milliseconds / 1000);
+}

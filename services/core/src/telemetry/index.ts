@@ -13,6 +13,7 @@ export {
   countRefusal,
   countSignInAttempt,
   observeConnectionPool,
+  recordRevocationPropagation,
 } from './authscale-metrics.ts';
 export { flushTelemetry } from './flush-telemetry.ts';
 export { telemetryWanted } from './telemetry-wanted.ts';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killConnectionsNamed, sharedServers } from '@authscale/testkit';
 import { createCluster } from 'redis';
-import { TrackedEpochs } from '../../src/index.ts';
+import { type EpochTtlReader, measureEpochPropagation, sessionEpochTtlMs, TrackedEpochs } from '../../src/index.ts';
 
 const prefix = `te${randomBytes(3).toString('hex')}`;
 const clientName = `tracked-epochs-test-${randomBytes(3).toString('hex')}`;
@@ -94,6 +94,32 @@ describe('TrackedEpochs over a real Redis Cluster', () => {
     await writer.set(key, '2');
     await eventually(() => epochs.heldEpochs === 0);
     await eventually(async () => (await Promise.resolve(epochs.read(counted, key)).catch(() => null)) === '2');
+  });
+
+  it("measures how long a moved epoch took to arrive, from Redis's own clock, and ignores an expiry", async () => {
+    const key = keyFor('measured');
+    await writer.set(key, '1');
+    await epochs.read(counted, key);
+    const measured: number[] = [];
+    epochs.onInvalidated = measureEpochPropagation({
+      cluster: writer as unknown as EpochTtlReader,
+      record: (milliseconds) => measured.push(milliseconds),
+    });
+    try {
+      // What a move does (bumpEpochScript): a new value, and the full time to live again.
+      await writer.set(key, '2', { PX: sessionEpochTtlMs });
+      await eventually(() => measured.length === 1);
+      assert.ok((measured[0] as number) >= 0 && (measured[0] as number) < 1000, `${measured[0]} ms`);
+
+      // An epoch that expires is no move: its invalidation counts nothing.
+      await epochs.read(counted, key);
+      await writer.pExpire(key, 1);
+      await eventually(async () => (await epochs.read(counted, key)) === null);
+      await sleep(50);
+      assert.equal(measured.length, 1);
+    } finally {
+      epochs.onInvalidated = undefined;
+    }
   });
 
   it('holds at most maxEntries epochs, dropping the oldest first', async () => {
