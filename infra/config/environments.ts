@@ -31,7 +31,6 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       worker: { cpu: 1024, memoryMiB: 2048 },
       maxDurationMinutes: 30,
       floors: { edge: 2, session: 3, orchestrator: 2 },
-      edgeRateLimits: { perIpMax: 1_000_000_000, signInMax: 1_000_000 },
     },
     protectData: false,
   },
@@ -60,7 +59,6 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       worker: { cpu: 2048, memoryMiB: 4096 },
       maxDurationMinutes: 90,
       floors: { edge: 6, session: 6, orchestrator: 4 },
-      edgeRateLimits: { perIpMax: 1_000_000_000, signInMax: 1_000_000 },
       schedule: {
         profile: 'read-heavy',
         cron: 'cron(0 3 ? * SUN *)',

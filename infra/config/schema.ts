@@ -48,13 +48,6 @@ const loadTest = Type.Object(
       },
       { additionalProperties: false },
     ),
-    edgeRateLimits: Type.Object(
-      {
-        perIpMax: positiveInteger({ description: "The edge's RATE_LIMIT_PER_IP_MAX (requests per minute per IP)." }),
-        signInMax: positiveInteger({ description: "The edge's RATE_LIMIT_SIGN_IN_MAX (sign-ins per account and IP)." }),
-      },
-      { additionalProperties: false },
-    ),
     schedule: Type.Optional(
       Type.Object(
         {

@@ -101,14 +101,10 @@ export class EdgeStack extends Stack {
         SESSION_REDIS_URLS: `rediss://${data.redis.configurationEndpoint}`,
         // The load balancer is the one hop in front; the client address is the last X-Forwarded-For entry.
         TRUST_PROXY_HOPS: '1',
-        // A load test sends from a few NAT addresses: at the defaults it would measure the limiter.
-        // The edge has no per-address exemption, so in an environment with a load test the limits
-        // are raised for every client; the WAF rate rules still hold every other address.
-        ...(config.loadTest
-          ? {
-              RATE_LIMIT_PER_IP_MAX: String(config.loadTest.edgeRateLimits.perIpMax),
-              RATE_LIMIT_SIGN_IN_MAX: String(config.loadTest.edgeRateLimits.signInMax),
-            }
+        // A load test sends from the NAT addresses: counted, it would measure the limiter. Only
+        // those addresses are exempt; every other client keeps the limits.
+        ...(props.loadTestAddresses && props.loadTestAddresses.length > 0
+          ? { RATE_LIMIT_EXEMPT_CIDRS: props.loadTestAddresses.map((address) => `${address}/32`).join(',') }
           : {}),
       },
       secrets: {

@@ -153,11 +153,15 @@ const resolvedAtDeploy = 'resolved-at-deploy';
 /** Stands in for a secret's value, which no template holds; long enough for every secret setting. */
 const secretAtDeploy = 's'.repeat(64);
 
+/** Stands in for an Elastic IP's address (a documentation address, RFC 5737). */
+const addressAtDeploy = '192.0.2.1';
+
 /** A plain variable as the container will see it, with each CloudFormation reference stood in for. */
 function valueAtDeploy(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  return join ? join[1].map(valueAtDeploy).join(join[0]) : resolvedAtDeploy;
+  if (join) return join[1].map(valueAtDeploy).join(join[0]);
+  return JSON.stringify(value).includes('PublicIp') ? addressAtDeploy : resolvedAtDeploy;
 }
 
 /** The environment a container starts with: its plain variables and, stood in for, its secrets. */

@@ -114,7 +114,7 @@ export function describeLoadTest(synthesized: () => Synthesized, { hasLoadTest }
     }
   });
 
-  test("the edge's per-IP and sign-in limits are the configured load-test values only where there is a load test", () => {
+  test("the edge's limits exempt the NAT addresses only where there is a load test, and are raised for no one", () => {
     const { config, templates } = synthesized();
     const [taskDefinition] = Object.values(templates.edge.findResources('AWS::ECS::TaskDefinition')) as CfnResource[];
     const containers = taskDefinition?.Properties.ContainerDefinitions as Array<{
@@ -122,8 +122,16 @@ export function describeLoadTest(synthesized: () => Synthesized, { hasLoadTest }
     }>;
     const variable = (name: string) =>
       containers.flatMap((container) => container.Environment ?? []).find((entry) => entry.Name === name)?.Value;
-    assert.equal(variable('RATE_LIMIT_PER_IP_MAX'), config.loadTest?.edgeRateLimits.perIpMax.toString());
-    assert.equal(variable('RATE_LIMIT_SIGN_IN_MAX'), config.loadTest?.edgeRateLimits.signInMax.toString());
+    assert.equal(variable('RATE_LIMIT_PER_IP_MAX'), undefined);
+    assert.equal(variable('RATE_LIMIT_SIGN_IN_MAX'), undefined);
+    const exempt = JSON.stringify(variable('RATE_LIMIT_EXEMPT_CIDRS') ?? null);
+    if (!config.loadTest) assert.equal(exempt, 'null');
+    else {
+      // One /32 per NAT gateway's Elastic IP, read from the network stack.
+      const addresses = exempt.match(/\/32/g) ?? [];
+      assert.equal(addresses.length, config.network.natGateways, exempt);
+      assert.match(exempt, /PublicIp/);
+    }
   });
 
   // The stack's own resources, asserted where it exists; where it does not, the first test says so.

@@ -69,6 +69,19 @@ export function originList() {
   return Type.Array(origin(), { minItems: 1 });
 }
 
+const ipv4 = '((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const cidrPattern = `^(${ipv4}/(3[0-2]|[12]?\\d)|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*/(12[0-8]|1[01]\\d|[1-9]?\\d))$`;
+
+/** An IPv4 or IPv6 network in CIDR notation (`203.0.113.7/32`, `2001:db8::/48`). */
+export function cidr() {
+  return Type.String({ pattern: cidrPattern });
+}
+
+/** One or more networks, comma-separated in the environment (`loadConfig` splits them). */
+export function cidrList() {
+  return Type.Array(cidr(), { minItems: 1 });
+}
+
 /** A duration in whole milliseconds, for a setting whose name ends in `_MS`. */
 export function durationMs(options: IntegerFieldOptions = {}) {
   return Type.Integer({ minimum: 0, ...options });

@@ -4,6 +4,8 @@ export { createApiKeyClient } from './api-keys/create-api-key-client.ts';
 export type { LoadConfigOptions } from './config.ts';
 export { loadConfig } from './config.ts';
 export {
+  cidr,
+  cidrList,
   durationMs,
   durationSeconds,
   httpUrl,

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { type TSchema, Type } from 'typebox';
 import {
   ConfigError,
+  cidr,
+  cidrList,
   durationMs,
   durationSeconds,
   httpUrl,
@@ -54,6 +56,15 @@ describe('config field builders', () => {
       ['redis://127.0.0.1:7001', 'rediss://clustercfg.x.cache.amazonaws.com:6379'],
       ['http://127.0.0.1:7001', '127.0.0.1:7001'],
     );
+  });
+
+  it('cidr takes an IPv4 or IPv6 network with its prefix length, nothing else', () => {
+    assertAccepts(
+      cidr(),
+      ['203.0.113.7/32', '10.0.0.0/8', '0.0.0.0/0', '2001:db8::/48', '::1/128'],
+      ['203.0.113.7', '256.0.0.1/32', '10.0.0.0/33', '2001:db8::/129', 'example.com/32', '10.0.0.0/8 '],
+    );
+    assertAccepts(cidrList(), ['203.0.113.7/32,198.51.100.0/24'], ['203.0.113.7/32,203.0.113.8']);
   });
 
   it('list builders split comma lists and check every item', () => {

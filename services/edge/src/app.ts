@@ -9,10 +9,12 @@ import {
   secureSessionCookie,
 } from '@authscale/core';
 import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import { refuseNonCanonicalPaths } from './canonical-path.ts';
 import type { EdgeConfig } from './config.ts';
 import { demoPage } from './demo-page.ts';
 import { createEdgeDependencies, type EdgeDependencies, type EdgeDependencyOptions } from './dependencies.ts';
+import { exemptAddresses } from './exempt-addresses.ts';
 import { orchestratorProxy } from './orchestrator-proxy.ts';
 import { orchestratorAnswers, someSessionReplicaAnswers } from './readiness.ts';
 import { apiSecurityHeaders, documentSecurityHeaders } from './security-headers.ts';
@@ -74,12 +76,17 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
       })
     : undefined;
   if (rateLimitStore) app.addHook('onClose', () => rateLimitStore.close());
+  // An exempt client (a load test's egress) is counted like any other, so a load test still pays
+  // for the limiter, but its limit is one it never reaches.
+  const exempt = config.RATE_LIMIT_EXEMPT_CIDRS ? exemptAddresses(config.RATE_LIMIT_EXEMPT_CIDRS) : undefined;
+  const limitFor = (max: number) =>
+    exempt ? (request: FastifyRequest) => (exempt(request.ip) ? Number.MAX_SAFE_INTEGER : max) : max;
   await app.register(rateLimit, {
     ...(rateLimitStore ? { store: rateLimitStore } : {}),
     // Not the plugin's per-route hooks: those run after every app-level hook, so a request that
     // failed authentication (a guessed credential) was refused before it was ever counted.
     global: false,
-    max: config.RATE_LIMIT_PER_IP_MAX,
+    max: limitFor(config.RATE_LIMIT_PER_IP_MAX),
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     // The WAF's rate rule is the first line; the per-IP limit keeps serving if Redis blips.
     skipOnError: true,
@@ -114,7 +121,7 @@ export async function buildEdgeApp(config: EdgeConfig, options: BuildEdgeAppOpti
     signPrincipal: dependencies.signPrincipal,
     nearCache: dependencies.nearCache,
     signInPreHandler: signInRateLimit(app, {
-      max: config.RATE_LIMIT_SIGN_IN_MAX,
+      max: limitFor(config.RATE_LIMIT_SIGN_IN_MAX),
       timeWindowMs: config.RATE_LIMIT_WINDOW_MS,
     }),
   });

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  cidrList,
   durationMs,
   httpUrl,
   loadConfig,
@@ -100,6 +101,12 @@ export const edgeConfigSchema = Type.Object({
   RATE_LIMIT_PER_IP_MAX: Type.Integer({ default: 600, minimum: 1 }),
   /** Attempts per account and IP per window on login, MFA and refresh. */
   RATE_LIMIT_SIGN_IN_MAX: Type.Integer({ default: 10, minimum: 1 }),
+  /**
+   * Client networks neither limit refuses: a load test's own egress addresses, so it measures the
+   * platform rather than the limiter while every other client keeps the limits. Their requests are
+   * still counted, so the test pays what the limiter costs. Unset: none.
+   */
+  RATE_LIMIT_EXEMPT_CIDRS: Type.Optional(cidrList()),
 });
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;

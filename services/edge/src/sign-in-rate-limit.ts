@@ -3,7 +3,8 @@ import { AuthError, countRateLimitRefusal, normalizeEmail } from '@authscale/cor
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
 export interface SignInRateLimitOptions {
-  max: number;
+  /** Per request, so an exempt client (`RATE_LIMIT_EXEMPT_CIDRS`) is counted but never refused. */
+  max: number | ((request: FastifyRequest) => number);
   timeWindowMs: number;
 }
 

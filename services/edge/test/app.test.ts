@@ -343,6 +343,35 @@ describe('edge per-IP rate limit', () => {
     await upstream.close();
   });
 
+  it('refuses nothing from an exempt network, per IP or per account, and limits every other', async () => {
+    const upstream = await startEchoUpstream();
+    const octet = Math.floor(Math.random() * 250);
+    const edge = await startEdge({
+      orchestratorUrl: upstream.url,
+      sessionLayer,
+      env: { RATE_LIMIT_PER_IP_MAX: '2', RATE_LIMIT_SIGN_IN_MAX: '2', RATE_LIMIT_EXEMPT_CIDRS: `10.${octet}.0.0/24` },
+    });
+    const email = `${randomUUID()}@example.test`;
+    const statusesFrom = async (remoteAddress: string) => {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        const login = await edge.app.inject({
+          method: 'POST',
+          url: '/auth/login',
+          payload: { email, password: 'wrong' },
+          remoteAddress,
+        });
+        statuses.push(login.statusCode);
+      }
+      return statuses;
+    };
+    assert.deepEqual(await statusesFrom(`10.${octet}.0.9`), [200, 200, 200, 200]);
+    assert.deepEqual(await statusesFrom(`::ffff:10.${octet}.0.10`), [200, 200, 200, 200], 'IPv4 over an IPv6 socket');
+    assert.deepEqual(await statusesFrom(`10.${octet}.1.9`), [200, 200, 429, 429], 'outside the network');
+    await edge.app.close();
+    await upstream.close();
+  });
+
   it('counts requests that fail authentication too, so guessing credentials is limited', async () => {
     const upstream = await startEchoUpstream();
     const edge = await startEdge({ orchestratorUrl: upstream.url, sessionLayer, env: { RATE_LIMIT_PER_IP_MAX: '2' } });
