@@ -60,9 +60,19 @@ const refusals = tally('authscale.http.refusals', {
   unit: '{request}',
 });
 
+const lookupCount = (cache: NearCacheName, result: 'hit' | 'miss') => ({
+  key: `${cache} ${result}`,
+  attributes: { 'authscale.cache.name': cache, 'authscale.cache.result': result },
+});
+// Built once: a near-cache hit is the edge's hottest path, and it counts twice per request.
+const nearCacheLookupCounts: Record<NearCacheName, Record<'hit' | 'miss', ReturnType<typeof lookupCount>>> = {
+  'edge.sessions': { hit: lookupCount('edge.sessions', 'hit'), miss: lookupCount('edge.sessions', 'miss') },
+  'edge.answers': { hit: lookupCount('edge.answers', 'hit'), miss: lookupCount('edge.answers', 'miss') },
+};
+
 export function countNearCacheLookup(cache: NearCacheName, hit: boolean): void {
-  const result = hit ? 'hit' : 'miss';
-  nearCacheLookups.add(`${cache} ${result}`, { 'authscale.cache.name': cache, 'authscale.cache.result': result });
+  const { key, attributes } = nearCacheLookupCounts[cache][hit ? 'hit' : 'miss'];
+  nearCacheLookups.add(key, attributes);
 }
 
 export function countSignInAttempt(method: SignInMethod, outcome: SignInOutcome): void {
