@@ -60,3 +60,18 @@ describe('loadOrchestratorConfig', () => {
     );
   });
 });
+
+describe('DATABASE_IAM_AUTH', () => {
+  it('is off by default and read as a switch', () => {
+    assert.equal(loadOrchestratorConfig(required).DATABASE_IAM_AUTH, false);
+    assert.equal(loadOrchestratorConfig({ ...required, DATABASE_IAM_AUTH: 'true' }).DATABASE_IAM_AUTH, true);
+  });
+
+  it('refuses DATABASE_URL beside it, whose password node-postgres would send instead of the token', () => {
+    assert.throws(
+      () =>
+        loadOrchestratorConfig({ ...required, DATABASE_IAM_AUTH: 'true', DATABASE_URL: 'postgres://a@127.0.0.1/db' }),
+      (error: Error) => error instanceof ConfigError && /DATABASE_IAM_AUTH/.test(error.message),
+    );
+  });
+});

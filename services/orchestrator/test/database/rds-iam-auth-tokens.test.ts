@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { ConfigError } from '@authscale/core';
 import { rdsIamAuthTokens } from '../../src/database/rds-iam-auth-tokens.ts';
-import { loadOrchestratorConfig } from '../../src/index.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const proxy = { host: 'authscale-proxy.proxy-abc123.eu-west-1.rds.amazonaws.com', port: 5432, user: 'authscale_app' };
@@ -47,28 +45,5 @@ describe('rdsIamAuthTokens', () => {
     // No token is kept: the next connection's is signed when it opens, valid 15 minutes from then.
     assert.equal(first.searchParams.get('X-Amz-Date'), '20260101T000000Z');
     assert.equal(later.searchParams.get('X-Amz-Date'), '20260101T001400Z');
-  });
-});
-
-describe('DATABASE_IAM_AUTH', () => {
-  const required = {
-    INTERNAL_API_TOKEN: 'i'.repeat(32),
-    TOTP_ENCRYPTION_KEY: 't'.repeat(32),
-    SESSION_REPLICAS: 'http://127.0.0.1:8081',
-    PUBLIC_ORIGIN: 'https://auth.example.com',
-    SES_REGION: 'eu-west-1',
-  };
-
-  it('is off by default and read as a switch', () => {
-    assert.equal(loadOrchestratorConfig(required).DATABASE_IAM_AUTH, false);
-    assert.equal(loadOrchestratorConfig({ ...required, DATABASE_IAM_AUTH: 'true' }).DATABASE_IAM_AUTH, true);
-  });
-
-  it('refuses DATABASE_URL beside it, whose password node-postgres would send instead of the token', () => {
-    assert.throws(
-      () =>
-        loadOrchestratorConfig({ ...required, DATABASE_IAM_AUTH: 'true', DATABASE_URL: 'postgres://a@127.0.0.1/db' }),
-      (error: Error) => error instanceof ConfigError && /DATABASE_IAM_AUTH/.test(error.message),
-    );
   });
 });
