@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkMessage } from '@authscale/testkit';
-import type { LightMyRequestResponse } from 'fastify';
 import { accountSuite } from '../fixtures/account-suite.ts';
+import { visibleAnswer } from '../fixtures/visible-answer.ts';
 
 /**
  * Email change end to end: the request mails a link to the new address, only that link moves the
@@ -36,13 +36,6 @@ describe('email change', () => {
   };
   const tenantOf = async (userId: string) =>
     (await suite.harness.identity.memberships.defaultTenant({ userId })) as string;
-  const visible = (response: LightMyRequestResponse) => ({
-    status: response.statusCode,
-    body: response.body,
-    contentType: response.headers['content-type'],
-    cacheControl: response.headers['cache-control'],
-    contentLength: response.headers['content-length'],
-  });
 
   it('moves the account only when the link mailed to the new address is followed, once, and tells the old one', async () => {
     const alice = await suite.helpers.signUp();
@@ -92,7 +85,7 @@ describe('email change', () => {
     const toTaken = await requestChange(alice.userId, bob.email.toUpperCase());
     const toFree = await requestChange(alice.userId, free);
     assert.equal(toFree.statusCode, 202);
-    assert.deepEqual(visible(toTaken), visible(toFree));
+    assert.deepEqual(visibleAnswer(toTaken), visibleAnswer(toFree));
     await confirmationToken(free);
     await suite.harness.mail.idle();
     await sleep(50);

@@ -9,6 +9,7 @@ import { createLocalJWKSet } from 'jose';
 import pg from 'pg';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
 import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { visibleAnswer } from '../fixtures/visible-answer.ts';
 
 const maxAttempts = 3;
 const loginFreeAttempts = 5;
@@ -136,21 +137,14 @@ describe('sign-in by email code', () => {
     const { email } = await verifiedAccount();
     const unproven = await helpers.signUp();
     const unknown = `nobody-${randomBytes(4).toString('hex')}@example.test`;
-    const visible = (response: LightMyRequestResponse) => ({
-      status: response.statusCode,
-      body: response.body,
-      headers: Object.fromEntries(
-        Object.entries(response.headers).filter(([name]) => !['date', 'x-request-id'].includes(name)),
-      ),
-    });
     const [known, stranger, notProven] = [
       await requestCode(email),
       await requestCode(unknown),
       await requestCode(unproven.email),
     ];
     assert.equal(known.statusCode, 202);
-    assert.deepEqual(visible(stranger), visible(known));
-    assert.deepEqual(visible(notProven), visible(known));
+    assert.deepEqual(visibleAnswer(stranger), visibleAnswer(known));
+    assert.deepEqual(visibleAnswer(notProven), visibleAnswer(known));
     await mailedCode(email);
     await harness.mail.idle();
     await sleep(50);
