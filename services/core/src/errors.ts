@@ -11,6 +11,7 @@ export type AuthErrorCode =
   | 'step_up_required'
   | 'forbidden'
   | 'not_found'
+  | 'invalid_link'
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
@@ -29,6 +30,7 @@ const statusByCode = {
   step_up_required: 403,
   forbidden: 403,
   not_found: 404,
+  invalid_link: 404,
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
@@ -48,6 +50,7 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   step_up_required: 'This action needs a recent sign-in or step-up authentication.',
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',
+  invalid_link: 'The link is invalid, used or expired.',
   method_not_allowed: 'This path does not answer this method.',
   conflict: 'The request conflicts with the current state.',
   payload_too_large: 'The request body is too large.',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
+import { refuseOtherMethods } from './http/refuse-other-methods.ts';
 
 /** A readiness probe: resolves when the dependency answers, rejects or times out otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
@@ -75,6 +76,8 @@ export const health = fp<HealthOptions>(
         return reply.status(ready ? 200 : 503).send({ status, checks });
       },
     );
+    refuseOtherMethods(app, '/healthz', ['GET'], { public: true });
+    refuseOtherMethods(app, '/readyz', ['GET'], { public: true });
   },
   { name: 'authscale-health', fastify: '5.x' },
 );

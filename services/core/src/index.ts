@@ -41,6 +41,7 @@ export {
 } from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
 export { health, healthAnswerSchemas } from './health.ts';
+export { refuseOtherMethods } from './http/refuse-other-methods.ts';
 export type { AccessTokenClaims } from './jwt/access-token.ts';
 export { accessTokenAlgorithm, accessTokenType } from './jwt/access-token.ts';
 export type { CreateJwksCacheOptions } from './jwt/create-jwks-cache.ts';

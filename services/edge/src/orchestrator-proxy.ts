@@ -4,6 +4,7 @@ import {
   type AuthenticatedUser,
   countNearCacheLookup,
   dependencyError,
+  refuseOtherMethods,
   type SessionNearCache,
 } from '@authscale/core';
 import replyFrom from '@fastify/reply-from';
@@ -186,7 +187,6 @@ function exactPaths(routes: readonly ProxiedRoute[]) {
     if (route.url.includes('*')) continue;
     const entry = byUrl.get(route.url) ?? { methods: new Set<string>(), public: route.public === true };
     for (const method of [route.method].flat()) entry.methods.add(method);
-    if (entry.methods.has('GET')) entry.methods.add('HEAD');
     byUrl.set(route.url, entry);
   }
   return byUrl;
@@ -268,19 +268,7 @@ export const orchestratorProxy = fp<OrchestratorProxyOptions>(
       });
     }
     for (const [url, { methods, public: isPublic }] of exactPaths(proxiedRoutes)) {
-      const allow = [...methods].sort().join(', ');
-      // Refused in onRequest: before a body is read, or a QUERY without one is refused 400.
-      const refuse = async (_request: FastifyRequest, reply: FastifyReply) => {
-        reply.header('allow', allow);
-        throw new AuthError('method_not_allowed');
-      };
-      app.route({
-        method: app.supportedMethods.filter((method) => !methods.has(method)) as HTTPMethods[],
-        url,
-        config: { public: isPublic },
-        onRequest: refuse,
-        handler: refuse,
-      });
+      refuseOtherMethods(app, url, methods, { public: isPublic });
     }
   },
   { name: 'authscale-edge-orchestrator-proxy', fastify: '5.x', dependencies: ['authscale-request-auth'] },

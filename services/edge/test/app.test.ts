@@ -157,6 +157,8 @@ describe('edge', () => {
       ['QUERY', '/auth/token/refresh', 'POST'],
       ['DELETE', '/.well-known/jwks.json', 'GET, HEAD'],
       ['PUT', '/auth/oidc/github/start', 'GET, HEAD'],
+      ['TRACE', '/healthz', 'GET, HEAD'],
+      ['POST', '/readyz', 'GET, HEAD'],
     ] as const) {
       const response = await edge.app.inject({ method, url, headers: { origin: allowedOrigin } });
       assert.equal(response.statusCode, 405, `${method} ${url}`);

@@ -33,7 +33,7 @@ export async function acceptInvitation(
     [flowIdHash(token)],
   );
   const invitation = invitations.rows[0];
-  if (!invitation) throw new AuthError('invalid_request', 'The invitation is invalid, used or expired.');
+  if (!invitation) throw new AuthError('invalid_link');
   const users = await client.query<{ email: string; verified: boolean }>(
     'SELECT email, email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1 AND disabled_at IS NULL',
     [userId],

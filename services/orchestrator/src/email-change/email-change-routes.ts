@@ -15,7 +15,7 @@ import { emailChangeConfirmBody, emailChangeRequestBody } from './email-change-s
 
 export const emailChangeFlow = 'email_change';
 
-const invalidLink = () => new AuthError('invalid_request', 'The link is invalid, used or expired.');
+const invalidLink = () => new AuthError('invalid_link');
 
 /**
  * `PUT /auth/email` (step-up) asks to move the account to a new address: it answers the same 202
@@ -77,7 +77,7 @@ export const emailChangeRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/auth/email/change',
     {
-      config: { public: true, refusals: ['conflict'] },
+      config: { public: true, refusals: ['invalid_link', 'conflict'] },
       schema: { body: emailChangeConfirmBody, response: { 204: noContent } },
     },
     async (request, reply) => {

@@ -30,7 +30,7 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/auth/email/verify',
-    { config: { public: true }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
+    { config: { public: true, refusals: ['invalid_link'] }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
     async (request, reply) => {
       const flow = await deps.identity.flows.take({ kind: emailVerificationFlow, id: request.body.token });
       const { userId, email } = flow ?? {};
@@ -39,7 +39,7 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
         typeof email !== 'string' ||
         !(await deps.identity.users.markEmailVerified({ userId, email }))
       ) {
-        throw new AuthError('invalid_request', 'The link is invalid, used or expired.');
+        throw new AuthError('invalid_link');
       }
       await deps.identity.audit.record({ type: 'email.verified', userId, ip: request.ip });
       return reply.status(204).header('cache-control', 'no-store').send();

@@ -109,7 +109,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/api/invitations/accept',
     {
-      config: { refusals: ['conflict'] },
+      config: { refusals: ['invalid_link', 'conflict'] },
       schema: { body: acceptInvitationBody, response: { 200: tenantSchema } },
     },
     async (request, reply) => {

@@ -60,7 +60,7 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/auth/password/reset',
     {
-      config: { public: true, refusals: ['weak_password'] },
+      config: { public: true, refusals: ['weak_password', 'invalid_link'] },
       schemaErrorFormatter: weakPasswordErrors('password'),
       schema: { body: passwordResetBody, response: { 204: noContent } },
     },
@@ -73,7 +73,7 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
       const user = typeof userId === 'string' ? await deps.identity.users.get({ userId }) : null;
       // A link mailed before an email change does not reset the account it has moved away from.
       if (!user || user.email !== email)
-        throw new AuthError('invalid_request', 'The link is invalid, used or expired.');
+        throw new AuthError('invalid_link');
       await deps.identity.users.updatePasswordHash({ userId: user.id, passwordHash: await hashPassword(password) });
       // Whoever held the old password, or a session or refresh token, is signed out everywhere.
       await deps.refreshTokens.revokeUser({ userId: user.id });

@@ -12,7 +12,7 @@ import { totpEmailRecoveryWindowSeconds } from './totp-email-recovery-config.ts'
 
 export const totpEmailRecoveryFlow = 'totp_email_recovery';
 
-const spentLink = () => new AuthError('invalid_request', 'The link is invalid, used or expired.');
+const spentLink = () => new AuthError('invalid_link');
 
 /**
  * The way back for someone who lost their authenticator app and its recovery codes.
@@ -80,7 +80,7 @@ export const totpEmailRecoveryRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/auth/totp/email-recovery/confirm',
     {
-      config: { public: true, refusals: ['conflict'] },
+      config: { public: true, refusals: ['invalid_link', 'conflict'] },
       schema: {
         description:
           'Removes the authenticator app and its recovery codes. Until the waiting period is over: 409 `conflict` with `Retry-After` (seconds), and the link keeps working.',
@@ -116,7 +116,7 @@ export const totpEmailRecoveryRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/auth/totp/email-recovery/cancel',
-    { config: { public: true }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
+    { config: { public: true, refusals: ['invalid_link'] }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
     async (request, reply) => {
       const cancelled = await deps.identity.flows.take({ kind: totpEmailRecoveryFlow, id: request.body.token });
       if (!cancelled || typeof cancelled.userId !== 'string') throw spentLink();

@@ -66,8 +66,8 @@ describe('email change', () => {
     assert.equal(notice.links.length, 0);
 
     const reused = await confirm(token);
-    assert.equal(reused.statusCode, 400);
-    assert.equal(reused.json().error.code, 'invalid_request');
+    assert.equal(reused.statusCode, 404);
+    assert.equal(reused.json().error.code, 'invalid_link');
     const types = await suite.admin.query<{ type: string }>(
       "SELECT type FROM audit_events WHERE user_id = $1 AND type LIKE 'email.change%' ORDER BY id",
       [alice.userId],
@@ -106,13 +106,13 @@ describe('email change', () => {
     const firstToken = await confirmationToken(first);
     await requestChange(carol.userId, second);
     const secondToken = await confirmationToken(second);
-    assert.equal((await confirm(firstToken)).statusCode, 400, 'voided by the later request');
+    assert.equal((await confirm(firstToken)).statusCode, 404, 'voided by the later request');
 
     await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'email_change' AND payload->>'userId' = $1",
       [carol.userId],
     );
-    assert.equal((await confirm(secondToken)).statusCode, 400, 'expired');
+    assert.equal((await confirm(secondToken)).statusCode, 404, 'expired');
 
     const third = carol.email.replace('account-', 'third-');
     await requestChange(carol.userId, third);

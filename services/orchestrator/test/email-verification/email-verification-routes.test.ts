@@ -33,8 +33,8 @@ describe('email verification', () => {
     assert.equal(first.statusCode, 204);
     assert.ok(await verifiedAt(userId));
     const again = await verify(token);
-    assert.equal(again.statusCode, 400);
-    assert.equal(again.json().error.code, 'invalid_request');
+    assert.equal(again.statusCode, 404);
+    assert.equal(again.json().error.code, 'invalid_link');
     const stored = await suite.admin.query('SELECT 1 FROM auth_flows WHERE payload::text LIKE $1', [`%${token}%`]);
     assert.equal(stored.rowCount, 0, 'only a hash of the token is stored');
   });
@@ -47,7 +47,7 @@ describe('email verification', () => {
     assert.deepEqual(requested.json(), { accepted: true });
     const second = tokenOf(await verificationMail(email, 2));
     assert.notEqual(first, second);
-    assert.equal((await verify(first)).statusCode, 400);
+    assert.equal((await verify(first)).statusCode, 404);
     assert.equal((await verify(second)).statusCode, 204);
   });
 
@@ -58,12 +58,12 @@ describe('email verification', () => {
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'email_verification' AND payload->>'userId' = $1",
       [userId],
     );
-    assert.equal((await verify(token)).statusCode, 400);
+    assert.equal((await verify(token)).statusCode, 404);
 
     await suite.helpers.call('POST', '/auth/email/verify/request', await suite.helpers.fresh(userId));
     const fresh = tokenOf(await verificationMail(email, 2));
     await suite.admin.query("UPDATE users SET email = 'moved-' || email WHERE id = $1", [userId]);
-    assert.equal((await verify(fresh)).statusCode, 400);
+    assert.equal((await verify(fresh)).statusCode, 404);
     assert.equal(await verifiedAt(userId), null);
   });
 

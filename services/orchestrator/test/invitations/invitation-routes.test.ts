@@ -82,8 +82,8 @@ describe('tenant invitations', () => {
     assert.deepEqual((await pending(tenantId, owner.userId)).invitations, [], 'spent');
 
     const reused = await accept(alice.userId, token);
-    assert.equal(reused.statusCode, 400);
-    assert.equal(reused.json().error.code, 'invalid_request');
+    assert.equal(reused.statusCode, 404);
+    assert.equal(reused.json().error.code, 'invalid_link');
 
     // Only the SHA-256 of the token is in the database.
     const stored = await suite.admin.query<{ token_hash: Buffer }>('SELECT token_hash FROM tenant_invitations');
@@ -111,7 +111,7 @@ describe('tenant invitations', () => {
     const statuses = (await Promise.all(Array.from({ length: 5 }, () => accept(frank.userId, token)))).map(
       ({ statusCode }) => statusCode,
     );
-    assert.deepEqual(statuses.sort(), [200, 400, 400, 400, 400]);
+    assert.deepEqual(statuses.sort(), [200, 404, 404, 404, 404]);
     assert.equal(await roleIn(tenantId, frank.userId), 'member');
   });
 
@@ -169,15 +169,15 @@ describe('tenant invitations', () => {
       listed.map(({ email, role, invitedBy }) => ({ email, role, invitedBy })),
       [{ email: bob.email, role: 'admin', invitedBy: owner.userId }],
     );
-    assert.equal((await accept(bob.userId, first)).statusCode, 400, 'the first link was replaced');
+    assert.equal((await accept(bob.userId, first)).statusCode, 404, 'the first link was replaced');
 
     await suite.admin.query(
       "UPDATE tenant_invitations SET expires_at = now() - interval '1 second' WHERE tenant_id = $1",
       [tenantId],
     );
     const expired = await accept(bob.userId, second);
-    assert.equal(expired.statusCode, 400);
-    assert.equal(expired.json().error.code, 'invalid_request');
+    assert.equal(expired.statusCode, 404);
+    assert.equal(expired.json().error.code, 'invalid_link');
     assert.deepEqual((await pending(tenantId, owner.userId)).invitations, []);
     assert.equal(await roleIn(tenantId, bob.userId), null);
   });
@@ -239,7 +239,7 @@ describe('tenant invitations', () => {
     assert.equal((await revoke(adminUser.userId, invitation.id)).statusCode, 403);
     assert.equal((await revoke(owner.userId, invitation.id)).statusCode, 204);
     assert.equal((await revoke(owner.userId, invitation.id)).statusCode, 404);
-    assert.equal((await accept(carol.userId, token)).statusCode, 400);
+    assert.equal((await accept(carol.userId, token)).statusCode, 404);
     assert.equal(await roleIn(tenantId, carol.userId), null);
     const types = await suite.admin.query<{ type: string }>(
       "SELECT type FROM audit_events WHERE tenant_id = $1 AND type LIKE 'invitation.%' ORDER BY id",

@@ -43,8 +43,8 @@ describe('password reset', () => {
     assert.equal((await suite.helpers.login(email, newPassword)).statusCode, 200);
 
     const reused = await reset(token, 'yet another long passphrase');
-    assert.equal(reused.statusCode, 400);
-    assert.equal(reused.json().error.code, 'invalid_request');
+    assert.equal(reused.statusCode, 404);
+    assert.equal(reused.json().error.code, 'invalid_link');
     const notice = await nthMail(email, 'Your password was changed');
     assert.equal(notice.links.length, 0);
     const types = (
@@ -77,13 +77,13 @@ describe('password reset', () => {
     const first = tokenOf(await nthMail(email, 'Reset your password'));
     await requestReset(email);
     const second = tokenOf(await nthMail(email, 'Reset your password', 2));
-    assert.equal((await reset(first, 'a first new passphrase')).statusCode, 400);
+    assert.equal((await reset(first, 'a first new passphrase')).statusCode, 404);
 
     await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'password_reset' AND payload->>'userId' = $1",
       [userId],
     );
-    assert.equal((await reset(second, 'a second new passphrase')).statusCode, 400);
+    assert.equal((await reset(second, 'a second new passphrase')).statusCode, 404);
   });
 
   it('checks the password policy before spending the token', async () => {

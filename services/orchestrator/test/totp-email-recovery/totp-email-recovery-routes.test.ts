@@ -68,7 +68,7 @@ describe('TOTP removal by email, after a waiting period', () => {
     assert.equal((await confirm(token)).statusCode, 204, 'the early try did not spend the link');
     const signedIn = (await suite.helpers.login(email, password)).json();
     assert.ok(signedIn.accessToken, 'the password alone signs in now');
-    assert.equal((await confirm(token)).statusCode, 400, 'the link works once');
+    assert.equal((await confirm(token)).statusCode, 404, 'the link works once');
     const notice = await nthMail(email, 'Two-step verification was removed');
     assert.equal(notice.links.length, 0);
     assert.deepEqual(await auditOf(userId), ['mfa.enrolled', 'mfa.email_recovery_requested', 'mfa.removed']);
@@ -79,12 +79,12 @@ describe('TOTP removal by email, after a waiting period', () => {
     await requestRemoval(email);
     const token = tokenOf(await nthMail(email, subject));
     assert.equal((await cancel(token)).statusCode, 204);
-    assert.equal((await cancel(token)).statusCode, 400);
+    assert.equal((await cancel(token)).statusCode, 404);
     await suite.admin.query(
       "UPDATE auth_flows SET payload = jsonb_set(payload, '{notBefore}', '0') WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1",
       [userId],
     );
-    assert.equal((await confirm(token)).statusCode, 400);
+    assert.equal((await confirm(token)).statusCode, 404);
     assert.equal((await suite.helpers.login(email, password)).json().mfaRequired, true);
     assert.deepEqual(await auditOf(userId), [
       'mfa.enrolled',
@@ -116,7 +116,7 @@ describe('TOTP removal by email, after a waiting period', () => {
       "UPDATE auth_flows SET payload = jsonb_set(payload, '{notBefore}', '0') WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1",
       [userId],
     );
-    for (const token of [signInToken, stepUpToken]) assert.equal((await confirm(token)).statusCode, 400);
+    for (const token of [signInToken, stepUpToken]) assert.equal((await confirm(token)).statusCode, 404);
     assert.equal((await suite.helpers.login(email, password)).json().mfaRequired, true, 'TOTP is still there');
     assert.deepEqual(await auditOf(userId), [
       'mfa.enrolled',
@@ -140,12 +140,12 @@ describe('TOTP removal by email, after a waiting period', () => {
       `UPDATE auth_flows SET payload = ${past} WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1`,
       [userId],
     );
-    assert.equal((await confirm(first)).statusCode, 400);
+    assert.equal((await confirm(first)).statusCode, 404);
     await suite.admin.query(
       "UPDATE auth_flows SET expires_at = now() - interval '1 second' WHERE kind = 'totp_email_recovery' AND payload->>'userId' = $1",
       [userId],
     );
-    assert.equal((await confirm(second)).statusCode, 400);
+    assert.equal((await confirm(second)).statusCode, 404);
   });
 
   it('answers every address alike, and mails only a verified one with TOTP', async () => {
