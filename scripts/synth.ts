@@ -7,10 +7,9 @@
  * virtual environments of their own.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSystemPackages } from '@authscale/testkit';
-import { toolCache } from './tool-cache.ts';
+import { pythonTool } from './python-tool.ts';
 
 const environments = ['dev', 'staging', 'prod'] as const;
 const cfnLintVersion = '1.58.0';
@@ -22,18 +21,6 @@ for (const environment of environments) {
   console.log(`cdk synth -c env=${environment}`);
   const context = ['-c', `env=${environment}`, '-c', 'authscale:testValues=true'];
   run('npx', ['cdk', 'synth', ...context, '--quiet', '--output', join('cdk.out', environment)]);
-}
-
-/** The tool's executable, from a virtual environment that holds that one PyPI package at that version. */
-function pythonTool(name: string, version: string): string {
-  const venv = toolCache(name, version);
-  const executable = join(venv, 'bin', name);
-  if (!existsSync(executable)) {
-    ensureSystemPackages(['python3-venv']);
-    run('python3', ['-m', 'venv', venv]);
-    run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `${name}==${version}`]);
-  }
-  return executable;
 }
 
 const cfnLint = pythonTool('cfn-lint', cfnLintVersion);

@@ -1,6 +1,5 @@
 import { text } from 'node:stream/consumers';
 import {
-  AuthError,
   type AuthenticatedUser,
   countNearCacheLookup,
   dependencyError,

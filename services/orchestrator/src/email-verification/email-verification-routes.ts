@@ -30,7 +30,10 @@ export const emailVerificationRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/auth/email/verify',
-    { config: { public: true, refusals: ['invalid_link'] }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
+    {
+      config: { public: true, refusals: ['invalid_link'] },
+      schema: { body: emailVerifyBody, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const flow = await deps.identity.flows.take({ kind: emailVerificationFlow, id: request.body.token });
       const { userId, email } = flow ?? {};

@@ -109,9 +109,10 @@ export const openapiPlugin = fp<OpenapiPluginOptions>(
               in: 'cookie',
               name: sessionCookieName,
               description:
-                `Set by sign-in. Its name is \`${secureSessionCookieName}\` (Secure, HttpOnly, SameSite=Lax, Path=/); ` +
-                `a local plain-HTTP deployment (\`INSECURE_LOCAL_HTTP_COOKIES\`), where browsers refuse \`__Host-\` ` +
-                `cookies, names it \`${insecureLocalHttpSessionCookieName}\`. A state-changing request that carries it ` +
+                `Set by sign-in. A deployment names it \`${secureSessionCookieName}\` (Secure, HttpOnly, SameSite=Lax, ` +
+                `Path=/); a local plain-HTTP one (\`INSECURE_LOCAL_HTTP_COOKIES\`: \`npm start\`, \`npm run stack\`), ` +
+                `where browsers refuse \`__Host-\` cookies, names it \`${insecureLocalHttpSessionCookieName}\`. Each ` +
+                'serves this document at `/openapi.json` with the name it sets. A state-changing request that carries it ' +
                 'needs an allowed `Origin` header.',
             },
             bearer: {

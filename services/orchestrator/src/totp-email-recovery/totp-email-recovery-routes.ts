@@ -116,7 +116,10 @@ export const totpEmailRecoveryRoutes: FastifyPluginAsyncTypebox<{
 
   app.post(
     '/auth/totp/email-recovery/cancel',
-    { config: { public: true, refusals: ['invalid_link'] }, schema: { body: emailVerifyBody, response: { 204: noContent } } },
+    {
+      config: { public: true, refusals: ['invalid_link'] },
+      schema: { body: emailVerifyBody, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const cancelled = await deps.identity.flows.take({ kind: totpEmailRecoveryFlow, id: request.body.token });
       if (!cancelled || typeof cancelled.userId !== 'string') throw spentLink();

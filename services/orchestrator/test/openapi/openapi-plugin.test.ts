@@ -35,8 +35,9 @@ describe('the OpenAPI document', () => {
         operation,
       })),
     );
+  // As `npm start` runs it: the document a new user's tools read first, cookie name included.
   before(async () => {
-    harness = await startOrchestrator();
+    harness = await startOrchestrator({ env: { INSECURE_LOCAL_HTTP_COOKIES: 'true' } });
     const response = await harness.app.inject({ method: 'GET', url: '/openapi.json' });
     assert.equal(response.statusCode, 200);
     served = response.json();
@@ -119,23 +120,23 @@ describe('the OpenAPI document', () => {
     assert.equal(passwordOf('/auth/login', 'post', 'password')?.minLength, 1);
   });
 
-  it('names both session cookies: the production one and the local plain-HTTP one', () => {
+  it('names the cookie the running service sets, and describes both names', () => {
     const { sessionCookie } = served.components.securitySchemes;
-    assert.equal(sessionCookie?.name, '__Host-authscale_session');
+    assert.equal(sessionCookie?.name, 'authscale_session', 'local plain-HTTP mode');
     assert.match(String(sessionCookie?.description), /`__Host-authscale_session`/);
     assert.match(String(sessionCookie?.description), /`authscale_session`/);
   });
 
-  it('names the cookie the running service sets: in local plain-HTTP mode, the plain name', async () => {
-    const local = Fastify();
-    await local.register(openapiPlugin, { sessionCookieName: 'authscale_session' });
-    await local.ready();
-    const document = local.swagger() as unknown as typeof served;
-    assert.equal(document.components.securitySchemes.sessionCookie?.name, 'authscale_session');
-    await local.close();
+  it('names the production cookie where the service sets it', async () => {
+    const deployed = Fastify();
+    await deployed.register(openapiPlugin, { sessionCookieName: '__Host-authscale_session' });
+    await deployed.ready();
+    const document = deployed.swagger() as unknown as typeof served;
+    assert.equal(document.components.securitySchemes.sessionCookie?.name, '__Host-authscale_session');
+    await deployed.close();
   });
 
-  it('is committed under docs/ as served (npm run openapi rewrites it)', () => {
+  it('is committed under docs/ as `npm start` serves it (npm run openapi rewrites it)', () => {
     const current = `${JSON.stringify(served, null, 2)}\n`;
     if (process.env.AUTHSCALE_WRITE_OPENAPI === 'true') writeFileSync(committed, current);
     assert.equal(readFileSync(committed, 'utf8'), current, 'docs/openapi.json is stale: run npm run openapi');

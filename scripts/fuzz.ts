@@ -1,0 +1,135 @@
+/**
+ * `npm run fuzz`: Schemathesis, a third-party OpenAPI fuzzer, against `npm start` with
+ * docs/openapi.json, the way an outside reviewer runs it: without credentials, with a bearer token
+ * and with the session cookie. Any failed check fails the run: a 5xx, an answer the document does
+ * not list, a schema-valid request refused, a route that ignores missing or bad credentials.
+ * `schemathesis.toml` at the root holds the one rule the schema cannot state. Arguments after `--`
+ * go to every Schemathesis run (`npm run fuzz -- --max-examples 50 --seed 7`).
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, spawnServer, stopProcess, waitFor } from '@authscale/testkit';
+import { pythonTool } from './python-tool.ts';
+
+const schemathesisVersion = '4.32.5';
+const root = resolve(import.meta.dirname, '..');
+const contract = join(root, 'docs', 'openapi.json');
+const extraArguments = process.argv.slice(2);
+// These end the session a run authenticates with, after which it would test only the refusal:
+// they get runs of their own, each with a fresh credential.
+const sessionEnding = ['POST /auth/logout', 'DELETE /auth/sessions', 'DELETE /auth/sessions/{id}'];
+
+const st = pythonTool('schemathesis', schemathesisVersion);
+const home = mkdtempSync(join(tmpdir(), 'authscale-fuzz-'));
+// The embedded PostgreSQL runs as `postgres` when we are root, and must reach its data directory.
+chmodSync(home, 0o755);
+const port = await freePort();
+const base = `http://localhost:${port}`;
+// An `npm start` of its own, in a temp dir: its database and mail never mix with the developer's.
+// One fuzzer is one address making thousands of requests; it is counted, never refused.
+const platform = spawnServer(
+  process.execPath,
+  [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/start.ts')],
+  {
+    cwd: home,
+    env: { ...process.env, PORT: String(port), RATE_LIMIT_EXEMPT_CIDRS: '127.0.0.0/8', LOG_LEVEL: 'error' },
+  },
+);
+platform.stderr?.pipe(process.stderr);
+
+let failed = false;
+try {
+  await waitFor(async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), {
+    timeoutMs: 120_000,
+    what: 'npm start',
+  });
+  const account = { email: 'fuzz@example.com', password: 'a long fuzzing passphrase' };
+  await post('/auth/signup', account);
+
+  // Every credential before any run: the fuzzer signs in with wrong passwords too, and the
+  // account's sign-in back-off would then refuse this script's own sign-ins.
+  const [bearer, cookie, lastBearer, lastCookie] = [
+    await accessToken(),
+    await sessionCookie(),
+    await accessToken(),
+    await sessionCookie(),
+  ];
+  const runs: [string, string[]][] = [
+    ['without credentials', []],
+    ['bearer token', [...bearerHeader(bearer), ...excluded()]],
+    ['session cookie', [...cookieHeaders(cookie), ...excluded()]],
+    ['bearer token, session-ending routes', [...bearerHeader(lastBearer), ...included()]],
+    ['session cookie, session-ending routes', [...cookieHeaders(lastCookie), ...included()]],
+  ];
+  for (const [title, credentials] of runs) failed = !schemathesis(title, credentials) || failed;
+
+  async function signIn() {
+    return post('/auth/login', account);
+  }
+  async function accessToken(): Promise<string> {
+    return ((await (await signIn()).json()) as { accessToken: string }).accessToken;
+  }
+  async function sessionCookie(): Promise<string> {
+    const cookie = (await signIn()).headers.getSetCookie().find((line) => line.startsWith('authscale_session='));
+    if (!cookie) throw new Error('sign-in set no session cookie');
+    return cookie.split(';', 1)[0] as string;
+  }
+} finally {
+  await stopProcess(platform, 'SIGINT', 30_000);
+  rmSync(home, { recursive: true, force: true });
+}
+console.log(failed ? '\nnpm run fuzz: Schemathesis found failures (above).' : '\nnpm run fuzz: every run is clean.');
+process.exit(failed ? 1 : 0);
+
+function schemathesis(title: string, credentials: string[]): boolean {
+  console.log(`\n== Schemathesis: ${title} ==`);
+  const result = spawnSync(
+    st,
+    [
+      '--config-file',
+      join(root, 'schemathesis.toml'),
+      'run',
+      contract,
+      '--url',
+      base,
+      '--max-examples',
+      '5',
+      '--seed',
+      '1',
+      ...credentials,
+      ...extraArguments,
+    ],
+    // Its cache (`.schemathesis/`) goes to the temp dir, not the checkout.
+    { stdio: 'inherit', cwd: home },
+  );
+  return result.status === 0;
+}
+
+function bearerHeader(token: string): string[] {
+  return ['-H', `Authorization: Bearer ${token}`];
+}
+
+function cookieHeaders(cookie: string): string[] {
+  // A state-changing request that carries the cookie needs the page's own Origin (CSRF).
+  return ['-H', `Cookie: ${cookie}`, '-H', `Origin: ${base}`];
+}
+
+function excluded(): string[] {
+  return sessionEnding.flatMap((name) => ['--exclude-name', name]);
+}
+
+function included(): string[] {
+  return sessionEnding.flatMap((name) => ['--include-name', name]);
+}
+
+async function post(path: string, body: unknown): Promise<Response> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+  return response;
+}
