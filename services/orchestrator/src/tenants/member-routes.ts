@@ -12,8 +12,9 @@ import { changeRoleBody, memberParams, memberSchema, tenantParams } from './tena
 /**
  * Member management under `/api/tenants/:tenantId/members`: owners and admins list, change and
  * remove; anyone may leave or lower their own role. The role rules and the last-owner rule are
- * enforced by identity inside the change's transaction. Granting admin or owner lets someone stay
- * in the tenant: it needs a recent sign-in or step-up. Members join by invitation
+ * enforced by identity inside the change's transaction. Every change needs a recent sign-in or
+ * step-up: granting admin or owner lets an intruder stay in, and removing or demoting a member,
+ * the owner included, locks them out. Members join by invitation
  * (`invitations/invitation-routes.ts`): there is no route that adds an account by its address,
  * which would hand the tenant to whoever registered the address first.
  */
@@ -40,14 +41,13 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{
   app.patch(
     '/api/tenants/:tenantId/members/:userId',
     {
-      // Step-up applies to granting admin or owner only, so it is checked inside.
-      config: { tenant: true, refusals: ['step_up_required', 'not_found', 'conflict'] },
+      config: { tenant: true, refusals: ['not_found', 'conflict'] },
       schema: { params: memberParams, body: changeRoleBody, response: { 200: memberSchema } },
+      preHandler: recent,
     },
     async (request) => {
       const actorId = actingUser(request);
       const { tenantId, userId } = request.params;
-      if (request.body.role !== 'member') await recent(request);
       const member = await memberships.changeRole({ tenantId, actorId, userId, role: request.body.role });
       await invalidateCachedViews(deps, request.log, userId);
       return member;
@@ -59,6 +59,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{
     {
       config: { tenant: true, refusals: ['not_found', 'conflict'] },
       schema: { params: memberParams, response: { 204: noContent } },
+      preHandler: recent,
     },
     async (request, reply) => {
       const actorId = actingUser(request);

@@ -297,20 +297,33 @@ describe('tenants and their members', () => {
     assert.equal(unauthenticated.statusCode, 401);
   });
 
-  it('step-up gap: inviting and granting admin or owner need a recent sign-in; lowering a role does not', async () => {
+  it('removing a member or changing any role needs a recent sign-in', async () => {
     const { tenantId, owner, admin, member, outsider } = await team();
     const stale = { authTime: Math.floor(Date.now() / 1000) - 3600 };
     const url = `/api/tenants/${tenantId}/members`;
+    const refusedStale = async (what: string, response: Awaited<ReturnType<typeof call>>) => {
+      assert.equal(response.statusCode, 403, what);
+      assert.equal(response.json().error.code, 'step_up_required', what);
+    };
     const invitations = `/api/tenants/${tenantId}/invitations`;
-    const invited = await call(owner, 'POST', invitations, { email: outsider.email, role: 'member' }, stale);
-    assert.equal(invited.statusCode, 403);
-    assert.equal(invited.json().error.code, 'step_up_required');
+    await refusedStale(
+      'inviting',
+      await call(owner, 'POST', invitations, { email: outsider.email, role: 'member' }, stale),
+    );
     for (const role of ['admin', 'owner'] as const) {
-      const granted = await call(owner, 'PATCH', `${url}/${member.userId}`, { role }, stale);
-      assert.equal(granted.statusCode, 403, `granting ${role}`);
-      assert.equal(granted.json().error.code, 'step_up_required');
+      await refusedStale(`granting ${role}`, await call(owner, 'PATCH', `${url}/${member.userId}`, { role }, stale));
     }
-    assert.equal(await roleOf(owner, tenantId, member.userId), 'member');
-    assert.equal((await call(owner, 'PATCH', `${url}/${admin.userId}`, { role: 'member' }, stale)).statusCode, 200);
+    // An intruder on an old session must not lock the owner out either: demote, remove, step down.
+    await refusedStale('demoting', await call(owner, 'PATCH', `${url}/${admin.userId}`, { role: 'member' }, stale));
+    await refusedStale('removing', await call(admin, 'DELETE', `${url}/${member.userId}`, undefined, stale));
+    await refusedStale('stepping down', await call(owner, 'PATCH', `${url}/${owner.userId}`, { role: 'member' }, stale));
+    await refusedStale('leaving', await call(member, 'DELETE', `${url}/${member.userId}`, undefined, stale));
+    assert.deepEqual(await Promise.all([owner, admin, member].map((who) => roleOf(owner, tenantId, who.userId))), [
+      'owner',
+      'admin',
+      'member',
+    ]);
+    assert.equal((await call(owner, 'PATCH', `${url}/${admin.userId}`, { role: 'member' })).statusCode, 200);
+    assert.equal((await call(owner, 'DELETE', `${url}/${member.userId}`)).statusCode, 204);
   });
 });
