@@ -69,7 +69,11 @@ describe('the delivery workflow', () => {
     );
     const run = runOf(prepare);
     assert.match(run, /scripts\/pipeline-target\.ts/);
-    assert.match(run, /cdk publish-assets -c env="\$ENVIRONMENT" \$\{\{ steps\.target\.outputs\.stacks \}\}/);
+    // The aws-cdk CLI refuses publish-assets ("Unstable feature use") without this opt-in.
+    assert.match(
+      run,
+      /cdk publish-assets --unstable=publish-assets -c env="\$ENVIRONMENT" \$\{\{ steps\.target\.outputs\.stacks \}\}/,
+    );
     assert.match(run, /cdk diff -c env="\$ENVIRONMENT" --no-change-set/);
     const upload = prepare?.steps?.find((step) => step.uses?.startsWith('actions/upload-artifact'));
     assert.equal(upload?.with?.name, `cdk-diff-${expression('inputs.environment')}`);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { IgnoreStrategy } from 'aws-cdk-lib';
+import { serviceDockerfile } from '../../infra/constructs/service-image.ts';
 import { dockerfileProblems, productionInstallProblem, workspacesOf } from './image-checks.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -37,4 +39,27 @@ test('the production install passes against the lockfile, and fails once a manif
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
+});
+
+test('the build context holds only what the Dockerfile copies: a workflow change keeps every image asset', () => {
+  const copied = new Set(
+    [...dockerfile.matchAll(/^COPY (?!--)(.+) \S+$/gm)].flatMap(([, sources]) => sources?.split(' ') ?? []),
+  );
+  assert.deepEqual([...copied].sort(), ['package-lock.json', 'package.json', 'services']);
+  // The patterns as aws-cdk-lib's DockerImageAsset applies them: the asset hash is the fingerprint
+  // of what they leave, and the asset always keeps .dockerignore and the Dockerfile.
+  const patterns = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
+  const context = IgnoreStrategy.docker(root, [...patterns, '!.dockerignore', `!${serviceDockerfile}`]);
+  // The root as it is here, and what only some checkouts have: Schemathesis's and Hypothesis's
+  // caches where it runs by hand from the root.
+  const entries = new Set([...readdirSync(root), '.github', '.schemathesis', '.hypothesis']);
+  for (const entry of [...entries].filter((name) => !copied.has(name) && name !== '.dockerignore')) {
+    assert.ok(
+      context.ignores(join(root, entry)),
+      `${entry} is in every image's build context: add it to .dockerignore`,
+    );
+  }
+  assert.ok(!context.ignores(join(root, 'services/edge/src/main.ts')));
+  assert.ok(!context.ignores(join(root, serviceDockerfile)));
+  assert.ok(context.ignores(join(root, '.github/workflows/deploy-environment.yml')));
 });
