@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,9 +51,10 @@ test('the build context holds only what the Dockerfile copies: a workflow change
   // of what they leave, and the asset always keeps .dockerignore and the Dockerfile.
   const patterns = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
   const context = IgnoreStrategy.docker(root, [...patterns, '!.dockerignore', `!${serviceDockerfile}`]);
-  // The root as it is here, and what only some checkouts have: Schemathesis's and Hypothesis's
-  // caches where it runs by hand from the root.
-  const entries = new Set([...readdirSync(root), '.github', '.schemathesis', '.hypothesis']);
+  // What the repository holds at its root, and the caches a run by hand leaves there (Schemathesis's
+  // and Hypothesis's); not whatever else a developer's checkout holds (an editor's folder).
+  const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const entries = new Set([...tracked.map((path) => path.split('/', 1)[0] as string), '.schemathesis', '.hypothesis']);
   for (const entry of [...entries].filter((name) => !copied.has(name) && name !== '.dockerignore')) {
     assert.ok(
       context.ignores(join(root, entry)),
