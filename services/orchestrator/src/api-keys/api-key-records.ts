@@ -7,7 +7,8 @@
  *   `gsi1sk = APIKEY#<keyId>`, which put it in the table's sparse `gsi1` index: listing a
  *   tenant's keys and finding one by its public id are queries there. Revoking removes both
  *   attributes, so a revoked key leaves the listing, and sets `expiresAt` so TTL deletes it later.
- *   A key created with an expiry carries `validUntil`, and `expiresAt` past it for the same cleanup.
+ *   Every key is created with an expiry: it carries `validUntil`, and `expiresAt` past it for the
+ *   same cleanup.
  */
 export type ApiKeyState = 'active' | 'revoked';
 
@@ -26,7 +27,10 @@ export interface ApiKeyRecord {
   /** Epoch milliseconds; written at most once per throttle window. */
   lastUsedAt?: number;
   revokedAt?: number;
-  /** Epoch milliseconds after which verification refuses the key; absent: until revoked. */
+  /**
+   * Epoch milliseconds after which verification refuses the key. Absent only on a key minted before
+   * keys had lifetimes, which lives the maximum lifetime from `createdAt` (`validUntilOf`).
+   */
   validUntil?: number;
   gsi1pk?: string;
   gsi1sk?: string;

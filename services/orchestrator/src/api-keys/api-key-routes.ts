@@ -63,7 +63,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{
           keyId: view.keyId,
           name: view.name,
           scopes: view.scopes.join(' '),
-          ...(view.expiresAt ? { expiresAt: view.expiresAt } : {}),
+          expiresAt: view.expiresAt,
         },
       });
       reply.header('cache-control', 'no-store');

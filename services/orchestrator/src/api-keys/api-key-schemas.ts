@@ -9,8 +9,8 @@ export const apiKeyViewSchema = Type.Object({
   scopes: Type.Array(Type.String()),
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-  /** After this the key is refused and leaves the listing; null only for keys made before keys expired. */
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  /** After this the key is refused and leaves the listing; every key has one. */
+  expiresAt: Type.String(),
 });
 
 /** The creation answer: the only time the key itself is shown. */

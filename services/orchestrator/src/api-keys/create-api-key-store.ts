@@ -10,6 +10,7 @@ import {
   apiKeySortKey,
   tenantApiKeysPartition,
 } from './api-key-records.ts';
+import { apiKeyLifetimeDays } from './api-key-schemas.ts';
 
 export interface CreateApiKeyStoreOptions {
   client: DynamoDBClient;
@@ -28,7 +29,7 @@ export interface ApiKeyView {
   scopes: string[];
   createdAt: string;
   lastUsedAt: string | null;
-  expiresAt: string | null;
+  expiresAt: string;
 }
 
 /** A live key as verification found it. */
@@ -44,16 +45,23 @@ export interface LiveApiKey {
 
 const isoOrNull = (epochMs: number | undefined) => (epochMs === undefined ? null : new Date(epochMs).toISOString());
 
-const toView = ({ keyId, name, scopes, createdAt, lastUsedAt, validUntil }: ApiKeyRecord): ApiKeyView => ({
-  keyId,
-  name,
-  scopes,
-  createdAt: new Date(createdAt).toISOString(),
-  lastUsedAt: isoOrNull(lastUsedAt),
-  expiresAt: isoOrNull(validUntil),
-});
-
 const dayMs = 24 * 3_600_000;
+
+/**
+ * When the key stops working. A key minted before keys had lifetimes has no `validUntil`; it gets
+ * the longest one a key may have, counted from its creation, rather than living until revoked.
+ */
+const validUntilOf = (record: ApiKeyRecord): number =>
+  record.validUntil ?? record.createdAt + apiKeyLifetimeDays.maximum * dayMs;
+
+const toView = (record: ApiKeyRecord): ApiKeyView => ({
+  keyId: record.keyId,
+  name: record.name,
+  scopes: record.scopes,
+  createdAt: new Date(record.createdAt).toISOString(),
+  lastUsedAt: isoOrNull(record.lastUsedAt),
+  expiresAt: new Date(validUntilOf(record)).toISOString(),
+});
 
 /**
  * API keys as token records in DynamoDB. Verification is one strongly consistent read by the hash
@@ -73,7 +81,7 @@ export function createApiKeyStore({
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   const live = (record: ApiKeyRecord | undefined, at: number): record is ApiKeyRecord =>
-    record?.state === 'active' && (record.validUntil === undefined || at < record.validUntil);
+    record?.state === 'active' && at < validUntilOf(record);
 
   async function activeInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
     const at = now();
@@ -107,13 +115,13 @@ export function createApiKeyStore({
       name: string;
       scopes: string[];
       createdBy: string;
-      /** Absent: until revoked. */
-      expiresInDays?: number;
+      /** The routes default it (`apiKeyLifetimeDays`); no key lives until revoked. */
+      expiresInDays: number;
     }): Promise<{ key: string; view: ApiKeyView }> {
       const key = generateApiKey();
       const keyId = newApiKeyId();
       const at = now();
-      const validUntil = input.expiresInDays === undefined ? undefined : at + input.expiresInDays * dayMs;
+      const validUntil = at + input.expiresInDays * dayMs;
       const record: ApiKeyRecord = {
         ...apiKeyKey(hashApiKey(key)),
         keyId,
@@ -123,9 +131,8 @@ export function createApiKeyStore({
         state: 'active',
         createdBy: input.createdBy,
         createdAt: at,
-        ...(validUntil === undefined
-          ? {}
-          : { validUntil, expiresAt: Math.floor(validUntil / 1000) + revokedRetentionSeconds }),
+        validUntil,
+        expiresAt: Math.floor(validUntil / 1000) + revokedRetentionSeconds,
         gsi1pk: tenantApiKeysPartition(input.tenantId),
         gsi1sk: apiKeySortKey(keyId),
       };

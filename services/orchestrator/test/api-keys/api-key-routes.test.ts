@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import {
@@ -285,11 +287,47 @@ describe('tenant API keys', () => {
     harness.clock.offsetMs += 30 * 24 * 3_600_000 + 1_000;
     try {
       assert.equal((await verify(created.json().key)).statusCode, 401);
-      assert.equal((await verify(forever.key)).statusCode, 200, 'a key without an expiry lives on');
+      assert.equal((await verify(forever.key)).statusCode, 200, 'a key of the default lifetime lives on');
       const listed = (await call(owner, 'GET', url)).json().apiKeys.map((key: { keyId: string }) => key.keyId);
       assert.deepEqual(listed, [forever.keyId]);
     } finally {
       harness.clock.offsetMs -= 30 * 24 * 3_600_000 + 1_000;
+    }
+  });
+
+  it('a key minted before keys had lifetimes lives the longest lifetime from its creation, not forever', async () => {
+    const owner = await signUp('legacy');
+    const url = `/api/tenants/${owner.tenantId}/api-keys`;
+    const legacy = await createKey(owner, owner.tenantId);
+    // As such a key is stored: no validUntil, no TTL, minted 364 days ago.
+    const minted = Date.now() - 364 * 86_400_000;
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: harness.dynamodbEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
+    );
+    await documents.send(
+      new UpdateCommand({
+        TableName: harness.tableName,
+        Key: { pk: `APIKEY#${createHash('sha256').update(legacy.key).digest('base64url')}`, sk: 'APIKEY' },
+        UpdateExpression: 'SET createdAt = :minted REMOVE validUntil, expiresAt',
+        ExpressionAttributeValues: { ':minted': minted },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    documents.destroy();
+    assert.equal((await verify(legacy.key)).statusCode, 200);
+    const listed = (await call(owner, 'GET', url)).json().apiKeys;
+    assert.equal(listed[0].expiresAt, new Date(minted + 365 * 86_400_000).toISOString());
+
+    harness.clock.offsetMs += 2 * 86_400_000;
+    try {
+      assert.equal((await verify(legacy.key)).statusCode, 401);
+      assert.deepEqual((await call(owner, 'GET', url)).json().apiKeys, []);
+    } finally {
+      harness.clock.offsetMs -= 2 * 86_400_000;
     }
   });
 

@@ -316,7 +316,10 @@ describe('tenants and their members', () => {
     // An intruder on an old session must not lock the owner out either: demote, remove, step down.
     await refusedStale('demoting', await call(owner, 'PATCH', `${url}/${admin.userId}`, { role: 'member' }, stale));
     await refusedStale('removing', await call(admin, 'DELETE', `${url}/${member.userId}`, undefined, stale));
-    await refusedStale('stepping down', await call(owner, 'PATCH', `${url}/${owner.userId}`, { role: 'member' }, stale));
+    await refusedStale(
+      'stepping down',
+      await call(owner, 'PATCH', `${url}/${owner.userId}`, { role: 'member' }, stale),
+    );
     await refusedStale('leaving', await call(member, 'DELETE', `${url}/${member.userId}`, undefined, stale));
     assert.deepEqual(await Promise.all([owner, admin, member].map((who) => roleOf(owner, tenantId, who.userId))), [
       'owner',
