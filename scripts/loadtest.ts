@@ -1,14 +1,15 @@
 /**
- * `npm run loadtest -- --profile <name> --workers N [--target <url>] [--users U] [-e KEY=VALUE ...]`
+ * `npm run loadtest -- --profile <name>|all|<a,b> [--brief] --workers N [--target <url>] [--users U] [-e KEY=VALUE ...]`
  * `npm run loadtest -- --env <dev|staging> --profile <name> [--wait] [-e KEY=VALUE ...]`
  *
- * Runs one k6 profile from `load-tests/` as N local k6 processes on execution segments. Without
+ * Runs k6 profiles from `load-tests/`, one after another, each as N local k6 processes on execution
+ * segments; `--brief` cuts each to seconds (`briefSettings`, what CI runs). Without
  * `--target` it starts `npm run stack` (services as their image starts them, rate limits raised
  * for the test window) and seeds U users with live sessions and refresh tokens in bulk first; the
  * failover profile then kills a session replica (or `--kill redis-primary`) 5 s into the run.
  * Writes each worker's summary and HTML report and the merged summary to
- * `.authscale/loadtest/<run-id>/`; exits 1 unless every worker passed every threshold and the
- * run made requests at all.
+ * `.authscale/loadtest/<run-id>/`, a run per profile; exits 1 unless every worker of every profile
+ * passed every threshold and made requests at all.
  *
  * With `--env`, it starts the profile on that environment's load-test stack instead (its state
  * machine; docs/load-testing.md, "On AWS") and, with `--wait`, exits as that run ends.
@@ -19,6 +20,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stackStateFile } from '@authscale/testkit';
 import { mergeSummaries } from '../load-tests/merge-summaries.ts';
+import { briefSettings, type Profile } from '../load-tests/profiles.ts';
 import { ensureK6 } from './k6/ensure-k6.ts';
 import { parseLoadTestArguments, usage } from './loadtest/arguments.ts';
 import { runOnAws } from './loadtest/aws-cli.ts';
@@ -33,19 +35,30 @@ if (typeof parsed === 'string') {
   process.exit(2);
 }
 if (parsed.mode === 'aws') process.exit(await runOnAws(parsed));
-const { profile, workers, users, scriptEnv: givenEnv, kill } = parsed;
-const scriptEnv: Record<string, string> = { ...givenEnv };
-
-const startedAt = new Date();
-const runId = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${profile}`;
-const dir = resolve('.authscale', 'loadtest', runId);
-mkdirSync(dir, { recursive: true });
+const { profiles, brief, workers, users, scriptEnv: givenEnv, kill, target } = parsed;
 
 const k6 = ensureK6();
-const stack = parsed.target ? undefined : await spawnStack({ env: { STACK_RUNTIME: 'image', ...loadTestRateLimits } });
-let exitCode = 1;
+const stack = target ? undefined : await spawnStack({ env: { STACK_RUNTIME: 'image', ...loadTestRateLimits } });
+const failed: Profile[] = [];
 try {
-  const baseUrl = parsed.target ?? (stack?.edgeUrl as string);
+  for (const profile of profiles) if (!(await runProfile(profile))) failed.push(profile);
+} finally {
+  await stack?.stop();
+}
+if (profiles.length > 1)
+  console.log(
+    `\n${profiles.length - failed.length} of ${profiles.length} profiles passed${failed.length ? `; failed: ${failed.join(', ')}` : ''}`,
+  );
+process.exit(failed.length === 0 ? 0 : 1);
+
+/** One profile, its run in a folder of its own; true when every worker passed. */
+async function runProfile(profile: Profile): Promise<boolean> {
+  const scriptEnv: Record<string, string> = { ...(brief ? briefSettings[profile] : {}), ...givenEnv };
+  const startedAt = new Date();
+  const runId = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${profile}`;
+  const dir = resolve('.authscale', 'loadtest', runId);
+  mkdirSync(dir, { recursive: true });
+  const baseUrl = target ?? (stack?.edgeUrl as string);
   if (stack && seededProfiles.includes(profile)) {
     const seedingStarted = Date.now();
     const seeded = await seedLocalStack({ state: stackStateFile().read(), count: users, password: loadTestPassword });
@@ -82,7 +95,7 @@ try {
       {
         runId,
         profile,
-        target: parsed.target ?? 'local stack',
+        target: target ?? 'local stack',
         workers: runs.map(({ exitCode, summary, summaryFile, reportFile }, index) => ({
           worker: index + 1,
           exitCode,
@@ -104,8 +117,5 @@ try {
       `${merged.passed ? 'PASSED' : `FAILED\n  ${merged.failures.join('\n  ')}`}\n` +
       `merged summary: ${summaryFile}\nreports: ${runs.map((run) => run.reportFile).join(', ')}`,
   );
-  exitCode = merged.passed ? 0 : 1;
-} finally {
-  await stack?.stop();
+  return merged.passed;
 }
-process.exit(exitCode);

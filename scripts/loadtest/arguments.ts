@@ -2,18 +2,21 @@ import { parseArgs } from 'node:util';
 import { type Profile, profiles } from '../../load-tests/profiles.ts';
 
 export const usage =
-  `usage: npm run loadtest -- --profile ${profiles.join('|')} [--workers N] [--target URL] [--users U] [-e KEY=VALUE]\n` +
+  `usage: npm run loadtest -- --profile ${profiles.join('|')}|all|<a,b,...> [--brief] [--workers N] [--target URL] [--users U] [-e KEY=VALUE]\n` +
   '       npm run loadtest -- --env dev|staging --profile <name> [--wait] [-e KEY=VALUE]';
 
 interface Common {
-  readonly profile: Profile;
   /** The `-e KEY=VALUE` pairs, for the script. */
   readonly scriptEnv: Readonly<Record<string, string>>;
 }
 
-/** A run of local k6 processes (against `npm run stack`, or `target`). */
+/** A run of local k6 processes (against `npm run stack`, or `target`), profile after profile. */
 export interface LocalRun extends Common {
   readonly mode: 'local';
+  /** In the catalogue's order, which runs failover, the one that kills a process, last. */
+  readonly profiles: readonly Profile[];
+  /** Each profile cut to seconds (`briefSettings`), under the `-e` pairs. */
+  readonly brief: boolean;
   readonly workers: number;
   readonly users: number;
   readonly target?: string;
@@ -23,6 +26,7 @@ export interface LocalRun extends Common {
 /** A run on an environment's load-test stack: its workers and sizes come from the environment's parameters. */
 export interface AwsRun extends Common {
   readonly mode: 'aws';
+  readonly profile: Profile;
   readonly environment: string;
   readonly wait: boolean;
 }
@@ -35,8 +39,10 @@ export function parseLoadTestArguments(args: readonly string[]): LocalRun | AwsR
   } catch (error) {
     return (error as Error).message;
   }
-  const profile = values.profile as Profile;
-  if (!profiles.includes(profile)) return `--profile: one of ${profiles.join(', ')}`;
+  const asked = values.profile === 'all' ? [...profiles] : (values.profile ?? '').split(',');
+  const unknown = asked.filter((name) => !profiles.includes(name as Profile));
+  if (unknown.length > 0) return `--profile: one of ${profiles.join(', ')}, all, or a comma-separated list`;
+  const chosen = profiles.filter((name) => asked.includes(name));
   const scriptEnv: Record<string, string> = {};
   for (const pair of values['script-env']) {
     const at = pair.indexOf('=');
@@ -48,7 +54,8 @@ export function parseLoadTestArguments(args: readonly string[]): LocalRun | AwsR
     if (localOnly.length > 0) {
       return `--env runs on the environment's load-test stack, whose parameters set the workers: drop --${localOnly.join(', --')}`;
     }
-    return { mode: 'aws', environment: values.env, profile, scriptEnv, wait: values.wait };
+    if (chosen.length !== 1 || values.brief) return '--env runs one profile, in full: drop --brief, name one';
+    return { mode: 'aws', environment: values.env, profile: chosen[0] as Profile, scriptEnv, wait: values.wait };
   }
   if (values.wait) return '--wait applies to --env runs only';
   const workers = Number(values.workers ?? '1');
@@ -57,7 +64,8 @@ export function parseLoadTestArguments(args: readonly string[]): LocalRun | AwsR
   if (!(Number.isInteger(users) && users >= 1)) return '--users: a whole number, 1 or more';
   return {
     mode: 'local',
-    profile,
+    profiles: chosen,
+    brief: values.brief,
     scriptEnv,
     workers,
     users,
@@ -81,6 +89,7 @@ function parse(args: readonly string[]) {
       kill: { type: 'string' },
       env: { type: 'string' },
       wait: { type: 'boolean', default: false },
+      brief: { type: 'boolean', default: false },
     },
   });
 }

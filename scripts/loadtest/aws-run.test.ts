@@ -27,12 +27,23 @@ describe('parseLoadTestArguments', () => {
   test('without --env it is a local run with the old defaults', () => {
     assert.deepEqual(parseLoadTestArguments(['--profile', 'smoke', '--workers', '2']), {
       mode: 'local',
-      profile: 'smoke',
+      profiles: ['smoke'],
+      brief: false,
       scriptEnv: {},
       workers: 2,
       users: 100,
       kill: 'session-replica',
     });
+  });
+
+  test('every profile, or a list, runs in the catalogue order: failover, which kills, last', () => {
+    const all = parseLoadTestArguments(['--profile', 'all', '--brief']);
+    assert.ok(typeof all === 'object' && all.mode === 'local');
+    assert.deepEqual(all.profiles, ['smoke', 'read-heavy', 'login-storm', 'refresh-rotation', 'failover']);
+    assert.equal(all.brief, true);
+    const listed = parseLoadTestArguments(['--profile', 'failover,smoke']);
+    assert.ok(typeof listed === 'object' && listed.mode === 'local');
+    assert.deepEqual(listed.profiles, ['smoke', 'failover']);
   });
 
   test('refuses local-only options with --env, --wait without it, an unknown profile and a bad -e', () => {
@@ -44,6 +55,9 @@ describe('parseLoadTestArguments', () => {
       ['--env', 'dev', '--profile', 'smoke', '-e', 'NOVALUE'],
       ['--profile', 'smoke', '--workers', '0'],
       ['--profile', 'smoke', '--unknown'],
+      ['--profile', 'smoke,soak'],
+      ['--env', 'dev', '--profile', 'all'],
+      ['--env', 'dev', '--profile', 'smoke', '--brief'],
     ];
     for (const args of refused) assert.equal(typeof parseLoadTestArguments(args), 'string', args.join(' '));
   });
