@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { Aurora } from './aurora.ts';
 import type { FargateService } from './fargate-service.ts';
 import type { LoadBalancer } from './load-balancer.ts';
+import { k6DashboardWidgets } from './load-test/k6-metrics.ts';
 import type { RedisCluster } from './redis-cluster.ts';
 import type { SignInCanary } from './sign-in-canary.ts';
 import type { TokenTable } from './token-table.ts';
@@ -27,6 +28,8 @@ export interface DashboardProps {
   readonly tokenTable: TokenTable;
   readonly canary: SignInCanary;
   readonly alarmAction: cloudwatch.IAlarmAction;
+  /** Where a load-test stack runs k6 against this environment: a row of its runs' figures. */
+  readonly loadTests?: boolean;
 }
 
 const minute = Duration.minutes(1);
@@ -308,5 +311,6 @@ export class Dashboard extends Construct {
         width: 8,
       }),
     );
+    if (props.loadTests) dashboard.addWidgets(...k6DashboardWidgets(props.metricsNamespace));
   }
 }

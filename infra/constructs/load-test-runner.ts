@@ -11,12 +11,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { bundledLambda } from './bundled-lambda.ts';
+import { k6MetricDeclarations, k6OtelEnvironment } from './load-test/k6-metrics.ts';
 import { summariesPrefix } from './load-test/merge-handler.ts';
+import { TelemetryCollector } from './telemetry-collector.ts';
 
 /** The k6 image's Dockerfile, inside its build context `load-tests/`. */
 export const loadTestDockerfile = 'Dockerfile';
 
 export interface LoadTestRunnerProps {
+  /** The environment's name: its metrics namespace, where the k6 metrics go beside the services'. */
+  readonly environment: string;
   readonly vpc: ec2.IVpc;
   /** Private subnets with egress: k6 reaches the public edge through the NAT gateways' addresses. */
   readonly subnets: ec2.SubnetSelection;
@@ -40,7 +44,9 @@ export interface LoadTestRunnerProps {
  * What a load test runs on: a cluster of its own (so stopping "every task" stops only k6), the k6
  * task definition built from `load-tests/` (`load-tests/Dockerfile`), and the bucket the tasks'
  * summaries go to. The task role may only write objects under `summaries/`. An EventBridge rule
- * stops every k6 task when one of `stopOn` goes off.
+ * stops every k6 task when one of `stopOn` goes off. k6 sends its metrics, tagged with the run's
+ * test id, to a collector sidecar that publishes them in the environment's CloudWatch namespace
+ * (`load-test/k6-metrics.ts`), where the dashboard's load-test row reads them.
  */
 export class LoadTestRunner extends Construct {
   public readonly cluster: ecs.Cluster;
@@ -95,6 +101,7 @@ export class LoadTestRunner extends Construct {
       }),
       readonlyRootFilesystem: true,
       environment: {
+        ...k6OtelEnvironment,
         BASE_URL: props.baseUrl,
         SUMMARY_BUCKET: this.summaries.bucketName,
         // The AWS CLI keeps its state under HOME, which must be writable.
@@ -105,6 +112,17 @@ export class LoadTestRunner extends Construct {
       ulimits: [{ name: ecs.UlimitName.NOFILE, softLimit: 65536, hardLimit: 65536 }],
     });
     this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    new TelemetryCollector(this, 'Collector', {
+      taskDefinition: this.taskDefinition,
+      serviceName: 'loadtest',
+      environment: props.environment,
+      metricDeclarations: k6MetricDeclarations,
+      traces: false,
+      traceSampleRatio: 0,
+      logGroup: this.logGroup,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
     this.taskDefinition.addToTaskRolePolicy(
       new iam.PolicyStatement({
         // PutObject alone: Bucket.grantPut would add tagging, retention and legal-hold actions k6 never needs.

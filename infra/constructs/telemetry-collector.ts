@@ -14,17 +14,24 @@ export const metricsNamespace = (environment: string): string => `authscale/${en
 export const telemetryServiceName = (service: string): string => `authscale-${service}`;
 
 /** The collector's OTLP/HTTP receiver; the task's containers share one network namespace, so only they reach it. */
-const otlpEndpoint = '127.0.0.1:4318';
+export const collectorOtlpEndpoint = '127.0.0.1:4318';
+const otlpEndpoint = collectorOtlpEndpoint;
 
 /** Metric names are regular expressions to the EMF exporter: match each name whole. */
-const exactly = (name: string) => `^${name.replaceAll('.', '\\.')}$`;
+export const exactly = (name: string) => `^${name.replaceAll('.', '\\.')}$`;
+
+/** Which metrics become CloudWatch metrics, and with which dimension sets (the EMF exporter's setting). */
+export interface MetricDeclaration {
+  readonly metric_name_selectors: readonly string[];
+  readonly dimensions: readonly (readonly string[])[];
+}
 
 /**
  * The dimension sets each metric is published with; metrics listed nowhere here stay in the EMF log
  * lines but become no CloudWatch metric, so an attribute added in a service costs nothing until it is
  * chosen here. `service.name` comes from the resource (`resource_to_telemetry_conversion`).
  */
-const metricDeclarations = [
+const serviceMetricDeclarations: readonly MetricDeclaration[] = [
   {
     // RED per service: SampleCount is the rate, by status code the errors, Average and Maximum the duration.
     metric_name_selectors: [exactly('http.server.request.duration')],
@@ -66,8 +73,12 @@ const metricDeclarations = [
 
 export interface TelemetryCollectorProps {
   readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The folder under `services/`; the collector reports the service as `authscale-<service>`. */
+  /** The folder under `services/` (or `loadtest`); the collector reports it as `authscale-<name>`. */
   readonly serviceName: string;
+  /** @default the services' own metrics (`http.server.request.duration`, `authscale.*`, `db.client.*`) */
+  readonly metricDeclarations?: readonly MetricDeclaration[];
+  /** Whether the task sends traces, which go to X-Ray. @default true */
+  readonly traces?: boolean;
   /** `deployment.environment.name` on every span and metric, and the metrics namespace. */
   readonly environment: string;
   /** The share of traces started here that are kept; a caller's sampled flag wins (`parentbased_traceidratio`). */
@@ -98,7 +109,7 @@ export class TelemetryCollector extends Construct {
 
   constructor(scope: Construct, id: string, props: TelemetryCollectorProps) {
     super(scope, id);
-    const { taskDefinition, serviceName } = props;
+    const { taskDefinition, serviceName, traces = true } = props;
     const region = Stack.of(this).region;
     this.reportedServiceName = telemetryServiceName(serviceName);
 
@@ -115,11 +126,11 @@ export class TelemetryCollector extends Construct {
         // The task's ARN, cluster and family on every span and metric; `{TaskId}` below needs them.
         resourcedetection: { detectors: ['env', 'ecs'], timeout: '5s', override: false },
         // X-Ray takes at most 50 segments per PutTraceSegments call.
-        'batch/traces': { timeout: '1s', send_batch_size: 50 },
+        ...(traces ? { 'batch/traces': { timeout: '1s', send_batch_size: 50 } } : {}),
         'batch/metrics': { timeout: '60s' },
       },
       exporters: {
-        awsxray: { region },
+        ...(traces ? { awsxray: { region } } : {}),
         awsemf: {
           region,
           namespace: metricsNamespace(props.environment),
@@ -128,13 +139,21 @@ export class TelemetryCollector extends Construct {
           resource_to_telemetry_conversion: { enabled: true },
           // Exactly the dimension sets declared, without the exporter's extra roll-ups (each one a metric billed).
           dimension_rollup_option: 'NoDimensionRollup',
-          metric_declarations: metricDeclarations,
+          metric_declarations: props.metricDeclarations ?? serviceMetricDeclarations,
         },
       },
       service: {
         extensions: ['health_check'],
         pipelines: {
-          traces: { receivers: ['otlp'], processors: ['resourcedetection', 'batch/traces'], exporters: ['awsxray'] },
+          ...(traces
+            ? {
+                traces: {
+                  receivers: ['otlp'],
+                  processors: ['resourcedetection', 'batch/traces'],
+                  exporters: ['awsxray'],
+                },
+              }
+            : {}),
           metrics: { receivers: ['otlp'], processors: ['resourcedetection', 'batch/metrics'], exporters: ['awsemf'] },
         },
       },
@@ -158,13 +177,15 @@ export class TelemetryCollector extends Construct {
     });
 
     const taskRole = taskDefinition.taskRole;
-    taskRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        // X-Ray has no resource-level permissions for writing segments.
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-        resources: ['*'],
-      }),
-    );
+    if (traces) {
+      taskRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          // X-Ray has no resource-level permissions for writing segments.
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      );
+    }
     metricsLogGroup.grantWrite(taskRole);
 
     this.appEnvironment = {

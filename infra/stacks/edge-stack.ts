@@ -177,6 +177,7 @@ export class EdgeStack extends Stack {
       tokenTable: data.tokenTable,
       canary: this.canary,
       alarmAction: props.alarmAction,
+      loadTests: config.loadTest !== undefined,
     });
 
     const alb = this.loadBalancer.loadBalancer;

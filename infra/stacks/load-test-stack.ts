@@ -10,7 +10,7 @@ import type { ServicesStack } from './services-stack.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface LoadTestStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'services' | 'edge'> & { readonly loadTest: LoadTestParameters };
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge'> & { readonly loadTest: LoadTestParameters };
   readonly vpc: ec2.IVpc;
   readonly serviceSubnets: ec2.SubnetSelection;
   /** The `load-tests/` folder, the k6 image's build context. */
@@ -36,6 +36,7 @@ export class LoadTestStack extends Stack {
     const { loadTest } = config;
 
     this.runner = new LoadTestRunner(this, 'Runner', {
+      environment: config.name,
       vpc: props.vpc,
       subnets: props.serviceSubnets,
       loadTestsDirectory: props.loadTestsDirectory,

@@ -134,8 +134,53 @@ export function describeLoadTest(synthesized: () => Synthesized, { hasLoadTest }
     }
   });
 
+  test("the dashboard has a row of the load tests' k6 figures only where there is a load test", () => {
+    const { config, templates } = synthesized();
+    const [dashboard] = Object.values(templates.edge.findResources('AWS::CloudWatch::Dashboard')) as CfnResource[];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    assert.equal(body.includes('k6_http_reqs'), config.loadTest !== undefined);
+    if (config.loadTest) {
+      assert.ok(
+        body.includes(`{authscale/${config.name},test_id}`),
+        'searched in the environment namespace, by test id',
+      );
+    }
+  });
+
   // The stack's own resources, asserted where it exists; where it does not, the first test says so.
   if (!hasLoadTest) return;
+
+  test("k6 sends its metrics, tagged with the run's test id, to a collector that publishes them in the environment's namespace", () => {
+    const { config, loadTestTemplate: template } = synthesized();
+    assert.ok(config.loadTest && template, 'the load-test stack is missing');
+    const [taskDefinition] = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as CfnResource[];
+    const containers = taskDefinition?.Properties.ContainerDefinitions as Array<{
+      Name: string;
+      Environment?: Array<{ Name: string; Value: unknown }>;
+    }>;
+    const variableOf = (container: string, name: string) =>
+      containers.find((candidate) => candidate.Name === container)?.Environment?.find((entry) => entry.Name === name)
+        ?.Value;
+    assert.equal(variableOf('k6', 'K6_OUT'), 'opentelemetry');
+    assert.equal(variableOf('k6', 'K6_OTEL_HTTP_EXPORTER_ENDPOINT'), '127.0.0.1:4318');
+    assert.equal(variableOf('k6', 'K6_OTEL_METRIC_PREFIX'), 'k6_');
+    const collector = JSON.stringify(variableOf('otel-collector', 'AOT_CONFIG_CONTENT'));
+    assert.ok(collector.includes(`authscale/${config.name}`), 'the environment namespace');
+    for (const expected of ['k6_http_reqs', 'k6_http_req_duration', 'k6_http_req_failed', 'test_id']) {
+      assert.ok(collector.includes(expected), `${expected} is published`);
+    }
+    assert.ok(!collector.includes('awsxray'), 'k6 sends no traces');
+    const others = policyStatementsOf(synthesized(), 'RunnerTaskTaskRole').filter(
+      (statement) => !asList(statement.Action).some((action) => action.startsWith('s3:')),
+    );
+    assert.deepEqual(
+      others.flatMap((statement) => asList(statement.Action)).sort(),
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'besides the summaries, only the metrics log group',
+    );
+    const script = readFileSync(new URL('../../load-tests/aws/run-segment.sh', import.meta.url), 'utf8');
+    assert.match(script, /k6 run [^\n]*--tag "test_id=\$RUN_ID"/);
+  });
 
   test('k6 runs from load-tests/Dockerfile on the k6 CI builds, read-only, and may only put summaries', () => {
     const { config, loadTestTemplate: template } = synthesized();
@@ -149,15 +194,19 @@ export function describeLoadTest(synthesized: () => Synthesized, { hasLoadTest }
       Cpu: String(config.loadTest.worker.cpu),
       Memory: String(config.loadTest.worker.memoryMiB),
       RuntimePlatform: { CpuArchitecture: config.services.cpuArchitecture },
-      ContainerDefinitions: [
+      ContainerDefinitions: Match.arrayWith([
         Match.objectLike({
+          Name: 'k6',
           ReadonlyRootFilesystem: true,
           Environment: Match.arrayWith([{ Name: 'BASE_URL', Value: `https://${config.edge.publicHostname}` }]),
         }),
-      ],
+      ]),
     });
     const [bucketId] = Object.keys(template.findResources('AWS::S3::Bucket'));
-    assert.deepEqual(policyStatementsOf(synthesized(), 'RunnerTaskTaskRole'), [
+    const s3Statements = policyStatementsOf(synthesized(), 'RunnerTaskTaskRole').filter((statement) =>
+      asList(statement.Action).some((action) => action.startsWith('s3:')),
+    );
+    assert.deepEqual(s3Statements, [
       {
         Action: 's3:PutObject',
         Effect: 'Allow',

@@ -8,7 +8,8 @@ set -u
 
 summary=/tmp/summary.json
 rm -f "$summary"
-k6 run --quiet --address '' -e SUMMARY_JSON="$summary" "$@" "/load-tests/$PROFILE.js" &
+# The run's id on every metric, for the dashboard's load-test row (K6_OUT sends them to the collector).
+k6 run --quiet --address '' --tag "test_id=$RUN_ID" -e SUMMARY_JSON="$summary" "$@" "/load-tests/$PROFILE.js" &
 k6=$!
 # StopTask (the run's alarm, its timeout) sends SIGTERM to this shell only: pass it on, so k6 stops
 # the test and still writes what it measured.
