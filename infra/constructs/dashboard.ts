@@ -7,6 +7,7 @@ import type { Aurora } from './aurora.ts';
 import type { FargateService } from './fargate-service.ts';
 import type { LoadBalancer } from './load-balancer.ts';
 import { k6DashboardWidgets } from './load-test/k6-metrics.ts';
+import { searchedSeries } from './metric-search.ts';
 import type { RedisCluster } from './redis-cluster.ts';
 import type { SignInCanary } from './sign-in-canary.ts';
 import type { TokenTable } from './token-table.ts';
@@ -72,12 +73,11 @@ export class Dashboard extends Construct {
     sessionLatencyAlarm.addAlarmAction(props.alarmAction);
 
     const redisNodeMetric = (metricName: string) =>
-      new cloudwatch.MathExpression({
-        expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" ${props.redis.replicationGroupId}', 'Maximum', 60)`,
-        usingMetrics: {},
-        label: metricName,
-        period: minute,
-      });
+      searchedSeries(
+        `{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" ${props.redis.replicationGroupId}`,
+        'Maximum',
+        metricName,
+      );
 
     const namespace = props.metricsNamespace;
     const appMetric = (metricName: string, dimensionsMap: Record<string, string>, statistic: string, label: string) =>
@@ -195,25 +195,22 @@ export class Dashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Refusals (4xx) by service and error code / min',
         left: [
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${namespace},"authscale.error.code","service.name"} MetricName="authscale.http.refusals"', 'Sum', 60)`,
-            usingMetrics: {},
-            label: '',
-            period: minute,
-          }),
+          searchedSeries(
+            `{${namespace},"authscale.error.code","service.name"} MetricName="authscale.http.refusals"`,
+            'Sum',
+            '',
+          ),
         ],
         width: 8,
       }),
     );
     const identityPool = (metricName: string, state?: string) =>
-      new cloudwatch.MathExpression({
-        expression:
-          `SEARCH('{${namespace},"db.client.connection.pool.name",${state ? '"db.client.connection.state",' : ''}"service.name"} ` +
-          `MetricName="${metricName}" "db.client.connection.pool.name"="identity"${state ? ` "db.client.connection.state"="${state}"` : ''}', 'Maximum', 60)`,
-        usingMetrics: {},
-        label: '',
-        period: minute,
-      });
+      searchedSeries(
+        `{${namespace},"db.client.connection.pool.name",${state ? '"db.client.connection.state",' : ''}"service.name"} ` +
+          `MetricName="${metricName}" "db.client.connection.pool.name"="identity"${state ? ` "db.client.connection.state"="${state}"` : ''}`,
+        'Maximum',
+        '',
+      );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: "Revocation reaching the edges: from an epoch's move to its invalidation, average and maximum (s)",

@@ -15,7 +15,6 @@ export const telemetryServiceName = (service: string): string => `authscale-${se
 
 /** The collector's OTLP/HTTP receiver; the task's containers share one network namespace, so only they reach it. */
 export const collectorOtlpEndpoint = '127.0.0.1:4318';
-const otlpEndpoint = collectorOtlpEndpoint;
 
 /** Metric names are regular expressions to the EMF exporter: match each name whole. */
 export const exactly = (name: string) => `^${name.replaceAll('.', '\\.')}$`;
@@ -121,7 +120,7 @@ export class TelemetryCollector extends Construct {
 
     const config = {
       extensions: { health_check: {} },
-      receivers: { otlp: { protocols: { http: { endpoint: otlpEndpoint } } } },
+      receivers: { otlp: { protocols: { http: { endpoint: collectorOtlpEndpoint } } } },
       processors: {
         // The task's ARN, cluster and family on every span and metric; `{TaskId}` below needs them.
         resourcedetection: { detectors: ['env', 'ecs'], timeout: '5s', override: false },
@@ -189,7 +188,7 @@ export class TelemetryCollector extends Construct {
     metricsLogGroup.grantWrite(taskRole);
 
     this.appEnvironment = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${otlpEndpoint}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${collectorOtlpEndpoint}`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_SERVICE_NAME: this.reportedServiceName,
       OTEL_RESOURCE_ATTRIBUTES: `deployment.environment.name=${props.environment}`,

@@ -1,5 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { searchedSeries } from '../metric-search.ts';
 import { collectorOtlpEndpoint, exactly, type MetricDeclaration } from '../telemetry-collector.ts';
 
 /** The k6 tag each task of a run sets (`load-tests/aws/run-segment.sh`): the execution's name. */
@@ -46,13 +46,8 @@ export const k6MetricDeclarations: readonly MetricDeclaration[] = [
  * test id. Searches, since the ids are the runs' execution names, known only when they run.
  */
 export function k6DashboardWidgets(namespace: string): cloudwatch.IWidget[] {
-  const period = Duration.minutes(1);
   const search = (metric: string, dimensions: string, statistic: string, filter = '') =>
-    new cloudwatch.MathExpression({
-      expression: `SEARCH('{${namespace},${dimensions}} MetricName="${metric}"${filter}', '${statistic}', 60)`,
-      usingMetrics: {},
-      period,
-    });
+    searchedSeries(`{${namespace},${dimensions}} MetricName="${metric}"${filter}`, statistic);
   return [
     new cloudwatch.GraphWidget({
       title: 'Load tests: k6 requests per minute, by test id',
