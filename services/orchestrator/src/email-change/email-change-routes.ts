@@ -15,8 +15,6 @@ import { emailChangeConfirmBody, emailChangeRequestBody } from './email-change-s
 
 export const emailChangeFlow = 'email_change';
 
-const invalidLink = () => new AuthError('invalid_link');
-
 /**
  * `PUT /auth/email` (step-up) asks to move the account to a new address: it answers the same 202
  * whether the address is free or another account holds it, after the same database work, and
@@ -84,7 +82,7 @@ export const emailChangeRoutes: FastifyPluginAsyncTypebox<{
       const flow = await deps.identity.flows.take({ kind: emailChangeFlow, id: request.body.token });
       const { userId, email, previousEmail } = flow ?? {};
       if (typeof userId !== 'string' || typeof email !== 'string' || typeof previousEmail !== 'string') {
-        throw invalidLink();
+        throw new AuthError('invalid_link');
       }
       const result = await deps.identity.users.changeEmail({ userId, from: previousEmail, to: email });
       if (!result.changed) {
@@ -100,7 +98,7 @@ export const emailChangeRoutes: FastifyPluginAsyncTypebox<{
         // Whoever holds the new mailbox may learn that it has an account now: they can ask for
         // a password reset there anyway.
         if (result.reason === 'taken') throw new AuthError('conflict', 'Another account took that address meanwhile.');
-        throw invalidLink();
+        throw new AuthError('invalid_link');
       }
       await invalidateCachedViews(deps, request.log, userId);
       await deps.identity.audit.record({ type: 'email.changed', userId, ip: request.ip });

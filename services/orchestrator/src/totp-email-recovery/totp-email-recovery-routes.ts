@@ -12,8 +12,6 @@ import { totpEmailRecoveryWindowSeconds } from './totp-email-recovery-config.ts'
 
 export const totpEmailRecoveryFlow = 'totp_email_recovery';
 
-const spentLink = () => new AuthError('invalid_link');
-
 /**
  * The way back for someone who lost their authenticator app and its recovery codes.
  *
@@ -91,7 +89,7 @@ export const totpEmailRecoveryRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const { token } = request.body;
       const pending = await deps.identity.flows.get({ kind: totpEmailRecoveryFlow, id: token });
-      if (!pending || typeof pending.notBefore !== 'number') throw spentLink();
+      if (!pending || typeof pending.notBefore !== 'number') throw new AuthError('invalid_link');
       const waitLeft = pending.notBefore - Math.floor(Date.now() / 1000);
       // Looked at, not taken: the link still works once the waiting is over.
       if (waitLeft > 0) {
@@ -101,7 +99,7 @@ export const totpEmailRecoveryRoutes: FastifyPluginAsyncTypebox<{
       const { userId, email } = taken ?? {};
       const user = typeof userId === 'string' ? await deps.identity.users.get({ userId }) : null;
       // A link mailed before an email change does not act on the account it has moved away from.
-      if (!user || user.email !== email) throw spentLink();
+      if (!user || user.email !== email) throw new AuthError('invalid_link');
       if (await ceremonies.totp.isEnrolled({ userId: user.id })) await ceremonies.totp.disable({ userId: user.id });
       await deps.identity.audit.record({
         type: 'mfa.removed',
@@ -122,7 +120,7 @@ export const totpEmailRecoveryRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const cancelled = await deps.identity.flows.take({ kind: totpEmailRecoveryFlow, id: request.body.token });
-      if (!cancelled || typeof cancelled.userId !== 'string') throw spentLink();
+      if (!cancelled || typeof cancelled.userId !== 'string') throw new AuthError('invalid_link');
       await deps.identity.audit.record({
         type: 'mfa.email_recovery_cancelled',
         userId: cancelled.userId,
