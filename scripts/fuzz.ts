@@ -11,6 +11,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, spawnServer, stopProcess, waitFor } from '@authscale/testkit';
+import { signInThroughEdge } from './bench/edge/sign-in-through-edge.ts';
 import { pythonTool } from './python-tool.ts';
 
 const schemathesisVersion = '4.32.5';
@@ -45,37 +46,23 @@ try {
     timeoutMs: 120_000,
     what: 'npm start',
   });
-  const account = { email: 'fuzz@example.com', password: 'a long fuzzing passphrase' };
-  await post('/auth/signup', account);
-
-  // Every credential before any run: the fuzzer signs in with wrong passwords too, and the
-  // account's sign-in back-off would then refuse this script's own sign-ins.
+  // A session of its own for each authenticated run, all signed in before any run: the fuzzer
+  // signs in with wrong passwords too, and an account's sign-in back-off would then refuse ours.
+  const signedIn = () => signInThroughEdge({ edgeUrl: base, origin: base });
   const [bearer, cookie, lastBearer, lastCookie] = [
-    await accessToken(),
-    await sessionCookie(),
-    await accessToken(),
-    await sessionCookie(),
+    await signedIn(),
+    await signedIn(),
+    await signedIn(),
+    await signedIn(),
   ];
   const runs: [string, string[]][] = [
     ['without credentials', []],
-    ['bearer token', [...bearerHeader(bearer), ...excluded()]],
-    ['session cookie', [...cookieHeaders(cookie), ...excluded()]],
-    ['bearer token, session-ending routes', [...bearerHeader(lastBearer), ...included()]],
-    ['session cookie, session-ending routes', [...cookieHeaders(lastCookie), ...included()]],
+    ['bearer token', [...bearerHeader(bearer.accessToken), ...excluded()]],
+    ['session cookie', [...cookieHeaders(cookie.cookie), ...excluded()]],
+    ['bearer token, session-ending routes', [...bearerHeader(lastBearer.accessToken), ...included()]],
+    ['session cookie, session-ending routes', [...cookieHeaders(lastCookie.cookie), ...included()]],
   ];
   for (const [title, credentials] of runs) failed = !schemathesis(title, credentials) || failed;
-
-  async function signIn() {
-    return post('/auth/login', account);
-  }
-  async function accessToken(): Promise<string> {
-    return ((await (await signIn()).json()) as { accessToken: string }).accessToken;
-  }
-  async function sessionCookie(): Promise<string> {
-    const cookie = (await signIn()).headers.getSetCookie().find((line) => line.startsWith('authscale_session='));
-    if (!cookie) throw new Error('sign-in set no session cookie');
-    return cookie.split(';', 1)[0] as string;
-  }
 } finally {
   await stopProcess(platform, 'SIGINT', 30_000);
   rmSync(home, { recursive: true, force: true });
@@ -122,14 +109,4 @@ function excluded(): string[] {
 
 function included(): string[] {
   return sessionEnding.flatMap((name) => ['--include-name', name]);
-}
-
-async function post(path: string, body: unknown): Promise<Response> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
-  return response;
 }
