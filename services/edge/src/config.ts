@@ -83,6 +83,11 @@ export const edgeConfigSchema = Type.Object({
   UPSTREAM_CONNECT_TIMEOUT_MS: durationMs({ default: 1000, minimum: 50, maximum: 30_000 }),
   /** Deadline of one call to one session replica (the session client then tries the next). */
   SESSION_TIMEOUT_MS: durationMs({ default: 1000, minimum: 50, maximum: 30_000 }),
+  /**
+   * How long a session read keeps trying the live replicas while they cannot answer (one is down,
+   * or Redis fails over and they wait it out) before the edge answers 503 or 504.
+   */
+  SESSION_READ_BUDGET_MS: durationMs({ default: 4000, minimum: 0, maximum: 60_000 }),
   /** Deadline of one rate-limit counter update. */
   RATE_LIMIT_REDIS_TIMEOUT_MS: durationMs({ default: 250, minimum: 10, maximum: 10_000 }),
   /** Refuse JWTs whose session was revoked (one near-cache lookup per bearer request). */

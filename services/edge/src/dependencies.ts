@@ -92,6 +92,7 @@ export function createEdgeDependencies(config: EdgeConfig, { sessionEpochs }: Ed
     replicas: config.SESSION_REPLICAS,
     internalToken: config.INTERNAL_API_TOKEN,
     timeoutMs: config.SESSION_TIMEOUT_MS,
+    readBudgetMs: config.SESSION_READ_BUDGET_MS,
   });
   const apiKeys = createApiKeyClient({
     baseUrl: config.ORCHESTRATOR_URL,

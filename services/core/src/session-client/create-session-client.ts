@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Static } from 'typebox';
 import type { Pool } from 'undici';
 import { classifyNetworkFailure } from '../errors/classify-network-failure.ts';
@@ -22,6 +23,13 @@ export interface SessionClientOptions {
   internalToken: string;
   /** Deadline of one call to one replica. @default 3000 */
   timeoutMs?: number;
+  /**
+   * How long an idempotent call keeps trying while replicas answer that they cannot serve now or
+   * do not answer: long enough to wait out a Redis failover, which a replica rides out for up to
+   * its own retry deadline (2.5 s) before it answers 503. No attempt starts past it, so a call
+   * ends within `readBudgetMs + timeoutMs`. A create is never retried on it. @default 4000
+   */
+  readBudgetMs?: number;
   /** How often each replica's `/readyz` is probed; 0 turns probing off. @default 1000 */
   healthCheckIntervalMs?: number;
   /** Keep-alive connections per replica. @default 32 */
@@ -46,17 +54,26 @@ interface Call {
 const codeOf = (body: unknown): AuthErrorCode | undefined =>
   (body as { error?: { code?: AuthErrorCode } } | null)?.error?.code;
 
+/** A replica's own answer that a later attempt may not get: its dependency was down or slow. */
+const transientCodes = new Set<AuthErrorCode>(['dependency_unavailable', 'dependency_timeout']);
+
+/** The pause before the nth retry: the first goes to another replica at once, later ones back off. */
+const backoffMs = (retry: number) => (retry === 0 ? 0 : Math.min(25 * 2 ** retry, 250));
+
 /**
  * The session replicas' client, used by the edge and the orchestrator. Routes each call by user
  * id with rendezvous hashing so each replica serves (and caches) its own share; keeps keep-alive
- * pools; skips replicas whose health check fails; retries an idempotent call once on the next
- * replica in the ranking. Failures surface as `AuthError`s, translated by `dependencyError`
- * (`dependency_unavailable`, `dependency_timeout`, `dependency_failed`).
+ * pools; skips replicas whose health check fails, or whose connection just failed. An idempotent
+ * call that fails for a reason that can pass (a replica down, slow, or riding out a Redis failover)
+ * is tried again on the next live replica in the ranking, with backoff, until `readBudgetMs`.
+ * Failures surface as `AuthError`s, translated by `dependencyError` (`dependency_unavailable`,
+ * `dependency_timeout`, `dependency_failed`).
  */
 export function createSessionClient({
   replicas: initialReplicas,
   internalToken,
   timeoutMs = 3_000,
+  readBudgetMs = 4_000,
   healthCheckIntervalMs = 1_000,
   connectionsPerReplica = 32,
 }: SessionClientOptions) {
@@ -64,6 +81,7 @@ export function createSessionClient({
     throw new TypeError('createSessionClient: internalToken must be a string of at least 32 characters');
   }
   if (!(timeoutMs > 0)) throw new TypeError('createSessionClient: timeoutMs must be positive');
+  if (!(readBudgetMs >= 0)) throw new TypeError('createSessionClient: readBudgetMs must not be negative');
   const authorization = `Bearer ${internalToken}`;
   const pools = new Map<string, Pool>();
   const down = new Set<string>();
@@ -99,25 +117,47 @@ export function createSessionClient({
     return { status: response.statusCode, body: await readJsonBody(response.body) };
   }
 
+  /**
+   * The replica for the next attempt: the first one after `previous` in the ranking (cyclically)
+   * that is not known to be down, so a retry never goes back to where the failure was while
+   * another replica is live, nor to a replica whose connection failed. With all of them down,
+   * the ranking itself: one may be back before its health check says so.
+   */
+  function nextReplica(ranked: readonly string[], previous: string | undefined): string {
+    const from = previous === undefined ? 0 : ranked.indexOf(previous) + 1;
+    for (let step = 0; step < ranked.length; step++) {
+      const replica = ranked[(from + step) % ranked.length] as string;
+      if (!down.has(replica)) return replica;
+    }
+    return ranked[from % ranked.length] as string;
+  }
+
   async function call({ key, method, path, body, idempotent }: Call): Promise<Reply> {
     const ranked = rankReplicas(key, replicas);
-    const healthy = ranked.filter((replica) => !down.has(replica));
-    const candidates = (healthy.length > 0 ? healthy : ranked).slice(0, 2);
-    let lastError: unknown;
-    for (const [attempt, replica] of candidates.entries()) {
+    const deadline = idempotent ? performance.now() + readBudgetMs : 0;
+    let replica: string | undefined;
+    for (let attempt = 0; ; attempt++) {
+      replica = nextReplica(ranked, replica);
       try {
         const reply = await send(replica, method, path, body);
         if (reply.status < 500) return reply;
         throw new AuthError(codeOf(reply.body) ?? 'dependency_unavailable');
       } catch (error) {
-        lastError = error;
-        if (!(error instanceof AuthError)) down.add(replica);
-        // A create goes to the next replica only if the first certainly never saw it.
-        const retry = attempt === 0 && (idempotent || classifyNetworkFailure(error) === 'not-sent');
-        if (!retry) break;
+        const answered = error instanceof AuthError;
+        if (!answered) down.add(replica);
+        if (!idempotent) {
+          // A create goes to the next replica only if the first certainly never saw it.
+          if (attempt === 0 && classifyNetworkFailure(error) === 'not-sent') continue;
+          throw dependencyError(error);
+        }
+        // Any failure is worth one other replica; only one that can pass is worth the budget (an
+        // answer such as `internal` is a bug, and would be the same everywhere).
+        const passing = !answered || transientCodes.has(error.code);
+        const pause = backoffMs(attempt);
+        if (!(attempt === 0 || (passing && performance.now() + pause < deadline))) throw dependencyError(error);
+        if (pause > 0) await sleep(pause);
       }
     }
-    throw dependencyError(lastError);
   }
 
   const probe = async () => {

@@ -59,6 +59,7 @@ it('answers dependency_timeout when replicas accept the call and never answer, a
     replicas: listening.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     internalToken,
     timeoutMs: 200,
+    readBudgetMs: 300,
     healthCheckIntervalMs: 0,
   });
   try {
@@ -66,7 +67,8 @@ it('answers dependency_timeout when replicas accept the call and never answer, a
       assert.equal(error.code, 'dependency_timeout');
       return true;
     });
-    assert.equal(calls, 2, 'an idempotent read is tried once more on the next replica');
+    assert.ok(calls >= 2, `an idempotent read is tried on the next replica too (${calls} calls)`);
+    assert.ok(calls <= 3, `no attempt starts past the read budget (${calls} calls)`);
   } finally {
     for (const response of held) response.destroy();
     await client.close();
@@ -161,5 +163,113 @@ it('answers dependency_failed when a replica answers something that is not JSON'
   } finally {
     await client.close();
     await garbled.close();
+  }
+});
+
+const liveSession = JSON.stringify({ session: JSON.parse(createdSession).session });
+const unavailable = JSON.stringify({ error: { code: 'dependency_unavailable', message: 'Redis fails over' } });
+
+it('retries a read on the live replica rather than on a dead one when the live one answered 503', async () => {
+  // A replica killed while Redis fails over: the live replica's first answer is 503, and the retry
+  // must not go to the replica whose connection is refused.
+  const dead = `http://127.0.0.1:${await freePort()}`;
+  const live = await fakeReplica((response) =>
+    live.calls === 1
+      ? response.writeHead(503, { 'content-type': 'application/json' }).end(unavailable)
+      : response.writeHead(200, { 'content-type': 'application/json' }).end(liveSession),
+  );
+  const client = createSessionClient({ replicas: [live.url, dead], internalToken, healthCheckIntervalMs: 0 });
+  try {
+    const userId = userRankedFirstOn(live.url, dead);
+    const session = await client.touch(userId, 'A'.repeat(22));
+    assert.equal(session?.sid, 'A'.repeat(22));
+    assert.equal(live.calls, 2);
+    assert.equal(client.replicaFor(userId), new URL(live.url).origin, 'the dead replica is marked down');
+  } finally {
+    await client.close();
+    await live.close();
+  }
+});
+
+/** A replica that cannot serve until `outageEndsAt` (answering `during`), then can. */
+function replicaRidingOutAFailover(outageEndsAt: number, during: (response: ServerResponse) => void) {
+  return fakeReplica((response) => {
+    if (Date.now() < outageEndsAt) during(response);
+    else response.writeHead(200, { 'content-type': 'application/json' }).end(liveSession);
+  });
+}
+
+it('keeps trying a read through an outage longer than one attempt, up to the read budget', async () => {
+  const answering503 = (response: ServerResponse) =>
+    response.writeHead(503, { 'content-type': 'application/json' }).end(unavailable);
+  const replica = await replicaRidingOutAFailover(Date.now() + 600, answering503);
+  const patient = createSessionClient({ replicas: [replica.url], internalToken, healthCheckIntervalMs: 0 });
+  try {
+    assert.equal((await patient.touch('user-1', 'A'.repeat(22)))?.sid, 'A'.repeat(22));
+    assert.ok(replica.calls > 2, `it answered 503 until the outage ended (${replica.calls} calls)`);
+  } finally {
+    await patient.close();
+    await replica.close();
+  }
+  const again = await replicaRidingOutAFailover(Date.now() + 600, answering503);
+  const impatient = createSessionClient({
+    replicas: [again.url],
+    internalToken,
+    readBudgetMs: 0,
+    healthCheckIntervalMs: 0,
+  });
+  try {
+    await assert.rejects(impatient.touch('user-1', 'A'.repeat(22)), { code: 'dependency_unavailable' });
+  } finally {
+    await impatient.close();
+    await again.close();
+  }
+});
+
+it('keeps trying a read whose attempts time out while the replicas wait out a failover', async () => {
+  const held: ServerResponse[] = [];
+  // Both replicas wait on the same Redis, so the outage ends for both at once, after two attempts.
+  const outageEndsAt = Date.now() + 1_500;
+  const replicas = await Promise.all([
+    replicaRidingOutAFailover(outageEndsAt, (response) => held.push(response)),
+    replicaRidingOutAFailover(outageEndsAt, (response) => held.push(response)),
+  ]);
+  const client = createSessionClient({
+    replicas: replicas.map(({ url }) => url),
+    internalToken,
+    // undici's deadlines tick about once a second, so each attempt here ends after about 1 s.
+    timeoutMs: 200,
+    readBudgetMs: 4_000,
+    healthCheckIntervalMs: 0,
+  });
+  try {
+    assert.equal((await client.validate('user-1.secret'))?.sid, 'A'.repeat(22));
+  } finally {
+    for (const response of held) response.destroy();
+    await client.close();
+    await Promise.all(replicas.map((replica) => replica.close()));
+  }
+});
+
+it('tries an answer that is a bug on one other replica only, not for the whole budget', async () => {
+  const failing = (response: ServerResponse) =>
+    response
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 'internal' } }));
+  const replicas = await Promise.all([fakeReplica(failing), fakeReplica(failing)]);
+  const client = createSessionClient({
+    replicas: replicas.map(({ url }) => url),
+    internalToken,
+    healthCheckIntervalMs: 0,
+  });
+  try {
+    await assert.rejects(client.validate('user-1.secret'), { code: 'internal' });
+    assert.deepEqual(
+      replicas.map(({ calls }) => calls),
+      [1, 1],
+    );
+  } finally {
+    await client.close();
+    await Promise.all(replicas.map((replica) => replica.close()));
   }
 });
