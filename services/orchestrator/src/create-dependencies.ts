@@ -26,10 +26,17 @@ export async function createOrchestratorDependencies(
   const sessions = createSessionClient({
     replicas: config.SESSION_REPLICAS,
     internalToken: config.INTERNAL_API_TOKEN,
+    // A create may wait out a Redis failover on the replica (2.5 s), so each call keeps 3 s; a
+    // read's retries stop starting after 1 s, so any call ends within 4 s, inside the edge's 5 s.
+    timeoutMs: 3_000,
+    readBudgetMs: 1_000,
   });
   const dynamodb = new DynamoDBClient({
     region: config.AWS_REGION,
     ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+    // The SDK sets no deadline of its own: a connection that stops answering would hold a
+    // sign-in or a refresh (and its pooled socket) past the edge's 5 s wait, for good.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   const refreshTokens = createRefreshTokenStore({
     client: dynamodb,
