@@ -12,10 +12,13 @@ export interface PostgresServer {
   url: string;
   host: string;
   port: number;
+  /** The first server process's; a restart starts another. */
   pid: number;
   dataDir: string;
   /** Connection string for another database on the same server. */
   urlFor(database: string, user?: string, password?: string): string;
+  /** A fast shutdown (clients disconnected), then a start on the same port and data: a restart. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,39 +49,43 @@ export async function startPostgres(): Promise<PostgresServer> {
     ...user,
   });
   const port = await freePort();
-  const child = spawnServer(
-    postgres,
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${root}`,
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=200',
-    ],
-    { ...user },
-  );
-  let log = '';
-  child.stderr?.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
   const pgIsReady = findBinary('pg_isready', { install, extraDirs: binDirs });
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`postgres exited early:\n${log}`);
-      await run(pgIsReady, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres']);
-      return true;
-    },
-    { what: 'postgres to accept connections' },
-  );
+  const launch = async () => {
+    const child = spawnServer(
+      postgres,
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${root}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
+      { ...user },
+    );
+    let log = '';
+    child.stderr?.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`postgres exited early:\n${log}`);
+        await run(pgIsReady, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres']);
+        return true;
+      },
+      { what: 'postgres to accept connections' },
+    );
+    return child;
+  };
+  let child = await launch();
 
   const urlFor = (database: string, name = 'postgres', password?: string) =>
     `postgres://${encodeURIComponent(name)}${password ? `:${encodeURIComponent(password)}` : ''}@127.0.0.1:${port}/${database}`;
@@ -89,6 +96,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     pid: child.pid ?? -1,
     dataDir,
     urlFor,
+    async restart() {
+      await stopProcess(child, 'SIGINT');
+      child = await launch();
+    },
     async stop() {
       // SIGINT is Postgres' "fast" shutdown: disconnect clients, then exit cleanly.
       await stopProcess(child, 'SIGINT');
