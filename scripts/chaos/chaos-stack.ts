@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type DynamoDbEmulator,
   freePorts,
   type PostgresServer,
   type RedisClusterServer,
@@ -14,7 +14,7 @@ import {
   startSmtpSink,
   startTopology,
 } from '@authscale/testkit';
-import { localTokenTableName, provisionLocalData } from '../stack/local-data-services.ts';
+import { freshLocalSecrets, provisionLocalData } from '../stack/local-data-services.ts';
 import { type Link, startToxiproxy, type Toxiproxy } from './toxiproxy.ts';
 
 export interface ChaosStack {
@@ -23,6 +23,7 @@ export interface ChaosStack {
   topology: RunningTopology;
   redis: RedisClusterServer;
   postgres: PostgresServer;
+  dynamodb: DynamoDbEmulator;
   toxiproxy: Toxiproxy;
   /** Every dependency link, each through its own proxy, named client-to-dependency. */
   links: {
@@ -59,7 +60,7 @@ export async function startChaosStack(): Promise<ChaosStack> {
       startToxiproxy(),
     ]);
     started.push(redis, postgres, dynamodb, mail as SmtpSink, toxiproxy);
-    const { databaseUrl } = await provisionLocalData({
+    const data = await provisionLocalData({
       adminUrlFor: postgres.urlFor,
       dynamodbEndpoint: dynamodb.endpoint,
     });
@@ -83,11 +84,8 @@ export async function startChaosStack(): Promise<ChaosStack> {
         sessionPorts,
         orchestratorPort,
         redisClusterUrls: redis.urls,
-        databaseUrl,
-        dynamodbEndpoint: dynamodb.endpoint,
-        tokenTableName: localTokenTableName,
-        internalToken: randomBytes(32).toString('base64url'),
-        totpEncryptionKey: randomBytes(32).toString('base64url'),
+        ...data,
+        ...freshLocalSecrets(),
         plainHttpCookies: true,
         smtpUrl: mail.url,
         inherited: { ...process.env, ...limitsOff },
@@ -98,7 +96,7 @@ export async function startChaosStack(): Promise<ChaosStack> {
           },
           orchestrator: {
             SESSION_REPLICAS: urlsOf(links.orchestratorToSessions),
-            DATABASE_URL: throughProxy(databaseUrl, links.orchestratorToPostgres),
+            DATABASE_URL: throughProxy(data.databaseUrl, links.orchestratorToPostgres),
             DYNAMODB_ENDPOINT: `http://${loopback(links.orchestratorToDynamoDb.port)}`,
           },
         },
@@ -112,6 +110,7 @@ export async function startChaosStack(): Promise<ChaosStack> {
       topology,
       redis,
       postgres,
+      dynamodb,
       toxiproxy,
       links,
       logDir,

@@ -97,6 +97,14 @@ export const scenarios: Scenario[] = [
     passwordChanges: true,
   },
   {
+    name: 'dynamodb-failing',
+    fault: 'DynamoDB closes every connection and refuses new ones, during refresh rotation',
+    runbook: 'dynamodb-throttling',
+    // Disabled rather than a reset_peer toxic: Toxiproxy v2.12.0 never finishes removing that one.
+    inject: (stack) => stack.links.orchestratorToDynamoDb.setEnabled(false),
+    heal: (stack) => stack.links.orchestratorToDynamoDb.setEnabled(true),
+  },
+  {
     name: 'orchestrator-slow',
     fault: 'the orchestrator answers the edge 1 to 2 s late',
     inject: (stack) =>

@@ -1,27 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { freePort, spawnServer, stopProcess, waitFor } from '@authscale/testkit';
-import { toolCache } from '../tool-cache.ts';
+import { ensureGoTool } from '../go-tool.ts';
 
 /** The Toxiproxy the fault-injection suite builds from the Go module proxy, once. */
 export const toxiproxyVersion = 'v2.12.0';
 
-/** The path of `toxiproxy-server` at `toxiproxyVersion`, built once and kept outside the checkout. */
-export function ensureToxiproxy(): string {
-  const server = join(toolCache('toxiproxy', toxiproxyVersion), 'server');
-  if (existsSync(server)) return server;
-  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
-    console.error('Go is needed to build Toxiproxy once (https://go.dev/doc/install).');
-    process.exit(1);
-  }
-  console.log(`building Toxiproxy ${toxiproxyVersion}`);
-  execFileSync('go', ['install', `github.com/Shopify/toxiproxy/v2/cmd/server@${toxiproxyVersion}`], {
-    stdio: 'inherit',
-    env: { ...process.env, GOBIN: dirname(server) },
+const ensureToxiproxy = () =>
+  ensureGoTool({
+    name: 'toxiproxy',
+    pkg: 'github.com/Shopify/toxiproxy/v2/cmd/server',
+    version: toxiproxyVersion,
+    binary: 'server',
   });
-  return server;
-}
 
 /** A toxic as Toxiproxy's API names it (https://github.com/Shopify/toxiproxy#toxics). */
 export interface Toxic {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { identityRoles, migrateIdentitySchema, provisionIdentityDatabase } from '@authscale/identity';
 import { createRefreshTokenTable } from '@authscale/orchestrator';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -5,10 +6,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export const localDatabaseName = 'authscale';
 export const localTokenTableName = 'authscale-tokens';
 
+/** Where a local topology's services find their data (`Topology`'s fields of the same names). */
+export interface LocalData {
+  /** The application role's connection string, the only one the services get. */
+  databaseUrl: string;
+  dynamodbEndpoint: string;
+  tokenTableName: string;
+}
+
 /**
  * Does locally what the deployment does in AWS: creates the database and its two roles, runs the
- * identity migrations as the owner role, and creates the token table. Returns the application
- * role's connection string, the only one the services get.
+ * identity migrations as the owner role, and creates the token table.
  */
 export async function provisionLocalData({
   adminUrlFor,
@@ -19,7 +27,7 @@ export async function provisionLocalData({
   dynamodbEndpoint: string;
   /** For servers that require passwords; the throw-away test server trusts loopback. */
   rolePassword?: string;
-}): Promise<{ databaseUrl: string }> {
+}): Promise<LocalData> {
   await provisionIdentityDatabase({
     adminUrl: adminUrlFor('postgres'),
     database: localDatabaseName,
@@ -33,5 +41,15 @@ export async function provisionLocalData({
   });
   await createRefreshTokenTable({ client, tableName: localTokenTableName });
   client.destroy();
-  return { databaseUrl: adminUrlFor(localDatabaseName, identityRoles.app) };
+  return {
+    databaseUrl: adminUrlFor(localDatabaseName, identityRoles.app),
+    dynamodbEndpoint,
+    tokenTableName: localTokenTableName,
+  };
 }
+
+/** A new internal API token and TOTP key, for a topology whose data lives no longer than the run. */
+export const freshLocalSecrets = () => ({
+  internalToken: randomBytes(32).toString('base64url'),
+  totpEncryptionKey: randomBytes(32).toString('base64url'),
+});

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   freePorts,
@@ -12,7 +11,7 @@ import {
   type Topology,
   topologyEnv,
 } from '@authscale/testkit';
-import { localTokenTableName, provisionLocalData } from '../../stack/local-data-services.ts';
+import { freshLocalSecrets, provisionLocalData } from '../../stack/local-data-services.ts';
 import { startScript } from '../load.ts';
 
 export type EdgeBench = Awaited<ReturnType<typeof startEdgeBench>>;
@@ -32,7 +31,7 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
     await Promise.allSettled([redis.stop(), postgres.stop(), dynamodb.stop()]);
   };
   try {
-    const { databaseUrl } = await provisionLocalData({
+    const data = await provisionLocalData({
       adminUrlFor: postgres.urlFor,
       dynamodbEndpoint: dynamodb.endpoint,
     });
@@ -43,11 +42,8 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       sessionPorts: [sessionPort],
       orchestratorPort,
       redisClusterUrls: redis.urls,
-      databaseUrl,
-      dynamodbEndpoint: dynamodb.endpoint,
-      tokenTableName: localTokenTableName,
-      internalToken: randomBytes(32).toString('base64url'),
-      totpEncryptionKey: randomBytes(32).toString('base64url'),
+      ...data,
+      ...freshLocalSecrets(),
       // One client address sends everything here; the per-IP counter is still incremented per request.
       perIpLimit: 1_000_000_000,
       // As deployed: a request served well logs nothing at info, so the figures include logging.
