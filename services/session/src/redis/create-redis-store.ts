@@ -14,8 +14,9 @@ export interface CreateRedisStoreOptions {
   /** Namespace before the hash tag. @default 'as' */
   prefix?: string;
   /**
-   * Replicas that must acknowledge create, revoke and revoke-all (`WAIT`). 0 only where the
-   * deployment has no replica, and then a primary's loss loses writes. @default 1
+   * The fewest replicas that must acknowledge create, revoke and revoke-all (`WAIT`); every replica
+   * the primary counts online must too. 0 only where the deployment has no replica, and then a
+   * primary's loss loses writes. @default 1
    */
   minReplicaAcks?: number;
   /** @default 200 */
@@ -73,11 +74,22 @@ export function createRedisStore({
     }
   }
 
-  /** WAIT, once more if too few replicas answered; false when the write is still not replicated. */
+  /**
+   * WAIT for every replica the key's primary counts online, and at least `minReplicaAcks`; once
+   * more, with a fresh count, if too few answered. False when the write is still not replicated.
+   *
+   * Every online replica, not any one: a primary cut off from the cluster with one of its replicas
+   * keeps accepting writes until its node timeout, and that replica alone could acknowledge them,
+   * while the majority promotes another replica that never had them. The cut-off replica still
+   * counts as online to the primary (a partition closes no socket; `repl-timeout` is longer than
+   * the node timeout), so WAIT for it too fails, and the write is never acknowledged. A replica that
+   * dies closes its link, drops out of the count, and writes go on with the others.
+   */
   async function replicated(key: string): Promise<boolean> {
     if (minReplicaAcks === 0) return true;
     for (let attempt = 0; attempt < 2; attempt++) {
-      if ((await connection.waitForReplicas(key, minReplicaAcks, waitTimeoutMs)) >= minReplicaAcks) return true;
+      const wanted = Math.max(minReplicaAcks, await connection.replicasOnline(key, { fresh: attempt > 0 }));
+      if ((await connection.waitForReplicas(key, wanted, waitTimeoutMs)) >= wanted) return true;
     }
     return false;
   }

@@ -16,6 +16,11 @@ export interface RedisConnection {
   runScript(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
   /** `WAIT replicas timeoutMs` on the writer connection of the node that owns `key`. */
   waitForReplicas(key: string, replicas: number, timeoutMs: number): Promise<number>;
+  /**
+   * How many replicas the primary that owns `key` counts online (`INFO replication`), remembered
+   * for a second per primary unless `fresh`.
+   */
+  replicasOnline(key: string, options?: { fresh?: boolean }): Promise<number>;
   /** `WAIT` on every primary at once: true when each has `replicas` acknowledgements. */
   waitForReplicasEverywhere(replicas: number, timeoutMs: number): Promise<boolean>;
   ping(): Promise<void>;
@@ -85,15 +90,20 @@ interface Pair {
   /** Reads a key from a replica of its shard: the fallback while the primary is unreachable. */
   readFromReplica?: <T>(key: string, read: (client: Commands) => Promise<T>) => Promise<T>;
   closeExtra?: () => Promise<unknown>;
-  wait(key: string, args: string[]): Promise<unknown>;
+  /** The writer's connection to the primary that owns `key`: where WAIT for a write to it goes. */
+  primaryOf(key: string): Promise<{ sendCommand(args: string[]): Promise<unknown> }>;
   waitEverywhere(args: string[]): Promise<unknown[]>;
   ping(): Promise<void>;
 }
 
+/** Replicas in `INFO replication` whose link is up and synced (`state=online`). */
+const onlineIn = (info: string) => info.split('\n').filter((line) => /^slave\d+:.*state=online/.test(line)).length;
+
 function connectionOver(
-  { reader, writer, readFromReplica, closeExtra, wait, waitEverywhere, ping }: Pair,
+  { reader, writer, readFromReplica, closeExtra, primaryOf, waitEverywhere, ping }: Pair,
   listeners: Array<() => void>,
 ): RedisConnection {
+  const onlineCounts = new WeakMap<object, { count: number; at: number }>();
   const read = async <T>(key: string, command: (client: Commands) => Promise<T>): Promise<T> => {
     try {
       return await command(reader);
@@ -115,7 +125,15 @@ function connectionOver(
       }
     },
     waitForReplicas: async (key, replicas, timeoutMs) =>
-      Number(await wait(key, ['WAIT', String(replicas), String(timeoutMs)])),
+      Number(await (await primaryOf(key)).sendCommand(['WAIT', String(replicas), String(timeoutMs)])),
+    async replicasOnline(key, { fresh = false } = {}) {
+      const primary = await primaryOf(key);
+      const remembered = onlineCounts.get(primary);
+      if (!fresh && remembered && Date.now() - remembered.at < 1_000) return remembered.count;
+      const count = onlineIn(String(await primary.sendCommand(['INFO', 'replication'])));
+      onlineCounts.set(primary, { count, at: Date.now() });
+      return count;
+    },
     async waitForReplicasEverywhere(replicas, timeoutMs) {
       const acks = await waitEverywhere(['WAIT', String(replicas), String(timeoutMs)]);
       return acks.every((ack) => Number(ack) >= replicas);
@@ -173,7 +191,7 @@ export async function connectRedis({
       {
         reader,
         writer,
-        wait: (_key, args) => writer.sendCommand(args),
+        primaryOf: async () => writer,
         waitEverywhere: async (args) => [await writer.sendCommand(args)],
         ping: async () => void (await writer.ping()),
       },
@@ -227,7 +245,7 @@ export async function connectRedis({
       closeExtra: fallback.close,
       // WAIT goes to the key's primary on the connection that wrote: node-redis' own routing
       // for WAIT (`sendCommand(key, ...)`) fans it out to every shard and keeps the minimum.
-      wait: async (key, args) => (await writer.getNodeClientForKey(key, false)).sendCommand(args),
+      primaryOf: (key) => writer.getNodeClientForKey(key, false),
       waitEverywhere: (args) =>
         Promise.all(writer.masters.map(async (node) => (await writer.nodeClient(node)).sendCommand(args))),
       async ping() {
