@@ -15,13 +15,15 @@ import {
   startTopology,
 } from '@authscale/testkit';
 import { freshLocalSecrets, provisionLocalData } from '../stack/local-data-services.ts';
+import { type PartitionableRedisCluster, startPartitionableRedisCluster } from './redis-namespaces.ts';
 import { type Link, startToxiproxy, type Toxiproxy } from './toxiproxy.ts';
 
 export interface ChaosStack {
   /** The edge's public origin. */
   origin: string;
   topology: RunningTopology;
-  redis: RedisClusterServer;
+  /** With `partitionableRedis`, a cluster whose nodes can be split apart (`partition`, `heal`). */
+  redis: RedisClusterServer & Partial<Pick<PartitionableRedisCluster, 'partition' | 'heal'>>;
   postgres: PostgresServer;
   dynamodb: DynamoDbEmulator;
   toxiproxy: Toxiproxy;
@@ -45,15 +47,16 @@ const throughProxy = (url: string, proxy: Link) => Object.assign(new URL(url), {
  * The topology of `npm run stack` (2 session replicas, the orchestrator, the edge, each its own
  * process; a Redis Cluster of 3 primaries with 2 replicas each, as prod runs; Postgres; the
  * DynamoDB emulator), with a Toxiproxy proxy on every link from a service to what it calls, so a
- * scenario can slow, reset or cut one link. The edge's limits are raised through the environment,
+ * scenario can slow, reset or cut one link; with `partitionableRedis`, each Redis node in a network
+ * namespace of its own (`redis-namespaces.ts`), so a scenario can split the cluster. The edge's limits are raised through the environment,
  * as for any load test from one address: the limiters still run on every request.
  */
-export async function startChaosStack(): Promise<ChaosStack> {
+export async function startChaosStack({ partitionableRedis = false } = {}): Promise<ChaosStack> {
   const logDir = mkdtempSync(join(tmpdir(), 'authscale-chaos-'));
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     const [redis, postgres, dynamodb, mail, toxiproxy] = await Promise.all([
-      startRedisCluster({ replicas: 2 }),
+      partitionableRedis ? startPartitionableRedisCluster({ replicas: 2 }) : startRedisCluster({ replicas: 2 }),
       startPostgres(),
       startDynamoDb(),
       startSmtpSink(),

@@ -16,6 +16,8 @@ export interface Scenario {
   readsMustSucceed?: boolean;
   /** The workload changes passwords too. */
   passwordChanges?: boolean;
+  /** Redis runs in network namespaces, so the scenario can partition it (needs root). */
+  partitionableRedis?: boolean;
 }
 
 const killReplica = (stack: ChaosStack) => (stack.topology.sessions[0] as { kill(): Promise<void> }).kill();
@@ -27,6 +29,34 @@ async function killRedisPrimary(stack: ChaosStack) {
     if (role.startsWith('master')) return stack.redis.kill(node.port);
   }
   throw new Error('no Redis primary is left to kill');
+}
+
+/** A Redis primary's port and its replicas' ports, from its `ROLE` answer. */
+async function primaryWithReplicas(stack: ChaosStack): Promise<[number, number[]]> {
+  for (const node of stack.redis.nodes) {
+    const role = (await stack.redis.cli(node.port, 'ROLE').catch(() => '')).trim().split('\n');
+    if (role[0] !== 'master') continue;
+    // master, offset, then ip, port, offset for each replica.
+    const replicas = role
+      .slice(2)
+      .filter((_, index) => index % 3 === 1)
+      .map(Number);
+    return [node.port, replicas];
+  }
+  throw new Error('no Redis primary found');
+}
+
+/**
+ * Cuts one primary and one of its replicas off from the other 7 nodes; clients still reach both.
+ * The majority promotes the primary's other replica, while the cut-off primary keeps accepting
+ * writes until its node timeout, and its replica can acknowledge them (`WAIT 1`).
+ */
+async function partitionPrimaryWithAReplica(stack: ChaosStack) {
+  const [primary, replicas] = await primaryWithReplicas(stack);
+  stack.redis.partition?.([
+    stack.redis.nodes.map(({ port }) => port).filter((port) => port !== primary && port !== replicas[0]),
+    [primary, replicas[0] as number],
+  ]);
 }
 
 /**
@@ -81,6 +111,14 @@ export const scenarios: Scenario[] = [
     fault: 'SIGKILL a session replica and a Redis primary at once',
     runbook: 'redis-primary-loss',
     inject: (stack) => Promise.all([killReplica(stack), killRedisPrimary(stack)]).then(() => {}),
+  },
+  {
+    name: 'redis-primary-partitioned',
+    fault: 'cut a Redis primary and one of its replicas off from the other 7 nodes (clients reach all), then heal',
+    runbook: 'redis-primary-loss',
+    inject: partitionPrimaryWithAReplica,
+    heal: async (stack) => stack.redis.heal?.(),
+    partitionableRedis: true,
   },
   {
     name: 'invalidation-cut',
