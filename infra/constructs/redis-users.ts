@@ -41,6 +41,8 @@ function rulesOf(user: RedisServiceUser, p: string): { keys: string[]; commands:
           'evalsha',
           'eval',
           'wait',
+          // WAIT waits for every replica the primary counts online, read from INFO replication.
+          'info',
           'hset',
           'hdel',
           'del',
