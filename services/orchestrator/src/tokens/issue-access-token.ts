@@ -21,6 +21,14 @@ export interface IssueAccessTokenOptions {
   lifetimeSeconds?: number;
 }
 
+/**
+ * How long before its issuance a token is already valid (`nbf`): a verifier whose clock is this
+ * much behind the orchestrator's accepts it at once, where `nbf = iat` refused every fresh token of
+ * an orchestrator 30 s ahead (`npm run chaos -- orchestrator-clock-ahead`). `exp` gets no such
+ * allowance, so a token never lives longer for it.
+ */
+export const notBeforeLeewaySeconds = 60;
+
 /** An RFC 9068 access token (`typ: at+jwt`), ES256, signed by the active key. */
 export async function issueAccessToken({
   keys,
@@ -42,7 +50,7 @@ export async function issueAccessToken({
     .setAudience(audience)
     .setSubject(subject.userId)
     .setIssuedAt(now)
-    .setNotBefore(now)
+    .setNotBefore(now - notBeforeLeewaySeconds)
     .setExpirationTime(now + lifetimeSeconds)
     .setJti(randomUUID())
     .sign(keys.privateKey);

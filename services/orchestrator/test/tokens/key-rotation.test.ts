@@ -6,6 +6,7 @@ import { createJwksCache, createService, verifyAccessToken } from '@authscale/co
 import type { JWK } from 'jose';
 import { accessTokensPlugin } from '../../src/tokens/access-tokens-plugin.ts';
 import { generateSigningKey } from '../../src/tokens/generate-signing-key.ts';
+import { issueAccessToken, notBeforeLeewaySeconds } from '../../src/tokens/issue-access-token.ts';
 import { jwksRoutes } from '../../src/tokens/jwks-routes.ts';
 import { loadSigningKeys, type SigningKeys } from '../../src/tokens/signing-keys.ts';
 
@@ -94,6 +95,22 @@ describe('signing-key rotation', () => {
     await balancer.stop();
   });
 
+  it("a token from an orchestrator whose clock is 30 s ahead verifies at once on the verifier's clock", async () => {
+    const keys = await loadSigningKeys({ jwks: { keys: [await generateSigningKey()] } });
+    const realNow = Date.now;
+    Date.now = () => realNow() + 30_000;
+    let accessToken: string;
+    try {
+      ({ accessToken } = await issueAccessToken({ keys, issuer, audience, subject }));
+    } finally {
+      Date.now = realNow;
+    }
+    assert.equal(
+      (await verifyAccessToken({ token: accessToken, keys: keys.verifier, issuer, audience })).sid,
+      'session-1',
+    );
+  });
+
   it('tokens carry the access-token profile', async () => {
     const keys = await loadSigningKeys({ jwks: { keys: [await generateSigningKey()] } });
     const deployment = await deploy(keys);
@@ -102,7 +119,7 @@ describe('signing-key rotation', () => {
     const claims = await verifyAccessToken({ token: accessToken, keys: keys.verifier, issuer, audience });
     assert.equal(expiresIn, 900);
     assert.equal(claims.exp - claims.iat, 900);
-    assert.equal(claims.nbf, claims.iat);
+    assert.equal(claims.nbf, claims.iat - notBeforeLeewaySeconds);
     assert.deepEqual(
       [claims.sub, claims.sid, claims.tid, claims.acr, claims.auth_time],
       [subject.userId, subject.sessionId, subject.tenantId, 'aal1', subject.authTime],
