@@ -30,7 +30,7 @@ if (unknown.length > 0) {
   console.error(`unknown scenario: ${unknown.join(', ')} (npm run chaos -- --list names them)`);
   process.exit(2);
 }
-preflight(['redis-server', 'postgresql']);
+preflight(['redis-server', 'postgresql', 'faketime']);
 
 const chosen = positionals.length > 0 ? scenarios.filter(({ name }) => positionals.includes(name)) : scenarios;
 const phases = values.brief ? briefPhases : fullPhases;

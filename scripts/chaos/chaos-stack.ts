@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { globSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,6 +7,7 @@ import {
   type PostgresServer,
   type RedisClusterServer,
   type RunningTopology,
+  type ServiceName,
   type SmtpSink,
   startDynamoDb,
   startPostgres,
@@ -37,7 +38,25 @@ export interface ChaosStack {
   };
   /** Where each service's log is, for a run that went wrong. */
   logDir: string;
+  /** Moves the `skewableClock` service's wall clock this many seconds from the real one. */
+  setClockOffset(seconds: number): void;
   stop(options?: { keepLogs?: boolean }): Promise<void>;
+}
+
+/**
+ * What makes a service's wall clock read `offsetFile` (`+30s`, `+0`), through libfaketime
+ * preloaded into its Node process; read again at most once a second, so a scenario moves it while
+ * the service runs. Timers and `performance.now()` run on the monotonic clock, left real.
+ */
+function skewedClockEnv(offsetFile: string): Record<string, string> {
+  const library = globSync('/usr/lib/*/faketime/libfaketimeMT.so.1')[0];
+  if (!library) throw new Error('libfaketime is missing: sudo apt-get install -y faketime');
+  return {
+    LD_PRELOAD: library,
+    FAKETIME_TIMESTAMP_FILE: offsetFile,
+    FAKETIME_CACHE_DURATION: '1',
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
 }
 
 const loopback = (port: number) => `127.0.0.1:${port}`;
@@ -51,7 +70,14 @@ const throughProxy = (url: string, proxy: Link) => Object.assign(new URL(url), {
  * namespace of its own (`redis-namespaces.ts`), so a scenario can split the cluster. The edge's limits are raised through the environment,
  * as for any load test from one address: the limiters still run on every request.
  */
-export async function startChaosStack({ partitionableRedis = false } = {}): Promise<ChaosStack> {
+export async function startChaosStack({
+  partitionableRedis = false,
+  skewableClock,
+}: {
+  partitionableRedis?: boolean;
+  /** The service whose wall clock `setClockOffset` moves (libfaketime; timers keep real time). */
+  skewableClock?: ServiceName;
+} = {}): Promise<ChaosStack> {
   const logDir = mkdtempSync(join(tmpdir(), 'authscale-chaos-'));
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
@@ -78,6 +104,9 @@ export async function startChaosStack({ partitionableRedis = false } = {}): Prom
       orchestratorToPostgres: await proxy('orchestrator-to-postgres', postgres.port),
       orchestratorToDynamoDb: await proxy('orchestrator-to-dynamodb', dynamodb.port),
     };
+    const clockOffsetFile = join(logDir, 'clock-offset');
+    writeFileSync(clockOffsetFile, '+0');
+    const skewed = skewableClock ? { [skewableClock]: skewedClockEnv(clockOffsetFile) } : {};
     const urlsOf = (proxies: Link[]) => proxies.map((each) => `http://${loopback(each.port)}`).join(',');
     const limitsOff = { RATE_LIMIT_PER_IP_MAX: '1000000000', RATE_LIMIT_SIGN_IN_MAX: '1000000000' };
     const origin = `http://localhost:${edgePort}`;
@@ -93,14 +122,17 @@ export async function startChaosStack({ partitionableRedis = false } = {}): Prom
         smtpUrl: mail.url,
         inherited: { ...process.env, ...limitsOff },
         extraEnv: {
+          session: { ...skewed.session },
           edge: {
             SESSION_REPLICAS: urlsOf(links.edgeToSessions),
             ORCHESTRATOR_URL: `http://${loopback(links.edgeToOrchestrator.port)}`,
+            ...skewed.edge,
           },
           orchestrator: {
             SESSION_REPLICAS: urlsOf(links.orchestratorToSessions),
             DATABASE_URL: throughProxy(data.databaseUrl, links.orchestratorToPostgres),
             DYNAMODB_ENDPOINT: `http://${loopback(links.orchestratorToDynamoDb.port)}`,
+            ...skewed.orchestrator,
           },
         },
       },
@@ -117,6 +149,7 @@ export async function startChaosStack({ partitionableRedis = false } = {}): Prom
       toxiproxy,
       links,
       logDir,
+      setClockOffset: (seconds) => writeFileSync(clockOffsetFile, `${seconds >= 0 ? '+' : ''}${seconds}s`),
       async stop({ keepLogs = false } = {}) {
         for (const each of started) await each.stop().catch(() => {});
         if (!keepLogs) rmSync(logDir, { recursive: true, force: true });

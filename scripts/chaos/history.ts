@@ -14,10 +14,11 @@ interface Timed {
   user: string;
 }
 
-/** A session read (`GET /me` with the session cookie). */
+/** A session read (`GET /me` with the session cookie or its access token). */
 export interface Read extends Timed {
   kind: 'read';
   sid: string;
+  credential?: 'cookie' | 'bearer';
   /** The final check after the run, not load: only the invariants read it. */
   final?: boolean;
 }
@@ -142,7 +143,7 @@ export function checkHistory(history: readonly Operation[], options: CheckOption
     if (certainlyLive && operation.outcome === 401) {
       violations.push({
         invariant: 'acknowledged-session-lost',
-        detail: `${operation.sid} answered 401 at ${operation.start.toFixed(0)} ms${operation.final ? ' (final check)' : ''}; its sign-in was acknowledged at ${sign.end.toFixed(0)} ms`,
+        detail: `${operation.sid} answered 401 at ${operation.start.toFixed(0)} ms (${operation.credential ?? 'cookie'})${operation.final ? ' (final check)' : ''}; its sign-in was acknowledged at ${sign.end.toFixed(0)} ms`,
       });
     }
     if (options.readsMustSucceed && failed(operation) && !operation.final) {

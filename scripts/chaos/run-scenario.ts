@@ -35,7 +35,10 @@ const stalenessBoundMs = 100;
 
 /** Runs one scenario on a stack of its own under the mixed load, and checks the history. */
 export async function runScenario(scenario: Scenario, phases: Phases): Promise<ScenarioFigures> {
-  const stack = await startChaosStack({ partitionableRedis: scenario.partitionableRedis ?? false });
+  const stack = await startChaosStack({
+    partitionableRedis: scenario.partitionableRedis ?? false,
+    ...(scenario.skewableClock ? { skewableClock: scenario.skewableClock } : {}),
+  });
   let keepLogs = false;
   try {
     const startedAt = performance.now();

@@ -18,6 +18,8 @@ export interface Scenario {
   passwordChanges?: boolean;
   /** Redis runs in network namespaces, so the scenario can partition it (needs root). */
   partitionableRedis?: boolean;
+  /** The service whose wall clock the scenario moves. */
+  skewableClock?: 'session' | 'orchestrator' | 'edge';
 }
 
 const killReplica = (stack: ChaosStack) => (stack.topology.sessions[0] as { kill(): Promise<void> }).kill();
@@ -159,5 +161,26 @@ export const scenarios: Scenario[] = [
         ),
       ).then(() => {}),
     heal: (stack) => Promise.all(stack.links.edgeToSessions.map((link) => link.heal())).then(() => {}),
+  },
+  {
+    name: 'orchestrator-clock-ahead',
+    fault: "the orchestrator's wall clock 30 s ahead of the others'",
+    inject: async (stack) => stack.setClockOffset(30),
+    heal: async (stack) => stack.setClockOffset(0),
+    skewableClock: 'orchestrator',
+  },
+  {
+    name: 'session-clock-ahead',
+    fault: "the session replicas' wall clock 30 s ahead of the others'",
+    inject: async (stack) => stack.setClockOffset(30),
+    heal: async (stack) => stack.setClockOffset(0),
+    skewableClock: 'session',
+  },
+  {
+    name: 'edge-clock-ahead',
+    fault: "the edge's wall clock 30 s ahead of the others'",
+    inject: async (stack) => stack.setClockOffset(30),
+    heal: async (stack) => stack.setClockOffset(0),
+    skewableClock: 'edge',
   },
 ];

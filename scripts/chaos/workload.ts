@@ -20,6 +20,7 @@ export interface WorkloadOptions {
 interface Session {
   sid: string;
   cookie: string;
+  accessToken: string;
   refreshToken: string;
 }
 
@@ -45,7 +46,8 @@ const jsonOf = (text: string): Record<string, unknown> => {
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)] as T;
 
 /**
- * The mixed load every chaos scenario runs under: reads at the seed's 20:1 ratio to sign-ins,
+ * The mixed load every chaos scenario runs under: reads (half with the session cookie, half with
+ * the latest access token) at the seed's 20:1 ratio to sign-ins,
  * refreshes (one in three presented twice at once, as two tabs do), logouts, and on request
  * password changes. Each client remembers what it was told, as a real one would, and the
  * history records every request and its answer for the checker.
@@ -55,7 +57,7 @@ export async function startWorkload({ origin, users, rate, workers, passwordChan
   type Answer = { outcome: Outcome; response?: Response; body: Record<string, unknown> };
   const send = async (
     path: string,
-    init: { method?: string; cookie?: string; body?: unknown } = {},
+    init: { method?: string; cookie?: string; bearer?: string; body?: unknown } = {},
   ): Promise<Answer> => {
     try {
       const response = await fetch(`${origin}${path}`, {
@@ -63,6 +65,7 @@ export async function startWorkload({ origin, users, rate, workers, passwordChan
         headers: {
           origin,
           ...(init.cookie ? { cookie: init.cookie } : {}),
+          ...(init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}),
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -87,15 +90,35 @@ export async function startWorkload({ origin, users, rate, workers, passwordChan
       .find((pair) => pair.startsWith(`${insecureLocalHttpSessionCookieName}=`));
     const sid = typeof body.sessionId === 'string' ? body.sessionId : undefined;
     history.push({ kind: 'sign-in', user, start, end: clock(), outcome, ...(outcome === 200 && sid ? { sid } : {}) });
-    if (outcome === 200 && sid && token && typeof body.refreshToken === 'string') {
-      account.live.push({ sid, cookie: token, refreshToken: body.refreshToken });
+    if (
+      outcome === 200 &&
+      sid &&
+      token &&
+      typeof body.refreshToken === 'string' &&
+      typeof body.accessToken === 'string'
+    ) {
+      account.live.push({ sid, cookie: token, accessToken: body.accessToken, refreshToken: body.refreshToken });
     }
   }
 
+  /** `GET /me` with the session cookie or, as often, the session's latest access token. */
   async function read(user: string, session: Session, final = false): Promise<void> {
+    const credential = Math.random() < 0.5 ? 'cookie' : 'bearer';
     const start = clock();
-    const { outcome } = await send('/me', { cookie: session.cookie });
-    history.push({ kind: 'read', user, sid: session.sid, start, end: clock(), outcome, ...(final ? { final } : {}) });
+    const { outcome } = await send(
+      '/me',
+      credential === 'cookie' ? { cookie: session.cookie } : { bearer: session.accessToken },
+    );
+    history.push({
+      kind: 'read',
+      user,
+      sid: session.sid,
+      credential,
+      start,
+      end: clock(),
+      outcome,
+      ...(final ? { final } : {}),
+    });
   }
 
   async function refresh(user: string, session: Session): Promise<void> {
@@ -107,6 +130,7 @@ export async function startWorkload({ origin, users, rate, workers, passwordChan
         body: { refreshToken: presented },
       });
       const successor = outcome === 200 && typeof body.refreshToken === 'string' ? body.refreshToken : undefined;
+      if (outcome === 200 && typeof body.accessToken === 'string') session.accessToken = body.accessToken;
       history.push({
         kind: 'refresh',
         user,

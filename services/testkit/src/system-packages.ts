@@ -9,6 +9,8 @@ const systemPackages = {
   chromium: { provides: 'chromium', extraDirs: () => ['/usr/bin'] },
   // The same test serves its OpenID provider over https with a certificate openssl makes.
   openssl: { provides: 'openssl', extraDirs: () => ['/usr/bin'] },
+  // The fault-injection suite skews one service's clock with libfaketime (LD_PRELOAD).
+  faketime: { provides: 'faketime', extraDirs: () => ['/usr/bin'] },
   // cfn-lint runs from a virtual environment of its own.
   'python3-venv': {
     provides: 'python3',
