@@ -68,6 +68,7 @@ export type { VerifyPrincipalOptions } from './principal/verify-principal.ts';
 export { verifyPrincipal } from './principal/verify-principal.ts';
 export type { ClusterCommandSender, RedisClusterRateLimitStoreOptions } from './rate-limit/redis-cluster-store.ts';
 export { redisClusterRateLimitStore } from './rate-limit/redis-cluster-store.ts';
+export { clusterTopologyRefreshMs } from './redis-cluster-failover.ts';
 export { isLoopbackOrigin, refuseInsecureSettingsOffLoopback } from './refuse-insecure-settings.ts';
 export type {
   AuthenticatedUser,

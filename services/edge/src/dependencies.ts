@@ -1,6 +1,7 @@
 import {
   type AuthenticatedUser,
   cacheVerifiedTokens,
+  clusterTopologyRefreshMs,
   createApiKeyClient,
   createJwksCache,
   createSessionClient,
@@ -67,6 +68,7 @@ function redisCluster({
       ...(urls.some((url) => url.startsWith('rediss://')) ? { socket: { tls: true } } : {}),
     },
     commandOptions: { timeout: timeoutMs },
+    topologyRefreshOnReconnectionAttemptStrategy: clusterTopologyRefreshMs,
     ...(clientSideCache ? { RESP: 3 as const, clientSideCache } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { clusterTopologyRefreshMs } from '@authscale/core';
 import calculateSlot from 'cluster-key-slot';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 
@@ -206,9 +207,7 @@ export async function connectRedis({
       // The client connects to the nodes it discovers with these settings only, not with the root
       // nodes' URLs: the password and TLS must be here to reach every shard.
       defaults: { name: `${name}-${role}`, disableOfflineQueue: true, socket: nodeSocket, ...credentials },
-      // After a primary dies its replica takes over within about the cluster node timeout; look
-      // for the new owner soon after instead of the default 5 s.
-      topologyRefreshOnReconnectionAttemptStrategy: 250,
+      topologyRefreshOnReconnectionAttemptStrategy: clusterTopologyRefreshMs,
       ...(cache ? { clientSideCache: cache } : {}),
     }) as unknown as RedisClusterType;
   const reader = make('reader', clientSideCache);
