@@ -12,6 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { describeMachine } from './bench/measure.ts';
 import { replaceSection } from './bench/replace-section.ts';
 import { briefPhases, fullPhases, runScenario, type ScenarioFigures } from './chaos/run-scenario.ts';
 import { scenarios } from './chaos/scenarios.ts';
@@ -28,6 +29,10 @@ if (values.list) {
 const unknown = positionals.filter((name) => !scenarios.some((scenario) => scenario.name === name));
 if (unknown.length > 0) {
   console.error(`unknown scenario: ${unknown.join(', ')} (npm run chaos -- --list names them)`);
+  process.exit(2);
+}
+if (values['write-docs'] && (positionals.length > 0 || values.brief)) {
+  console.error('--write-docs writes every scenario with full phases: run it without names and without --brief');
   process.exit(2);
 }
 preflight(['redis-server', 'postgresql', 'faketime']);
@@ -77,15 +82,16 @@ function recoveryOf({ errors, recoveryMs }: ScenarioFigures): string {
 function figuresSection(results: ScenarioFigures[]): string {
   const rows = results.map((figures) => {
     const errors = Object.values(figures.errors).reduce((sum, count) => sum + count, 0);
-    return `| \`${figures.name}\` | ${figures.fault} | ${figures.requests} | ${errors} | ${figures.p99DuringFaultMs.toFixed(0)} ms | ${recoveryOf(figures)} | ${figures.violations.length} | ${figures.observedStalenessMs.toFixed(0)} ms |`;
+    const runbook = figures.runbook ? `[${figures.runbook}](runbooks/${figures.runbook}.md)` : '';
+    return `| \`${figures.name}\` | ${figures.fault} | ${runbook} | ${figures.requests} | ${errors} | ${figures.p99DuringFaultMs.toFixed(0)} ms | ${recoveryOf(figures)} | ${figures.violations.length} | ${figures.observedStalenessMs.toFixed(0)} ms |`;
   });
   return [
     '## Fault injection: latest figures',
     '',
-    `Written by \`npm run chaos -- --write-docs\` (${values.brief ? 'brief phases' : `${fullPhases.warm} s of load, ${fullPhases.fault} s of fault, ${fullPhases.recover} s after`}), on one machine.`,
+    `Written by \`npm run chaos -- --write-docs\` on ${describeMachine()}: ${fullPhases.warm} s of load, ${fullPhases.fault} s of fault, ${fullPhases.recover} s after. Errors are requests answered 5xx or not at all; an error breaks an invariant only when it is a read the fault left a way to answer. The last column is the longest a revoked session was still served after its revoke was acknowledged.`,
     '',
-    '| scenario | fault | requests | errors | p99 during the fault | recovery | violations | revoked seen after ack |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | fault | runbook | requests | errors | p99 during the fault | recovery | violations | revoked seen after ack |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
   ].join('\n');

@@ -12,16 +12,21 @@ import {
   startDynamoDb,
   startPostgres,
   startRedisCluster,
+  startService,
   startSmtpSink,
   startTopology,
+  type Topology,
+  topologyEnv,
 } from '@authscale/testkit';
 import { freshLocalSecrets, provisionLocalData } from '../stack/local-data-services.ts';
 import { type PartitionableRedisCluster, startPartitionableRedisCluster } from './redis-namespaces.ts';
 import { type Link, startToxiproxy, type Toxiproxy } from './toxiproxy.ts';
 
 export interface ChaosStack {
-  /** The edge's public origin. */
+  /** The public origin: the first edge's. */
   origin: string;
+  /** Both edges, which share the origin's settings (a load balancer's targets). */
+  edges: string[];
   topology: RunningTopology;
   /** With `partitionableRedis`, a cluster whose nodes can be split apart (`partition`, `heal`). */
   redis: RedisClusterServer & Partial<Pick<PartitionableRedisCluster, 'partition' | 'heal'>>;
@@ -63,7 +68,7 @@ const loopback = (port: number) => `127.0.0.1:${port}`;
 const throughProxy = (url: string, proxy: Link) => Object.assign(new URL(url), { port: String(proxy.port) }).href;
 
 /**
- * The topology of `npm run stack` (2 session replicas, the orchestrator, the edge, each its own
+ * The topology of `npm run stack` (2 session replicas, the orchestrator, two edges, each its own
  * process; a Redis Cluster of 3 primaries with 2 replicas each, as prod runs; Postgres; the
  * DynamoDB emulator), with a Toxiproxy proxy on every link from a service to what it calls, so a
  * scenario can slow, reset or cut one link; with `partitionableRedis`, each Redis node in a network
@@ -93,7 +98,12 @@ export async function startChaosStack({
       adminUrlFor: postgres.urlFor,
       dynamodbEndpoint: dynamodb.endpoint,
     });
-    const [edgePort, orchestratorPort, ...sessionPorts] = (await freePorts(4)) as [number, number, ...number[]];
+    const [edgePort, secondEdgePort, orchestratorPort, ...sessionPorts] = (await freePorts(5)) as [
+      number,
+      number,
+      number,
+      ...number[],
+    ];
     const proxy = (name: string, port: number) => toxiproxy.proxy(name, loopback(port));
     const links = {
       edgeToSessions: await Promise.all(sessionPorts.map((port, index) => proxy(`edge-to-session-${index + 1}`, port))),
@@ -110,38 +120,45 @@ export async function startChaosStack({
     const urlsOf = (proxies: Link[]) => proxies.map((each) => `http://${loopback(each.port)}`).join(',');
     const limitsOff = { RATE_LIMIT_PER_IP_MAX: '1000000000', RATE_LIMIT_SIGN_IN_MAX: '1000000000' };
     const origin = `http://localhost:${edgePort}`;
-    const topology = await startTopology({
-      topology: {
-        publicOrigin: origin,
-        sessionPorts,
-        orchestratorPort,
-        redisClusterUrls: redis.urls,
-        ...data,
-        ...freshLocalSecrets(),
-        plainHttpCookies: true,
-        smtpUrl: mail.url,
-        inherited: { ...process.env, ...limitsOff },
-        extraEnv: {
-          session: { ...skewed.session },
-          edge: {
-            SESSION_REPLICAS: urlsOf(links.edgeToSessions),
-            ORCHESTRATOR_URL: `http://${loopback(links.edgeToOrchestrator.port)}`,
-            ...skewed.edge,
-          },
-          orchestrator: {
-            SESSION_REPLICAS: urlsOf(links.orchestratorToSessions),
-            DATABASE_URL: throughProxy(data.databaseUrl, links.orchestratorToPostgres),
-            DYNAMODB_ENDPOINT: `http://${loopback(links.orchestratorToDynamoDb.port)}`,
-            ...skewed.orchestrator,
-          },
+    const wiring: Topology = {
+      publicOrigin: origin,
+      sessionPorts,
+      orchestratorPort,
+      redisClusterUrls: redis.urls,
+      ...data,
+      ...freshLocalSecrets(),
+      plainHttpCookies: true,
+      smtpUrl: mail.url,
+      inherited: { ...process.env, ...limitsOff },
+      extraEnv: {
+        session: { ...skewed.session },
+        edge: {
+          SESSION_REPLICAS: urlsOf(links.edgeToSessions),
+          ORCHESTRATOR_URL: `http://${loopback(links.edgeToOrchestrator.port)}`,
+          ...skewed.edge,
+        },
+        orchestrator: {
+          SESSION_REPLICAS: urlsOf(links.orchestratorToSessions),
+          DATABASE_URL: throughProxy(data.databaseUrl, links.orchestratorToPostgres),
+          DYNAMODB_ENDPOINT: `http://${loopback(links.orchestratorToDynamoDb.port)}`,
+          ...skewed.orchestrator,
         },
       },
-      edgePort,
-      logDir,
-    });
+    };
+    const topology = await startTopology({ topology: wiring, edgePort, logDir });
     started.unshift(topology);
+    // A second edge, as behind a load balancer: a revoke through one must reach the other's near cache.
+    const secondEdge = await startService({
+      service: 'edge',
+      port: secondEdgePort,
+      env: topologyEnv(wiring).edge,
+      inheritEnv: false,
+      logFile: join(logDir, 'edge-2.log'),
+    });
+    started.unshift(secondEdge);
     return {
       origin,
+      edges: [origin, `http://localhost:${secondEdgePort}`],
       topology,
       redis,
       postgres,

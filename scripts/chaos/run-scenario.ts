@@ -18,6 +18,7 @@ export const briefPhases: Phases = { warm: 2, fault: 4, recover: 4 };
 export interface ScenarioFigures {
   name: string;
   fault: string;
+  runbook?: string;
   requests: number;
   /** Requests answered 5xx or not at all, by what they were. */
   errors: Record<string, number>;
@@ -45,6 +46,7 @@ export async function runScenario(scenario: Scenario, phases: Phases): Promise<S
     const clock = () => performance.now() - startedAt;
     const workload = await startWorkload({
       origin: stack.origin,
+      edges: stack.edges,
       users: 24,
       rate: 150,
       workers: 8,
@@ -75,6 +77,7 @@ export async function runScenario(scenario: Scenario, phases: Phases): Promise<S
     return {
       name: scenario.name,
       fault: scenario.fault,
+      ...(scenario.runbook ? { runbook: scenario.runbook } : {}),
       requests: load.length,
       errors,
       p99DuringFaultMs: percentile(

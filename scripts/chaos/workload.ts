@@ -4,8 +4,10 @@ import { insecureLocalHttpSessionCookieName } from '@authscale/core';
 import type { Operation, Outcome } from './history.ts';
 
 export interface WorkloadOptions {
-  /** The edge's public origin. */
+  /** The public origin, which every request names as its `Origin`. */
   origin: string;
+  /** Where requests go, one picked at random for each, as a load balancer spreads them. */
+  edges: string[];
   /** Accounts the load signs in to, made before the run. */
   users: number;
   /** Operations per second, all workers together. */
@@ -52,7 +54,15 @@ const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.
  * password changes. Each client remembers what it was told, as a real one would, and the
  * history records every request and its answer for the checker.
  */
-export async function startWorkload({ origin, users, rate, workers, passwordChanges = false, clock }: WorkloadOptions) {
+export async function startWorkload({
+  origin,
+  edges,
+  users,
+  rate,
+  workers,
+  passwordChanges = false,
+  clock,
+}: WorkloadOptions) {
   const history: Operation[] = [];
   type Answer = { outcome: Outcome; response?: Response; body: Record<string, unknown> };
   const send = async (
@@ -60,7 +70,7 @@ export async function startWorkload({ origin, users, rate, workers, passwordChan
     init: { method?: string; cookie?: string; bearer?: string; body?: unknown } = {},
   ): Promise<Answer> => {
     try {
-      const response = await fetch(`${origin}${path}`, {
+      const response = await fetch(`${pick(edges)}${path}`, {
         method: init.method ?? 'GET',
         headers: {
           origin,
