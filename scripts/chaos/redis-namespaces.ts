@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   findBinary,
+  formRedisCluster,
   freePorts,
   type RedisClusterServer,
+  redisClusterNodeArgs,
+  redisNodeArgs,
   run,
   spawnServer,
   stopProcess,
-  waitFor,
 } from '@authscale/testkit';
 
 /** A Redis Cluster whose links between nodes can be cut: a real partition, not a dead process. */
@@ -23,9 +25,46 @@ export interface PartitionableRedisCluster extends RedisClusterServer {
   heal(): void;
 }
 
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-/** A private range nothing on a machine usually routes; each node gets 10.237.<n>.0/24. */
-const subnet = (index: number) => `10.237.${index + 1}`;
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const attempt = (step: () => unknown) => {
+  try {
+    step();
+  } catch {}
+};
+
+/** Whether process `pid` is still running. */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The namespaces and links of runs that died without cleaning up (their routes would clash). */
+function removeLeftovers() {
+  const names = [
+    ...ip('-o', 'link').matchAll(/^\d+: (as(\d+)o\d+)[@:]/gm),
+    ...ip('netns', 'list').matchAll(/^(as(\d+)-\d+)/gm),
+  ];
+  for (const [, name, pid] of names) {
+    if (alive(Number(pid))) continue;
+    attempt(() => ip('link', 'del', name as string));
+    attempt(() => ip('netns', 'del', name as string));
+  }
+}
+/**
+ * A private /16 no route on this machine uses yet (another run's cluster included); each node
+ * gets `<range>.<n>.0/24`.
+ */
+function unusedRange(): string {
+  const routes = ip('route');
+  for (let second = 237; second >= 200; second--) {
+    if (!routes.includes(`10.${second}.`)) return `10.${second}`;
+  }
+  throw new Error('no free 10.x.0.0/16 for the cluster namespaces');
+}
 
 /**
  * A Redis Cluster of `primaries` x (1 + `replicas`) nodes, each in a network namespace of its own
@@ -50,15 +89,21 @@ export async function startPartitionableRedisCluster({
   const forwarding = execFileSync('sysctl', ['-n', 'net.ipv4.ip_forward']).toString().trim();
   const namespaces: string[] = [];
   const nodes: Array<{ host: string; port: number; pid: number; process: ReturnType<typeof spawnServer> }> = [];
+  removeLeftovers();
+  const range = unusedRange();
+  const subnet = (index: number) => `${range}.${index + 1}`;
+  // Deleting a link deletes its peer and its routes even while a namespace lingers.
   const cleanUp = () => {
-    for (const namespace of namespaces) {
-      try {
-        ip('netns', 'del', namespace);
-      } catch {}
+    process.off('exit', cleanUp);
+    for (const [index, namespace] of namespaces.entries()) {
+      attempt(() => ip('link', 'del', `${tag}o${index}`));
+      attempt(() => ip('netns', 'del', namespace));
     }
     execFileSync('sysctl', ['-q', '-w', `net.ipv4.ip_forward=${forwarding}`]);
     rmSync(root, { recursive: true, force: true });
   };
+  // A run stopped by a signal still leaves no namespace, link or route behind.
+  process.on('exit', cleanUp);
   const routesTo = (from: number, to: number[]) => {
     for (const other of to)
       ip(
@@ -102,75 +147,21 @@ export async function startPartitionableRedisCluster({
     for (const index of everyone) {
       const host = `${subnet(index)}.2`;
       const port = ports[index * 2] as number;
+      const dir = join(root, String(index));
+      mkdirSync(dir);
       const child = spawnServer('ip', [
         'netns',
         'exec',
         namespaces[index] as string,
         server,
-        '--bind',
-        host,
-        '--port',
-        String(port),
-        '--dir',
-        root,
-        '--dbfilename',
-        `dump-${index}.rdb`,
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'no',
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(root, `nodes-${index}.conf`),
-        '--cluster-node-timeout',
-        String(nodeTimeoutMs),
-        '--cluster-port',
-        String(ports[index * 2 + 1]),
-        '--cluster-replica-validity-factor',
-        '0',
-        '--repl-ping-replica-period',
-        '1',
-        '--hash-max-listpack-value',
-        '256',
+        ...redisNodeArgs({ host, port, dir }),
+        ...redisClusterNodeArgs({ busPort: ports[index * 2 + 1] as number, nodeTimeoutMs }),
       ]);
       nodes.push({ host, port, pid: child.pid ?? -1, process: child });
     }
+    await formRedisCluster(nodes, replicas);
     const command = (node: { host: string; port: number }, ...args: string[]) =>
       run(cli, ['-h', node.host, '-p', String(node.port), ...args]);
-    await Promise.all(
-      nodes.map((node) =>
-        waitFor(async () => ((await command(node, 'PING')).trim() === 'PONG' ? true : undefined), {
-          what: `redis-server on ${node.host}`,
-        }),
-      ),
-    );
-    await run(cli, [
-      '--cluster',
-      'create',
-      ...nodes.map((node) => `${node.host}:${node.port}`),
-      '--cluster-replicas',
-      String(replicas),
-      '--cluster-yes',
-    ]);
-    await Promise.all(
-      nodes.map((node) =>
-        waitFor(
-          async () => {
-            const info = await command(node, 'CLUSTER', 'INFO');
-            if (!info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${count}`)) return undefined;
-            const replication = await command(node, 'INFO', 'replication');
-            const synced = replication.includes('role:master')
-              ? replication.includes(`connected_slaves:${replicas}`) && !/slave\d+:.*offset=0,/.test(replication)
-              : replication.includes('master_link_status:up');
-            return synced ? true : undefined;
-          },
-          { what: `the cluster on ${node.host}`, timeoutMs: 30_000 },
-        ),
-      ),
-    );
     const indexOf = (port: number) => nodes.findIndex((node) => node.port === port);
     let cut: Array<[number, number[]]> = [];
     return {

@@ -149,7 +149,7 @@ export const scenarios: Scenario[] = [
     fault: 'the orchestrator answers the edge 1 to 2 s late',
     inject: (stack) =>
       stack.links.edgeToOrchestrator.add({ type: 'latency', attributes: { latency: 1500, jitter: 500 } }),
-    heal: (stack) => stack.links.edgeToOrchestrator.heal(),
+    heal: (stack) => stack.toxiproxy.heal(),
   },
   {
     name: 'session-replicas-slow',
@@ -160,7 +160,7 @@ export const scenarios: Scenario[] = [
           link.add({ type: 'latency', attributes: { latency: 500, jitter: 500 } }),
         ),
       ).then(() => {}),
-    heal: (stack) => Promise.all(stack.links.edgeToSessions.map((link) => link.heal())).then(() => {}),
+    heal: (stack) => stack.toxiproxy.heal(),
   },
   {
     name: 'orchestrator-clock-ahead',

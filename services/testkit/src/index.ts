@@ -12,7 +12,15 @@ export { startPostgres } from './postgres.ts';
 export type { RawServer } from './raw-server.ts';
 export { rejectionOf, startRawServer } from './raw-server.ts';
 export type { RedisAclUser, RedisClusterServer, RedisNode, RedisServer, StartRedisClusterOptions } from './redis.ts';
-export { addRedisAclUser, killConnectionsNamed, startRedis, startRedisCluster } from './redis.ts';
+export {
+  addRedisAclUser,
+  formRedisCluster,
+  killConnectionsNamed,
+  redisClusterNodeArgs,
+  redisNodeArgs,
+  startRedis,
+  startRedisCluster,
+} from './redis.ts';
 export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
 export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';

@@ -37,11 +37,11 @@ function redisBinaries() {
   };
 }
 
-function startNode(server: string, dir: string, port: number, extraArgs: string[]): RedisNode {
-  mkdirSync(dir, { recursive: true });
-  const child = spawnServer(server, [
+/** redis-server's arguments for one throw-away node: no persistence, hashes kept as ElastiCache keeps them. */
+export function redisNodeArgs({ host = '127.0.0.1', port, dir }: { host?: string; port: number; dir: string }) {
+  return [
     '--bind',
-    '127.0.0.1',
+    host,
     '--port',
     String(port),
     '--dir',
@@ -58,9 +58,80 @@ function startNode(server: string, dir: string, port: number, extraArgs: string[
     // than the default 64-byte limit) stays a compact listpack, about a quarter less memory per session.
     '--hash-max-listpack-value',
     '256',
-    ...extraArgs,
-  ]);
+  ];
+}
+
+/** The arguments that make a node a cluster node, failing over as ElastiCache does. */
+export function redisClusterNodeArgs({ busPort, nodeTimeoutMs }: { busPort: number; nodeTimeoutMs: number }) {
+  return [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    'nodes.conf',
+    '--cluster-node-timeout',
+    String(nodeTimeoutMs),
+    '--cluster-port',
+    String(busPort),
+    // Replicas take over without waiting for an operator, as ElastiCache does.
+    '--cluster-replica-validity-factor',
+    '0',
+    // Redis leaves a replica out of CLUSTER SLOTS (so clients never read from it) until its
+    // replication offset moves; an idle new cluster only moves it on these pings.
+    '--repl-ping-replica-period',
+    '1',
+  ];
+}
+
+function startNode(server: string, dir: string, port: number, extraArgs: string[]): RedisNode {
+  mkdirSync(dir, { recursive: true });
+  const child = spawnServer(server, [...redisNodeArgs({ port, dir }), ...extraArgs]);
   return { host: '127.0.0.1', port, pid: child.pid ?? -1, process: child };
+}
+
+/**
+ * Joins running cluster nodes with `redis-cli --cluster create`, and resolves once every node
+ * reports `cluster_state:ok` and every replica is in sync with its primary.
+ */
+export async function formRedisCluster(nodes: ReadonlyArray<{ host: string; port: number }>, replicas: number) {
+  const { cli } = redisBinaries();
+  const command = (node: { host: string; port: number }, ...args: string[]) =>
+    run(cli, ['-h', node.host, '-p', String(node.port), ...args]);
+  await Promise.all(
+    nodes.map((node) =>
+      waitFor(async () => ((await command(node, 'PING')).trim() === 'PONG' ? true : undefined), {
+        what: `redis-server on ${node.host}:${node.port}`,
+      }),
+    ),
+  );
+  await run(cli, [
+    '--cluster',
+    'create',
+    ...nodes.map((node) => `${node.host}:${node.port}`),
+    '--cluster-replicas',
+    String(replicas),
+    '--cluster-yes',
+  ]);
+  await Promise.all(
+    nodes.map((node) =>
+      waitFor(
+        async () => {
+          const info = await command(node, 'CLUSTER', 'INFO');
+          if (!info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${nodes.length}`)) {
+            return undefined;
+          }
+          // Writes confirmed with WAIT need every replica synced, not only the slots assigned.
+          const replication = await command(node, 'INFO', 'replication');
+          const synced = replication.includes('role:master')
+            ? replication.includes(`connected_slaves:${replicas}`) &&
+              !/slave\d+:.*state=(?!online)/.test(replication) &&
+              !/slave\d+:.*offset=0,/.test(replication)
+            : replication.includes('master_link_status:up');
+          return synced ? true : undefined;
+        },
+        { what: `cluster_state:ok and replicas in sync on ${node.host}:${node.port}`, timeoutMs: 30_000 },
+      ),
+    ),
+  );
 }
 
 async function ping(cli: string, port: number) {
@@ -113,59 +184,14 @@ export async function startRedisCluster({
   const nodes = Array.from({ length: count }, (_, index) => {
     const port = ports[index * 2] as number;
     const busPort = ports[index * 2 + 1] as number;
-    return startNode(server, join(root, String(port)), port, [
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      'nodes.conf',
-      '--cluster-node-timeout',
-      String(nodeTimeoutMs),
-      '--cluster-port',
-      String(busPort),
-      // Replicas take over without waiting for an operator, as ElastiCache does.
-      '--cluster-replica-validity-factor',
-      '0',
-      // Redis leaves a replica out of CLUSTER SLOTS (so clients never read from it) until its
-      // replication offset moves; an idle new cluster only moves it on these pings.
-      '--repl-ping-replica-period',
-      '1',
-    ]);
+    return startNode(server, join(root, String(port)), port, redisClusterNodeArgs({ busPort, nodeTimeoutMs }));
   });
   const stop = async () => {
     await Promise.all(nodes.map((node) => stopProcess(node.process, 'SIGKILL')));
     temp.remove();
   };
   try {
-    await Promise.all(
-      nodes.map((node) => waitFor(() => ping(cli, node.port), { what: `redis-server on ${node.port}` })),
-    );
-    await run(cli, [
-      '--cluster',
-      'create',
-      ...nodes.map((node) => `127.0.0.1:${node.port}`),
-      '--cluster-replicas',
-      String(replicas),
-      '--cluster-yes',
-    ]);
-    await Promise.all(
-      nodes.map((node) =>
-        waitFor(
-          async () => {
-            const info = await run(cli, ['-p', String(node.port), 'CLUSTER', 'INFO']);
-            if (!info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${count}`)) return undefined;
-            // Writes confirmed with WAIT need every replica synced, not only the slots assigned.
-            const replication = await run(cli, ['-p', String(node.port), 'INFO', 'replication']);
-            const synced = replication.includes('role:master')
-              ? replication.includes(`connected_slaves:${replicas}`) &&
-                !/slave\d+:.*state=(?!online)/.test(replication) &&
-                !/slave\d+:.*offset=0,/.test(replication)
-              : replication.includes('master_link_status:up');
-            return synced ? true : undefined;
-          },
-          { what: `cluster_state:ok and replicas in sync on ${node.port}`, timeoutMs: 30_000 },
-        ),
-      ),
-    );
+    await formRedisCluster(nodes, replicas);
   } catch (error) {
     await stop();
     throw error;
