@@ -1,4 +1,5 @@
-import { freePort, spawnServer, stopProcess, waitFor } from '@authscale/testkit';
+import type { ChildProcess } from 'node:child_process';
+import { freePorts, spawnServer, stopProcess, waitFor } from '@authscale/testkit';
 import { ensureGoTool } from '../go-tool.ts';
 
 /** The Toxiproxy the fault-injection suite builds from the Go module proxy, once. */
@@ -27,75 +28,81 @@ export interface Link {
   port: number;
   /** Adds a toxic; resolves once Toxiproxy applies it to new and open connections. */
   add(toxic: Toxic): Promise<void>;
-  /** Disabled, the proxy closes its connections and refuses new ones: the dependency is gone. */
+  /** Off, nothing listens on the port and open connections are closed: the dependency is gone. */
   setEnabled(enabled: boolean): Promise<void>;
+  /** Ends every toxic. */
+  heal(): Promise<void>;
 }
 
 export interface Toxiproxy {
   /** A proxy on a free loopback port in front of `upstream` (`host:port`). */
   proxy(name: string, upstream: string): Promise<Link>;
-  /**
-   * Ends every toxic. Toxiproxy can hang for good removing a toxic from a proxy under traffic
-   * (Shopify/toxiproxy#558; deleting the proxy hangs with it), so each toxic's toxicity goes to 0
-   * instead; should that hang too, the server is restarted and the proxies made again on the same
-   * ports, which closes their open connections.
-   */
+  /** Ends every toxic on every link. */
   heal(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts `toxiproxy-server` on free loopback ports and returns a client for its HTTP API. */
+/**
+ * Toxiproxy, one `toxiproxy-server` per link. Changing a proxy under traffic can hang the server
+ * for good (Shopify/toxiproxy#558: removing a toxic, deleting or disabling the proxy), so nothing
+ * here waits on that: a link is switched off by stopping its server and on by starting it again
+ * on the same ports, and a heal sets each toxic's toxicity to 0, restarting that link's server
+ * (which closes only its own connections) should even that hang.
+ */
 export async function startToxiproxy(): Promise<Toxiproxy> {
-  const port = await freePort();
-  const api = `http://127.0.0.1:${port}`;
-  const start = async () => {
-    const server = spawnServer(ensureToxiproxy(), ['-host', '127.0.0.1', '-port', String(port)]);
-    await waitFor(async () => ((await fetch(`${api}/version`)).ok ? true : undefined), { what: 'toxiproxy-server' });
-    return server;
-  };
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      // A call that hangs is Toxiproxy's bug, and must not hang the run with it.
-      signal: AbortSignal.timeout(10_000),
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`Toxiproxy ${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? undefined : response.json();
-  };
-  let server = await start();
-  const proxies: Array<{ name: string; listen: string; upstream: string }> = [];
-  const create = (proxy: (typeof proxies)[number]) => call('POST', '/proxies', { ...proxy, enabled: true });
+  const links: Link[] = [];
   let toxics = 0;
-  const named: Array<[string, string]> = [];
   return {
     async proxy(name, upstream) {
-      const port = await freePort();
-      const proxy = { name, listen: `127.0.0.1:${port}`, upstream };
-      await create(proxy);
-      proxies.push(proxy);
-      return {
+      const [apiPort, port] = (await freePorts(2)) as [number, number];
+      const api = `http://127.0.0.1:${apiPort}`;
+      const call = async (method: string, path: string, body: unknown, timeoutMs = 10_000) => {
+        const response = await fetch(`${api}${path}`, {
+          method,
+          signal: AbortSignal.timeout(timeoutMs),
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        if (!response.ok) throw new Error(`Toxiproxy ${method} ${path}: ${response.status} ${await response.text()}`);
+      };
+      let server: ChildProcess | undefined;
+      const start = async () => {
+        server = spawnServer(ensureToxiproxy(), ['-host', '127.0.0.1', '-port', String(apiPort)]);
+        await waitFor(async () => ((await fetch(`${api}/version`)).ok ? true : undefined), {
+          what: `toxiproxy-server for ${name}`,
+        });
+        await call('POST', '/proxies', { name, listen: `127.0.0.1:${port}`, upstream, enabled: true });
+      };
+      const halt = async () => {
+        if (server) await stopProcess(server, 'SIGKILL');
+        server = undefined;
+      };
+      await start();
+      let named: string[] = [];
+      const link: Link = {
         name,
         port,
         async add({ type, stream = 'downstream', attributes }) {
           const toxic = `${type}-${++toxics}`;
           await call('POST', `/proxies/${name}/toxics`, { name: toxic, type, stream, toxicity: 1, attributes });
-          named.push([name, toxic]);
+          named.push(toxic);
         },
-        setEnabled: async (enabled) => void (await call('POST', `/proxies/${name}`, { enabled })),
+        setEnabled: (enabled) => (enabled ? start() : halt()),
+        async heal() {
+          const ending = named;
+          named = [];
+          try {
+            for (const toxic of ending) await call('POST', `/proxies/${name}/toxics/${toxic}`, { toxicity: 0 }, 3_000);
+          } catch {
+            await halt();
+            await start();
+          }
+        },
       };
+      links.push(link);
+      return link;
     },
-    async heal() {
-      try {
-        for (const [proxy, toxic] of named.splice(0)) {
-          await call('POST', `/proxies/${proxy}/toxics/${toxic}`, { toxicity: 0 });
-        }
-      } catch {
-        await stopProcess(server, 'SIGKILL');
-        server = await start();
-        for (const proxy of proxies) await create(proxy);
-      }
-    },
-    stop: () => stopProcess(server, 'SIGTERM'),
+    heal: async () => void (await Promise.all(links.map((link) => link.heal()))),
+    stop: async () => void (await Promise.all(links.map((link) => link.setEnabled(false)))),
   };
 }
