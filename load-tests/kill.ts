@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { stackStateFile } from '@authscale/testkit';
+import { isAlive, stackStateFile } from '@authscale/testkit';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -18,15 +18,6 @@ if (target !== 'session-replica' && target !== 'redis-primary') {
   console.error('usage: kill.ts session-replica|redis-primary [--after SECONDS]');
   process.exit(2);
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 await new Promise((resolve) => setTimeout(resolve, Number(values.after) * 1000));
 const { processes } = stackStateFile().read();

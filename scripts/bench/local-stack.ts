@@ -1,7 +1,7 @@
-import { insecureLocalHttpSessionCookieName } from '@authscale/core';
 import { type StackState, stackStateFile } from '@authscale/testkit';
 import { onImageNode } from '../image-node.ts';
 import { spawnStack } from '../stack/spawn-stack.ts';
+import { signInThroughEdge } from './edge/sign-in-through-edge.ts';
 
 export interface LocalStack {
   state: StackState;
@@ -32,25 +32,8 @@ export async function startLocalStack({ edgeNearCache = true, redisReplicasPerPr
   try {
     const state = stackStateFile().read();
     const origin = state.edgeUrl;
-    const email = `bench-${Date.now()}@example.test`;
-    const password = 'bench correct horse battery staple';
-    const post = (path: string) =>
-      fetch(`${origin}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin },
-        body: JSON.stringify({ email, password }),
-      });
-    const signup = await post('/auth/signup');
-    if (signup.status !== 201) throw new Error(`signup answered ${signup.status}: ${await signup.text()}`);
-    const login = await post('/auth/login');
-    const token = login.headers
-      .getSetCookie()
-      .map((header) => header.split(';')[0] as string)
-      .find((pair) => pair.includes('authscale_session='))
-      ?.split('=')[1];
-    if (!token) throw new Error(`login answered ${login.status} without a session cookie`);
-    // The stack serves plain HTTP, where the edge reads the cookie under its local name.
-    const cookie = `${insecureLocalHttpSessionCookieName}=${token}`;
+    // The stack serves plain HTTP, so the cookie comes under its local name, as the edge reads it there.
+    const { cookie } = await signInThroughEdge({ edgeUrl: origin, origin });
     const me = await fetch(`${origin}/me`, { headers: { cookie } });
     if (!me.ok) throw new Error(`GET /me answered ${me.status}`);
     const { user } = (await me.json()) as { user: { id: string } };

@@ -95,27 +95,26 @@ export function checkHistory(history: readonly Operation[], options: CheckOption
   /** When each session's revoke was acknowledged. */
   const revokedAt = new Map<string, number>();
   const doubt = (sid: string, at: number) => doubtfulFrom.set(sid, Math.min(at, doubtfulFrom.get(sid) ?? at));
-  const sessionsOf = new Map<string, SignIn[]>();
+  const revoke = (sid: string, at: number) => revokedAt.set(sid, Math.min(at, revokedAt.get(sid) ?? at));
+  /** Each user's acknowledged sign-ins, with the session each made. */
+  const sessionsOf = new Map<string, Array<SignIn & { sid: string }>>();
   for (const operation of history) {
     if (operation.kind === 'sign-in' && operation.sid && acknowledged(operation)) {
       created.set(operation.sid, operation);
-      sessionsOf.set(operation.user, [...(sessionsOf.get(operation.user) ?? []), operation]);
+      sessionsOf.set(operation.user, [...(sessionsOf.get(operation.user) ?? []), { ...operation, sid: operation.sid }]);
     }
   }
   for (const operation of history) {
     if (operation.kind === 'revoke') {
       doubt(operation.sid, operation.start);
-      if (acknowledged(operation))
-        revokedAt.set(operation.sid, Math.min(operation.end, revokedAt.get(operation.sid) ?? Infinity));
+      if (acknowledged(operation)) revoke(operation.sid, operation.end);
     } else if (operation.kind === 'password-change' && !refused(operation)) {
       // Acknowledged or in doubt: the user's other sessions may be gone from the request on. Those
       // signed in before it certainly are; those signed in while it ran may be; later ones are not.
       for (const { sid, start, end } of sessionsOf.get(operation.user) ?? []) {
         if (sid === operation.sid || start > operation.end) continue;
-        doubt(sid as string, operation.start);
-        if (acknowledged(operation) && end < operation.start) {
-          revokedAt.set(sid as string, Math.min(operation.end, revokedAt.get(sid as string) ?? Infinity));
-        }
+        doubt(sid, operation.start);
+        if (acknowledged(operation) && end < operation.start) revoke(sid, operation.end);
       }
     } else if (operation.kind === 'refresh' && (operation.outcome === 401 || failed(operation))) {
       // A 401 may be replay detection ending the family and its session; a failure may be either.

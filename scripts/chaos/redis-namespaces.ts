@@ -6,6 +6,7 @@ import {
   findBinary,
   formRedisCluster,
   freePorts,
+  isAlive,
   type RedisClusterServer,
   redisClusterNodeArgs,
   redisNodeArgs,
@@ -32,16 +33,6 @@ const attempt = (step: () => unknown) => {
   } catch {}
 };
 
-/** Whether process `pid` is still running. */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The namespaces and links of runs that died without cleaning up (their routes would clash). */
 function removeLeftovers() {
   const names = [
@@ -49,7 +40,7 @@ function removeLeftovers() {
     ...ip('netns', 'list').matchAll(/^(as(\d+)-\d+)/gm),
   ];
   for (const [, name, pid] of names) {
-    if (alive(Number(pid))) continue;
+    if (isAlive(Number(pid))) continue;
     attempt(() => ip('link', 'del', name as string));
     attempt(() => ip('netns', 'del', name as string));
   }

@@ -66,12 +66,13 @@ export async function runScenario(scenario: Scenario, phases: Phases): Promise<S
     const load = history.filter(
       (operation) => operation.start >= loadFrom && !(operation.kind === 'read' && operation.final),
     );
+    const failures = load.filter(failed);
     const errors: Record<string, number> = {};
-    for (const operation of load.filter(failed)) {
+    for (const operation of failures) {
       const key = `${operation.kind} ${operation.outcome}`;
       errors[key] = (errors[key] ?? 0) + 1;
     }
-    const lastFailure = Math.max(-1, ...load.filter(failed).map(({ end }) => end));
+    const lastFailure = Math.max(-1, ...failures.map(({ end }) => end));
     const verdict = checkHistory(history, { stalenessBoundMs, readsMustSucceed: scenario.readsMustSucceed ?? true });
     keepLogs = verdict.violations.length > 0 || Object.keys(errors).length > 0;
     return {

@@ -24,15 +24,6 @@ export interface Scenario {
 
 const killReplica = (stack: ChaosStack) => (stack.topology.sessions[0] as { kill(): Promise<void> }).kill();
 
-/** SIGKILLs one Redis primary, without a clean shutdown: one of its replicas takes over. */
-async function killRedisPrimary(stack: ChaosStack) {
-  for (const node of stack.redis.nodes) {
-    const role = await stack.redis.cli(node.port, 'ROLE').catch(() => '');
-    if (role.startsWith('master')) return stack.redis.kill(node.port);
-  }
-  throw new Error('no Redis primary is left to kill');
-}
-
 /** A Redis primary's port and its replicas' ports, from its `ROLE` answer. */
 async function primaryWithReplicas(stack: ChaosStack): Promise<[number, number[]]> {
   for (const node of stack.redis.nodes) {
@@ -46,6 +37,12 @@ async function primaryWithReplicas(stack: ChaosStack): Promise<[number, number[]
     return [node.port, replicas];
   }
   throw new Error('no Redis primary found');
+}
+
+/** SIGKILLs one Redis primary, without a clean shutdown: one of its replicas takes over. */
+async function killRedisPrimary(stack: ChaosStack) {
+  const [primary] = await primaryWithReplicas(stack);
+  await stack.redis.kill(primary);
 }
 
 /**
@@ -94,6 +91,15 @@ function cutTrackingConnections(everyMs: number) {
 }
 
 const cut = cutTrackingConnections(500);
+
+/** One service's wall clock (`whose`) 30 s ahead of the others' while the fault lasts. */
+const clockAhead = (service: NonNullable<Scenario['skewableClock']>, whose: string): Scenario => ({
+  name: `${service}-clock-ahead`,
+  fault: `${whose} wall clock 30 s ahead of the others'`,
+  inject: async (stack) => stack.setClockOffset(30),
+  heal: async (stack) => stack.setClockOffset(0),
+  skewableClock: service,
+});
 
 export const scenarios: Scenario[] = [
   {
@@ -162,25 +168,7 @@ export const scenarios: Scenario[] = [
       ).then(() => {}),
     heal: (stack) => stack.toxiproxy.heal(),
   },
-  {
-    name: 'orchestrator-clock-ahead',
-    fault: "the orchestrator's wall clock 30 s ahead of the others'",
-    inject: async (stack) => stack.setClockOffset(30),
-    heal: async (stack) => stack.setClockOffset(0),
-    skewableClock: 'orchestrator',
-  },
-  {
-    name: 'session-clock-ahead',
-    fault: "the session replicas' wall clock 30 s ahead of the others'",
-    inject: async (stack) => stack.setClockOffset(30),
-    heal: async (stack) => stack.setClockOffset(0),
-    skewableClock: 'session',
-  },
-  {
-    name: 'edge-clock-ahead',
-    fault: "the edge's wall clock 30 s ahead of the others'",
-    inject: async (stack) => stack.setClockOffset(30),
-    heal: async (stack) => stack.setClockOffset(0),
-    skewableClock: 'edge',
-  },
+  clockAhead('orchestrator', "the orchestrator's"),
+  clockAhead('session', "the session replicas'"),
+  clockAhead('edge', "the edge's"),
 ];

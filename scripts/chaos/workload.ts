@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { insecureLocalHttpSessionCookieName } from '@authscale/core';
+import { sessionCookieOf } from '../bench/edge/sign-in-through-edge.ts';
 import type { Operation, Outcome } from './history.ts';
 
 export interface WorkloadOptions {
@@ -94,10 +94,7 @@ export async function startWorkload({
       method: 'POST',
       body: { email: account.email, password: account.password },
     });
-    const token = response?.headers
-      .getSetCookie()
-      .map((header) => header.split(';')[0] as string)
-      .find((pair) => pair.startsWith(`${insecureLocalHttpSessionCookieName}=`));
+    const token = response && sessionCookieOf(response);
     const sid = typeof body.sessionId === 'string' ? body.sessionId : undefined;
     history.push({ kind: 'sign-in', user, start, end: clock(), outcome, ...(outcome === 200 && sid ? { sid } : {}) });
     if (

@@ -64,6 +64,16 @@ export function spawnServer(command: string, args: string[], options: SpawnOptio
   return child;
 }
 
+/** Whether process `pid` still runs (signal 0 tests for it without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Sends `signal` and resolves when the process has exited. */
 export function stopProcess(
   child: ChildProcess,

@@ -1,4 +1,4 @@
-export { run, spawnServer, stopProcess, waitFor } from './child-processes.ts';
+export { isAlive, run, spawnServer, stopProcess, waitFor } from './child-processes.ts';
 export type { DynamoDbEmulator } from './dynamodb.ts';
 export { startDynamoDb } from './dynamodb.ts';
 export { findBinary, MissingBinaryError } from './find-binary.ts';

@@ -6,7 +6,15 @@ import { describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import pg from 'pg';
 import { createCluster } from 'redis';
-import { findBinary, MissingBinaryError, run, serviceNodeFlags, sharedServers, waitFor } from '../src/index.ts';
+import {
+  findBinary,
+  isAlive,
+  MissingBinaryError,
+  run,
+  serviceNodeFlags,
+  sharedServers,
+  waitFor,
+} from '../src/index.ts';
 
 describe('test harness', () => {
   it('runs a real Redis Cluster: 3 primaries, cluster_state:ok, keys spread over shards', async () => {
@@ -121,12 +129,3 @@ describe('test harness', () => {
     });
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
