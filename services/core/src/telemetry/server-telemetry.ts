@@ -1,35 +1,29 @@
 import {
   type Attributes,
+  type Context,
   context,
-  metrics,
   propagation,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   trace,
-  ValueType,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
+import { DeferredSpanContext } from './deferred-span-context.ts';
+import { followsParent, keepRootTrace, withRootDecision } from './head-sampling.ts';
+import { requestDurations } from './request-duration-histogram.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's server span, recording or not; null on a probe. */
+    /** The request's server span while it records; null when it is not sampled, and on a probe. */
     serverSpan: Span | null;
   }
 }
 
 const tracer = trace.getTracer('@authscale/core');
-const meter = metrics.getMeter('@authscale/core');
-
-const requestDuration = meter.createHistogram('http.server.request.duration', {
-  description: 'Duration of HTTP server requests.',
-  unit: 's',
-  valueType: ValueType.DOUBLE,
-  // The semantic conventions' boundaries, as the HTTP instrumentation gives them.
-  advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
-});
 
 /**
  * Probes, not traffic: a load balancer's and the session client's health checks would otherwise
@@ -39,8 +33,8 @@ const probePaths = new Set(['/healthz', '/readyz']);
 
 /**
  * The duration's attributes, one object per route, method, scheme and status, found through maps
- * keyed by strings the router and the parser already hold: the SDK hashes the attributes of every
- * measurement, and a request should not also build them, nor a key to find them by.
+ * keyed by strings the router and the parser already hold: `requestDurations` keeps a series by
+ * its attributes object, and a request should not build them, nor a key to find them by.
  */
 type ByStatus = Map<number, Attributes>;
 type ByScheme = Map<string, ByStatus>;
@@ -75,14 +69,34 @@ function durationAttributesOf(request: FastifyRequest, status: number): Attribut
   return attributes;
 }
 
+/** A started request's span, named by its method until the sampler keeps it: a dropped span is never named. */
+const startSpanOf = (request: FastifyRequest) => (parent: Context) =>
+  tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
+
 function startServerSpan(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
   if (probePaths.has(request.url)) return done();
-  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-  // Named by its method until the sampler keeps it: most requests are not sampled, their span only
-  // carries the trace context on, and naming it and building its attributes would be most of
-  // what tracing costs them.
-  const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
+  // Whether the request is traced is decided before the tracer is asked: by a caller's sampled
+  // flag where the sampler follows it, else by a draw at the sampler's ratio, which the context
+  // hands on to the SDK's sampler. Left undecided, the SDK's sampler chooses.
+  const caller =
+    request.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, request.headers);
+  const callerSpan = trace.getSpanContext(caller);
+  let parent = caller;
+  let sampled: boolean | undefined;
+  if (callerSpan === undefined) {
+    sampled = keepRootTrace();
+    parent = withRootDecision(caller, sampled);
+  } else if (followsParent()) {
+    sampled = (callerSpan.traceFlags & TraceFlags.SAMPLED) !== 0;
+  }
+  if (sampled === false) {
+    // Most requests: their span only carries the trace context on, so it waits until a call out
+    // or a log line needs it, and the edge's near-cache hit never starts one.
+    return context.with(new DeferredSpanContext(parent, startSpanOf(request)), done);
+  }
+  const span = startSpanOf(request)(parent);
   if (span.isRecording()) {
+    request.serverSpan = span;
     const route = request.routeOptions.url;
     if (route !== undefined) span.updateName(`${request.method} ${route}`);
     span.setAttributes({
@@ -96,16 +110,15 @@ function startServerSpan(request: FastifyRequest, _reply: FastifyReply, done: Ho
       ...(request.headers['user-agent'] === undefined ? {} : { 'user_agent.original': request.headers['user-agent'] }),
     });
   }
-  request.serverSpan = span;
   context.with(trace.setSpan(parent, span), done);
 }
 
 function endServerSpan(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-  const span = request.serverSpan;
-  if (span === null) return done();
+  if (probePaths.has(request.url)) return done();
   const status = reply.statusCode;
-  requestDuration.record(reply.elapsedTime / 1000, durationAttributesOf(request, status));
-  if (span.isRecording()) {
+  requestDurations.record(reply.elapsedTime / 1000, durationAttributesOf(request, status));
+  const span = request.serverSpan;
+  if (span !== null) {
     span.setAttribute('http.response.status_code', status);
     if (status >= 500) span.setAttributes({ 'error.type': String(status) }).setStatus({ code: SpanStatusCode.ERROR });
     span.end();
@@ -117,8 +130,9 @@ function endServerSpan(request: FastifyRequest, reply: FastifyReply, done: HookH
  * A server span and `http.server.request.duration` for every request, from Fastify's hooks rather
  * than the HTTP instrumentation's patch of `node:http`: that one builds a span's attributes and
  * binds the request's emitters to its context for every request, sampled or not, which more than
- * doubled the CPU of the edge's cheapest answer. Here an unsampled request costs a non-recording
- * span, its context, and one measurement. The span is named after the matched route and joins a
+ * doubled the CPU of the edge's cheapest answer. Here an unsampled request costs one draw, a
+ * context whose span starts only if something needs it, and one measurement in
+ * `requestDurations`. The span is named after the matched route and joins a
  * caller's trace (`traceparent`); the hooks after this one and the handler run inside it (a body
  * read from later socket events too), so the undici instrumentation's client spans are its
  * children and carry its context on.

@@ -3,23 +3,27 @@ import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { text } from 'node:stream/consumers';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { context, propagation, type SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  propagation,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  AlwaysOffSampler,
-  InMemorySpanExporter,
-  ParentBasedSampler,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, type Sampler, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createService } from '../../src/index.ts';
+import { headSamplerFromEnv } from '../../src/telemetry/head-sampling.ts';
 import { serverTelemetry } from '../../src/telemetry/server-telemetry.ts';
 
 const callerTraceId = '0af7651916cd43dd8448eb211c80319c';
 const callerSpanId = 'b7ad6b7169203331';
 const sampledCaller = { traceparent: `00-${callerTraceId}-${callerSpanId}-01` };
+const callerLike = { traceId: callerTraceId, spanId: callerSpanId, traceFlags: 0 };
 
 /** The span a request ended: `onResponse` runs once the answer has gone, so a client may read it first. */
 async function finishedSpan(exporter: InMemorySpanExporter) {
@@ -35,17 +39,33 @@ async function finishedSpan(exporter: InMemorySpanExporter) {
 const activeSpanContext = () => trace.getActiveSpan()?.spanContext() ?? null;
 const inHandlerOf = async (answer: Promise<Response>) => (await (await answer).json()) as SpanContext | null;
 
+/** The SDK's sampler as the preload makes it from `OTEL_TRACES_SAMPLER`, counting how often the tracer asks it. */
+const sampling = {
+  asked: 0,
+  sampler: headSamplerFromEnv({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }),
+  use(samplerName: string) {
+    this.sampler = headSamplerFromEnv({ OTEL_TRACES_SAMPLER: samplerName });
+  },
+};
+const countingSampler: Sampler = {
+  shouldSample(...args) {
+    sampling.asked += 1;
+    return sampling.sampler.shouldSample(...args);
+  },
+};
+
 describe('serverTelemetry', () => {
   const exported = new InMemorySpanExporter();
   let app: FastifyInstance;
   let url: string;
   before(async () => {
-    // What the preloaded SDK registers; no root request is sampled, so only a caller's choice counts.
+    // What the preloaded SDK registers; unless a test says otherwise no root request is sampled,
+    // so only a caller's choice counts.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(
       new TracerProvider({
-        sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+        sampler: countingSampler,
         spanProcessors: [new SimpleSpanProcessor({ exporter: exported })],
       }),
     );
@@ -53,6 +73,13 @@ describe('serverTelemetry', () => {
     await app.register(serverTelemetry);
     app.post('/things/:id', async () => activeSpanContext());
     app.get('/things/:id', async () => activeSpanContext());
+    app.get('/quiet', async () => 'no span asked for');
+    // As an outgoing call's instrumentation does: a child context made from the request's.
+    app.get('/calls-out', async () => {
+      const key = createContextKey('a value set beside the span');
+      const derived = trace.setSpan(context.active().setValue(key, 'kept'), trace.wrapSpanContext(callerLike));
+      return { inherited: trace.getSpanContext(context.active()), kept: derived.getValue(key) };
+    });
     app.get('/fails', async () => {
       throw new Error('a dependency failed');
     });
@@ -65,7 +92,11 @@ describe('serverTelemetry', () => {
     propagation.disable();
     context.disable();
   });
-  beforeEach(() => exported.reset());
+  beforeEach(() => {
+    exported.reset();
+    sampling.use('parentbased_always_off');
+    sampling.asked = 0;
+  });
 
   it('makes a sampled request one server span in its caller’s trace, named after its route', async () => {
     const inHandler = await inHandlerOf(fetch(`${url}/things/42?code=secret-code`, { headers: sampledCaller }));
@@ -101,6 +132,40 @@ describe('serverTelemetry', () => {
     assert.equal(exported.getFinishedSpans().length, 0);
     assert.ok(inHandler && trace.isSpanContextValid(inHandler), 'the handler runs in a trace');
     assert.equal(inHandler.traceFlags, 0, 'downstream services learn that it was not sampled');
+  });
+
+  it('asks the tracer nothing for an unsampled request that needs no span', async () => {
+    assert.equal(await (await fetch(`${url}/quiet`)).text(), 'no span asked for');
+    assert.equal(sampling.asked, 0, 'no span was started');
+    await inHandlerOf(fetch(`${url}/things/42`));
+    assert.equal(sampling.asked, 1, 'a handler that reads the span gets one started');
+  });
+
+  it('gives a context derived from an unsampled request its span and its values', async () => {
+    const answer = (await (await fetch(`${url}/calls-out`)).json()) as { inherited: SpanContext; kept: string };
+    assert.ok(trace.isSpanContextValid(answer.inherited));
+    assert.equal(answer.inherited.traceFlags, 0);
+    assert.equal(answer.kept, 'kept');
+  });
+
+  it('records a root request the sampler keeps', async () => {
+    sampling.use('parentbased_always_on');
+    const inHandler = await inHandlerOf(fetch(`${url}/things/7`));
+    const span = await finishedSpan(exported);
+    assert.equal(span.name, 'GET /things/:id');
+    assert.equal(span.parentSpanContext, undefined, 'a root span');
+    assert.equal(inHandler?.spanId, span.spanContext().spanId);
+  });
+
+  it('follows an unsampled caller without starting a span for it', async () => {
+    sampling.use('parentbased_always_on');
+    const unsampledCaller = { traceparent: `00-${callerTraceId}-${callerSpanId}-00` };
+    assert.equal((await fetch(`${url}/quiet`, { headers: unsampledCaller })).status, 200);
+    assert.equal(sampling.asked, 0);
+    const inHandler = await inHandlerOf(fetch(`${url}/things/42`, { headers: unsampledCaller }));
+    assert.equal(inHandler?.traceId, callerTraceId, 'the caller’s trace is carried on');
+    assert.equal(inHandler?.traceFlags, 0);
+    assert.equal(exported.getFinishedSpans().length, 0);
   });
 
   it('marks a 5xx answer as an error', async () => {
