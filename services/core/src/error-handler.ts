@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AuthError, type AuthErrorCode, defaultMessageFor, statusForCode } from './errors.ts';
 import { routeMethods } from './http/route-methods.ts';
+import { watchRefusalFloods } from './refusal-floods.ts';
 import { countRefusal } from './telemetry/authscale-metrics.ts';
 
 export interface ErrorBody {
@@ -26,11 +27,12 @@ function codeForFastifyError(error: FastifyError): AuthErrorCode | undefined {
 /**
  * The one place that turns errors into HTTP answers: `{error: {code, message}}`, a generic
  * message per code, never a stack trace. Anything unrecognised is a 500 and is logged whole, a
- * dependency's failure (5xx) at warn; a refusal (4xx) is counted, and logged only at debug.
- * A 401 carries a `WWW-Authenticate` challenge, a throttled refusal its `Retry-After`.
+ * dependency's failure (5xx) at warn; a refusal (4xx) is counted, and logged only at debug,
+ * except for one warn line when one code's refusals flood (100 within 10 s). A 401 carries a `WWW-Authenticate` challenge, a throttled refusal its `Retry-After`.
  */
 export const errorHandler = fp(
   async (app: FastifyInstance) => {
+    const refusals = watchRefusalFloods();
     app.setErrorHandler((error: FastifyError | AuthError, request, reply) => {
       const code = error instanceof AuthError ? error.code : codeForFastifyError(error);
       if (!code || code === 'internal') {
@@ -50,6 +52,11 @@ export const errorHandler = fp(
         // line per guess. Counted instead (`authscale.http.refusals`); the detail at debug.
         countRefusal(code, status);
         request.log.debug({ code, status, cause: (error as Error).cause }, 'request refused');
+        // One line per flood, with the request that made it one as a sample: who, and where.
+        if (refusals.refused(code)) {
+          const sample = { ip: request.ip, route: request.routeOptions.url };
+          request.log.warn({ code, status, ...refusals.flood, ...sample }, 'refusals flooding');
+        }
       }
       // Validation detail names only the offending field, never echoes its value.
       const message =

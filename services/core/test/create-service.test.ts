@@ -242,6 +242,23 @@ describe('createService request logs', () => {
     await app.close();
   });
 
+  it('logs one warn line per flood of refusals, with a sample of who and where', async () => {
+    const { app, lines } = await loggingService('info');
+    const refuse = () => app.inject({ method: 'GET', url: '/refused?code=one-time-code', remoteAddress: '192.0.2.7' });
+    for (let refusal = 1; refusal < 100; refusal++) await refuse();
+    assert.equal(lines.length, 0, '99 refusals are not yet a flood');
+    for (let refusal = 100; refusal <= 250; refusal++) await refuse();
+    assert.equal(lines.length, 1, 'one line for the flood, not one per refusal');
+    assert.equal(lines[0]?.level, 40);
+    assert.equal(lines[0]?.msg, 'refusals flooding');
+    assert.equal(lines[0]?.code, 'forbidden');
+    assert.equal(lines[0]?.refusals, 100);
+    assert.equal(lines[0]?.ip, '192.0.2.7');
+    assert.equal(lines[0]?.route, '/refused');
+    assert.doesNotMatch(JSON.stringify(lines), /one-time-code/);
+    await app.close();
+  });
+
   it('keeps a route’s own log level', async () => {
     const { app, lines } = await loggingService('info');
     await app.inject({ method: 'GET', url: '/quiet' });
