@@ -30,6 +30,7 @@ export function edgeBenchTargets({
     edge,
     lenientEdge,
     uncachedEdge,
+    untracedEdge,
     tracedEdge,
     edgeBeforeHello,
     session,
@@ -59,6 +60,12 @@ export function edgeBenchTargets({
       url: `${edge.url}/me`,
       headers: { cookie },
       tiers: fullPath,
+    },
+    {
+      what: 'edge `GET /me`, session cookie (near-cache hit), no exporter, a second edge started as the next row’s',
+      url: `${untracedEdge.url}/me`,
+      headers: { cookie },
+      tiers: { ...fullPath, edge: { pid: untracedEdge.pid } },
     },
     {
       what: tracedRow,

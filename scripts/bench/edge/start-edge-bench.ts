@@ -18,10 +18,10 @@ export type EdgeBench = Awaited<ReturnType<typeof startEdgeBench>>;
 
 /**
  * Everything `npm run bench:edge` measures, each its own process on this machine: a Redis Cluster,
- * Postgres and the DynamoDB emulator; one session replica, the orchestrator and the edge; four
- * more edges with one setting changed each (one of them exporting traces and metrics to an OTLP
- * receiver in this process); and the hello-world ceiling. `stop` ends them all, and
- * is also called when a start fails.
+ * Postgres and the DynamoDB emulator; one session replica, the orchestrator and the edge; five
+ * more edges, four with one setting changed each (one of them exporting traces and metrics to an
+ * OTLP receiver in this process) and that one's twin without the change; and the hello-world
+ * ceiling. `stop` ends them all, and is also called when a start fails.
  */
 export async function startEdgeBench({ logDir, imageNode }: { logDir: string; imageNode?: string | undefined }) {
   const [redis, postgres, dynamodb] = await Promise.all([startRedisCluster(), startPostgres(), startDynamoDb()]);
@@ -35,8 +35,16 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       adminUrlFor: postgres.urlFor,
       dynamodbEndpoint: dynamodb.endpoint,
     });
-    const [sessionPort, orchestratorPort, edgePort, lenientEdgePort, uncachedEdgePort, bareEdgePort, tracedEdgePort] =
-      (await freePorts(7)) as [number, number, number, number, number, number, number];
+    const [
+      sessionPort,
+      orchestratorPort,
+      edgePort,
+      lenientEdgePort,
+      uncachedEdgePort,
+      bareEdgePort,
+      tracedEdgePort,
+      untracedEdgePort,
+    ] = (await freePorts(8)) as [number, number, number, number, number, number, number, number];
     const topology: Topology = {
       publicOrigin: `http://127.0.0.1:${edgePort}`,
       sessionPorts: [sessionPort],
@@ -70,6 +78,9 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       extraEnv: { edge: { REQUEST_AUTH_CHECK_JWT_REVOCATION: 'false' } },
     });
     const uncachedEdge = await startEdge('edge-without-near-cache', uncachedEdgePort, { edgeNearCache: false });
+    // The traced edge's twin without an exporter, started the same way: two edge processes differ
+    // by several percent on their own, and the stack's edge is started differently.
+    const untracedEdge = await startEdge('edge-untraced', untracedEdgePort, {});
     // Telemetry as an operator would run it: every request measured, one trace in a hundred kept.
     const receiver = await startOtlpReceiver();
     stops.push(receiver.stop);
@@ -104,6 +115,7 @@ export async function startEdgeBench({ logDir, imageNode }: { logDir: string; im
       edge: stack.edge,
       lenientEdge,
       uncachedEdge,
+      untracedEdge,
       tracedEdge,
       edgeBeforeHello,
       session: stack.sessions[0] as ServiceProcess,

@@ -8,7 +8,7 @@ import { loggerOptions } from './logger.ts';
 import { requestLoggerFactory } from './request-logger.ts';
 import './route-config.ts';
 import { flushTelemetry } from './telemetry/flush-telemetry.ts';
-import { serverTelemetry } from './telemetry/server-telemetry.ts';
+import { ServerTelemetryLogController, serverTelemetry } from './telemetry/server-telemetry.ts';
 import { telemetryWanted } from './telemetry/telemetry-wanted.ts';
 
 export interface CreateServiceOptions {
@@ -69,7 +69,10 @@ export async function createService({
     // Fastify's two lines per request would be most of what a busy service logs, and its
     // "incoming request" line carries the query string, where an OIDC callback has its code.
     // The load balancer's access log records every request; here one line at debug, below.
-    logController: new LogController({ disableRequestLogging: true }),
+    // With telemetry, the same, also ending each request's span and measuring its duration.
+    logController: telemetryWanted(process.env)
+      ? new ServerTelemetryLogController()
+      : new LogController({ disableRequestLogging: true }),
     bodyLimit,
     // proxy-addr's hop-count rule, spelled as the trust function Fastify's types accept.
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,

@@ -22,17 +22,20 @@ const spanKey: symbol = (() => {
 /**
  * A request's context whose span is started only when something asks for it: an outgoing call's
  * instrumentation to carry the trace on, or a log line to name it. An unsampled request that
- * calls nothing (the edge's near-cache hit) then costs no span at all. `startSpan` is given the
- * parent context and must start the same span the request would have had.
+ * calls nothing (the edge's near-cache hit) then costs no span at all. `startSpan(parent, name)`
+ * must start the span the request would have had; it is one function for every request, so a
+ * request allocates nothing but this context.
  */
 export class DeferredSpanContext implements Context {
   readonly #parent: Context;
-  readonly #startSpan: (parent: Context) => Span;
+  readonly #name: string;
+  readonly #startSpan: (parent: Context, name: string) => Span;
   #span: Span | undefined;
   #withSpan: Context | undefined;
 
-  constructor(parent: Context, startSpan: (parent: Context) => Span) {
+  constructor(parent: Context, name: string, startSpan: (parent: Context, name: string) => Span) {
     this.#parent = parent;
+    this.#name = name;
     this.#startSpan = startSpan;
   }
 
@@ -49,7 +52,7 @@ export class DeferredSpanContext implements Context {
   }
 
   #started(): Span {
-    this.#span ??= this.#startSpan(this.#parent);
+    this.#span ??= this.#startSpan(this.#parent, this.#name);
     return this.#span;
   }
 

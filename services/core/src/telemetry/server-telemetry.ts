@@ -10,7 +10,13 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type HookHandlerDoneFunction,
+  LogController,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { DeferredSpanContext } from './deferred-span-context.ts';
 import { followsParent, keepRootTrace, withRootDecision } from './head-sampling.ts';
@@ -69,32 +75,37 @@ function durationAttributesOf(request: FastifyRequest, status: number): Attribut
   return attributes;
 }
 
-/** A started request's span, named by its method until the sampler keeps it: a dropped span is never named. */
-const startSpanOf = (request: FastifyRequest) => (parent: Context) =>
-  tracer.startSpan(request.method, { kind: SpanKind.SERVER }, parent);
+/** A request's span, named by its method until the sampler keeps it: a dropped span is never renamed. */
+const startServerSpanIn = (parent: Context, method: string) =>
+  tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+
+/** The parents of a request that came without a trace, made once: most requests are these. */
+const keptRoot = withRootDecision(ROOT_CONTEXT, true);
+const droppedRoot = withRootDecision(ROOT_CONTEXT, false);
 
 function startServerSpan(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
   if (probePaths.has(request.url)) return done();
   // Whether the request is traced is decided before the tracer is asked: by a caller's sampled
   // flag where the sampler follows it, else by a draw at the sampler's ratio, which the context
   // hands on to the SDK's sampler. Left undecided, the SDK's sampler chooses.
-  const caller =
-    request.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, request.headers);
-  const callerSpan = trace.getSpanContext(caller);
-  let parent = caller;
+  let parent: Context;
   let sampled: boolean | undefined;
-  if (callerSpan === undefined) {
+  const caller =
+    request.headers.traceparent === undefined ? undefined : propagation.extract(ROOT_CONTEXT, request.headers);
+  const callerSpan = caller === undefined ? undefined : trace.getSpanContext(caller);
+  if (caller === undefined || callerSpan === undefined) {
     sampled = keepRootTrace();
-    parent = withRootDecision(caller, sampled);
-  } else if (followsParent()) {
-    sampled = (callerSpan.traceFlags & TraceFlags.SAMPLED) !== 0;
+    parent = sampled ? keptRoot : droppedRoot;
+  } else {
+    parent = caller;
+    if (followsParent()) sampled = (callerSpan.traceFlags & TraceFlags.SAMPLED) !== 0;
   }
   if (sampled === false) {
     // Most requests: their span only carries the trace context on, so it waits until a call out
     // or a log line needs it, and the edge's near-cache hit never starts one.
-    return context.with(new DeferredSpanContext(parent, startSpanOf(request)), done);
+    return context.with(new DeferredSpanContext(parent, request.method, startServerSpanIn), done);
   }
-  const span = startSpanOf(request)(parent);
+  const span = startServerSpanIn(parent, request.method);
   if (span.isRecording()) {
     request.serverSpan = span;
     const route = request.routeOptions.url;
@@ -113,8 +124,8 @@ function startServerSpan(request: FastifyRequest, _reply: FastifyReply, done: Ho
   context.with(trace.setSpan(parent, span), done);
 }
 
-function endServerSpan(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-  if (probePaths.has(request.url)) return done();
+function endServerSpan(request: FastifyRequest, reply: FastifyReply) {
+  if (probePaths.has(request.url)) return;
   const status = reply.statusCode;
   requestDurations.record(reply.elapsedTime / 1000, durationAttributesOf(request, status));
   const span = request.serverSpan;
@@ -123,7 +134,28 @@ function endServerSpan(request: FastifyRequest, reply: FastifyReply, done: HookH
     if (status >= 500) span.setAttributes({ 'error.type': String(status) }).setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   }
-  done();
+}
+
+/**
+ * Fastify's log controller, which it calls as every answer finishes, ending the request's span and
+ * measuring its duration there: an `onResponse` hook would cost every request a run of Fastify's
+ * hook runner, as much again as the rest of this file's work on an unsampled request. Request log
+ * lines stay off, as `createService` has them. Goes with `serverTelemetry`, which without it
+ * starts spans that nothing ends; Fastify calls it only when it has a logger, as every service does.
+ */
+export class ServerTelemetryLogController extends LogController {
+  constructor() {
+    super({ disableRequestLogging: true });
+  }
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ): void {
+    endServerSpan(request, reply);
+    super.requestCompleted(error, request, reply, metadata);
+  }
 }
 
 /**
@@ -141,7 +173,6 @@ export const serverTelemetry = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('serverSpan', null);
     app.addHook('onRequest', startServerSpan);
-    app.addHook('onResponse', endServerSpan);
   },
   { name: 'authscale-server-telemetry', fastify: '5.x' },
 );

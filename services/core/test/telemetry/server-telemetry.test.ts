@@ -18,7 +18,7 @@ import { InMemorySpanExporter, type Sampler, SimpleSpanProcessor, TracerProvider
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createService } from '../../src/index.ts';
 import { headSamplerFromEnv } from '../../src/telemetry/head-sampling.ts';
-import { serverTelemetry } from '../../src/telemetry/server-telemetry.ts';
+import { ServerTelemetryLogController, serverTelemetry } from '../../src/telemetry/server-telemetry.ts';
 
 const callerTraceId = '0af7651916cd43dd8448eb211c80319c';
 const callerSpanId = 'b7ad6b7169203331';
@@ -69,7 +69,8 @@ describe('serverTelemetry', () => {
         spanProcessors: [new SimpleSpanProcessor({ exporter: exported })],
       }),
     );
-    app = Fastify();
+    // Fastify calls its log controller as an answer finishes only when it has a logger, as every service does.
+    app = Fastify({ logger: { level: 'silent' }, logController: new ServerTelemetryLogController() });
     await app.register(serverTelemetry);
     app.post('/things/:id', async () => activeSpanContext());
     app.get('/things/:id', async () => activeSpanContext());
