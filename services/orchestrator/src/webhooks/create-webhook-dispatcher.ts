@@ -41,8 +41,9 @@ export function createWebhookDispatcher({
   concurrency = 8,
   send = sendWebhook,
 }: WebhookDispatcherOptions) {
-  // Long enough that an attempt ends (or times out) before anyone else may take its delivery.
-  const leaseMs = timeoutMs * 2 + 5_000;
+  // Long enough that an attempt ends (the send times out at timeoutMs) and is settled before
+  // anyone else may take its delivery; short enough that a dead dispatcher's work resumes soon.
+  const leaseMs = timeoutMs * 2 + 1_000;
   let running: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import { classifyNetworkFailure } from '@authscale/core';
-import { guardedLookup, WebhookAddressRefused } from './guarded-lookup.ts';
+import { guardedLookup, isPublicAddress, WebhookAddressRefused } from './guarded-lookup.ts';
 
 export interface SendWebhookOptions {
   url: string;
@@ -25,6 +26,11 @@ export type SendResult = { ok: true; status: number } | { ok: false; status?: nu
  */
 export function sendWebhook({ url, headers, body, timeoutMs, allowPrivateAddresses }: SendWebhookOptions) {
   const target = new URL(url);
+  // An address in the URL itself is never looked up, so the guarded lookup would not see it.
+  const literal = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!allowPrivateAddresses && isIP(literal) !== 0 && !isPublicAddress(literal)) {
+    return Promise.resolve<SendResult>({ ok: false, error: 'address_refused' });
+  }
   const transport = target.protocol === 'https:' ? https : http;
   return new Promise<SendResult>((resolve) => {
     const request = transport.request(
