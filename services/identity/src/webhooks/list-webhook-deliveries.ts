@@ -12,6 +12,8 @@ export interface WebhookDelivery {
   /** When the next attempt may start (pending deliveries only). */
   nextAttemptAt: string | null;
   lastStatus: number | null;
+  /** Why the last attempt failed, as a code (`http_503`, `network_timeout`, `address_refused`...). */
+  lastError: string | null;
   settledAt: string | null;
 }
 
@@ -36,9 +38,10 @@ export async function listWebhookDeliveries(
     attempts: number;
     next_attempt_at: Date;
     last_status: number | null;
+    last_error: string | null;
     settled_at: Date | null;
   }>(
-    `SELECT id::text, message_id, event_type, state, attempts, next_attempt_at, last_status, settled_at
+    `SELECT id::text, message_id, event_type, state, attempts, next_attempt_at, last_status, last_error, settled_at
      FROM webhook_deliveries
      WHERE endpoint_id = $1 AND ($2::text IS NULL OR state = $2) AND ($4::bigint IS NULL OR id < $4::bigint)
      ORDER BY id DESC LIMIT $3`,
@@ -52,6 +55,7 @@ export async function listWebhookDeliveries(
     attempts: row.attempts,
     nextAttemptAt: row.state === 'pending' ? row.next_attempt_at.toISOString() : null,
     lastStatus: row.last_status,
+    lastError: row.last_error,
     settledAt: row.settled_at?.toISOString() ?? null,
   }));
 }

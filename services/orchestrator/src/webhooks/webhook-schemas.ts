@@ -48,6 +48,9 @@ export const webhookDeliverySchema = Type.Object({
   attempts: Type.Integer(),
   nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
   lastStatus: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the last attempt failed: `http_<status>`, `network_timeout`, `address_refused`, ...',
+  }),
   settledAt: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -23,6 +23,7 @@ export function webhookSecretBox(config: WebhookSecretBoxSettings): SecretBox {
   return createSecretBox({
     keys: { ...Object.fromEntries(previous), [config.TOTP_ENCRYPTION_KEY_ID]: deriveKey(config.TOTP_ENCRYPTION_KEY) },
     currentKeyId: config.TOTP_ENCRYPTION_KEY_ID,
+    scope: 'webhook secret box',
   });
 }
 

@@ -159,6 +159,7 @@ describe('webhook delivery', () => {
       assert.equal(dead.eventType, 'mfa.enrolled');
       assert.equal(dead.attempts, maxAttempts);
       assert.equal(dead.lastStatus, 500);
+      assert.equal(dead.lastError, 'http_500');
       assert.equal(`msg_${dead.messageId}`, tenantReceiver.received[0]?.id);
       await sleep(100);
       assert.equal(tenantReceiver.received.length, maxAttempts, 'no attempt after the last');
