@@ -77,6 +77,10 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
       // Whoever held the old password, or a session or refresh token, is signed out everywhere.
       await deps.refreshTokens.revokeUser({ userId: user.id });
       const sessionsRevoked = await deps.sessions.revokeAll(user.id);
+      await deps.identity.events.publish({
+        type: 'session.revoked',
+        data: { userId: user.id, sessionId: null, reason: 'revoked' },
+      });
       await deps.loginThrottle.succeeded({ email: user.email, ip: request.ip });
       await deps.identity.audit.record({
         type: 'password.reset',
