@@ -2,7 +2,7 @@ import type { ClaimedDelivery, DeliveryOutcome, EventDispatchStore } from '@auth
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../totp/create-secret-box.ts';
 import { retryDelayMs } from './retry-delay.ts';
-import { type SendResult, type SendWebhookOptions, sendWebhook } from './send-webhook.ts';
+import { sendWebhook } from './send-webhook.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { webhookSecretContext } from './webhook-secret-box.ts';
 
@@ -18,8 +18,6 @@ export interface WebhookDispatcherOptions {
   allowPrivateAddresses: boolean;
   /** Deliveries sent at once. @default 8 */
   concurrency?: number;
-  /** Test seam: what sends one attempt. @default sendWebhook */
-  send?: (options: SendWebhookOptions) => Promise<SendResult>;
 }
 
 /**
@@ -39,7 +37,6 @@ export function createWebhookDispatcher({
   pollIntervalMs,
   allowPrivateAddresses,
   concurrency = 8,
-  send = sendWebhook,
 }: WebhookDispatcherOptions) {
   // Long enough that an attempt ends (the send times out at timeoutMs) and is settled before
   // anyone else may take its delivery; short enough that a dead dispatcher's work resumes soon.
@@ -72,7 +69,7 @@ export function createWebhookDispatcher({
       data: delivery.data,
     });
     const headers = signWebhook({ messageId: `msg_${delivery.messageId}`, timestamp: new Date(), body, secrets });
-    const result = await send({ url: delivery.url, headers, body, timeoutMs, allowPrivateAddresses });
+    const result = await sendWebhook({ url: delivery.url, headers, body, timeoutMs, allowPrivateAddresses });
     if (result.ok) return { kind: 'delivered', status: result.status };
     const failure = { error: result.error, ...(result.status ? { status: result.status } : {}) };
     if (delivery.attempt >= maxAttempts) return { kind: 'dead', ...failure };

@@ -1,7 +1,7 @@
 import { createEventDispatchStore } from '@authscale/identity';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OrchestratorConfig } from '../config.ts';
-import { createWebhookDispatcher, type WebhookDispatcherOptions } from './create-webhook-dispatcher.ts';
+import { createWebhookDispatcher } from './create-webhook-dispatcher.ts';
 import { webhookSecretBox } from './webhook-secret-box.ts';
 
 /**
@@ -11,7 +11,7 @@ import { webhookSecretBox } from './webhook-secret-box.ts';
  */
 export async function startWebhookDispatcher(
   config: OrchestratorConfig,
-  { log, send }: { log: Pick<FastifyBaseLogger, 'warn' | 'error'>; send?: WebhookDispatcherOptions['send'] },
+  { log }: { log: Pick<FastifyBaseLogger, 'warn' | 'error'> },
 ) {
   const store = createEventDispatchStore({
     ...(config.EVENTS_DATABASE_URL ? { databaseUrl: config.EVENTS_DATABASE_URL } : {}),
@@ -26,11 +26,9 @@ export async function startWebhookDispatcher(
     retryMaxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS,
     pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
     allowPrivateAddresses: config.INSECURE_WEBHOOK_PRIVATE_ADDRESSES,
-    ...(send ? { send } : {}),
   });
   dispatcher.start();
   return Object.freeze({
-    runOnce: dispatcher.runOnce,
     async stop() {
       await dispatcher.stop();
       await store.close();
