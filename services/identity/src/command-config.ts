@@ -13,7 +13,12 @@ export const provisionConfigSchema = Type.Object({
   OWNER_ROLE_PASSWORD: rolePassword,
   /** The application role's password (the app secret). */
   APP_ROLE_PASSWORD: rolePassword,
-  /** Set the two passwords on roles that already exist too (a repair; rotation owns them after creation). */
+  /**
+   * The event dispatcher's role's password. Unset, the role is created without one and cannot sign
+   * in with a password until it gets one.
+   */
+  EVENTS_ROLE_PASSWORD: Type.Optional(rolePassword),
+  /** Set the passwords on roles that already exist too (a repair; rotation owns them after creation). */
   RESET_ROLE_PASSWORDS: Type.Boolean({ default: false }),
 });
 

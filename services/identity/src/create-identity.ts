@@ -4,6 +4,8 @@ import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { listAuditEvents } from './audit/list-audit-events.ts';
 import { recordAuditEvent } from './audit/record-audit-event.ts';
 import { ceremonyStores } from './ceremony-stores.ts';
+import { appendEvent } from './events/append-event.ts';
+import type { DomainEvent } from './events/event-catalogue.ts';
 import { acceptInvitation } from './invitations/accept-invitation.ts';
 import { type CreateInvitationInput, createInvitation } from './invitations/create-invitation.ts';
 import { listInvitations } from './invitations/list-invitations.ts';
@@ -30,9 +32,15 @@ import { findVerifiedUser } from './users/find-verified-user.ts';
 import { getUser } from './users/get-user.ts';
 import { markEmailVerified } from './users/mark-email-verified.ts';
 import { type ReplacePasswordHashInput, replacePasswordHash } from './users/replace-password-hash.ts';
+import { resetPassword } from './users/reset-password.ts';
 import { type SignUpWithPasswordOptions, signUpWithPassword } from './users/sign-up-with-password.ts';
 import { updatePasswordHash } from './users/update-password-hash.ts';
 import { isUuid } from './uuid/is-uuid.ts';
+import { type CreateWebhookEndpointInput, createWebhookEndpoint } from './webhooks/create-webhook-endpoint.ts';
+import { deleteWebhookEndpoint } from './webhooks/delete-webhook-endpoint.ts';
+import { type ListWebhookDeliveriesInput, listWebhookDeliveries } from './webhooks/list-webhook-deliveries.ts';
+import { listWebhookEndpoints } from './webhooks/list-webhook-endpoints.ts';
+import { type RotateWebhookSecretInput, rotateWebhookSecret } from './webhooks/rotate-webhook-secret.ts';
 
 export interface CreateIdentityOptions {
   /**
@@ -78,6 +86,14 @@ export interface TenantScope {
   readonly auditEvents: {
     list(options?: { limit?: number; before?: string }): ReturnType<typeof listAuditEvents>;
   };
+  /** The tenant's webhook endpoints; the caller seals each secret before it gets here. */
+  readonly webhooks: {
+    create(input: CreateWebhookEndpointInput): ReturnType<typeof createWebhookEndpoint>;
+    list(): ReturnType<typeof listWebhookEndpoints>;
+    remove(input: { endpointId: string }): ReturnType<typeof deleteWebhookEndpoint>;
+    rotateSecret(input: RotateWebhookSecretInput): ReturnType<typeof rotateWebhookSecret>;
+    deliveries(input: ListWebhookDeliveriesInput): ReturnType<typeof listWebhookDeliveries>;
+  };
 }
 
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -121,6 +137,20 @@ export function createIdentity({
   const membershipOf = async (input: { userId: string; tenantId: string }) =>
     isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null;
 
+  /**
+   * Runs `work` on a connection that is NOT subject to row-level security: every tenant's rows are
+   * visible. For named operator jobs only (exports, support tooling); never from a request
+   * handler. Each use reports `reason` through `onUnscopedAccess`.
+   */
+  const unscoped = <T>({ reason }: { reason: string }, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    if (!unscopedPool) {
+      throw new ConfigError('identity.admin.unscoped', ['no unscopedDatabaseUrl was configured']);
+    }
+    if (!reason.trim()) throw new ConfigError('identity.admin.unscoped', ['a reason is required']);
+    onUnscopedAccess(reason);
+    return inTransaction({ pool: unscopedPool }, work);
+  };
+
   return Object.freeze({
     assertSafeDatabaseRole: () => assertSafeDatabaseRole(pool),
     ping: () => guarded(() => pool.query('SELECT 1')),
@@ -136,7 +166,11 @@ export function createIdentity({
       get: async (input: { userId: string }) => (isUuid(input.userId) ? guarded(() => getUser(db, input)) : null),
       passwordHashOf: async (input: { userId: string }) =>
         isUuid(input.userId) ? guarded(() => findPasswordHash(db, input)) : null,
-      replacePasswordHash: (input: ReplacePasswordHashInput) => guarded(() => replacePasswordHash(db, input)),
+      replacePasswordHash: (input: ReplacePasswordHashInput) =>
+        inTransaction({ pool }, (client) => replacePasswordHash(client, input)),
+      /** A password set through a reset link: `password.changed` goes out, as for a change. */
+      resetPassword: (input: { userId: string; passwordHash: string }) =>
+        inTransaction({ pool }, (client) => resetPassword(client, input)),
       /** Whether an account holds the address: the caller must not reveal the answer. */
       findEmailHolder: (input: { email: string }) => guarded(() => findEmailHolder(db, input)),
       changeEmail: async (input: ChangeEmailInput) =>
@@ -144,7 +178,7 @@ export function createIdentity({
           ? guarded(() => changeEmail(db, input))
           : { changed: false as const, reason: 'moved_on' as const },
       markEmailVerified: async (input: { userId: string; email: string }) =>
-        isUuid(input.userId) ? guarded(() => markEmailVerified(db, input)) : false,
+        isUuid(input.userId) ? inTransaction({ pool }, (client) => markEmailVerified(client, input)) : false,
     }),
 
     memberships: Object.freeze({
@@ -189,6 +223,15 @@ export function createIdentity({
       record: (event: AuditEvent) => guarded(() => recordAuditEvent(db, event)),
     }),
 
+    events: Object.freeze({
+      /**
+       * For a change that is not in Postgres (a session in Redis, a token record in DynamoDB),
+       * once its store acknowledged it: at least once after the fact, not transactional. A change
+       * to the identity tables writes its event in its own transaction instead.
+       */
+      publish: (event: DomainEvent) => guarded(() => appendEvent(db, event)),
+    }),
+
     ...ceremonyStores({ pool, guarded }),
 
     /**
@@ -205,6 +248,7 @@ export function createIdentity({
             auditEvents: Object.freeze({
               list: (options?: { limit?: number; before?: string }) => listAuditEvents(client, options),
             }),
+            webhooks: tenantWebhooks(client),
           }),
         ),
       );
@@ -218,18 +262,16 @@ export function createIdentity({
       disableUser: (input: { email: string; reason: string }) =>
         inTransaction({ pool }, (client) => disableUser(client, input)),
       /**
-       * Runs `work` on a connection that is NOT subject to row-level security: every tenant's
-       * rows are visible. For named operator jobs only (exports, support tooling); never from a
-       * request handler. Each use reports `reason` through `onUnscopedAccess`.
+       * An operator's platform-wide webhook endpoint: it receives every tenant's events of the
+       * types it names. Runs on the unscoped connection (no tenant set), so it needs
+       * `unscopedDatabaseUrl`; the admin API is its caller, and no public route reaches it.
        */
-      unscoped<T>({ reason }: { reason: string }, work: (client: PoolClient) => Promise<T>): Promise<T> {
-        if (!unscopedPool) {
-          throw new ConfigError('identity.admin.unscoped', ['no unscopedDatabaseUrl was configured']);
-        }
-        if (!reason.trim()) throw new ConfigError('identity.admin.unscoped', ['a reason is required']);
-        onUnscopedAccess(reason);
-        return inTransaction({ pool: unscopedPool }, work);
+      createPlatformWebhookEndpoint(input: CreateWebhookEndpointInput & { reason: string }) {
+        const { reason, ...endpoint } = input;
+        return unscoped({ reason }, (client) => createWebhookEndpoint(client, endpoint));
       },
+      /** Operator jobs on the connection row-level security does not apply to (see above). */
+      unscoped,
     }),
 
     close: async () => {
@@ -242,6 +284,16 @@ function tenantProjects(client: PoolClient): TenantScope['projects'] {
   return Object.freeze({
     list: (options?: { limit?: number }) => listProjects(client, options),
     create: (input: { name: string }) => createProject(client, input),
+  });
+}
+
+function tenantWebhooks(client: PoolClient): TenantScope['webhooks'] {
+  return Object.freeze({
+    create: (input: CreateWebhookEndpointInput) => createWebhookEndpoint(client, input),
+    list: () => listWebhookEndpoints(client),
+    remove: (input: { endpointId: string }) => deleteWebhookEndpoint(client, input),
+    rotateSecret: (input: RotateWebhookSecretInput) => rotateWebhookSecret(client, input),
+    deliveries: (input: ListWebhookDeliveriesInput) => listWebhookDeliveries(client, input),
   });
 }
 

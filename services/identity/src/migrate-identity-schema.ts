@@ -10,7 +10,10 @@ export interface MigrateIdentitySchemaOptions {
    * admin user in AWS), never the application role. Unset, node-postgres reads the PG* variables.
    */
   databaseUrl?: string;
-  /** Also create the application role when missing (needs CREATEROLE), with this password if given; an existing one is left as it is. */
+  /**
+   * Also create the application role when missing (needs CREATEROLE), with this password if given,
+   * and the event dispatcher's role, without one; existing roles are left as they are.
+   */
   ensureAppRole?: { password?: string };
   /** @default 'up' */
   direction?: 'up' | 'down';
@@ -30,8 +33,11 @@ export async function migrateIdentitySchema({
   const client = new pg.Client(databaseUrl ? { connectionString: databaseUrl } : {});
   await client.connect();
   try {
-    // The migrations grant to the application role, so it must exist first.
-    if (ensureAppRole) await ensureRole(client, { role: identityRoles.app, ...ensureAppRole });
+    // The migrations grant to these roles, so they must exist first.
+    if (ensureAppRole) {
+      await ensureRole(client, { role: identityRoles.app, ...ensureAppRole });
+      await ensureRole(client, { role: identityRoles.events });
+    }
     return await runMigrations(client, direction, log);
   } finally {
     await client.end();

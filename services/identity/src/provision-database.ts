@@ -12,6 +12,8 @@ export interface ProvisionIdentityDatabaseOptions {
   /** The passwords of the roles this creates (local trust authentication needs none). */
   ownerPassword?: string;
   appPassword?: string;
+  /** The event dispatcher's role; without one it cannot sign in with a password. */
+  eventsPassword?: string;
   /**
    * Also set those passwords on roles that already exist, to repair credentials that went out of
    * step with their secrets. Off by default: after creation, rotation owns the passwords.
@@ -21,7 +23,7 @@ export interface ProvisionIdentityDatabaseOptions {
 }
 
 /**
- * Creates the owner and application roles when missing and a database owned by the owner role.
+ * Creates the owner, application and event-dispatcher roles when missing and a database owned by the owner role.
  * Run with administrator rights before the migrations (in AWS by the data stack at every deploy
  * that changes it); idempotent. The services themselves never hold those rights.
  */
@@ -30,6 +32,7 @@ export async function provisionIdentityDatabase({
   database,
   ownerPassword,
   appPassword,
+  eventsPassword,
   resetPasswords = false,
 }: ProvisionIdentityDatabaseOptions): Promise<void> {
   const client = new pg.Client(adminUrl ? { connectionString: adminUrl } : {});
@@ -45,6 +48,11 @@ export async function provisionIdentityDatabase({
       role: identityRoles.app,
       resetPassword,
       ...(appPassword ? { password: appPassword } : {}),
+    });
+    await ensureRole(client, {
+      role: identityRoles.events,
+      resetPassword,
+      ...(eventsPassword ? { password: eventsPassword } : {}),
     });
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {

@@ -1,8 +1,9 @@
 /**
  * `npm run provision -w @authscale/identity`, and in AWS the data stack's provisioning task: the
  * step before the identity migrations. As an administrator (the RDS master user, through the
- * standard PG* variables or `ADMIN_DATABASE_URL`), creates the owner and application roles when
- * missing, with the passwords `OWNER_ROLE_PASSWORD` and `APP_ROLE_PASSWORD`, and the database
+ * standard PG* variables or `ADMIN_DATABASE_URL`), creates the owner, application and event-dispatcher
+ * roles when missing, with the passwords `OWNER_ROLE_PASSWORD`, `APP_ROLE_PASSWORD` and
+ * `EVENTS_ROLE_PASSWORD` (optional), and the database
  * (`IDENTITY_DATABASE`, default `authscale`) owned by the owner role. Safe to run again: existing
  * roles keep their passwords unless `RESET_ROLE_PASSWORDS=true`.
  */
@@ -10,13 +11,22 @@ import { loadProvisionConfig } from './command-config.ts';
 import { provisionIdentityDatabase } from './provision-database.ts';
 import { identityRoles } from './roles.ts';
 
-const { ADMIN_DATABASE_URL, IDENTITY_DATABASE, OWNER_ROLE_PASSWORD, APP_ROLE_PASSWORD, RESET_ROLE_PASSWORDS } =
-  loadProvisionConfig(process.env);
+const {
+  ADMIN_DATABASE_URL,
+  IDENTITY_DATABASE,
+  OWNER_ROLE_PASSWORD,
+  APP_ROLE_PASSWORD,
+  EVENTS_ROLE_PASSWORD,
+  RESET_ROLE_PASSWORDS,
+} = loadProvisionConfig(process.env);
 await provisionIdentityDatabase({
   ...(ADMIN_DATABASE_URL ? { adminUrl: ADMIN_DATABASE_URL } : {}),
   database: IDENTITY_DATABASE,
   ownerPassword: OWNER_ROLE_PASSWORD,
   appPassword: APP_ROLE_PASSWORD,
+  ...(EVENTS_ROLE_PASSWORD ? { eventsPassword: EVENTS_ROLE_PASSWORD } : {}),
   resetPasswords: RESET_ROLE_PASSWORDS,
 });
-console.log(`provisioned: roles ${identityRoles.owner} and ${identityRoles.app}, database ${IDENTITY_DATABASE}`);
+console.log(
+  `provisioned: roles ${identityRoles.owner}, ${identityRoles.app} and ${identityRoles.events}, database ${IDENTITY_DATABASE}`,
+);

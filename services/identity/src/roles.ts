@@ -1,12 +1,17 @@
 /**
- * The two database roles. The owner runs migrations and owns every table; the application role
+ * The database roles. The owner runs migrations and owns every table; the application role
  * connects at run time, owns nothing and has no BYPASSRLS, so row-level security always applies.
- * The migrations grant to `authscale_app` by name.
+ * The event dispatcher's role is as plain: it reads the outbox and the webhook endpoints and works
+ * the deliveries, through grants and policies of its own. The migrations grant to them by name.
  */
-export const identityRoles = Object.freeze({ owner: 'authscale_owner', app: 'authscale_app' } as const);
+export const identityRoles = Object.freeze({
+  owner: 'authscale_owner',
+  app: 'authscale_app',
+  events: 'authscale_events',
+} as const);
 
 /** Tables whose rows belong to one tenant; each has FORCE ROW LEVEL SECURITY. */
-export const tenantScopedTables = Object.freeze(['projects'] as const);
+export const tenantScopedTables = Object.freeze(['projects', 'webhook_endpoints', 'webhook_deliveries'] as const);
 
 /** Every table the identity module owns. */
 export const identityTables = Object.freeze([
@@ -21,5 +26,6 @@ export const identityTables = Object.freeze([
   'audit_events',
   'auth_flows',
   'tenant_invitations',
+  'event_outbox',
   ...tenantScopedTables,
 ] as const);

@@ -54,7 +54,10 @@ export type AuditEventType =
   | 'invitation.revoked'
   | 'user.disabled'
   | 'api_key.created'
-  | 'api_key.revoked';
+  | 'api_key.revoked'
+  | 'webhook.created'
+  | 'webhook.secret_rotated'
+  | 'webhook.deleted';
 
 export interface AuditEvent {
   type: AuditEventType;

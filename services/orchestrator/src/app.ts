@@ -46,6 +46,7 @@ import { jwksRoutes } from './tokens/jwks-routes.ts';
 import { totpManagementRoutes } from './totp/totp-management-routes.ts';
 import { totpRoutes } from './totp/totp-routes.ts';
 import { totpEmailRecoveryRoutes } from './totp-email-recovery/totp-email-recovery-routes.ts';
+import { webhookRoutes } from './webhooks/webhook-routes.ts';
 
 /**
  * Builds the orchestrator: sign-in ceremonies, token issuing and the tenant-scoped API. Refuses
@@ -120,6 +121,7 @@ export async function buildOrchestratorApp(
   await app.register(invitationRoutes, { deps, ceremonies, settings: config });
   await app.register(auditEventRoutes);
   await app.register(apiKeyRoutes, { deps, ceremonies });
+  await app.register(webhookRoutes, { deps, ceremonies, settings: config });
   await app.register(internalApiKeyRoutes, { deps, internalToken });
   return app;
 }

@@ -12,6 +12,7 @@ import { mailConfigFields } from './mail/mail-config.ts';
 import { refuseMissingMailTransport } from './mail/refuse-missing-mail-transport.ts';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
 import { totpEmailRecoveryConfigFields } from './totp-email-recovery/totp-email-recovery-config.ts';
+import { webhookConfigFields } from './webhooks/webhook-config.ts';
 
 const {
   DATABASE_URL,
@@ -90,6 +91,7 @@ export const orchestratorConfigSchema = Type.Object({
   ...mailConfigFields,
   ...emailCodeConfigFields,
   ...totpEmailRecoveryConfigFields,
+  ...webhookConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

@@ -5,3 +5,4 @@ export { createOrchestratorDependencies } from './create-dependencies.ts';
 export type { OrchestratorDependencies } from './dependencies.ts';
 export { createRefreshTokenTable } from './refresh-tokens/create-refresh-token-table.ts';
 export { generateSigningKey } from './tokens/generate-signing-key.ts';
+export { startWebhookDispatcher } from './webhooks/start-webhook-dispatcher.ts';

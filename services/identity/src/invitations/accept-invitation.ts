@@ -1,6 +1,7 @@
 import { AuthError } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { flowIdHash } from '../flows/flow-id-hash.ts';
 import type { UserTenant } from '../memberships/list-user-tenants.ts';
 import { lockTenantMemberships } from '../memberships/lock-tenant-memberships.ts';
@@ -65,6 +66,7 @@ export async function acceptInvitation(
     tenantId,
     detail: { invitationId: invitation.id, role, ...(inviterId ? { invitedBy: inviterId } : {}) },
   });
+  await appendEvent(client, { type: 'membership.added', data: { userId, tenantId, role } });
   const joinedAt = (rows[0] as { created_at: Date }).created_at.toISOString();
   return { id: tenantId, name: invitation.tenant_name, role, joinedAt };
 }

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { appendEvent } from '../events/append-event.ts';
 import type { UserTenant } from './list-user-tenants.ts';
 
 /** Creates a tenant owned by `userId`, in the caller's transaction. */
@@ -18,5 +19,6 @@ export async function createTenant(
     tenant.created_at,
   ]);
   await recordAuditEvent(client, { type: 'tenant.created', userId, tenantId: tenant.id });
+  await appendEvent(client, { type: 'membership.added', data: { userId, tenantId: tenant.id, role: 'owner' } });
   return { id: tenant.id, name: tenant.name, role: 'owner', joinedAt: tenant.created_at.toISOString() };
 }

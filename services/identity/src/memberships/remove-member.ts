@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { lockAndAuthorizeMemberChange } from './lock-tenant-memberships.ts';
 
 /**
@@ -18,4 +19,5 @@ export async function removeMember(
     tenantId,
     detail: { memberId: userId, role: currentRole },
   });
+  await appendEvent(client, { type: 'membership.removed', data: { userId, tenantId } });
 }

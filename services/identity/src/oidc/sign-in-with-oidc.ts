@@ -1,5 +1,6 @@
 import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
+import { appendEvent } from '../events/append-event.ts';
 import { emailSkeleton } from '../users/email-skeleton.ts';
 
 export interface SignInWithOidcInput {
@@ -86,11 +87,14 @@ export async function signInWithOidc(
   const tenant = await client.query<{ id: string }>('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [
     tenantName,
   ]);
+  const tenantId = tenant.rows[0]?.id as string;
   await client.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [
-    tenant.rows[0]?.id,
+    tenantId,
     createdId,
   ]);
   await bind(client, issuer, subject, createdId);
+  await appendEvent(client, { type: 'user.created', data: { userId: createdId, tenantId } });
+  await appendEvent(client, { type: 'membership.added', data: { userId: createdId, tenantId, role: 'owner' } });
   return { userId: createdId, outcome: 'created' };
 }
 

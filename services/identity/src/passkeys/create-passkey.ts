@@ -1,3 +1,4 @@
+import { appendEvent } from '../events/append-event.ts';
 import type { Queryable } from '../postgres/queryable.ts';
 
 export interface CreatePasskeyInput {
@@ -10,7 +11,10 @@ export interface CreatePasskeyInput {
   backedUp: boolean;
 }
 
-/** `false` when the credential id is already registered, to this user or another. */
+/**
+ * In the caller's transaction, with `mfa.enrolled`. `false` when the credential id is already
+ * registered, to this user or another.
+ */
 export async function createPasskey(db: Queryable, input: CreatePasskeyInput): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO webauthn_credentials
@@ -27,5 +31,7 @@ export async function createPasskey(db: Queryable, input: CreatePasskeyInput): P
       input.backedUp,
     ],
   );
-  return rowCount === 1;
+  if (rowCount !== 1) return false;
+  await appendEvent(db, { type: 'mfa.enrolled', data: { userId: input.userId, method: 'passkey' } });
+  return true;
 }

@@ -1,8 +1,10 @@
+import { appendEvent } from '../events/append-event.ts';
 import type { Queryable } from '../postgres/queryable.ts';
 
 /**
  * Removes one of the user's own credentials; `false` when it is unknown or someone else's, so
- * a caller cannot tell another user's credential id from a made-up one.
+ * a caller cannot tell another user's credential id from a made-up one. In the caller's
+ * transaction, with `mfa.removed`.
  */
 export async function deletePasskey(
   db: Queryable,
@@ -12,5 +14,7 @@ export async function deletePasskey(
     credentialId,
     userId,
   ]);
-  return rowCount === 1;
+  if (rowCount !== 1) return false;
+  await appendEvent(db, { type: 'mfa.removed', data: { userId, method: 'passkey' } });
+  return true;
 }

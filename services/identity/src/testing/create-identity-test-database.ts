@@ -10,6 +10,8 @@ export interface IdentityTestDatabase {
   adminUrl: string;
   ownerUrl: string;
   appUrl: string;
+  /** As the event dispatcher's role. */
+  eventsUrl: string;
   drop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function createIdentityTestDatabase(serverUrl: string): Promise<Ide
     adminUrl: withUserAndDatabase(serverUrl, new URL(serverUrl).username || 'postgres', database),
     ownerUrl,
     appUrl: withUserAndDatabase(serverUrl, identityRoles.app, database),
+    eventsUrl: withUserAndDatabase(serverUrl, identityRoles.events, database),
     async drop() {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { appendEvent } from '../events/append-event.ts';
 
 export interface ActivateTotpInput {
   userId: string;
@@ -28,5 +29,6 @@ export async function activateTotp(
     userId,
     recoveryCodeHashes,
   ]);
+  await appendEvent(client, { type: 'mfa.enrolled', data: { userId, method: 'totp' } });
   return true;
 }

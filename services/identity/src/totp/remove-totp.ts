@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { appendEvent } from '../events/append-event.ts';
 
 /**
  * In the caller's transaction: the TOTP factor (active and pending secrets, failure count) and
@@ -8,5 +9,7 @@ import type { PoolClient } from 'pg';
 export async function removeTotp(client: PoolClient, { userId }: { userId: string }): Promise<boolean> {
   const removed = await client.query('DELETE FROM totp_credentials WHERE user_id = $1', [userId]);
   await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-  return removed.rowCount === 1;
+  if (removed.rowCount !== 1) return false;
+  await appendEvent(client, { type: 'mfa.removed', data: { userId, method: 'totp' } });
+  return true;
 }

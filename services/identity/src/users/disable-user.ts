@@ -1,6 +1,7 @@
 import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { appendEvent } from '../events/append-event.ts';
 import { deleteUserFlows } from '../flows/delete-user-flows.ts';
 
 /**
@@ -23,6 +24,10 @@ export async function disableUser(
   // Also on a repeat run: a challenge created in the moment before the first run committed is
   // swept by the next one.
   await deleteUserFlows(client, { userId: row.id });
-  if (!row.was_disabled) await recordAuditEvent(client, { type: 'user.disabled', userId: row.id, detail: { reason } });
+  if (!row.was_disabled) {
+    await recordAuditEvent(client, { type: 'user.disabled', userId: row.id, detail: { reason } });
+    // The reason is the operator's note, not the receiver's business.
+    await appendEvent(client, { type: 'user.disabled', data: { userId: row.id } });
+  }
   return { userId: row.id };
 }

@@ -1,5 +1,6 @@
 import { normalizeEmail } from '@authscale/core';
 import type { PoolClient } from 'pg';
+import { appendEvent } from '../events/append-event.ts';
 import { emailSkeleton } from './email-skeleton.ts';
 import { findHolder } from './find-email-holder.ts';
 
@@ -14,7 +15,7 @@ export type SignUpResult = { created: true; userId: string; tenantId: string } |
 
 /**
  * Creates the user, a personal tenant they own and their password credential, in the caller's
- * transaction. An email already in use, or one that looks like it (the same confusable skeleton),
+ * transaction, with the `user.created` and `membership.added` events. An email already in use, or one that looks like it (the same confusable skeleton),
  * changes nothing and reports the holder's id, which the caller must not reveal.
  */
 export async function signUpWithPassword(
@@ -36,5 +37,7 @@ export async function signUpWithPassword(
   const tenantId = tenant.rows[0]?.id as string;
   await client.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, userId]);
   await client.query('INSERT INTO password_credentials (user_id, hash) VALUES ($1, $2)', [userId, passwordHash]);
+  await appendEvent(client, { type: 'user.created', data: { userId, tenantId } });
+  await appendEvent(client, { type: 'membership.added', data: { userId, tenantId, role: 'owner' } });
   return { created: true, userId, tenantId };
 }

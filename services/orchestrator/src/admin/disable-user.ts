@@ -19,5 +19,9 @@ export async function disableUser(
   if (!disabled) throw new AuthError('not_found', 'No user has that email address.');
   await deps.refreshTokens.revokeUser({ userId: disabled.userId });
   const sessionsRevoked = await deps.sessions.revokeAll(disabled.userId);
+  await deps.identity.events.publish({
+    type: 'session.revoked',
+    data: { userId: disabled.userId, sessionId: null, reason: 'revoked' },
+  });
   return { userId: disabled.userId, sessionsRevoked };
 }

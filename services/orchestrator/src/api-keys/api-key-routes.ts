@@ -66,6 +66,11 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{
           expiresAt: view.expiresAt,
         },
       });
+      // After the fact: the key is a DynamoDB item, outside the outbox's transaction.
+      await identity.events.publish({
+        type: 'api_key.created',
+        data: { userId: actorId, tenantId, keyId: view.keyId },
+      });
       reply.header('cache-control', 'no-store');
       return reply.status(201).send({ ...view, key });
     },
@@ -90,6 +95,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{
         ip: request.ip,
         detail: { keyId, name: revoked.name },
       });
+      await identity.events.publish({ type: 'api_key.revoked', data: { userId: actorId, tenantId, keyId } });
       return reply.status(204).send();
     },
   );

@@ -73,10 +73,14 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
       const user = typeof userId === 'string' ? await deps.identity.users.get({ userId }) : null;
       // A link mailed before an email change does not reset the account it has moved away from.
       if (!user || user.email !== email) throw new AuthError('invalid_link');
-      await deps.identity.users.updatePasswordHash({ userId: user.id, passwordHash: await hashPassword(password) });
+      await deps.identity.users.resetPassword({ userId: user.id, passwordHash: await hashPassword(password) });
       // Whoever held the old password, or a session or refresh token, is signed out everywhere.
       await deps.refreshTokens.revokeUser({ userId: user.id });
       const sessionsRevoked = await deps.sessions.revokeAll(user.id);
+      await deps.identity.events.publish({
+        type: 'session.revoked',
+        data: { userId: user.id, sessionId: null, reason: 'revoked' },
+      });
       await deps.loginThrottle.succeeded({ email: user.email, ip: request.ip });
       await deps.identity.audit.record({
         type: 'password.reset',

@@ -10,6 +10,7 @@ export const logoutRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorDepende
     await deps.sessions.revoke(userId, sessionId);
     await deps.refreshTokens.revokeFamily({ familyId: sessionId, reason: 'logout' });
     await deps.identity.audit.record({ type: 'logout', userId, ip: request.ip, detail: { sessionId } });
+    await deps.identity.events.publish({ type: 'session.revoked', data: { userId, sessionId, reason: 'logout' } });
     return reply.status(204).header('set-cookie', clearedSessionCookie(request.server.sessionCookieSettings)).send();
   });
 };

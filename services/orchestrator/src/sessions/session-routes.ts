@@ -71,6 +71,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
       await deps.sessions.revoke(userId, id);
       await deps.refreshTokens.revokeFamily({ familyId: id, reason: 'revoked' });
       await deps.identity.audit.record({ type: 'session.revoked', userId, ip: request.ip, detail: { sessionId: id } });
+      await deps.identity.events.publish({
+        type: 'session.revoked',
+        data: { userId, sessionId: id, reason: id === sessionId ? 'logout' : 'revoked' },
+      });
       if (id === sessionId) reply.header('set-cookie', clearedSessionCookie(request.server.sessionCookieSettings));
       return reply.status(204).send();
     },
@@ -94,6 +98,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
         userId,
         ip: request.ip,
         detail: { all: true, revoked },
+      });
+      await deps.identity.events.publish({
+        type: 'session.revoked',
+        data: { userId, sessionId: null, reason: 'revoked' },
       });
       return reply.header('set-cookie', clearedSessionCookie(request.server.sessionCookieSettings)).send({ revoked });
     },

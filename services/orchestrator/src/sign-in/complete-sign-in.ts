@@ -3,7 +3,7 @@ import type { OrchestratorDependencies } from '../dependencies.ts';
 import { sessionCookie } from '../sessions/session-cookie.ts';
 
 export interface CompleteSignInOptions {
-  deps: Pick<OrchestratorDependencies, 'sessions' | 'refreshTokens'>;
+  deps: Pick<OrchestratorDependencies, 'sessions' | 'refreshTokens' | 'identity'>;
   request: FastifyRequest;
   reply: FastifyReply;
   userId: string;
@@ -14,7 +14,8 @@ export interface CompleteSignInOptions {
 
 /**
  * The end of every sign-in ceremony: a session on the replicas, a refresh-token family bound to
- * it, an access token, and the session cookie.
+ * it, an access token, and the session cookie. `session.created` is written once the replica
+ * confirmed the session: after the fact, as the session is not in Postgres.
  */
 export async function completeSignIn({ deps, request, reply, userId, tenantId, amr, acr }: CompleteSignInOptions) {
   const authenticatedAt = Date.now();
@@ -29,6 +30,10 @@ export async function completeSignIn({ deps, request, reply, userId, tenantId, a
     amr,
     acr,
     authTime: authenticatedAt,
+  });
+  await deps.identity.events.publish({
+    type: 'session.created',
+    data: { userId, tenantId, sessionId: session.sid },
   });
   const { refreshToken } = await deps.refreshTokens.issue({
     sessionId: session.sid,

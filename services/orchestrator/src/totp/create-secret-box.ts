@@ -6,6 +6,8 @@ export interface SecretBoxOptions {
   keys: Readonly<Record<string, Uint8Array>>;
   /** The key new secrets are sealed with. */
   currentKeyId: string;
+  /** What a configuration error names. @default 'totp secret box' */
+  scope?: string;
 }
 
 export interface SecretBox {
@@ -18,19 +20,19 @@ export interface SecretBox {
 const keyIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
- * AES-256-GCM for secrets the server must read back (TOTP seeds). `context` (the user id) is
+ * AES-256-GCM for secrets the server must read back (TOTP seeds, webhook signing secrets). `context` (the user id) is
  * bound as additional data, so a ciphertext copied onto another user's row does not open. In AWS
  * the keys come from Secrets Manager, themselves protected by a KMS key; rotation adds a key id
  * and re-seals rows lazily on their next write.
  */
-export function createSecretBox({ keys, currentKeyId }: SecretBoxOptions): SecretBox {
+export function createSecretBox({ keys, currentKeyId, scope = 'totp secret box' }: SecretBoxOptions): SecretBox {
   const problems: string[] = [];
   for (const [id, key] of Object.entries(keys)) {
     if (!keyIdPattern.test(id)) problems.push(`key id "${id}" must match ${keyIdPattern}`);
     if (key.byteLength !== 32) problems.push(`key "${id}" must be 32 bytes, got ${key.byteLength}`);
   }
   if (!keys[currentKeyId]) problems.push(`the current key id "${currentKeyId}" is not among the keys`);
-  if (problems.length > 0) throw new ConfigError('totp secret box', problems);
+  if (problems.length > 0) throw new ConfigError(scope, problems);
   const keyring = new Map(Object.entries(keys).map(([id, key]) => [id, Buffer.from(key)]));
 
   return Object.freeze({

@@ -342,7 +342,31 @@ describe('the answers every documented route gives', () => {
       const { keyId } = (await setup('POST', url, account, { name: 'ci', scopes: ['projects:read'] })).json();
       return { params: { tenantId: account.tenantId, keyId } };
     },
+    'GET /api/tenants/{tenantId}/webhooks': async ({ tenantId }) => ({ params: { tenantId } }),
+    'POST /api/tenants/{tenantId}/webhooks': async ({ tenantId }) => ({
+      params: { tenantId },
+      body: { url: 'https://hooks.example.test/in', eventTypes: ['user.disabled'] },
+    }),
+    'POST /api/tenants/{tenantId}/webhooks/{webhookId}/rotate-secret': async (account) => ({
+      params: { tenantId: account.tenantId, webhookId: await webhook(account) },
+    }),
+    'DELETE /api/tenants/{tenantId}/webhooks/{webhookId}': async (account) => ({
+      params: { tenantId: account.tenantId, webhookId: await webhook(account) },
+    }),
+    'GET /api/tenants/{tenantId}/webhooks/{webhookId}/deliveries': async (account) => ({
+      params: { tenantId: account.tenantId, webhookId: await webhook(account) },
+      query: '?state=dead',
+    }),
   };
+
+  /** A webhook of the account's tenant, made as its owner would. */
+  const webhook = async (account: Account): Promise<string> =>
+    (
+      await setup('POST', `/api/tenants/${account.tenantId}/webhooks`, account, {
+        url: 'https://hooks.example.test/in',
+        eventTypes: ['user.disabled'],
+      })
+    ).json().id;
 
   /** Path parameters that name nothing: well-formed, so the route itself has to answer. */
   const unknownParams: Record<string, () => string> = {
@@ -350,6 +374,7 @@ describe('the answers every documented route gives', () => {
     userId: randomUUID,
     invitationId: randomUUID,
     keyId: () => `ak_${'x'.repeat(16)}`,
+    webhookId: randomUUID,
     id: () => `unknown-${hex()}`,
     provider: () => 'unknown',
   };

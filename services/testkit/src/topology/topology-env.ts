@@ -15,6 +15,8 @@ export interface Topology {
   redisClusterUrls?: string[];
   /** The application role's connection string. */
   databaseUrl: string;
+  /** The event dispatcher role's connection string (EVENTS_DATABASE_URL). */
+  eventsDatabaseUrl?: string;
   dynamodbEndpoint: string;
   tokenTableName: string;
   internalToken: string;
@@ -53,6 +55,7 @@ export function topologyEnv({
   orchestratorPort,
   redisClusterUrls,
   databaseUrl,
+  eventsDatabaseUrl,
   dynamodbEndpoint,
   tokenTableName,
   internalToken,
@@ -108,6 +111,7 @@ export function topologyEnv({
         ...shared,
         ...cookies,
         DATABASE_URL: databaseUrl,
+        EVENTS_DATABASE_URL: eventsDatabaseUrl,
         SESSION_REPLICAS: sessionReplicas,
         DYNAMODB_ENDPOINT: dynamodbEndpoint,
         TOKEN_TABLE_NAME: tokenTableName,

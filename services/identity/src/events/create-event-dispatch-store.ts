@@ -1,0 +1,46 @@
+import { observeConnectionPool } from '@authscale/core';
+import pg from 'pg';
+import { translatePgError } from '../postgres/translate-pg-error.ts';
+import { type ClaimedDelivery, claimDeliveries } from './claim-deliveries.ts';
+import { fanOutEvents } from './fan-out-events.ts';
+import { type DeliveryOutcome, settleDelivery } from './settle-delivery.ts';
+
+export interface CreateEventDispatchStoreOptions {
+  /**
+   * A connection as the event dispatcher's role (`authscale_events`): it can read the outbox and
+   * the endpoints and work the deliveries, and nothing else. Unset, node-postgres reads PG*.
+   */
+  databaseUrl?: string;
+  /** @default 2 */
+  maxConnections?: number;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translatePgError(error);
+  }
+}
+
+/** The dispatcher's view of the outbox: fan out, claim, settle. Each call is one statement. */
+export function createEventDispatchStore({ databaseUrl, maxConnections = 2 }: CreateEventDispatchStoreOptions) {
+  const pool = new pg.Pool({
+    ...(databaseUrl ? { connectionString: databaseUrl } : {}),
+    max: maxConnections,
+    statement_timeout: 10_000,
+    connectionTimeoutMillis: 5000,
+  });
+  pool.on('error', () => {});
+  observeConnectionPool('events', pool);
+  return Object.freeze({
+    fanOut: (input: { limit: number }) => guarded(() => fanOutEvents(pool, input)),
+    claim: (input: { limit: number; leaseMs: number }): Promise<ClaimedDelivery[]> =>
+      guarded(() => claimDeliveries(pool, input)),
+    settle: (input: { id: string; attempt: number; outcome: DeliveryOutcome }) =>
+      guarded(() => settleDelivery(pool, input)),
+    close: () => pool.end(),
+  });
+}
+
+export type EventDispatchStore = ReturnType<typeof createEventDispatchStore>;
