@@ -23,7 +23,12 @@ export const webhookWithSecretSchema = Type.Object({
 
 export const createWebhookBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'An https URL that receives POSTs.' }),
+    url: Type.String({
+      format: 'uri',
+      maxLength: 2048,
+      description:
+        'An https URL that receives POSTs, without credentials or a fragment (`http:` only where the deployment allows it, `INSECURE_WEBHOOK_HTTP`).',
+    }),
     eventTypes: Type.Array(eventTypeSchema, { minItems: 1, maxItems: eventTypes.length, uniqueItems: true }),
   },
   { additionalProperties: false },
