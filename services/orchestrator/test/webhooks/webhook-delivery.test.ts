@@ -3,15 +3,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { createIdentity, type EventType, eventTypes, type Identity } from '@authscale/identity';
+import type { EventType, Identity } from '@authscale/identity';
 import pg from 'pg';
 import { newWebhookSecret } from '../../src/webhooks/new-webhook-secret.ts';
 import { sendWebhook } from '../../src/webhooks/send-webhook.ts';
 import { startWebhookDispatcher } from '../../src/webhooks/start-webhook-dispatcher.ts';
-import { webhookSecretBox, webhookSecretContext } from '../../src/webhooks/webhook-secret-box.ts';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
 import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import { type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { registerPlatformEndpoint } from '../fixtures/platform-webhook-endpoint.ts';
 import { type ReceivedWebhook, startWebhookReceiver } from '../fixtures/start-webhook-receiver.ts';
 import { webhookTestEnv } from '../fixtures/webhook-test-env.ts';
 
@@ -43,17 +43,10 @@ describe('webhook delivery', () => {
       },
     });
     receiver = await startWebhookReceiver({ secrets: () => [platformSecret], answer: (delivery) => answer(delivery) });
-    operators = createIdentity({
-      databaseUrl: harness.database.appUrl,
-      unscopedDatabaseUrl: harness.database.adminUrl,
-    });
-    const id = randomUUID();
-    await operators.admin.createPlatformWebhookEndpoint({
-      reason: 'webhook test',
-      id,
+    operators = await registerPlatformEndpoint(harness, {
       url: receiver.url,
-      eventTypes: [...eventTypes],
-      secretCiphertext: webhookSecretBox(harness.config).seal(platformSecret, webhookSecretContext(id)),
+      secret: platformSecret,
+      reason: 'webhook test',
     });
     dispatcher = await startWebhookDispatcher(dispatcherConfig(), { log: silent });
   });

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createIdentity, eventSchemas, eventTypes, type Identity } from '@authscale/identity';
+import { eventSchemas, eventTypes, type Identity } from '@authscale/identity';
 import pg from 'pg';
 import { Value } from 'typebox/value';
 import { disableUser } from '../../src/admin/disable-user.ts';
 import { newWebhookSecret } from '../../src/webhooks/new-webhook-secret.ts';
 import { startWebhookDispatcher } from '../../src/webhooks/start-webhook-dispatcher.ts';
-import { webhookSecretBox, webhookSecretContext } from '../../src/webhooks/webhook-secret-box.ts';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
 import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { registerPlatformEndpoint } from '../fixtures/platform-webhook-endpoint.ts';
 import { startWebhookReceiver } from '../fixtures/start-webhook-receiver.ts';
 import { webhookTestEnv } from '../fixtures/webhook-test-env.ts';
 
@@ -37,18 +36,10 @@ describe('webhook events from the real flows', () => {
     harness = await startOrchestrator({ graceSeconds: 0, env: webhookTestEnv });
     platform = await startWebhookReceiver({ secrets: () => [platformSecret] });
     tenant = await startWebhookReceiver({ secrets: () => [tenantSecret] });
-    // The operators' connection: no tenant set, not subject to row-level security.
-    operators = createIdentity({
-      databaseUrl: harness.database.appUrl,
-      unscopedDatabaseUrl: harness.database.adminUrl,
-    });
-    const id = randomUUID();
-    await operators.admin.createPlatformWebhookEndpoint({
-      reason: 'webhook test: a platform-wide endpoint',
-      id,
+    operators = await registerPlatformEndpoint(harness, {
       url: platform.url,
-      eventTypes: [...eventTypes],
-      secretCiphertext: webhookSecretBox(harness.config).seal(platformSecret, webhookSecretContext(id)),
+      secret: platformSecret,
+      reason: 'webhook test: a platform-wide endpoint',
     });
     dispatcher = await startWebhookDispatcher(
       { ...harness.config, EVENTS_DATABASE_URL: harness.database.eventsUrl },
