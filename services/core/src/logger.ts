@@ -16,7 +16,12 @@ export const redactedLogPaths = [
   '*.accessToken',
   '*.refreshToken',
   '*.mfaToken',
-  '*.code',
+  // A one-time code in a request body (TOTP, email sign-in, an OpenID Connect callback's), not
+  // every `code`: a failed dependency's error code (ECONNREFUSED, a SQLSTATE) is what its log
+  // line is for.
+  'body.code',
+  'req.body.code',
+  'req.query.code',
   '*.secret',
 ] as const;
 

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pino from 'pino';
+import { loggerOptions } from '../src/index.ts';
+
+/** The one line a logger with the services' options writes for `fields`. */
+function lineFor(fields: Record<string, unknown>): Record<string, unknown> {
+  let written = '';
+  const logger = pino(loggerOptions({ service: 'test', level: 'info' }), {
+    write: (line: string) => {
+      written = line;
+    },
+  });
+  logger.info(fields, 'a line');
+  return JSON.parse(written) as Record<string, unknown>;
+}
+
+describe('log redaction', () => {
+  it('hides credentials in headers and secrets in bodies', () => {
+    const line = JSON.stringify(
+      lineFor({
+        req: { headers: { authorization: 'Bearer secret-bearer', cookie: 'authscale_session=secret-cookie' } },
+        body: { password: 'secret-password', code: '123456', token: 'secret-token', secret: 'whsec_secret' },
+      }),
+    );
+    for (const secret of [
+      'secret-bearer',
+      'secret-cookie',
+      'secret-password',
+      '123456',
+      'secret-token',
+      'whsec_secret',
+    ])
+      assert.doesNotMatch(line, new RegExp(secret));
+  });
+
+  it("keeps a failed dependency's error code, which says what went wrong", () => {
+    const line = lineFor({ err: { code: 'ECONNREFUSED' }, cause: { code: '57P01' } });
+    assert.deepEqual(line.err, { code: 'ECONNREFUSED' });
+    assert.deepEqual(line.cause, { code: '57P01' });
+  });
+});
