@@ -17,6 +17,11 @@ export interface MigrateIdentitySchemaOptions {
   ensureAppRole?: { password?: string };
   /** @default 'up' */
   direction?: 'up' | 'down';
+  /**
+   * Going down, the oldest migration to undo: it and every one applied after it are undone, newest
+   * first. Unset, all of them are.
+   */
+  downThrough?: string;
   /** Where progress lines go. @default silent */
   log?: (message: string) => void;
 }
@@ -28,6 +33,7 @@ export async function migrateIdentitySchema({
   databaseUrl,
   ensureAppRole,
   direction = 'up',
+  downThrough,
   log = () => {},
 }: MigrateIdentitySchemaOptions): Promise<string[]> {
   const client = new pg.Client(databaseUrl ? { connectionString: databaseUrl } : {});
@@ -38,13 +44,26 @@ export async function migrateIdentitySchema({
       await ensureRole(client, { role: identityRoles.app, ...ensureAppRole });
       await ensureRole(client, { role: identityRoles.events });
     }
-    return await runMigrations(client, direction, log);
+    const count = direction === 'up' ? undefined : await appliedSince(client, downThrough);
+    return await runMigrations(client, direction, count, log);
   } finally {
     await client.end();
   }
 }
 
-async function runMigrations(client: pg.Client, direction: 'up' | 'down', log: (message: string) => void) {
+/** How many applied migrations `name` and the ones after it are; every applied one without a name. */
+async function appliedSince(client: pg.Client, name: string | undefined): Promise<number> {
+  if (name === undefined) return Number.POSITIVE_INFINITY;
+  const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM pgmigrations WHERE name >= $1', [name]);
+  return Number(rows[0]?.count ?? 0);
+}
+
+async function runMigrations(
+  client: pg.Client,
+  direction: 'up' | 'down',
+  count: number | undefined,
+  log: (message: string) => void,
+) {
   const applied = await runner({
     dbClient: client,
     dir: migrationsDir,
@@ -53,7 +72,7 @@ async function runMigrations(client: pg.Client, direction: 'up' | 'down', log: (
     checkOrder: true,
     singleTransaction: true,
     advisoryLockMode: 'wait',
-    ...(direction === 'down' ? { count: Number.POSITIVE_INFINITY } : {}),
+    ...(count === undefined ? {} : { count }),
     log,
   });
   return applied.map((migration) => migration.name);
