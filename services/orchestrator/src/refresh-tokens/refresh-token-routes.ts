@@ -44,6 +44,7 @@ export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
         await deps.sessions.revoke(userId, sessionId);
         await deps.identity.audit.record({ type: 'refresh.replayed', userId, ip: request.ip, detail: { sessionId } });
         await deps.identity.events.publish({ type: 'refresh.replayed', data: { userId, sessionId } });
+        await deps.identity.events.publish({ type: 'session.revoked', data: { userId, sessionId, reason: 'revoked' } });
         throw new AuthError('unauthenticated');
       }
       const { accessToken, expiresIn } = await app.accessTokens.issue({

@@ -31,6 +31,8 @@ describe('webhook events from the real flows', () => {
   let tenant: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let outsiderId = '';
   let aliceTenant = '';
+  let aliceId = '';
+  const aliceSessions = { replayed: '', loggedOut: '', endedByPasswordChange: '' };
 
   before(async () => {
     harness = await startOrchestrator({ graceSeconds: 0, env: webhookTestEnv });
@@ -63,6 +65,7 @@ describe('webhook events from the real flows', () => {
       return answer;
     };
     const alice = await h.signUp(); // user.created, membership.added
+    aliceId = alice.userId;
     aliceTenant = (await harness.identity.memberships.defaultTenant({ userId: alice.userId })) as string;
     const created = await expect(
       h.call('POST', `/api/tenants/${aliceTenant}/webhooks`, await h.fresh(alice.userId), {
@@ -85,8 +88,11 @@ describe('webhook events from the real flows', () => {
     // session.created and session.revoked.
     const second = JSON.parse((await expect(h.login(alice.email, alice.password), 200)).body);
     await expect(h.call('POST', '/auth/logout', await h.fresh(alice.userId, second.sessionId)), 204);
+    Object.assign(aliceSessions, { replayed: first.sessionId, loggedOut: second.sessionId });
 
-    // password.changed, mfa.enrolled, mfa.removed.
+    // password.changed and a session.revoked for each other session it ends; mfa.enrolled, mfa.removed.
+    const third = JSON.parse((await expect(h.login(alice.email, alice.password), 200)).body);
+    aliceSessions.endedByPasswordChange = third.sessionId;
     const newPassword = `${alice.password} and more`;
     await expect(
       h.call('PUT', '/auth/password', await h.fresh(alice.userId), { currentPassword: alice.password, newPassword }),
@@ -146,6 +152,18 @@ describe('webhook events from the real flows', () => {
     // Once: one delivery per event written, no webhook-id twice.
     assert.equal(platform.received.length, written);
     assert.equal(new Set(platform.received.map(({ id }) => id)).size, written);
+  });
+
+  it('tells of every session that ends: a logout, a refresh replay, the others a password change ends', () => {
+    const ended = platform.received
+      .filter(({ payload }) => payload.type === 'session.revoked' && payload.data.userId === aliceId)
+      .map(({ payload }) => payload.data as { sessionId: string; reason: string });
+    assert.ok(ended.some(({ sessionId, reason }) => sessionId === aliceSessions.loggedOut && reason === 'logout'));
+    assert.ok(ended.some(({ sessionId, reason }) => sessionId === aliceSessions.replayed && reason === 'revoked'));
+    assert.ok(
+      ended.some(({ sessionId }) => sessionId === aliceSessions.endedByPasswordChange),
+      'a session the password change ended',
+    );
   });
 
   it('sends bodies that match the schemas published in docs/events.json', () => {
