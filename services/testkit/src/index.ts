@@ -23,6 +23,8 @@ export {
 } from './redis.ts';
 export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
+export type { DispatcherProcess, StartDispatcherProcessOptions } from './start-dispatcher-process.ts';
+export { startDispatcherProcess } from './start-dispatcher-process.ts';
 export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';
 export { serviceNodeFlags, startService } from './start-service.ts';
 export type { SystemPackageName } from './system-packages.ts';
