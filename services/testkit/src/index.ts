@@ -34,5 +34,5 @@ export type { StackProcess, StackState } from './topology/stack-state-file.ts';
 export { stackStateFile } from './topology/stack-state-file.ts';
 export type { RunningTopology, StartTopologyOptions } from './topology/start-topology.ts';
 export { startTopology } from './topology/start-topology.ts';
-export type { Topology, TopologyEnv } from './topology/topology-env.ts';
+export type { Topology, TopologyEnv, TopologyRole } from './topology/topology-env.ts';
 export { topologyEnv } from './topology/topology-env.ts';
