@@ -129,7 +129,7 @@ export class Aurora extends Construct {
       endpoint: props.secretsManagerEndpoint,
     });
 
-    // The identity provisioning step creates both roles with these secrets' passwords, so the
+    // The identity provisioning step creates the roles with these secrets' passwords, so the
     // first rotations wait a full period instead of running against roles that do not exist yet.
     const roleSecret = (secretId: string, username: string) => {
       const secret = new rds.DatabaseSecret(this, secretId, {

@@ -157,7 +157,10 @@ const webhookDeliveryLag = meter.createHistogram('authscale.webhook.delivery_lag
   advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 10800, 21600] },
 });
 
-/** `milliseconds` from the event's `occurred_at` to the settle that recorded it delivered. */
+/**
+ * `milliseconds` from the event's `occurred_at` to the settle that recorded it delivered. Two hosts'
+ * clocks: one a little behind the database's could make it negative, which counts as no lag.
+ */
 export function recordWebhookDeliveryLag(milliseconds: number): void {
   webhookDeliveryLag.record(Math.max(0, milliseconds) / 1000);
 }

@@ -51,8 +51,9 @@ export function createWebhookDispatcher({
     // A settle that no longer holds the claim changed nothing: another attempt owns the delivery now.
     if (!(await store.settle({ id: delivery.id, attempt: delivery.attempt, outcome }))) return;
     countWebhookDelivery(outcome.kind);
-    // occurred_at is the database's clock and now() this host's; both are kept by NTP (the Amazon
-    // Time Sync Service on AWS), a few milliseconds apart against a lag of a second at least.
+    // occurred_at is the database's clock (its transaction's start) and Date.now() this host's; both
+    // are kept by NTP (the Amazon Time Sync Service on AWS), milliseconds apart against a lag of
+    // hundreds (an idle dispatcher polls once a second).
     if (outcome.kind === 'delivered') recordWebhookDeliveryLag(Date.now() - delivery.occurredAt.getTime());
     if (outcome.kind === 'dead') {
       log.warn(
