@@ -1,7 +1,7 @@
 /**
  * `npm run stack`: the full topology on one machine. A real 6-node Redis Cluster, a real Postgres,
- * the DynamoDB emulator, N session replicas, the orchestrator and the edge, each service its own
- * process. Everything it started is recorded in `.authscale/stack.json`; Ctrl-C stops it all.
+ * the DynamoDB emulator, N session replicas, the orchestrator, the edge and the webhook
+ * dispatcher, each its own process. Everything it started is recorded in `.authscale/stack.json`; Ctrl-C stops it all.
  * STACK_RUNTIME=image starts the services as their image does: on the image's Node major, which
  * runs `src/main.ts` with its own type stripping (CI's k6 smoke test runs that way).
  */
@@ -64,10 +64,15 @@ const topology = await startTopology({
   edgePort,
   logDir,
   imageNode: runtime?.path,
+  webhookDispatcher: true,
 });
+const dispatcher = topology.webhookDispatcher;
 
 const processes: StackProcess[] = [
   ...topology.processes.map(({ service, pid, port, url, log }) => ({ role: service, pid, port, url, log })),
+  ...(dispatcher
+    ? [{ role: dispatcher.role, pid: dispatcher.pid, ...(dispatcher.log ? { log: dispatcher.log } : {}) }]
+    : []),
   ...(await Promise.all(
     redis.nodes.map(async (node) => ({
       role: (await redis.cli(node.port, 'ROLE')).startsWith('master')
@@ -93,7 +98,7 @@ console.log(`authscale stack ready in ${((Date.now() - started) / 1000).toFixed(
 if (runtime)
   console.log(`services run as their image does: Node ${runtime.major}, src/main.ts, its own type stripping`);
 for (const { role, pid, port } of processes)
-  console.log(`  ${role.padEnd(14)} pid ${String(pid).padEnd(8)} port ${port}`);
+  console.log(`  ${role.padEnd(18)} pid ${String(pid).padEnd(8)}${port === undefined ? '' : ` port ${port}`}`);
 console.log(
   `state: .authscale/stack.json, logs: .authscale/logs/${mail.smtpUrl ? ', mail: .authscale/mail/' : ''}. Ctrl-C stops everything.`,
 );

@@ -24,6 +24,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       traceSampleRatio: 1,
       logRetentionDays: 7,
     },
+    webhooks: { dispatcher: { cpu: 256, memoryMiB: 512 }, deliveryLagAlarmSeconds: 300 },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: true },
     loadTest: {
@@ -52,6 +53,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       traceSampleRatio: 0.1,
       logRetentionDays: 30,
     },
+    webhooks: { dispatcher: { cpu: 256, memoryMiB: 512 }, deliveryLagAlarmSeconds: 300 },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: false },
     loadTest: {
@@ -86,6 +88,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       traceSampleRatio: 0.01,
       logRetentionDays: 365,
     },
+    webhooks: { dispatcher: { cpu: 512, memoryMiB: 1024, tasks: 2 }, deliveryLagAlarmSeconds: 120 },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: false },
     protectData: true,

@@ -160,15 +160,18 @@ function findInconsistencies(name: string, config: EnvironmentParameters): strin
     problems.push('aurora.readers: place at most one reader per remaining availability zone');
   }
   if (config.redis.port === 6379) problems.push('redis.port: use a port other than the default 6379');
-  for (const service of ['edge', 'session', 'orchestrator'] as const) {
-    const sizing = config.services[service];
-    if (sizing.minTasks > sizing.maxTasks) problems.push(`services.${service}.minTasks: above maxTasks`);
+  const tasks = [
+    ...(['edge', 'session', 'orchestrator'] as const).map(
+      (service) => [`services.${service}`, config.services[service]] as const,
+    ),
+    ['webhooks.dispatcher', config.webhooks.dispatcher] as const,
+  ];
+  for (const [path, sizing] of tasks) {
+    if ('minTasks' in sizing && sizing.minTasks > sizing.maxTasks) problems.push(`${path}.minTasks: above maxTasks`);
     const [lowest, highest] = fargateMemoryRangeMiB[sizing.cpu];
     if (sizing.memoryMiB < lowest || sizing.memoryMiB > highest || sizing.memoryMiB % 1024 !== 0) {
       if (!(sizing.cpu === 256 && sizing.memoryMiB === 512)) {
-        problems.push(
-          `services.${service}.memoryMiB: Fargate runs ${sizing.cpu} CPU units with ${lowest}-${highest} MiB`,
-        );
+        problems.push(`${path}.memoryMiB: Fargate runs ${sizing.cpu} CPU units with ${lowest}-${highest} MiB`);
       }
     }
   }

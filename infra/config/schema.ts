@@ -4,16 +4,34 @@ import { profiles } from '../../load-tests/profiles.ts';
 const positiveInteger = (options: { minimum?: number; maximum?: number; description: string }) =>
   Type.Integer({ minimum: 1, ...options });
 
+const fargateCpu = Type.Union(
+  [Type.Literal(256), Type.Literal(512), Type.Literal(1024), Type.Literal(2048), Type.Literal(4096)],
+  { description: 'Fargate task CPU units (1024 = 1 vCPU).' },
+);
+const fargateMemory = positiveInteger({ minimum: 512, maximum: 30720, description: 'Fargate task memory in MiB.' });
+
 const serviceSizing = Type.Object(
   {
-    cpu: Type.Union(
-      [Type.Literal(256), Type.Literal(512), Type.Literal(1024), Type.Literal(2048), Type.Literal(4096)],
-      { description: 'Fargate task CPU units (1024 = 1 vCPU).' },
-    ),
-    memoryMiB: positiveInteger({ minimum: 512, maximum: 30720, description: 'Fargate task memory in MiB.' }),
+    cpu: fargateCpu,
+    memoryMiB: fargateMemory,
     minTasks: positiveInteger({ maximum: 100, description: 'Autoscaling floor; also the task count at deploy.' }),
     maxTasks: positiveInteger({ maximum: 200, description: 'Autoscaling ceiling.' }),
     targetCpuPercent: Type.Integer({ minimum: 10, maximum: 90, description: 'CPU target-tracking set point.' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A service that serves no requests and is not autoscaled: a fixed number of tasks. The webhook
+ * dispatcher waits on receivers, not on its CPU, and any number of them may run side by side.
+ */
+const workerSizing = Type.Object(
+  {
+    cpu: fargateCpu,
+    memoryMiB: fargateMemory,
+    tasks: Type.Optional(
+      positiveInteger({ maximum: 20, description: 'Tasks running, each claiming its own deliveries. @default 1' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -156,6 +174,18 @@ export const environmentParametersSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    webhooks: Type.Object(
+      {
+        dispatcher: workerSizing,
+        deliveryLagAlarmSeconds: positiveInteger({
+          maximum: 86_400,
+          description:
+            "The p99 of webhook delivery lag (a change's commit to its receiver accepting it, retries included) " +
+            'over 5 minutes above which the alarm fires.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     jwt: Type.Object(
       {
         signingKeyRotationDays: positiveInteger({ maximum: 365, description: 'Days between signing-key rotations.' }),
@@ -236,6 +266,7 @@ export type EnvironmentParameters = Static<typeof environmentParametersSchema>;
 export type DeploymentTarget = Static<typeof deploymentTargetSchema>;
 export type EnvironmentName = EnvironmentParameters['name'];
 export type ServiceSizing = Static<typeof serviceSizing>;
+export type WorkerSizing = Static<typeof workerSizing>;
 export type LoadTestParameters = Static<typeof loadTest>;
 
 /** A Route 53 public hosted zone, imported by id and name (no lookup). */

@@ -37,11 +37,13 @@ const adminUser = 'authscale_admin';
 const ownerUser = 'authscale_owner';
 /** The role the orchestrator connects as: not the tables' owner, no BYPASSRLS. */
 const appUser = 'authscale_app';
+/** The role the webhook dispatcher connects as: the outbox and the deliveries, no identity table. */
+const eventsUser = 'authscale_events';
 
 /**
  * Aurora PostgreSQL Serverless v2 behind RDS Proxy. The proxy pools connections across every
  * orchestrator task, which is what kept the seed's database from falling over; clients must use TLS.
- * Both credentials live in Secrets Manager and rotate every 30 days.
+ * Every credential lives in Secrets Manager and rotates every 30 days.
  */
 export class Aurora extends Construct {
   public readonly cluster: rds.DatabaseCluster;
@@ -52,6 +54,8 @@ export class Aurora extends Construct {
   public readonly proxyConnectionsUsed: cloudwatch.Alarm;
   /** The application role's credentials (`username`, `password`); the orchestrator reads these. */
   public readonly appSecret: secretsmanager.ISecret;
+  /** The webhook dispatcher's role's credentials (`authscale_events`), handled as the app role's. */
+  public readonly eventsSecret: secretsmanager.ISecret;
   /** The tables' owner, for migrations. */
   public readonly ownerSecret: secretsmanager.ISecret;
   /** The master user, for provisioning the roles and the database. */
@@ -68,6 +72,10 @@ export class Aurora extends Construct {
    * ARN and published as they are: the stack that grants them cannot split another stack's output.
    */
   public readonly appUserConnectArns: readonly PublishedValue[];
+  /** The dispatcher's users in turn, as `appUsers`. */
+  public readonly eventsUsers = [eventsUser, `${eventsUser}_clone`] as const;
+  /** The `rds-db:connect` resources of the dispatcher's users through the proxy, as `appUserConnectArns`. */
+  public readonly eventsUserConnectArns: readonly PublishedValue[];
 
   constructor(scope: Construct, id: string, props: AuroraProps) {
     super(scope, id);
@@ -121,7 +129,7 @@ export class Aurora extends Construct {
       endpoint: props.secretsManagerEndpoint,
     });
 
-    // The identity provisioning step creates both roles with these secrets' passwords, so the
+    // The identity provisioning step creates the roles with these secrets' passwords, so the
     // first rotations wait a full period instead of running against roles that do not exist yet.
     const roleSecret = (secretId: string, username: string) => {
       const secret = new rds.DatabaseSecret(this, secretId, {
@@ -154,38 +162,51 @@ export class Aurora extends Construct {
       endpoint: props.secretsManagerEndpoint,
       rotateImmediatelyOnUpdate: false,
     });
+    // The dispatcher's role, the same way: another process, another credential, another rotation.
+    this.eventsSecret = roleSecret('EventsSecret', eventsUser);
+    cluster.addRotationMultiUser('EventsSecretRotation', {
+      secret: this.eventsSecret,
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: rotationSubnets,
+      endpoint: props.secretsManagerEndpoint,
+      rotateImmediatelyOnUpdate: false,
+    });
 
     // No fixed name: it is derived from the stack (a feature flag), unique per environment, and the
     // proxy holds no state, so an update that replaces it may (its endpoint reaches the services).
     this.proxy = cluster.addProxy('Proxy', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
-      secrets: [this.appSecret, this.ownerSecret, this.adminSecret],
+      secrets: [this.appSecret, this.eventsSecret, this.ownerSecret, this.adminSecret],
       requireTLS: true,
       idleClientTimeout: Duration.minutes(30),
       maxConnectionsPercent: 90,
       debugLogging: false,
     });
-    // The application role connects with IAM authentication tokens its task role signs, so no task
-    // holds its password; the proxy keeps using the secret to reach the database. Migrations and
-    // provisioning, one-off runs, keep their passwords.
+    // The application and dispatcher roles connect with IAM authentication tokens their task roles
+    // sign, so no task holds their passwords; the proxy keeps using the secrets to reach the
+    // database. Migrations and provisioning, one-off runs, keep their passwords.
     const proxyResourceId = Fn.select(6, Fn.split(':', this.proxy.dbProxyArn));
-    this.appUserConnectArns = this.appUsers.map(
-      (user) =>
-        new PublishedValue(
-          this,
-          `ConnectAs${user}`,
-          Stack.of(this).formatArn({
-            service: 'rds-db',
-            resource: 'dbuser',
-            resourceName: `${proxyResourceId}/${user}`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-          `rds-db:connect through the proxy as ${user}, with an IAM authentication token`,
-        ),
-    );
+    const connectArns = (users: readonly string[]) =>
+      users.map(
+        (user) =>
+          new PublishedValue(
+            this,
+            `ConnectAs${user}`,
+            Stack.of(this).formatArn({
+              service: 'rds-db',
+              resource: 'dbuser',
+              resourceName: `${proxyResourceId}/${user}`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+            `rds-db:connect through the proxy as ${user}, with an IAM authentication token`,
+          ),
+      );
+    this.appUserConnectArns = connectArns(this.appUsers);
+    this.eventsUserConnectArns = connectArns(this.eventsUsers);
     (this.proxy.node.defaultChild as rds.CfnDBProxy).auth = [
       { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.appSecret.secretArn },
+      { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.eventsSecret.secretArn },
       { authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: this.ownerSecret.secretArn },
       { authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: this.adminSecret.secretArn },
     ];

@@ -11,6 +11,7 @@ import { searchedSeries } from './metric-search.ts';
 import type { RedisCluster } from './redis-cluster.ts';
 import type { SignInCanary } from './sign-in-canary.ts';
 import type { TokenTable } from './token-table.ts';
+import { type WebhookDeliveryAlarms, webhookDeliveryOutcomes } from './webhook-delivery-alarms.ts';
 
 export interface DashboardProps {
   readonly dashboardName: string;
@@ -28,6 +29,8 @@ export interface DashboardProps {
   readonly aurora: Aurora;
   readonly tokenTable: TokenTable;
   readonly canary: SignInCanary;
+  /** The webhook dispatcher's metrics and alarms: a row of deliveries by outcome and their lag. */
+  readonly webhookDelivery: WebhookDeliveryAlarms;
   readonly alarmAction: cloudwatch.IAlarmAction;
   /** Where a load-test stack runs k6 against this environment: a row of its runs' figures. */
   readonly loadTests?: boolean;
@@ -228,6 +231,20 @@ export class Dashboard extends Construct {
         title: 'Identity pool per orchestrator task: connections in use (left), queries waiting for one (right)',
         left: [identityPool('db.client.connection.count', 'used')],
         right: [identityPool('db.client.connection.pending_requests')],
+        width: 12,
+      }),
+    );
+    const webhooks = props.webhookDelivery;
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Webhook deliveries settled, by outcome',
+        left: webhookDeliveryOutcomes.map((outcome) => webhooks.deliveries(outcome).with({ label: outcome })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Webhook delivery lag: an event's commit to its receiver accepting it, p50 and p99 (s)",
+        left: ['p50', 'p99'].map((statistic) => webhooks.lag(statistic).with({ label: statistic })),
+        leftAnnotations: [{ value: webhooks.lagThresholdSeconds, label: 'alarm' }],
         width: 12,
       }),
     );

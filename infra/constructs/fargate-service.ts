@@ -7,8 +7,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { ServiceSizing } from '../config/schema.ts';
-import { serviceImage } from './service-image.ts';
+import type { ServiceSizing, WorkerSizing } from '../config/schema.ts';
+import { imageServices, serviceImage } from './service-image.ts';
 import { TelemetryCollector } from './telemetry-collector.ts';
 
 /** A secret injected as an environment variable: the whole value, or one JSON field of it. */
@@ -27,12 +27,28 @@ export interface InitContainer {
 
 export interface FargateServiceProps {
   readonly cluster: ecs.ICluster;
-  /** The folder under `services/` and the Service Connect name other services call. */
-  readonly serviceName: 'edge' | 'session' | 'orchestrator';
+  /**
+   * Names the service: its log streams, its telemetry (`authscale-<name>`), and for one that serves,
+   * the Service Connect name other services call. The three services are also their image's folder.
+   */
+  readonly serviceName: (typeof imageServices)[number] | 'webhook-dispatcher';
+  /**
+   * Another service's image, and the command of it this one runs: a process that ships inside
+   * that image (the webhook dispatcher, in the orchestrator's).
+   * @default the image of `serviceName`, with its own command
+   */
+  readonly runs?: { readonly image: (typeof imageServices)[number]; readonly command: readonly string[] };
   /** The build context: the repository root, which holds the workspace lockfile. */
   readonly repositoryRoot: string;
-  readonly containerPort: number;
-  readonly sizing: ServiceSizing;
+  /**
+   * The port the app serves HTTP on: its port mapping, its health check, its Service Connect entry.
+   * @default none: a worker, which serves nothing; ECS watches its process, and it joins no Service Connect
+   */
+  readonly containerPort?: number;
+  /** Autoscaled on CPU between a floor and a ceiling, or (a worker) a fixed number of tasks. */
+  readonly sizing: ServiceSizing | WorkerSizing;
+  /** What the tasks reach on port 443 beside the AWS endpoints, for the egress rule. @default 'OpenID providers' */
+  readonly httpsEgressPurpose?: string;
   readonly cpuArchitecture: 'ARM64' | 'X86_64';
   readonly subnets: ec2.SubnetSelection;
   /** Non-secret settings, beside the ones every service gets (HOST, PORT, LOG_LEVEL, NODE_ENV). */
@@ -60,6 +76,8 @@ export interface FargateServiceProps {
   readonly environmentName: string;
   /** The share of the traces this service starts that are kept. */
   readonly traceSampleRatio: number;
+  /** Whether the app sends traces (to X-Ray, which the task role may then write). @default true */
+  readonly traces?: boolean;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -67,10 +85,12 @@ export interface FargateServiceProps {
  * One authscale service on Fargate: an image built from `services/Dockerfile` for the service, a read-only
  * root filesystem, the deployment circuit breaker with rollback, Service Connect, and target-tracking
  * on CPU between the configured floor and ceiling. There is no fixed desired count: autoscaling owns it.
+ * A worker (no `containerPort`) has neither port nor Service Connect, and a fixed task count.
  */
 export class FargateService extends Construct {
   public readonly service: ecs.FargateService;
-  public readonly scaling: ecs.ScalableTaskCount;
+  /** Absent for a worker, whose task count is fixed. */
+  public readonly scaling: ecs.ScalableTaskCount | undefined;
   /** Grant the service's data access to this role (DynamoDB, KMS); it holds nothing else. */
   public readonly taskRole: iam.IRole;
   /** Pulls the image, writes logs and reads the injected secrets; the app never holds it. */
@@ -107,45 +127,35 @@ export class FargateService extends Construct {
       removalPolicy: props.logRemovalPolicy,
     });
     this.logGroup = logGroup;
-    const image = serviceImage(props.repositoryRoot, serviceName, props.cpuArchitecture);
+    const imageOf = props.runs?.image ?? imageServices.find((name) => name === serviceName);
+    if (!imageOf) throw new TypeError(`FargateService: ${serviceName} has no image of its own; name it in runs.image`);
+    const image = serviceImage(props.repositoryRoot, imageOf, props.cpuArchitecture);
     this.allowSecretsKey(props.secretsKey, this.executionRole);
     this.telemetry = new TelemetryCollector(this, 'Telemetry', {
       taskDefinition,
       serviceName,
       environment: props.environmentName,
       traceSampleRatio: props.traceSampleRatio,
+      ...(props.traces === undefined ? {} : { traces: props.traces }),
       logGroup,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
     const app = taskDefinition.addContainer('app', {
       image,
+      ...(props.runs ? { command: [...props.runs.command] } : {}),
       essential: true,
       readonlyRootFilesystem: true,
-      portMappings: [{ name: 'http', containerPort, appProtocol: ecs.AppProtocol.http }],
       // NODE_ENV comes from the image; these are the settings every service's config schema reads.
       environment: {
-        HOST: '0.0.0.0',
-        PORT: String(containerPort),
+        ...(containerPort === undefined ? {} : { HOST: '0.0.0.0', PORT: String(containerPort) }),
         LOG_LEVEL: 'info',
         ...this.telemetry.appEnvironment,
         ...props.environment,
       },
       secrets: this.containerSecrets(props.secrets),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: serviceName }),
-      // The image has no curl; Node's fetch is the probe.
-      healthCheck: {
-        command: [
-          'CMD',
-          'node',
-          '-e',
-          `fetch('http://127.0.0.1:${containerPort}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-        ],
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(20),
-      },
+      ...(containerPort === undefined ? {} : this.listening(containerPort)),
       stopTimeout: Duration.seconds(30),
     });
     // Started first so the app's first exports find it; not awaited healthy, so telemetry never holds the app back.
@@ -173,7 +183,11 @@ export class FargateService extends Construct {
       description: `authscale ${serviceName} tasks`,
       allowAllOutbound: false,
     });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints and OpenID providers');
+    securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      `HTTPS to AWS endpoints and ${props.httpsEgressPurpose ?? 'OpenID providers'}`,
+    );
     const service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       securityGroups: [securityGroup],
@@ -185,25 +199,34 @@ export class FargateService extends Construct {
       maxHealthyPercent: 200,
       enableExecuteCommand: false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
-      serviceConnectConfiguration: {
-        services: props.acceptsServiceConnectTraffic
-          ? [{ portMappingName: 'http', dnsName: serviceName, port: containerPort }]
-          : [],
-        logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: `${serviceName}-service-connect` }),
-      },
+      // A worker calls no service by name and is called by none: no proxy beside it.
+      ...(containerPort === undefined
+        ? { desiredCount: 'tasks' in sizing ? (sizing.tasks ?? 1) : 1 }
+        : {
+            serviceConnectConfiguration: {
+              services: props.acceptsServiceConnectTraffic
+                ? [{ portMappingName: 'http', dnsName: serviceName, port: containerPort }]
+                : [],
+              logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: `${serviceName}-service-connect` }),
+            },
+          }),
     });
     this.service = service;
     this.connections = service.connections;
 
-    this.scaling = service.autoScaleTaskCount({ minCapacity: sizing.minTasks, maxCapacity: sizing.maxTasks });
-    this.scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: sizing.targetCpuPercent,
-      scaleOutCooldown: Duration.seconds(60),
-      scaleInCooldown: Duration.minutes(5),
-    });
+    if ('minTasks' in sizing) {
+      this.scaling = service.autoScaleTaskCount({ minCapacity: sizing.minTasks, maxCapacity: sizing.maxTasks });
+      this.scaling.scaleOnCpuUtilization('Cpu', {
+        targetUtilizationPercent: sizing.targetCpuPercent,
+        scaleOutCooldown: Duration.seconds(60),
+        scaleInCooldown: Duration.minutes(5),
+      });
+    }
 
     const saturated = new cloudwatch.Alarm(this, 'CpuSaturated', {
-      alarmDescription: `${serviceName}: CPU above 90% for 10 minutes; autoscaling is at its ceiling or too slow.`,
+      alarmDescription: this.scaling
+        ? `${serviceName}: CPU above 90% for 10 minutes; autoscaling is at its ceiling or too slow.`
+        : `${serviceName}: CPU above 90% for 10 minutes; give its tasks more CPU or run more of them.`,
       metric: service.metricCpuUtilization({ period: Duration.minutes(1) }),
       threshold: 90,
       evaluationPeriods: 10,
@@ -237,6 +260,26 @@ export class FargateService extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     tasksMissing.addAlarmAction(props.alarmAction);
+  }
+
+  /** What a container that serves HTTP adds: its port, and a probe of its `/healthz`. */
+  private listening(containerPort: number): Pick<ecs.ContainerDefinitionOptions, 'portMappings' | 'healthCheck'> {
+    return {
+      portMappings: [{ name: 'http', containerPort, appProtocol: ecs.AppProtocol.http }],
+      // The image has no curl; Node's fetch is the probe.
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${containerPort}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(20),
+      },
+    };
   }
 
   /**

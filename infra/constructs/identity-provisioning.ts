@@ -19,7 +19,10 @@ export interface IdentityProvisioningProps {
   readonly vpc: ec2.IVpc;
   /** Where the task runs: it needs the proxy and the VPC endpoints, nothing on the internet. */
   readonly subnets: ec2.SubnetSelection;
-  readonly database: Pick<Aurora, 'proxy' | 'adminSecret' | 'ownerSecret' | 'appSecret' | 'databaseName'>;
+  readonly database: Pick<
+    Aurora,
+    'proxy' | 'adminSecret' | 'ownerSecret' | 'appSecret' | 'eventsSecret' | 'databaseName'
+  >;
   /** The build context of the orchestrator image, which carries the identity commands. */
   readonly repositoryRoot: string;
   readonly cpuArchitecture: 'ARM64' | 'X86_64';
@@ -30,8 +33,8 @@ export interface IdentityProvisioningProps {
 /**
  * Creates the identity database's roles and the database itself at deploy, before any orchestrator
  * task migrates or connects: a one-off Fargate task runs the identity provisioning command from the
- * orchestrator image as the cluster's master user, through RDS Proxy, with the owner and app
- * secrets' passwords for the roles it creates. A custom resource runs it on the first deployment
+ * orchestrator image as the cluster's master user, through RDS Proxy, with the owner, app and
+ * events secrets' passwords for the roles it creates. A custom resource runs it on the first deployment
  * and whenever its task definition changes (every new image), and fails the deployment if it fails.
  * The command is idempotent and leaves an existing role's password alone (rotation owns it).
  * The master user's credentials reach this task and no other; the function that starts it holds
@@ -40,7 +43,7 @@ export interface IdentityProvisioningProps {
 export class IdentityProvisioning extends Construct {
   public readonly cluster: ecs.Cluster;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** Pulls the image, writes logs and reads the three database secrets. */
+  /** Pulls the image, writes logs and reads the four database secrets. */
   public readonly executionRole: iam.IRole;
   public readonly logGroup: logs.ILogGroup;
   public readonly connections: ec2.Connections;
@@ -93,6 +96,7 @@ export class IdentityProvisioning extends Construct {
         PGPASSWORD: ecs.Secret.fromSecretsManager(database.adminSecret, 'password'),
         OWNER_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.ownerSecret, 'password'),
         APP_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.appSecret, 'password'),
+        EVENTS_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.eventsSecret, 'password'),
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'identity' }),
     });

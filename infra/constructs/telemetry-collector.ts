@@ -61,6 +61,16 @@ const serviceMetricDeclarations: readonly MetricDeclaration[] = [
     dimensions: [['service.name']],
   },
   {
+    metric_name_selectors: [exactly('authscale.webhook.deliveries')],
+    dimensions: [['service.name', 'authscale.webhook.outcome']],
+  },
+  {
+    // Sent as an exponential histogram (the dispatcher's task asks for one), which the exporter
+    // writes as values and counts: CloudWatch computes percentiles from those, the lag alarm's p99.
+    metric_name_selectors: [exactly('authscale.webhook.delivery_lag')],
+    dimensions: [['service.name']],
+  },
+  {
     metric_name_selectors: [exactly('db.client.connection.count')],
     dimensions: [['service.name', 'db.client.connection.pool.name', 'db.client.connection.state']],
   },
@@ -195,8 +205,10 @@ export class TelemetryCollector extends Construct {
       // Each export carries only its interval's counts, so the collector keeps no state to turn
       // running totals into the per-minute values CloudWatch stores.
       OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: String(props.traceSampleRatio),
+      // Without a traces pipeline here, the app exports none rather than have each batch refused.
+      ...(traces
+        ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(props.traceSampleRatio) }
+        : { OTEL_TRACES_EXPORTER: 'none' }),
       // Logs stay on stdout, where the awslogs driver collects them.
       OTEL_LOGS_EXPORTER: 'none',
     };

@@ -145,6 +145,7 @@ export class DataStack extends Stack {
         this.aurora.adminSecret,
         this.aurora.ownerSecret,
         this.aurora.appSecret,
+        this.aurora.eventsSecret,
         this.jwtSigningKeys.secret,
         this.internalApiToken,
         this.principalAssertionKey,
@@ -160,6 +161,10 @@ export class DataStack extends Stack {
       DatabaseAdminSecretArn: [aurora.adminSecret.secretArn, 'The master user (authscale_admin); provisioning only'],
       DatabaseOwnerSecretArn: [aurora.ownerSecret.secretArn, 'The tables owner (authscale_owner); migrations only'],
       DatabaseAppSecretArn: [aurora.appSecret.secretArn, 'The role the orchestrator connects as (authscale_app)'],
+      DatabaseEventsSecretArn: [
+        aurora.eventsSecret.secretArn,
+        'The role the webhook dispatcher connects as (authscale_events)',
+      ],
       SessionClusterId: [redis.replicationGroupId, 'The session cluster (the failover drill takes it by environment)'],
       SessionClusterEndpoint: [redis.configurationEndpoint, 'Configuration endpoint host:port (TLS required)'],
       SessionClusterSessionUserSecretArn: [

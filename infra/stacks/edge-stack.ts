@@ -27,7 +27,10 @@ export interface EdgeStackProps extends StackProps {
     DataStack,
     'key' | 'aurora' | 'redis' | 'tokenTable' | 'internalApiToken' | 'principalAssertionKey' | 'canaryCredentials'
   >;
-  readonly services: Pick<ServicesStack, 'cluster' | 'session' | 'orchestrator'>;
+  readonly services: Pick<
+    ServicesStack,
+    'cluster' | 'session' | 'orchestrator' | 'webhookDispatcher' | 'webhookDelivery'
+  >;
   readonly repositoryRoot: string;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -146,7 +149,10 @@ export class EdgeStack extends Stack {
       this.loadBalancer.edgeAlarms.map((alarm) => alarm.alarmName),
       { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
     );
-    this.edge.scaling.scaleOnRequestCount('Requests', {
+    // Present for every service sized with a floor and a ceiling; only a worker has none.
+    const scaling = this.edge.scaling;
+    if (!scaling) throw new TypeError('EdgeStack: the edge is autoscaled, so its sizing needs minTasks and maxTasks');
+    scaling.scaleOnRequestCount('Requests', {
       targetGroup,
       requestsPerTarget: config.services.edgeRequestsPerTask,
       scaleOutCooldown: Duration.seconds(60),
@@ -168,7 +174,7 @@ export class EdgeStack extends Stack {
       loadBalancer: this.loadBalancer,
       targetGroup,
       clusterName: services.cluster.clusterName,
-      services: [this.edge, services.session, services.orchestrator],
+      services: [this.edge, services.session, services.orchestrator, services.webhookDispatcher],
       edgeService: this.edge,
       metricsNamespace: metricsNamespace(config.name),
       sessionServiceName: services.session.service.serviceName,
@@ -176,6 +182,7 @@ export class EdgeStack extends Stack {
       aurora: data.aurora,
       tokenTable: data.tokenTable,
       canary: this.canary,
+      webhookDelivery: services.webhookDelivery,
       alarmAction: props.alarmAction,
       loadTests: config.loadTest !== undefined,
     });

@@ -8,18 +8,20 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
-import { FargateService } from '../constructs/fargate-service.ts';
+import { FargateService, type FargateServiceProps } from '../constructs/fargate-service.ts';
 import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import { PlatformEvents } from '../constructs/platform-events.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
 import { rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
+import { metricsNamespace } from '../constructs/telemetry-collector.ts';
 import { grantTokenTableAccess } from '../constructs/token-table.ts';
+import { WebhookDeliveryAlarms } from '../constructs/webhook-delivery-alarms.ts';
 import type { DataStack } from './data-stack.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface ServicesStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn' | 'webhooks'>;
   readonly vpc: ec2.IVpc;
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
@@ -44,18 +46,33 @@ export interface ServicesStackProps extends StackProps {
 /** The identity migrations' entry point inside the orchestrator image (`services/Dockerfile`). */
 export const identityMigrationsEntry = '/app/services/identity/src/migrate-main.ts';
 
+/**
+ * The webhook dispatcher inside the orchestrator image, with the image's Node flags (its CMD's):
+ * the telemetry preload first, so the dispatcher's metrics have an SDK to go to.
+ */
+export const webhookDispatcherCommand = [
+  'node',
+  '--min-semi-space-size=16',
+  '--import=@authscale/core/start-telemetry',
+  '/app/services/orchestrator/src/webhook-dispatcher-main.ts',
+] as const;
+
 /** The ports the services listen on, the same as their local defaults. */
 export const servicePorts = { edge: 8080, session: 8081, orchestrator: 8082 } as const;
 
 /**
  * The ECS cluster and the two internal services: the session replicas over the Redis cluster and the
- * orchestrator over Aurora and DynamoDB. Both are reachable only through Service Connect. The rules
+ * orchestrator over Aurora and DynamoDB. Both are reachable only through Service Connect. Beside
+ * them the webhook dispatcher, which nothing calls: it works the outbox in Aurora and posts to
+ * receivers on the internet. The rules
  * that report failovers and unexpected task stops live here, beside the cluster they watch.
  */
 export class ServicesStack extends Stack {
   public readonly cluster: ecs.ICluster;
   public readonly session: FargateService;
   public readonly orchestrator: FargateService;
+  public readonly webhookDispatcher: FargateService;
+  public readonly webhookDelivery: WebhookDeliveryAlarms;
   public readonly redeploysOnRotation: readonly RedeployOnRotation[];
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
@@ -168,6 +185,14 @@ export class ServicesStack extends Stack {
         resources: database.appUserConnectArns.map((arn) => arn.readIn(this)),
       }),
     );
+    this.webhookDispatcher = this.addWebhookDispatcher(props, common, databaseEndpoint);
+    this.webhookDelivery = new WebhookDeliveryAlarms(this, 'WebhookDelivery', {
+      metricsNamespace: metricsNamespace(config.name),
+      reportedServiceName: this.webhookDispatcher.telemetry.reportedServiceName,
+      lagThresholdSeconds: config.webhooks.deliveryLagAlarmSeconds,
+      alarmAction: props.alarmAction,
+    });
+
     new LogEventAlarm(this, 'RefreshReplayed', {
       logGroup: this.orchestrator.logGroup,
       event: 'refresh.replayed',
@@ -199,10 +224,20 @@ export class ServicesStack extends Stack {
         logRetention: props.logRetention,
         alarmAction: props.alarmAction,
       }),
+      // A rotation moves the secret to the other user of the pair: new tasks connect as that one.
+      new RedeployOnRotation(this, 'RedeployWebhookDispatcherOnRotation', {
+        service: this.webhookDispatcher.service,
+        secrets: [database.eventsSecret],
+        logRetention: props.logRetention,
+        alarmAction: props.alarmAction,
+      }),
     ];
 
     addOutputs(this, {
-      ClusterName: [cluster.clusterName, 'The ECS cluster of the session replicas, the orchestrator and the edge'],
+      ClusterName: [
+        cluster.clusterName,
+        'The ECS cluster of the session replicas, the orchestrator, the webhook dispatcher and the edge',
+      ],
       SessionServiceName: [this.session.service.serviceName, 'The session replicas ECS service'],
       SessionLogGroupName: [this.session.logGroup.logGroupName, 'The session replicas logs'],
       OrchestratorServiceName: [this.orchestrator.service.serviceName, 'The orchestrator ECS service'],
@@ -210,6 +245,56 @@ export class ServicesStack extends Stack {
         this.orchestrator.logGroup.logGroupName,
         'The orchestrator logs; its migrations under the stream prefix orchestrator-migrate',
       ],
+      WebhookDispatcherServiceName: [this.webhookDispatcher.service.serviceName, 'The webhook dispatcher ECS service'],
+      WebhookDispatcherLogGroupName: [this.webhookDispatcher.logGroup.logGroupName, 'The webhook dispatcher logs'],
     });
+  }
+
+  /**
+   * The webhook dispatcher: the orchestrator's image running its dispatcher entry point, a fixed
+   * number of tasks, no port. It reaches RDS Proxy as `authscale_events` with IAM authentication
+   * tokens, and the internet on 443 through the NAT gateways. It holds the TOTP key (endpoint
+   * secrets are sealed under a key derived from it) and no other secret of the orchestrator's; its
+   * task role may connect as its own database users and write its telemetry, nothing else.
+   */
+  private addWebhookDispatcher(
+    props: ServicesStackProps,
+    common: Omit<FargateServiceProps, 'serviceName' | 'sizing' | 'environment' | 'secrets'>,
+    databaseEndpoint: Readonly<Record<string, string>>,
+  ): FargateService {
+    const { config, data } = props;
+    const database = data.aurora;
+    const dispatcher = new FargateService(this, 'WebhookDispatcher', {
+      ...common,
+      serviceName: 'webhook-dispatcher',
+      runs: { image: 'orchestrator', command: webhookDispatcherCommand },
+      sizing: config.webhooks.dispatcher,
+      acceptsServiceConnectTraffic: false,
+      // A delivery's span would record the receiver's URL, which a tenant chose: none leaves the task.
+      traces: false,
+      httpsEgressPurpose: 'webhook receivers',
+      environment: {
+        // Read only to refuse the INSECURE_* switches off loopback.
+        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
+        ...databaseEndpoint,
+        AWS_REGION: this.region,
+        DATABASE_IAM_AUTH: 'true',
+        // The lag alarm's p99 needs buckets CloudWatch can read (telemetry-collector.ts).
+        OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: 'base2_exponential_bucket_histogram',
+      },
+      secrets: {
+        // The user only, as the orchestrator's: an IAM authentication token for each connection.
+        PGUSER: { secret: database.eventsSecret, field: 'username' },
+        TOTP_ENCRYPTION_KEY: { secret: data.totpEncryptionKey },
+      },
+    });
+    dispatcher.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'webhook dispatcher to RDS Proxy');
+    dispatcher.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['rds-db:connect'],
+        resources: database.eventsUserConnectArns.map((arn) => arn.readIn(this)),
+      }),
+    );
+    return dispatcher;
   }
 }

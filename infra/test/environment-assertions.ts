@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { loadEnvironmentParameters } from '../config/load-environment-config.ts';
@@ -7,9 +7,14 @@ import type { EnvironmentName } from '../config/schema.ts';
 import { identityProvisioningEntry } from '../constructs/identity-provisioning.ts';
 import { redisAccessString, redisServiceUsers } from '../constructs/redis-users.ts';
 import { serviceDockerfile } from '../constructs/service-image.ts';
-import { collectorImage, metricsNamespace } from '../constructs/telemetry-collector.ts';
+import {
+  collectorImage,
+  exactly,
+  type MetricDeclaration,
+  metricsNamespace,
+} from '../constructs/telemetry-collector.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
-import { identityMigrationsEntry } from '../stacks/services-stack.ts';
+import { identityMigrationsEntry, webhookDispatcherCommand } from '../stacks/services-stack.ts';
 import { describeCheckovFixes } from './checkov-assertions.ts';
 import { describeLoadTest } from './load-test-assertions.ts';
 import { describePipeline } from './pipeline-assertions.ts';
@@ -42,6 +47,8 @@ const openTelemetryVariables = [
   'OTEL_TRACES_SAMPLER',
   'OTEL_TRACES_SAMPLER_ARG',
   'OTEL_LOGS_EXPORTER',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION',
 ] as const;
 
 interface PolicyStatement {
@@ -55,14 +62,21 @@ interface PolicyStatement {
  * A task role's statements split into the collector sidecar's two, checked exactly (X-Ray writes, and
  * writes to its own metrics log group), and the rest.
  */
-function telemetryStatements(statements: PolicyStatement[]): { others: PolicyStatement[] } {
+function telemetryStatements(
+  statements: PolicyStatement[],
+  { traces = true }: { traces?: boolean } = {},
+): { others: PolicyStatement[] } {
   const isTelemetry = (statement: PolicyStatement) =>
     asList(statement.Action).some((action) => action.startsWith('xray:')) ||
     /TelemetryMetricsLogs/.test(JSON.stringify(statement.Resource));
   const telemetry = statements.filter(isTelemetry);
-  assert.equal(telemetry.length, 2, 'the collector writes X-Ray segments and its log group');
-  const [xray, logs] = telemetry;
-  assert.deepEqual(asList(xray?.Action ?? []).sort(), ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  if (traces) {
+    assert.equal(telemetry.length, 2, 'the collector writes X-Ray segments and its log group');
+    assert.deepEqual(asList(telemetry[0]?.Action ?? []).sort(), ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  } else {
+    assert.equal(telemetry.length, 1, 'the collector writes its log group, and no X-Ray segment');
+  }
+  const logs = telemetry.at(-1);
   assert.deepEqual(asList(logs?.Action ?? []).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
   return { others: statements.filter((statement) => !isTelemetry(statement)) };
 }
@@ -126,14 +140,22 @@ interface ContainerDefinition {
   readonly Image?: unknown;
 }
 
-/** Who runs a task definition: one of the three services, or the data stack's identity provisioning. */
+/** Who runs a task definition: a service (the dispatcher among them), or the data stack's identity provisioning. */
 type TaskOwner = ServiceName | 'provisioning';
+
+const taskOwners: Readonly<Record<string, TaskOwner>> = {
+  Edge: 'edge',
+  Session: 'session',
+  Orchestrator: 'orchestrator',
+  WebhookDispatcher: 'webhook-dispatcher',
+  IdentityProvisioning: 'provisioning',
+};
 
 /** Every container of every task definition, with the service (or the provisioning) whose task it is. */
 function containersOf(synthesized: Synthesized): Array<{ service: TaskOwner; container: ContainerDefinition }> {
   return synthesized.resourcesOfType('AWS::ECS::TaskDefinition').flatMap(({ id, resource }) => {
-    const owner = /^(Edge|Session|Orchestrator|IdentityProvisioning)Task[0-9A-F]{8}$/.exec(id)?.[1];
-    const service = (owner === 'IdentityProvisioning' ? 'provisioning' : owner?.toLowerCase()) as TaskOwner;
+    const owner = /^([A-Za-z]+)Task[0-9A-F]{8}$/.exec(id)?.[1];
+    const service = taskOwners[owner ?? ''] as TaskOwner;
     assert.ok(service, `task definition ${id} belongs to no service`);
     return (resource.Properties.ContainerDefinitions as ContainerDefinition[]).map((container) => ({
       service,
@@ -179,6 +201,7 @@ const variablesReadByLibraries: Readonly<Record<ServiceName, readonly string[]>>
   edge: openTelemetryVariables,
   session: openTelemetryVariables,
   orchestrator: [...postgresVariables, ...openTelemetryVariables],
+  'webhook-dispatcher': [...postgresVariables, ...openTelemetryVariables],
 };
 
 /**
@@ -219,6 +242,12 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
     'TRUST_PROXY_HOPS',
     'DATABASE_IAM_AUTH',
     // No PGPASSWORD: the app signs an IAM authentication token for each connection.
+    ...postgresVariables.filter((name) => name !== 'PGPASSWORD'),
+  ],
+  'webhook-dispatcher': [
+    'PUBLIC_ORIGIN',
+    'AWS_REGION',
+    'DATABASE_IAM_AUTH',
     ...postgresVariables.filter((name) => name !== 'PGPASSWORD'),
   ],
 };
@@ -404,6 +433,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           'DatabaseAdminSecretArn',
           'DatabaseAppSecretArn',
           'DatabaseClusterIdentifier',
+          'DatabaseEventsSecretArn',
           'DatabaseName',
           'DatabaseOwnerSecretArn',
           'DatabaseProxyEndpoint',
@@ -427,6 +457,8 @@ export function describeEnvironment(name: EnvironmentName): void {
           'OrchestratorServiceName',
           'SessionLogGroupName',
           'SessionServiceName',
+          'WebhookDispatcherLogGroupName',
+          'WebhookDispatcherServiceName',
         ],
         edge: [
           'CanaryName',
@@ -528,6 +560,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         'edge/RedeployEdgeOnRotationLogs',
         'services/RedeployOrchestratorOnRotationLogs',
         'services/RedeploySessionOnRotationLogs',
+        'services/RedeployWebhookDispatcherOnRotationLogs',
       ]);
       assert.equal(synthesized.stacks.data.terminationProtection, false);
       templates.data.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
@@ -582,9 +615,9 @@ export function describeEnvironment(name: EnvironmentName): void {
     test('database credentials live in Secrets Manager and rotate', () => {
       const { templates } = synthesized;
       const schedules = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule'));
-      // The master, owner and app database users, the JWT signing keys, the internal API token and
-      // the principal-assertion key.
-      assert.equal(schedules.length, 6);
+      // The master, owner, app and events database users, the JWT signing keys, the internal API
+      // token and the principal-assertion key.
+      assert.equal(schedules.length, 7);
       for (const schedule of schedules) {
         assert.ok(schedule.Properties.RotationRules, 'every rotation has a schedule');
       }
@@ -811,15 +844,21 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('services roll back failed deployments, have no fixed task count and scale on CPU (edge also on requests)', () => {
       const services = synthesized.resourcesOfType('AWS::ECS::Service');
-      assert.equal(services.length, 3);
+      assert.equal(services.length, 4);
       for (const { id, resource } of services) {
         const properties = resource.Properties;
-        assert.equal(properties.DesiredCount, undefined, `${id} fixes DesiredCount`);
         assert.deepEqual((properties.DeploymentConfiguration as Record<string, unknown>).DeploymentCircuitBreaker, {
           Enable: true,
           Rollback: true,
         });
-        assert.equal((properties.ServiceConnectConfiguration as { Enabled: boolean }).Enabled, true);
+        if (id.startsWith('WebhookDispatcher')) {
+          // A worker: a fixed count from the parameters, outside Service Connect (it calls no service, none calls it).
+          assert.equal(properties.DesiredCount, synthesized.config.webhooks.dispatcher.tasks ?? 1);
+          assert.equal(properties.ServiceConnectConfiguration, undefined);
+        } else {
+          assert.equal(properties.DesiredCount, undefined, `${id} fixes DesiredCount`);
+          assert.equal((properties.ServiceConnectConfiguration as { Enabled: boolean }).Enabled, true);
+        }
         assert.equal(
           (properties.NetworkConfiguration as Record<string, Record<string, unknown>>).AwsvpcConfiguration
             ?.AssignPublicIp,
@@ -894,6 +933,44 @@ export function describeEnvironment(name: EnvironmentName): void {
           ),
         );
       }
+      // The dispatcher sends metrics only: a span of a delivery would carry a URL a tenant chose.
+      const dispatcher = (name: string) =>
+        services.find((entry) => entry.service === 'webhook-dispatcher' && entry.container.Name === name)?.container;
+      const collector = dispatcher('otel-collector');
+      const app = dispatcher('app');
+      assert.ok(collector && app, 'the dispatcher has no collector or no app');
+      const collectorConfig = JSON.parse(environmentAtDeploy(collector).AOT_CONFIG_CONTENT ?? '{}');
+      assert.equal(collectorConfig.service.pipelines.traces, undefined);
+      const declared = (collectorConfig.exporters.awsemf.metric_declarations as MetricDeclaration[]).flatMap(
+        (declaration) => declaration.metric_name_selectors,
+      );
+      for (const metric of ['authscale.webhook.deliveries', 'authscale.webhook.delivery_lag']) {
+        assert.ok(declared.includes(exactly(metric)), `${metric} is not published`);
+      }
+      const environment = environmentAtDeploy(app);
+      assert.equal(environment.OTEL_SERVICE_NAME, 'authscale-webhook-dispatcher');
+      assert.equal(environment.OTEL_TRACES_EXPORTER, 'none');
+      // Percentiles of the lag (its alarm's p99) need an exponential histogram in CloudWatch.
+      assert.equal(
+        environment.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
+        'base2_exponential_bucket_histogram',
+      );
+    });
+
+    test('the webhook dispatcher runs its entry point from the orchestrator image, with no port and no health probe', () => {
+      const app = containersOf(synthesized).find(
+        ({ service, container }) => service === 'webhook-dispatcher' && container.Name === 'app',
+      )?.container as (ContainerDefinition & { PortMappings?: unknown; HealthCheck?: unknown }) | undefined;
+      assert.ok(app);
+      assert.deepEqual(app.Command, [...webhookDispatcherCommand]);
+      assert.equal(app.PortMappings, undefined);
+      assert.equal(app.HealthCheck, undefined);
+      const inRepository = (webhookDispatcherCommand.at(-1) as string).replace(/^\/app\//, '../../');
+      assert.ok(existsSync(new URL(inRepository, import.meta.url)), 'the dispatcher entry point is not in the image');
+      // The same Node flags as the image's CMD, the telemetry preload among them.
+      const dockerfile = readFileSync(new URL(`../../${serviceDockerfile}`, import.meta.url), 'utf8');
+      const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+      assert.deepEqual(webhookDispatcherCommand.slice(0, -1), (JSON.parse(cmd ?? '[]') as string[]).slice(0, -1));
     });
 
     test('no container sets an INSECURE_* opt-out, and every PUBLIC_ORIGIN is https', () => {
@@ -914,7 +991,12 @@ export function describeEnvironment(name: EnvironmentName): void {
         (entry): entry is { service: ServiceName; container: ContainerDefinition } =>
           entry.container.Name === 'app' && entry.service !== 'provisioning',
       );
-      assert.deepEqual(apps.map(({ service }) => service).sort(), ['edge', 'orchestrator', 'session']);
+      assert.deepEqual(apps.map(({ service }) => service).sort(), [
+        'edge',
+        'orchestrator',
+        'session',
+        'webhook-dispatcher',
+      ]);
       for (const { service, container } of apps) {
         const passed = namesPassedTo(container);
         const { known, required } = contracts[service];
@@ -940,8 +1022,15 @@ export function describeEnvironment(name: EnvironmentName): void {
       for (const name of ['RATE_LIMIT_REDIS_URLS', 'SESSION_REDIS_URLS']) {
         assert.match(plainValue('edge', name), /^\{"Fn::Join":\["",\["rediss:\/\//, 'TLS to the cluster');
       }
+      // The dispatcher holds its database user's name and the key endpoint secrets are sealed under, nothing else.
+      const dispatcher = apps.find(({ service }) => service === 'webhook-dispatcher')?.container;
+      assert.deepEqual((dispatcher?.Secrets ?? []).map(({ Name }) => Name).sort(), ['PGUSER', 'TOTP_ENCRYPTION_KEY']);
+      assert.match(
+        secretSources(dispatcher as ContainerDefinition, 'PGUSER').join(),
+        /IdentityEventsSecret.*:username::/,
+      );
       // The services must agree on the shared secrets, so each is the one secret everywhere.
-      for (const name of ['INTERNAL_API_TOKEN', 'PRINCIPAL_ASSERTION_KEY']) {
+      for (const name of ['INTERNAL_API_TOKEN', 'PRINCIPAL_ASSERTION_KEY', 'TOTP_ENCRYPTION_KEY']) {
         const sources = new Set(apps.flatMap(({ container }) => secretSources(container, name)));
         assert.equal(sources.size, 1, `${name} comes from ${sources.size} different secrets`);
       }
@@ -961,8 +1050,9 @@ export function describeEnvironment(name: EnvironmentName): void {
         edge: environmentOf('edge'),
         session: environmentOf('session'),
         orchestrator: environmentOf('orchestrator'),
+        'webhook-dispatcher': environmentOf('webhook-dispatcher'),
       });
-      assert.deepEqual(problems, { edge: [], session: [], orchestrator: [] });
+      assert.deepEqual(problems, { edge: [], session: [], orchestrator: [], 'webhook-dispatcher': [] });
     });
 
     test("every orchestrator task migrates the identity schema before its app starts; only the migration holds the owner's credentials", () => {
@@ -1001,6 +1091,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       const auth = proxy.Properties.Auth as Array<{ IAMAuth: string; SecretArn: unknown }>;
       const iamOf = (secret: string) => auth.find((entry) => JSON.stringify(entry.SecretArn).includes(secret))?.IAMAuth;
       assert.equal(iamOf('IdentityAppSecret'), 'REQUIRED');
+      assert.equal(iamOf('IdentityEventsSecret'), 'REQUIRED');
       // The one-off migrations and provisioning keep their passwords (and no task role of theirs may connect).
       assert.equal(iamOf('IdentityOwnerSecret'), 'DISABLED');
       assert.equal(iamOf('IdentityClusterSecret'), 'DISABLED');
@@ -1011,14 +1102,16 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.equal(secretSources(container, 'PGPASSWORD').join(), '', `${service} app gets a database password`);
         assert.doesNotMatch(JSON.stringify(container.Secrets ?? []), /IdentityAppSecret[^"]*:password::/);
       }
-      const orchestrator = containersOf(synthesized).find(
-        (entry) => entry.service === 'orchestrator' && entry.container.Name === 'app',
-      );
-      assert.ok(orchestrator);
-      assert.deepEqual(
-        orchestrator.container.Environment?.find(({ Name }) => Name === 'DATABASE_IAM_AUTH'),
-        { Name: 'DATABASE_IAM_AUTH', Value: 'true' },
-      );
+      for (const service of ['orchestrator', 'webhook-dispatcher'] as const) {
+        const app = containersOf(synthesized).find(
+          (entry) => entry.service === service && entry.container.Name === 'app',
+        );
+        assert.ok(app, `no ${service} app`);
+        assert.deepEqual(
+          app.container.Environment?.find(({ Name }) => Name === 'DATABASE_IAM_AUTH'),
+          { Name: 'DATABASE_IAM_AUTH', Value: 'true' },
+        );
+      }
     });
 
     test('the data stack creates the database roles and the database at deploy, as the master user, through the proxy', () => {
@@ -1059,6 +1152,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       }
       assert.match(secretSources(container, 'OWNER_ROLE_PASSWORD').join(), /IdentityOwnerSecret.*:password::/);
       assert.match(secretSources(container, 'APP_ROLE_PASSWORD').join(), /IdentityAppSecret.*:password::/);
+      assert.match(secretSources(container, 'EVENTS_ROLE_PASSWORD').join(), /IdentityEventsSecret.*:password::/);
       // Run again on every new image, it must never set a password rotation has since changed.
       assert.ok(!namesPassedTo(container).has('RESET_ROLE_PASSWORDS'));
 
@@ -1236,6 +1330,27 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.doesNotMatch(dbUsers, /authscale_owner|authscale_admin|\/\*"/);
       assert.equal(statements.length, 4 + rds.length);
       assert.ok(stacks.services.orchestrator.taskRole);
+
+      // The dispatcher: its collector's metrics log group, and connecting as the events role or its clone.
+      const dispatcher = taskRolePolicies(templates.services, 'WebhookDispatcherTaskTaskRole');
+      assert.equal(dispatcher.length, 1);
+      const dispatcherStatements = telemetryStatements(statementsOf(dispatcher[0]?.[1] as never), {
+        traces: false,
+      }).others;
+      assert.deepEqual(
+        dispatcherStatements.map((statement) => asList(statement.Action).join()),
+        ['rds-db:connect'],
+      );
+      const dispatcherUsers = JSON.stringify(
+        asList(dispatcherStatements[0]?.Resource as unknown).map((resource) => {
+          const read = (resource as { 'Fn::GetStackOutput': { OutputName: string } })['Fn::GetStackOutput'];
+          return dataOutputs[read.OutputName]?.Value;
+        }),
+      );
+      for (const user of ['authscale_events', 'authscale_events_clone']) {
+        assert.match(dispatcherUsers, new RegExp(`:dbuser:".*/${user}"`), `the dispatcher cannot connect as ${user}`);
+      }
+      assert.doesNotMatch(dispatcherUsers, /authscale_app|authscale_owner|authscale_admin|\/\*"/);
     });
 
     test('mail goes through an SES domain identity whose configuration set suppresses bounces and complaints', () => {
@@ -1277,7 +1392,11 @@ export function describeEnvironment(name: EnvironmentName): void {
           .sort();
       const { config } = synthesized;
       assert.deepEqual(sourcesOf(config.redis.port), ['EdgeSecurityGroup', 'SessionSecurityGroup']);
-      assert.deepEqual(sourcesOf(5432), ['IdentityProvisioningSecurityGroup', 'OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(5432), [
+        'IdentityProvisioningSecurityGroup',
+        'OrchestratorSecurityGroup',
+        'WebhookDispatcherSecurityGroup',
+      ]);
       assert.deepEqual(sourcesOf(8081), ['EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
       assert.deepEqual(sourcesOf(8082), ['EdgeSecurityGroup']);
       assert.deepEqual(sourcesOf(8080), ['LoadBalancerSecurityGroup']);
@@ -1483,6 +1602,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         'Edge',
         'Orchestrator',
         'Session',
+        'WebhookDispatcher',
       ]);
       for (const { resource } of alarms) {
         const metrics = JSON.stringify(resource.Properties.Metrics);
@@ -1554,6 +1674,8 @@ export function describeEnvironment(name: EnvironmentName): void {
         'authscale.http.refusals',
         'db.client.connection.pending_requests',
         'authscale.revocation.propagation',
+        'authscale.webhook.deliveries',
+        'authscale.webhook.delivery_lag',
         'SuccessPercent',
         'RunningTaskCount',
         'DatabaseConnectionsBorrowLatency',
@@ -1578,6 +1700,8 @@ export function describeEnvironment(name: EnvironmentName): void {
         'Aurora',
         'DynamoDB',
         'refresh token came back',
+        'webhook delivery was dead-lettered',
+        'Webhook delivery lag',
       ]) {
         assert.ok(
           described.some((description) => description.includes(subject)),
@@ -1588,6 +1712,50 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.ok((resource.Properties.AlarmActions as unknown[])?.length, `${id} notifies nobody`);
       }
       synthesized.templates.edge.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    });
+
+    test('a dead-lettered webhook delivery, or a delivery lag p99 above the parameter, notifies the topic', () => {
+      const { templates, config } = synthesized;
+      // In the order CloudFormation is given them: sorted by name.
+      const dimensions = (outcome?: string) => [
+        ...(outcome ? [{ Name: 'authscale.webhook.outcome', Value: outcome }] : []),
+        { Name: 'service.name', Value: 'authscale-webhook-dispatcher' },
+      ];
+      templates.services.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: metricsNamespace(config.name),
+        MetricName: 'authscale.webhook.deliveries',
+        Dimensions: Match.arrayEquals(dimensions('dead')),
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: Match.anyValue(),
+      });
+      templates.services.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: metricsNamespace(config.name),
+        MetricName: 'authscale.webhook.delivery_lag',
+        Dimensions: dimensions(),
+        ExtendedStatistic: 'p99',
+        Period: 300,
+        Threshold: config.webhooks.deliveryLagAlarmSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: Match.anyValue(),
+      });
+    });
+
+    test('a rotation of the events secret rolls the webhook dispatcher, whose users alternate with it', () => {
+      const { templates } = synthesized;
+      const [, rule] =
+        Object.entries(templates.services.findResources('AWS::Events::Rule')).find(([id]) =>
+          id.startsWith('RedeployWebhookDispatcherOnRotation'),
+        ) ?? [];
+      assert.ok(rule, 'no rule rolls the dispatcher');
+      const secrets = JSON.stringify(
+        (rule.Properties.EventPattern as { detail: { additionalEventData: unknown } }).detail.additionalEventData,
+      );
+      assert.match(secrets, /IdentityEventsSecret/);
+      assert.doesNotMatch(secrets, /IdentityAppSecret|JwtSigningKeys/);
     });
 
     test('a replayed refresh token is counted from the orchestrator log line the app writes', () => {

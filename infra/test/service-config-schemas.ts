@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
-export type ServiceName = 'edge' | 'session' | 'orchestrator';
+/** The three services, and the webhook dispatcher, which runs the orchestrator's image with a config of its own. */
+export type ServiceName = 'edge' | 'session' | 'orchestrator' | 'webhook-dispatcher';
 
 /** The config module of each service: the schema it validates its environment with, and its loader. */
 const schemaSources: Readonly<Record<ServiceName, { file: string; exportName: string; loaderName: string }>> = {
@@ -14,6 +15,11 @@ const schemaSources: Readonly<Record<ServiceName, { file: string; exportName: st
     file: 'services/orchestrator/src/config.ts',
     exportName: 'orchestratorConfigSchema',
     loaderName: 'loadOrchestratorConfig',
+  },
+  'webhook-dispatcher': {
+    file: 'services/orchestrator/src/webhooks/webhook-dispatcher-config.ts',
+    exportName: 'webhookDispatcherConfigSchema',
+    loaderName: 'loadWebhookDispatcherConfig',
   },
 };
 
@@ -46,7 +52,7 @@ let contracts: Readonly<Record<ServiceName, ServiceEnvironmentContract>> | undef
 
 /**
  * infra imports no service code, and neither do these tests: a separate Node process loads the
- * three config modules. TypeBox schemas are plain JSON Schema, so what crosses the process
+ * services' config modules. TypeBox schemas are plain JSON Schema, so what crosses the process
  * boundary is data (property names, `required`, defaults, the checks), and nothing under infra/
  * depends on a service module, not even in the test's own module graph.
  */
@@ -84,11 +90,9 @@ export function serviceEnvironmentContracts(): Readonly<Record<ServiceName, Serv
     known: new Set(Object.keys(properties)),
     required: new Set(required.filter((name) => properties[name]?.default === undefined)),
   });
-  contracts = {
-    edge: contractOf(all.edge),
-    session: contractOf(all.session),
-    orchestrator: contractOf(all.orchestrator),
-  };
+  contracts = Object.fromEntries(
+    Object.entries(all).map(([service, schema]) => [service, contractOf(schema)]),
+  ) as Record<ServiceName, ServiceEnvironmentContract>;
   return contracts;
 }
 

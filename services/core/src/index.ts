@@ -135,6 +135,7 @@ export type {
   RefreshOutcome,
   SignInMethod,
   SignInOutcome,
+  WebhookDeliveryOutcome,
 } from './telemetry/index.ts';
 export {
   countNearCacheLookup,
@@ -142,8 +143,10 @@ export {
   countRefreshTokenUse,
   countRefusal,
   countSignInAttempt,
+  countWebhookDelivery,
   flushTelemetry,
   observeConnectionPool,
   recordRevocationPropagation,
+  recordWebhookDeliveryLag,
   telemetryWanted,
 } from './telemetry/index.ts';

@@ -6,3 +6,5 @@ export type { OrchestratorDependencies } from './dependencies.ts';
 export { createRefreshTokenTable } from './refresh-tokens/create-refresh-token-table.ts';
 export { generateSigningKey } from './tokens/generate-signing-key.ts';
 export { startWebhookDispatcher } from './webhooks/start-webhook-dispatcher.ts';
+export type { WebhookDispatcherConfig } from './webhooks/webhook-dispatcher-config.ts';
+export { loadWebhookDispatcherConfig } from './webhooks/webhook-dispatcher-config.ts';

@@ -23,6 +23,8 @@ export {
 } from './redis.ts';
 export type { SharedServers } from './shared-servers.ts';
 export { sharedServers, sharedServersEnv, startSharedServers } from './shared-servers.ts';
+export type { DispatcherProcess, StartDispatcherProcessOptions } from './start-dispatcher-process.ts';
+export { startDispatcherProcess } from './start-dispatcher-process.ts';
 export type { ServiceName, ServiceProcess, StartServiceOptions } from './start-service.ts';
 export { serviceNodeFlags, startService } from './start-service.ts';
 export type { SystemPackageName } from './system-packages.ts';
@@ -32,5 +34,5 @@ export type { StackProcess, StackState } from './topology/stack-state-file.ts';
 export { stackStateFile } from './topology/stack-state-file.ts';
 export type { RunningTopology, StartTopologyOptions } from './topology/start-topology.ts';
 export { startTopology } from './topology/start-topology.ts';
-export type { Topology, TopologyEnv } from './topology/topology-env.ts';
+export type { Topology, TopologyEnv, TopologyRole } from './topology/topology-env.ts';
 export { topologyEnv } from './topology/topology-env.ts';

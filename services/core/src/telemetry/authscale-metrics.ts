@@ -17,6 +17,8 @@ export type SignInOutcome = 'success' | 'mfa_required' | 'failure';
 export type RateLimitRule = 'per_ip' | 'sign_in' | 'login_throttle';
 /** `grace`: a repeat inside the grace window, answered with the same successor. */
 export type RefreshOutcome = 'rotated' | 'grace' | 'replayed' | 'session_ended' | 'invalid';
+/** How a webhook delivery attempt was settled: `retry` comes due again after its back-off, `dead` never does. */
+export type WebhookDeliveryOutcome = 'delivered' | 'retry' | 'dead';
 
 /**
  * A count kept as plain numbers, one per attribute set, that the SDK reads when it collects (an
@@ -60,6 +62,11 @@ const refusals = tally('authscale.http.refusals', {
   unit: '{request}',
 });
 
+const webhookDeliveries = tally('authscale.webhook.deliveries', {
+  description: 'Webhook delivery attempts settled by the dispatcher, by outcome: delivered, due again, dead-lettered.',
+  unit: '{delivery}',
+});
+
 const lookupCount = (cache: NearCacheName, result: 'hit' | 'miss') => ({
   key: `${cache} ${result}`,
   attributes: { 'authscale.cache.name': cache, 'authscale.cache.result': result },
@@ -92,6 +99,10 @@ export function countRefreshTokenUse(outcome: RefreshOutcome): void {
 
 export function countRefusal(code: AuthErrorCode, status: number): void {
   refusals.add(`${code} ${status}`, { 'authscale.error.code': code, 'http.response.status_code': status });
+}
+
+export function countWebhookDelivery(outcome: WebhookDeliveryOutcome): void {
+  webhookDeliveries.add(outcome, { 'authscale.webhook.outcome': outcome });
 }
 
 /** What a connection pool tells about itself (node-postgres's `Pool` has these three). */
@@ -137,4 +148,19 @@ const revocationPropagation = meter.createHistogram('authscale.revocation.propag
 
 export function recordRevocationPropagation(milliseconds: number): void {
   revocationPropagation.record(milliseconds / 1000);
+}
+
+const webhookDeliveryLag = meter.createHistogram('authscale.webhook.delivery_lag', {
+  description: "Time from an event's change committing to a receiver accepting it, retries included.",
+  unit: 's',
+  // From a first attempt within the poll interval (about a second) to the last retries hours later.
+  advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 10800, 21600] },
+});
+
+/**
+ * `milliseconds` from the event's `occurred_at` to the settle that recorded it delivered. Two hosts'
+ * clocks: one a little behind the database's could make it negative, which counts as no lag.
+ */
+export function recordWebhookDeliveryLag(milliseconds: number): void {
+  webhookDeliveryLag.record(Math.max(0, milliseconds) / 1000);
 }

@@ -5,6 +5,7 @@ export type {
   RefreshOutcome,
   SignInMethod,
   SignInOutcome,
+  WebhookDeliveryOutcome,
 } from './authscale-metrics.ts';
 export {
   countNearCacheLookup,
@@ -12,8 +13,10 @@ export {
   countRefreshTokenUse,
   countRefusal,
   countSignInAttempt,
+  countWebhookDelivery,
   observeConnectionPool,
   recordRevocationPropagation,
+  recordWebhookDeliveryLag,
 } from './authscale-metrics.ts';
 export { flushTelemetry } from './flush-telemetry.ts';
 export { telemetryWanted } from './telemetry-wanted.ts';

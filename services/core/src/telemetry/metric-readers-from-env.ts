@@ -3,7 +3,9 @@ import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporte
 import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import {
+  type AggregationSelector,
   AggregationTemporality,
+  AggregationType,
   ConsoleMetricExporter,
   type IMetricReader,
   InstrumentType,
@@ -19,17 +21,47 @@ const positive = (env: Env, name: string) => {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 };
 
-/** The OTLP exporter for `OTEL_EXPORTER_OTLP_{METRICS_,}PROTOCOL`; each reads its endpoint, headers and temporality itself. */
+/**
+ * `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`, a standard variable the JS exporters
+ * do not read themselves. `base2_exponential_bucket_histogram` sends every SDK histogram as an
+ * exponential one, which a collector can hand on as values and counts (CloudWatch takes
+ * percentiles of those); unset or `explicit_bucket_histogram`, each keeps its own buckets.
+ */
+function histogramAggregation(env: Env): { aggregationPreference?: AggregationSelector } {
+  const name = 'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION';
+  switch ((env[name] ?? '').trim()) {
+    case '':
+    case 'explicit_bucket_histogram':
+      return {};
+    case 'base2_exponential_bucket_histogram':
+      return {
+        aggregationPreference: (instrument) =>
+          instrument === InstrumentType.HISTOGRAM
+            ? { type: AggregationType.EXPONENTIAL_HISTOGRAM }
+            : { type: AggregationType.DEFAULT },
+      };
+    default:
+      throw new TypeError(
+        `${name} "${env[name]}" is not one of explicit_bucket_histogram, base2_exponential_bucket_histogram`,
+      );
+  }
+}
+
+/**
+ * The OTLP exporter for `OTEL_EXPORTER_OTLP_{METRICS_,}PROTOCOL`; each reads its endpoint, headers and
+ * temporality itself, and is handed the histogram aggregation.
+ */
 function otlpExporter(env: Env): PushMetricExporter {
   const protocol = (env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim();
+  const options = histogramAggregation(env);
   switch (protocol) {
     case 'grpc':
-      return new GrpcMetricExporter();
+      return new GrpcMetricExporter(options);
     case 'http/json':
-      return new JsonMetricExporter();
+      return new JsonMetricExporter(options);
     case '':
     case 'http/protobuf':
-      return new ProtobufMetricExporter();
+      return new ProtobufMetricExporter(options);
     default:
       throw new TypeError(`OTEL_EXPORTER_OTLP_PROTOCOL "${protocol}" is not one of grpc, http/json, http/protobuf`);
   }

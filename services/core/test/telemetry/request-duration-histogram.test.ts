@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { startOtlpReceiver } from '@authscale/testkit';
 
 import {
   AggregationTemporality,
@@ -85,6 +86,36 @@ describe('metricReadersFromEnv', () => {
     assert.equal(readers.length, 2);
     assert.ok(readers.every((reader) => reader instanceof PeriodicExportingMetricReader));
     await Promise.all(readers.map((reader) => reader.shutdown()));
+  });
+
+  it('sends SDK histograms as exponential ones when OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION asks', async () => {
+    const receiver = await startOtlpReceiver();
+    const name = 'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION';
+    // The exporter reads its endpoint from the process's environment itself.
+    const endpointBefore = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
+    try {
+      const exportedKind = async (instrument: string, env: Record<string, string>) => {
+        const readers = metricReadersFromEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...env }, histogram);
+        const provider = new MeterProvider({ readers });
+        provider
+          .getMeter('test')
+          .createHistogram(instrument, { unit: 's', advice: { explicitBucketBoundaries: [1, 10] } })
+          .record(0.5);
+        await provider.shutdown();
+        return receiver.metrics().find((metric) => metric.name === instrument)?.kind;
+      };
+      assert.equal(await exportedKind('default.lag', {}), 'histogram');
+      assert.equal(
+        await exportedKind('exponential.lag', { [name]: 'base2_exponential_bucket_histogram' }),
+        'exponentialHistogram',
+      );
+    } finally {
+      if (endpointBefore === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      else process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpointBefore;
+      await receiver.stop();
+    }
+    assert.throws(() => metricReadersFromEnv({ [name]: 'summary' }, histogram), new RegExp(name));
   });
 
   it('refuses an exporter or a protocol it does not know', () => {

@@ -1,5 +1,6 @@
 import { observeConnectionPool } from '@authscale/core';
 import pg from 'pg';
+import type { DatabaseTarget } from '../create-identity.ts';
 import { translatePgError } from '../postgres/translate-pg-error.ts';
 import { type ClaimedDelivery, claimDeliveries } from './claim-deliveries.ts';
 import { fanOutEvents } from './fan-out-events.ts';
@@ -11,6 +12,11 @@ export interface CreateEventDispatchStoreOptions {
    * the endpoints and work the deliveries, and nothing else. Unset, node-postgres reads PG*.
    */
   databaseUrl?: string;
+  /**
+   * The password of each new connection, as `createIdentity`'s: an RDS IAM authentication token
+   * in AWS. Only without `databaseUrl`; the connection then comes from the PG* variables.
+   */
+  password?: (target: DatabaseTarget) => Promise<string>;
   /** @default 2 */
   maxConnections?: number;
 }
@@ -24,9 +30,20 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The dispatcher's view of the outbox: fan out, claim, settle. Each call is one statement. */
-export function createEventDispatchStore({ databaseUrl, maxConnections = 2 }: CreateEventDispatchStoreOptions) {
+export function createEventDispatchStore({
+  databaseUrl,
+  password,
+  maxConnections = 2,
+}: CreateEventDispatchStoreOptions) {
+  if (password && databaseUrl) {
+    throw new TypeError(
+      'createEventDispatchStore: a password provider takes its connection from PG* variables, not databaseUrl',
+    );
+  }
   const pool = new pg.Pool({
     ...(databaseUrl ? { connectionString: databaseUrl } : {}),
+    // node-postgres calls it with its connection parameters; its types declare no argument.
+    ...(password ? { password: (...args: unknown[]) => password(args[0] as DatabaseTarget) } : {}),
     max: maxConnections,
     statement_timeout: 10_000,
     connectionTimeoutMillis: 5000,

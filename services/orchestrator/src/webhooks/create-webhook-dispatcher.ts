@@ -1,3 +1,4 @@
+import { countWebhookDelivery, recordWebhookDeliveryLag } from '@authscale/core';
 import type { ClaimedDelivery, DeliveryOutcome, EventDispatchStore } from '@authscale/identity';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../totp/create-secret-box.ts';
@@ -47,7 +48,13 @@ export function createWebhookDispatcher({
 
   async function deliver(delivery: ClaimedDelivery): Promise<void> {
     const outcome = await attempt(delivery);
-    await store.settle({ id: delivery.id, attempt: delivery.attempt, outcome });
+    // A settle that no longer holds the claim changed nothing: another attempt owns the delivery now.
+    if (!(await store.settle({ id: delivery.id, attempt: delivery.attempt, outcome }))) return;
+    countWebhookDelivery(outcome.kind);
+    // occurred_at is the database's clock (its transaction's start) and Date.now() this host's; both
+    // are kept by NTP (the Amazon Time Sync Service on AWS), milliseconds apart against a lag of
+    // hundreds (an idle dispatcher polls once a second).
+    if (outcome.kind === 'delivered') recordWebhookDeliveryLag(Date.now() - delivery.occurredAt.getTime());
     if (outcome.kind === 'dead') {
       log.warn(
         { deliveryId: delivery.id, endpointId: delivery.endpointId, error: outcome.error },

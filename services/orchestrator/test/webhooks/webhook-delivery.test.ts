@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import type { EventType, Identity } from '@authscale/identity';
+import { type DispatcherProcess, startDispatcherProcess } from '@authscale/testkit';
 import pg from 'pg';
 import { newWebhookSecret } from '../../src/webhooks/new-webhook-secret.ts';
 import { sendWebhook } from '../../src/webhooks/send-webhook.ts';
 import { startWebhookDispatcher } from '../../src/webhooks/start-webhook-dispatcher.ts';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
 import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
-import { type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 import { registerPlatformEndpoint } from '../fixtures/platform-webhook-endpoint.ts';
 import { type ReceivedWebhook, startWebhookReceiver } from '../fixtures/start-webhook-receiver.ts';
 import { webhookTestEnv } from '../fixtures/webhook-test-env.ts';
@@ -254,14 +254,14 @@ describe('webhook delivery', () => {
   it('loses nothing when the dispatcher is killed mid-delivery; the resend carries the same webhook-id', async () => {
     await dispatcher?.stop();
     dispatcher = undefined;
-    const child = spawnDispatcher();
-    const exited = once(child, 'exit');
+    const child = await startDispatcherProcessForTest();
+    const exited = once(child.process, 'exit');
     let killed = false;
     const userId = randomUUID();
     answer = ({ payload }) => {
       if (payload.data.userId !== userId || killed) return 204;
       // The request is in, unanswered: the dispatcher dies before it hears back or settles.
-      killed = child.kill('SIGKILL');
+      killed = child.process.kill('SIGKILL');
       return 'hold';
     };
     try {
@@ -279,31 +279,24 @@ describe('webhook delivery', () => {
       );
       await until(async () => (await deliveryOf(current))?.state === 'delivered');
     } finally {
-      child.kill('SIGKILL');
+      await child.kill();
     }
   });
 
-  function spawnDispatcher(): ChildProcess {
-    const { config, database, mailSink, replicaUrl } = harness;
-    return spawn(
-      process.execPath,
-      ['--import', 'tsx', new URL('../../src/webhook-dispatcher-main.ts', import.meta.url).pathname],
-      {
-        stdio: 'ignore',
-        env: {
-          ...process.env,
-          ...webhookTestEnv,
-          LOG_LEVEL: 'warn',
-          PUBLIC_ORIGIN: config.PUBLIC_ORIGIN,
-          INTERNAL_API_TOKEN: internalApiToken,
-          TOTP_ENCRYPTION_KEY: config.TOTP_ENCRYPTION_KEY,
-          SESSION_REPLICAS: replicaUrl,
-          SMTP_URL: mailSink.url,
-          EVENTS_DATABASE_URL: database.eventsUrl,
-          WEBHOOK_TIMEOUT_MS: '500',
-        },
+  /** The dispatcher as its own process, with the settings it reads and nothing more. */
+  function startDispatcherProcessForTest(): Promise<DispatcherProcess> {
+    const { config, database } = harness;
+    return startDispatcherProcess({
+      env: {
+        ...(process.env as Record<string, string>),
+        ...webhookTestEnv,
+        LOG_LEVEL: 'warn',
+        PUBLIC_ORIGIN: config.PUBLIC_ORIGIN,
+        TOTP_ENCRYPTION_KEY: config.TOTP_ENCRYPTION_KEY,
+        EVENTS_DATABASE_URL: database.eventsUrl,
+        WEBHOOK_TIMEOUT_MS: '500',
       },
-    );
+    });
   }
 });
 

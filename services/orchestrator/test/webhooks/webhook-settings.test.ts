@@ -8,6 +8,7 @@ import { isPublicAddress } from '../../src/webhooks/guarded-lookup.ts';
 import { newWebhookSecret } from '../../src/webhooks/new-webhook-secret.ts';
 import { retryDelayMs } from '../../src/webhooks/retry-delay.ts';
 import { signWebhook } from '../../src/webhooks/sign-webhook.ts';
+import { loadWebhookDispatcherConfig } from '../../src/webhooks/webhook-dispatcher-config.ts';
 
 const required = {
   INTERNAL_API_TOKEN: 'i'.repeat(32),
@@ -23,6 +24,28 @@ describe('webhook settings and signing', () => {
       assert.throws(() => checkWebhookUrl(url, { allowHttp: false }), { code: 'invalid_request' }, url);
     }
     assert.equal(checkWebhookUrl('http://127.0.0.1:9/in', { allowHttp: true }), 'http://127.0.0.1:9/in');
+  });
+
+  it("the dispatcher's own settings: none of the orchestrator's other secrets, IAM tokens only without a URL", () => {
+    const deployed = {
+      TOTP_ENCRYPTION_KEY: 't'.repeat(32),
+      PUBLIC_ORIGIN: 'https://auth.example.com',
+      DATABASE_IAM_AUTH: 'true',
+      AWS_REGION: 'eu-west-1',
+    };
+    const config = loadWebhookDispatcherConfig(deployed);
+    assert.equal(config.DATABASE_IAM_AUTH, true);
+    assert.ok(!('INTERNAL_API_TOKEN' in config) && !('JWT_SIGNING_KEYS' in config));
+    assert.throws(
+      () =>
+        loadWebhookDispatcherConfig({ ...deployed, EVENTS_DATABASE_URL: 'postgres://authscale_events@db/authscale' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.problems.some((problem) => problem.includes('unset EVENTS_DATABASE_URL')),
+    );
+    assert.throws(
+      () => loadWebhookDispatcherConfig({ ...deployed, INSECURE_WEBHOOK_PRIVATE_ADDRESSES: 'true' }),
+      (error: unknown) => error instanceof ConfigError,
+    );
   });
 
   it('refuses the insecure webhook switches off a loopback PUBLIC_ORIGIN, and leaves them off by default', () => {

@@ -24,11 +24,13 @@ export interface ReceivedSpan {
   attributes: Record<string, string | number | boolean | undefined>;
 }
 
-/** One metric as received: its name, its service, and its data points' attributes. */
+/** One metric as received: its name, its service, its kind, and its data points' attributes. */
 export interface ReceivedMetric {
   service: string;
   name: string;
   unit: string;
+  /** The OTLP data field it came in: `sum`, `gauge`, `histogram` or `exponentialHistogram`. */
+  kind: string;
   points: Record<string, string | number | boolean | undefined>[];
 }
 
@@ -96,11 +98,13 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       for (const { resource, scopeMetrics = [] } of JSON.parse(body.toString()).resourceMetrics ?? []) {
         for (const scope of scopeMetrics) {
           for (const metric of scope.metrics ?? []) {
-            const data = metric.histogram ?? metric.sum ?? metric.gauge ?? metric.exponentialHistogram ?? {};
+            const kind = ['histogram', 'sum', 'gauge', 'exponentialHistogram'].find((field) => field in metric) ?? '';
+            const data = metric[kind] ?? {};
             metrics.push({
               service: serviceOf(resource),
               name: metric.name,
               unit: metric.unit ?? '',
+              kind,
               points: (data.dataPoints ?? []).map((point: { attributes?: OtlpAttribute[] }) =>
                 attributesOf(point.attributes),
               ),

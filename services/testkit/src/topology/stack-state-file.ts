@@ -3,9 +3,18 @@ import { dirname, join } from 'node:path';
 
 /** One process the local stack started. */
 export interface StackProcess {
-  role: 'edge' | 'session' | 'orchestrator' | 'redis-primary' | 'redis-replica' | 'postgres' | 'dynamodb';
+  role:
+    | 'edge'
+    | 'session'
+    | 'orchestrator'
+    | 'webhook-dispatcher'
+    | 'redis-primary'
+    | 'redis-replica'
+    | 'postgres'
+    | 'dynamodb';
   pid: number;
-  port: number;
+  /** Absent for a process that listens on nothing (the webhook dispatcher). */
+  port?: number;
   url?: string;
   log?: string;
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { type DispatcherProcess, startDispatcherProcess } from '../start-dispatcher-process.ts';
 import { type ServiceName, type ServiceProcess, startService } from '../start-service.ts';
 import { type Topology, topologyEnv } from './topology-env.ts';
 
@@ -6,8 +7,16 @@ export interface StartTopologyOptions {
   /** Its `inherited` environment defaults to this process's. */
   topology: Topology;
   edgePort: number;
-  /** Each service appends its output to `<logDir>/<name>.log` (`session-1`, ..., `orchestrator`, `edge`). */
+  /**
+   * Each process appends its output to `<logDir>/<name>.log` (`session-1`, ..., `orchestrator`,
+   * `edge`, `webhook-dispatcher`).
+   */
   logDir?: string;
+  /**
+   * Also run the webhook dispatcher, its own process, once the orchestrator is up (it needs the
+   * topology's `eventsDatabaseUrl`). @default false: tests that deliver start their own
+   */
+  webhookDispatcher?: boolean;
   /** Start every service as its image does, on this Node binary (`startService`'s `imageNode`). */
   imageNode?: string | undefined;
 }
@@ -16,8 +25,10 @@ export interface RunningTopology {
   sessions: ServiceProcess[];
   orchestrator: ServiceProcess;
   edge: ServiceProcess;
-  /** Every process above, edge first. */
+  /** Every service above, edge first. */
   processes: ServiceProcess[];
+  /** With `webhookDispatcher`; it listens on nothing, so it is not among `processes`. */
+  webhookDispatcher?: DispatcherProcess;
   /** SIGTERM to every process, and waits for them to exit. */
   stop(): Promise<void>;
 }
@@ -32,9 +43,13 @@ export async function startTopology({
   edgePort,
   logDir,
   imageNode,
+  webhookDispatcher = false,
 }: StartTopologyOptions): Promise<RunningTopology> {
+  if (webhookDispatcher && !topology.eventsDatabaseUrl) {
+    throw new TypeError("startTopology: webhookDispatcher needs the topology's eventsDatabaseUrl");
+  }
   const env = topologyEnv({ inherited: process.env, ...topology });
-  const started: ServiceProcess[] = [];
+  const started: Array<ServiceProcess | DispatcherProcess> = [];
   const stop = async () => {
     await Promise.all(started.map((service) => service.stop()));
   };
@@ -61,7 +76,23 @@ export async function startTopology({
     const sessions = replicas.map((replica) => (replica as PromiseFulfilledResult<ServiceProcess>).value);
     const orchestrator = await start('orchestrator', 'orchestrator', topology.orchestratorPort);
     const edge = await start('edge', 'edge', edgePort);
-    return { sessions, orchestrator, edge, processes: [edge, orchestrator, ...sessions], stop };
+    const running: RunningTopology = {
+      sessions,
+      orchestrator,
+      edge,
+      processes: [edge, orchestrator, ...sessions],
+      stop,
+    };
+    if (webhookDispatcher) {
+      // After the orchestrator: its migrations made the outbox the dispatcher reads.
+      running.webhookDispatcher = await startDispatcherProcess({
+        env: env['webhook-dispatcher'],
+        ...(logDir ? { logFile: join(logDir, 'webhook-dispatcher.log') } : {}),
+        ...(imageNode ? { imageNode } : {}),
+      });
+      started.push(running.webhookDispatcher);
+    }
+    return running;
   } catch (error) {
     await stop();
     throw error;

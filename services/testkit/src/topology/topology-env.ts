@@ -1,8 +1,11 @@
 import type { ServiceName } from '../start-service.ts';
 import { loopbackUrl } from './loopback-url.ts';
 
+/** The roles of a local topology: the three services, and the webhook dispatcher beside them. */
+export type TopologyRole = ServiceName | 'webhook-dispatcher';
+
 /** The environment of each role, as its `main.ts` (or its `loadXConfig`) reads it. */
-export type TopologyEnv = Record<ServiceName, Record<string, string>>;
+export type TopologyEnv = Record<TopologyRole, Record<string, string>>;
 
 /** One local topology: where each piece listens, and the few settings that differ between runs. */
 export interface Topology {
@@ -79,7 +82,7 @@ export function topologyEnv({
   };
   /** An `undefined` in `wiring` removes the setting: the topology owns it and leaves it unset. */
   const layers = (
-    role: ServiceName,
+    role: TopologyRole,
     defaults: Record<string, string | undefined>,
     wiring: Record<string, string | undefined>,
   ) => {
@@ -119,6 +122,12 @@ export function topologyEnv({
         // Behind the edge, as deployed: the client address is the one the edge forwards.
         TRUST_PROXY_HOPS: '1',
       },
+    ),
+    // The orchestrator's image runs it with the part of the orchestrator's settings it reads.
+    'webhook-dispatcher': layers(
+      'webhook-dispatcher',
+      { TOTP_ENCRYPTION_KEY: totpEncryptionKey },
+      { EVENTS_DATABASE_URL: eventsDatabaseUrl, PUBLIC_ORIGIN: publicOrigin },
     ),
     edge: layers(
       'edge',
