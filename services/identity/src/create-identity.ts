@@ -19,7 +19,7 @@ import { listUserTenants } from './memberships/list-user-tenants.ts';
 import { removeMember } from './memberships/remove-member.ts';
 import { inTransaction } from './postgres/in-transaction.ts';
 import type { Queryable } from './postgres/queryable.ts';
-import { translatePgError } from './postgres/translate-pg-error.ts';
+import { guarded } from './postgres/translate-pg-error.ts';
 import { createProject } from './projects/create-project.ts';
 import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
@@ -94,14 +94,6 @@ export interface TenantScope {
     rotateSecret(input: RotateWebhookSecretInput): ReturnType<typeof rotateWebhookSecret>;
     deliveries(input: ListWebhookDeliveriesInput): ReturnType<typeof listWebhookDeliveries>;
   };
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw translatePgError(error);
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { observeConnectionPool } from '@authscale/core';
 import pg from 'pg';
 import type { DatabaseTarget } from '../create-identity.ts';
-import { translatePgError } from '../postgres/translate-pg-error.ts';
+import { guarded } from '../postgres/translate-pg-error.ts';
 import { type ClaimedDelivery, claimDeliveries } from './claim-deliveries.ts';
 import { fanOutEvents } from './fan-out-events.ts';
 import { type DeliveryOutcome, settleDelivery } from './settle-delivery.ts';
@@ -19,14 +19,6 @@ export interface CreateEventDispatchStoreOptions {
   password?: (target: DatabaseTarget) => Promise<string>;
   /** @default 2 */
   maxConnections?: number;
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw translatePgError(error);
-  }
 }
 
 /** The dispatcher's view of the outbox: fan out, claim, settle. Each call is one statement. */

@@ -17,3 +17,12 @@ export function translatePgError(error: unknown): AuthError {
   }
   return dependencyError(error);
 }
+
+/** `work`, with a pg error it throws translated as `translatePgError` says. */
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translatePgError(error);
+  }
+}
