@@ -1,4 +1,4 @@
-import type { LoggerOptions } from 'pino';
+import { type LoggerOptions, stdSerializers } from 'pino';
 import { traceLogFields } from './telemetry/trace-log-fields.ts';
 
 /**
@@ -35,6 +35,9 @@ export function loggerOptions({ service, level }: LoggerSettings): LoggerOptions
     level,
     base: { service },
     mixin: traceLogFields,
+    // The error handler logs a failed dependency's error as `cause`; pino serialises only `err`
+    // as an error, and an Error's own fields are not enumerable, so it was written as `{}`.
+    serializers: { cause: stdSerializers.err },
     redact: { paths: [...redactedLogPaths], censor: '[redacted]' },
   };
 }

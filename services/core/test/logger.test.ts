@@ -34,6 +34,15 @@ describe('log redaction', () => {
       assert.doesNotMatch(line, new RegExp(secret));
   });
 
+  it("writes a failed dependency's error out whole under `cause`, as under `err`", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    const line = lineFor({ cause: refused });
+    const cause = line.cause as Record<string, unknown>;
+    assert.equal(cause.message, 'connect ECONNREFUSED 127.0.0.1:6379');
+    assert.equal(cause.code, 'ECONNREFUSED');
+    assert.equal(cause.type, 'Error');
+  });
+
   it("keeps a failed dependency's error code, which says what went wrong", () => {
     const line = lineFor({ err: { code: 'ECONNREFUSED' }, cause: { code: '57P01' } });
     assert.deepEqual(line.err, { code: 'ECONNREFUSED' });
