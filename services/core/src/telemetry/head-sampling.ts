@@ -18,6 +18,8 @@ import {
  * drawing again, so both agree. A span nobody decided for (a background call) is sampled as the
  * variables say.
  */
+type Env = Readonly<Record<string, string | undefined>>;
+
 const rootDecisionKey = createContextKey('authscale head-sampling decision');
 
 interface HeadSampling {
@@ -73,7 +75,7 @@ class DecidedRootSampler implements Sampler {
 }
 
 /** `OTEL_TRACES_SAMPLER_ARG` as the specification reads it for the ratio samplers: 1 when unset. */
-function ratioFrom(env: Readonly<Record<string, string | undefined>>): number {
+function ratioFrom(env: Env): number {
   const raw = env.OTEL_TRACES_SAMPLER_ARG?.trim() ?? '';
   if (raw === '') return 1;
   const ratio = Number(raw);
@@ -83,34 +85,34 @@ function ratioFrom(env: Readonly<Record<string, string | undefined>>): number {
   return ratio;
 }
 
+const parentBasedPrefix = 'parentbased_';
+
+/** The root samplers the standard names choose, each with the share of roots it keeps. */
+const rootSamplers = {
+  always_on: () => ({ root: new AlwaysOnSampler(), rootRatio: 1 }),
+  always_off: () => ({ root: new AlwaysOffSampler(), rootRatio: 0 }),
+  traceidratio: (env: Env) => {
+    const ratio = ratioFrom(env);
+    return { root: new TraceIdRatioBasedSampler(ratio), rootRatio: ratio };
+  },
+} satisfies Record<string, (env: Env) => { root: Sampler; rootRatio: number }>;
+
 /**
  * The SDK's sampler for the standard `OTEL_TRACES_SAMPLER` values (unset means
  * `parentbased_always_on`, the SDK's default), wrapped so the hook's decisions count, and the
  * hook's policy set to match. An unknown value is refused at start: the SDK would trace every
  * request instead, which is not a cost to find out about from a bill.
  */
-export function headSamplerFromEnv(env: Readonly<Record<string, string | undefined>>): Sampler {
+export function headSamplerFromEnv(env: Env): Sampler {
   const name = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
-  const [followsParentChoice, root, rootRatio] = ((): [boolean, Sampler, number] => {
-    switch (name) {
-      case 'always_on':
-        return [false, new AlwaysOnSampler(), 1];
-      case 'always_off':
-        return [false, new AlwaysOffSampler(), 0];
-      case 'traceidratio':
-        return [false, new TraceIdRatioBasedSampler(ratioFrom(env)), ratioFrom(env)];
-      case 'parentbased_always_on':
-        return [true, new AlwaysOnSampler(), 1];
-      case 'parentbased_always_off':
-        return [true, new AlwaysOffSampler(), 0];
-      case 'parentbased_traceidratio':
-        return [true, new TraceIdRatioBasedSampler(ratioFrom(env)), ratioFrom(env)];
-      default:
-        throw new TypeError(
-          `OTEL_TRACES_SAMPLER "${name}" is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio`,
-        );
-    }
-  })();
+  const followsParentChoice = name.startsWith(parentBasedPrefix);
+  const rootName = followsParentChoice ? name.slice(parentBasedPrefix.length) : name;
+  if (!Object.hasOwn(rootSamplers, rootName)) {
+    throw new TypeError(
+      `OTEL_TRACES_SAMPLER "${name}" is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio`,
+    );
+  }
+  const { root, rootRatio } = rootSamplers[rootName as keyof typeof rootSamplers](env);
   policy = { rootRatio, followsParent: followsParentChoice };
   const decided = new DecidedRootSampler(root);
   return followsParentChoice ? new ParentBasedSampler({ root: decided }) : decided;
