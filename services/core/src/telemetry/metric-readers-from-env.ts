@@ -13,6 +13,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import type { RequestDurationHistogram } from './request-duration-histogram.ts';
+import { exporterNames } from './telemetry-wanted.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -73,12 +74,7 @@ function otlpExporter(env: Env): PushMetricExporter {
  * when it is made, so these readers are made here rather than by the SDK.
  */
 export function metricReadersFromEnv(env: Env, durations: RequestDurationHistogram): IMetricReader[] {
-  const names = new Set(
-    (env.OTEL_METRICS_EXPORTER ?? '')
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== ''),
-  );
+  const names = new Set(exporterNames(env.OTEL_METRICS_EXPORTER));
   if (names.size === 0) names.add('otlp');
   if (names.has('none')) return [];
   const periodic = (exporter: PushMetricExporter) => {
@@ -96,14 +92,14 @@ export function metricReadersFromEnv(env: Env, durations: RequestDurationHistogr
         return periodic(otlpExporter(env));
       case 'console':
         return periodic(new ConsoleMetricExporter());
-      case 'prometheus':
+      case 'prometheus': {
+        const port = positive(env, 'OTEL_EXPORTER_PROMETHEUS_PORT');
         return new PrometheusExporter({
           ...(env.OTEL_EXPORTER_PROMETHEUS_HOST ? { host: env.OTEL_EXPORTER_PROMETHEUS_HOST } : {}),
-          ...(positive(env, 'OTEL_EXPORTER_PROMETHEUS_PORT')
-            ? { port: positive(env, 'OTEL_EXPORTER_PROMETHEUS_PORT') }
-            : {}),
+          ...(port === undefined ? {} : { port }),
           metricProducers: [durations.producerFor(AggregationTemporality.CUMULATIVE)],
         });
+      }
       default:
         throw new TypeError(`OTEL_METRICS_EXPORTER "${name}" is not one of otlp, console, prometheus, none`);
     }

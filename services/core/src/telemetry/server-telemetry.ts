@@ -20,6 +20,7 @@ import {
 import fp from 'fastify-plugin';
 import { DeferredSpanContext } from './deferred-span-context.ts';
 import { followsParent, keepRootTrace, withRootDecision } from './head-sampling.ts';
+import { probePaths } from './probe-paths.ts';
 import { requestDurations } from './request-duration-histogram.ts';
 
 declare module 'fastify' {
@@ -30,12 +31,6 @@ declare module 'fastify' {
 }
 
 const tracer = trace.getTracer('@authscale/core');
-
-/**
- * Probes, not traffic: a load balancer's and the session client's health checks would otherwise
- * make a trace each, every second, on every service. They ask without a query string.
- */
-const probePaths = new Set(['/healthz', '/readyz']);
 
 /**
  * The duration's attributes, one object per route, method, scheme and status, found through maps

@@ -3,11 +3,10 @@ import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instru
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { headSamplerFromEnv } from './head-sampling.ts';
 import { metricReadersFromEnv } from './metric-readers-from-env.ts';
+import { probePaths } from './probe-paths.ts';
 import { redactQuery, secretQueryParams } from './redact-query.ts';
 import { requestDurations } from './request-duration-histogram.ts';
 
-/** The session client's probes of each replica, every second: not traffic worth a span each. */
-const probePaths = new Set(['/healthz', '/readyz']);
 const pathOf = (url: string) => url.split('?', 1)[0] as string;
 
 /**

@@ -17,10 +17,13 @@ const exporterVariables = ['OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER'] as c
 export function telemetryWanted(env: Readonly<Record<string, string | undefined>>): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
   if (endpointVariables.some((name) => (env[name] ?? '').trim() !== '')) return true;
-  return exporterVariables.some((name) =>
-    (env[name] ?? '')
-      .split(',')
-      .map((exporter) => exporter.trim())
-      .some((exporter) => exporter !== '' && exporter !== 'none'),
-  );
+  return exporterVariables.some((name) => exporterNames(env[name]).some((exporter) => exporter !== 'none'));
+}
+
+/** The exporters an `OTEL_*_EXPORTER` value names, as the specification reads its comma-separated list. */
+export function exporterNames(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((exporter) => exporter.trim())
+    .filter((exporter) => exporter !== '');
 }
