@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { spawnServer, stopProcess } from './child-processes.ts';
-import { serviceNodeFlags } from './start-service.ts';
+import { stopProcess } from './child-processes.ts';
+import { serviceNodeFlags, spawnLogged } from './start-service.ts';
 
 const repositoryRoot = new URL('../../../', import.meta.url).pathname;
 
@@ -46,16 +45,13 @@ export async function startDispatcherProcess({
   const [command, args] = imageNode
     ? [imageNode, [...serviceNodeFlags, entry]]
     : [process.execPath, ['--import', 'tsx', ...serviceNodeFlags, entry]];
-  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
-  const child = spawnServer(command, args, {
+  const { child, outputIn, stderr } = spawnLogged(command, args, {
     cwd,
     env,
-    stdio: logFd === undefined ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', logFd, logFd, 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+    logFile,
+    ipc: true,
   });
-  if (logFd !== undefined) closeSync(logFd);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const outputIn = logFile === undefined ? '' : ` (output in ${logFile})`;
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -69,7 +65,7 @@ export async function startDispatcherProcess({
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`webhook dispatcher exited with ${code}${outputIn}:\n${stderr}`));
+        reject(new Error(`webhook dispatcher exited with ${code}${outputIn}:\n${stderr()}`));
       });
     });
   } catch (error) {

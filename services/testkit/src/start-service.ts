@@ -31,7 +31,7 @@ export interface StartServiceOptions {
   /** @default 120000: a cold tsx start on a busy 2-core machine can take a minute */
   timeoutMs?: number;
   /** Where stdout and stderr go; stderr is also kept for the error message when the start fails. */
-  stdio?: StdioOptions;
+  stdio?: StdioStreams;
   /** Appends stdout and stderr to this file instead (`stdio` is then ignored). */
   logFile?: string;
   /**
@@ -61,6 +61,38 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** Where a server's stdin, stdout and stderr go. */
+type StdioStreams = Extract<StdioOptions, unknown[]>;
+
+/**
+ * Spawns a server process with its stdout and stderr appended to `logFile` (or as `stdio` says,
+ * `ipc` appended when asked), keeping the tail of its stderr for the message of a failed start.
+ */
+export function spawnLogged(
+  command: string,
+  args: string[],
+  {
+    cwd,
+    env,
+    stdio,
+    logFile,
+    ipc = false,
+  }: { cwd: string; env: NodeJS.ProcessEnv; stdio: StdioStreams; logFile?: string | undefined; ipc?: boolean },
+) {
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
+  const streams: StdioStreams = logFd === undefined ? stdio : ['ignore', logFd, logFd];
+  const child = spawnServer(command, args, { cwd, env, stdio: ipc ? [...streams, 'ipc'] : streams });
+  // The child holds its own copy of the descriptor.
+  if (logFd !== undefined) closeSync(logFd);
+  let tail = '';
+  child.stderr?.on('data', (chunk) => (tail = (tail + chunk).slice(-4000)));
+  return {
+    child,
+    outputIn: logFile === undefined ? '' : ` (output in ${logFile})`,
+    stderr: () => tail,
+  };
+}
+
 /**
  * Runs `services/<service>/src/main.ts` as its own process, as a container would, on loopback.
  * Registered with the harness, so a failing test or Ctrl-C never leaves it behind.
@@ -81,8 +113,7 @@ export async function startService({
     ? [imageNode, [...serviceNodeFlags, 'src/main.ts'], `${repositoryRoot}services/${service}`]
     : // tsx first: it loads the telemetry preload too, on a Node that does not strip types itself.
       [process.execPath, ['--import', 'tsx', ...serviceNodeFlags, `services/${service}/src/main.ts`], repositoryRoot];
-  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
-  const child = spawnServer(command, args, {
+  const { child, outputIn, stderr } = spawnLogged(command, args, {
     cwd,
     env: {
       ...(inheritEnv ? { ...process.env, LOG_LEVEL: 'warn' } : {}),
@@ -90,18 +121,15 @@ export async function startService({
       HOST: '127.0.0.1',
       PORT: String(listenPort),
     },
-    stdio: logFd === undefined ? stdio : ['ignore', logFd, logFd],
+    stdio,
+    logFile,
   });
-  // The child holds its own copy of the descriptor.
-  if (logFd !== undefined) closeSync(logFd);
-  const outputIn = logFile === undefined ? '' : ` (output in ${logFile})`;
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const url = loopbackUrl(listenPort);
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}${outputIn}:\n${stderr}`);
+        if (child.exitCode !== null)
+          throw new Error(`${service} exited with ${child.exitCode}${outputIn}:\n${stderr()}`);
         return (await fetch(`${url}${waitPath}`)).status === 200 ? true : undefined;
       },
       { what: `${service} on ${url}${waitPath}${outputIn}`, timeoutMs },
