@@ -12,6 +12,8 @@ export interface LocalData {
   databaseUrl: string;
   /** The event dispatcher role's connection string. */
   eventsDatabaseUrl: string;
+  /** The admin API role's connection string. */
+  operatorDatabaseUrl: string;
   dynamodbEndpoint: string;
   tokenTableName: string;
 }
@@ -33,7 +35,14 @@ export async function provisionLocalData({
   await provisionIdentityDatabase({
     adminUrl: adminUrlFor('postgres'),
     database: localDatabaseName,
-    ...(rolePassword ? { ownerPassword: rolePassword, appPassword: rolePassword, eventsPassword: rolePassword } : {}),
+    ...(rolePassword
+      ? {
+          ownerPassword: rolePassword,
+          appPassword: rolePassword,
+          eventsPassword: rolePassword,
+          operatorPassword: rolePassword,
+        }
+      : {}),
   });
   await migrateIdentitySchema({ databaseUrl: adminUrlFor(localDatabaseName, identityRoles.owner) });
   const client = new DynamoDBClient({
@@ -46,6 +55,7 @@ export async function provisionLocalData({
   return {
     databaseUrl: adminUrlFor(localDatabaseName, identityRoles.app),
     eventsDatabaseUrl: adminUrlFor(localDatabaseName, identityRoles.events),
+    operatorDatabaseUrl: adminUrlFor(localDatabaseName, identityRoles.operator),
     dynamodbEndpoint,
     tokenTableName: localTokenTableName,
   };

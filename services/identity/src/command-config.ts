@@ -18,6 +18,8 @@ export const provisionConfigSchema = Type.Object({
    * in with a password until it gets one.
    */
   EVENTS_ROLE_PASSWORD: Type.Optional(rolePassword),
+  /** The admin API's role's password; unset as for the dispatcher's. */
+  OPERATOR_ROLE_PASSWORD: Type.Optional(rolePassword),
   /** Set the passwords on roles that already exist too (a repair; rotation owns them after creation). */
   RESET_ROLE_PASSWORDS: Type.Boolean({ default: false }),
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { ensureRole } from './postgres/ensure-role.ts';
+import { grantAppRoleToOperator } from './provision-database.ts';
 import { identityRoles } from './roles.ts';
 
 export interface MigrateIdentitySchemaOptions {
@@ -12,7 +13,7 @@ export interface MigrateIdentitySchemaOptions {
   databaseUrl?: string;
   /**
    * Also create the application role when missing (needs CREATEROLE), with this password if given,
-   * and the event dispatcher's role, without one; existing roles are left as they are.
+   * and the event dispatcher's and operator's roles, without one; existing roles are left as they are.
    */
   ensureAppRole?: { password?: string };
   /** @default 'up' */
@@ -43,6 +44,8 @@ export async function migrateIdentitySchema({
     if (ensureAppRole) {
       await ensureRole(client, { role: identityRoles.app, ...ensureAppRole });
       await ensureRole(client, { role: identityRoles.events });
+      await ensureRole(client, { role: identityRoles.operator });
+      await grantAppRoleToOperator(client);
     }
     const count = direction === 'up' ? undefined : await appliedSince(client, downThrough);
     return await runMigrations(client, direction, count, log);

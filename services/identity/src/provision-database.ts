@@ -14,6 +14,8 @@ export interface ProvisionIdentityDatabaseOptions {
   appPassword?: string;
   /** The event dispatcher's role; without one it cannot sign in with a password. */
   eventsPassword?: string;
+  /** The admin API's role; without one it cannot sign in with a password. */
+  operatorPassword?: string;
   /**
    * Also set those passwords on roles that already exist, to repair credentials that went out of
    * step with their secrets. Off by default: after creation, rotation owns the passwords.
@@ -23,7 +25,8 @@ export interface ProvisionIdentityDatabaseOptions {
 }
 
 /**
- * Creates the owner, application and event-dispatcher roles when missing and a database owned by the owner role.
+ * Creates the owner, application, event-dispatcher and operator roles when missing, makes the operator
+ * a member of the application role, and creates a database owned by the owner role.
  * Run with administrator rights before the migrations (in AWS by the data stack at every deploy
  * that changes it); idempotent. The services themselves never hold those rights.
  */
@@ -33,6 +36,7 @@ export async function provisionIdentityDatabase({
   ownerPassword,
   appPassword,
   eventsPassword,
+  operatorPassword,
   resetPasswords = false,
 }: ProvisionIdentityDatabaseOptions): Promise<void> {
   const client = new pg.Client(adminUrl ? { connectionString: adminUrl } : {});
@@ -54,6 +58,12 @@ export async function provisionIdentityDatabase({
       resetPassword,
       ...(eventsPassword ? { password: eventsPassword } : {}),
     });
+    await ensureRole(client, {
+      role: identityRoles.operator,
+      resetPassword,
+      ...(operatorPassword ? { password: operatorPassword } : {}),
+    });
+    await grantAppRoleToOperator(client);
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {
       await client.query(
@@ -63,4 +73,14 @@ export async function provisionIdentityDatabase({
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The operator inherits the application role's grants and policies (the admin API runs the same
+ * identity code); granting it again is harmless. Needs the administrator's rights over both roles.
+ */
+export async function grantAppRoleToOperator(client: pg.ClientBase): Promise<void> {
+  await client.query(
+    `GRANT ${client.escapeIdentifier(identityRoles.app)} TO ${client.escapeIdentifier(identityRoles.operator)}`,
+  );
 }

@@ -128,6 +128,24 @@ describe('row-level security on tenant-scoped tables', () => {
     assert.ok(!a.some((project) => project.name === 'half-done'));
   });
 
+  it('the operator role reads every tenant’s audit trail; the application role, with no tenant set, none', async () => {
+    await identity.audit.record({ type: 'tenant.created', tenantId: tenantA });
+    await identity.audit.record({ type: 'tenant.created', tenantId: tenantB });
+    const operator = new pg.Client({ connectionString: database.operatorUrl });
+    await operator.connect();
+    try {
+      const { rows } = await operator.query(`SELECT tenant_id FROM audit_events WHERE type = 'tenant.created' AND detail = '{}'`);
+      assert.deepEqual(rows.map((row) => row.tenant_id).sort(), [tenantA, tenantB].sort());
+      // A member of the application role: the services' own grants come with it.
+      const users = await operator.query('SELECT count(*)::int AS count FROM users');
+      assert.equal(users.rows[0].count, 2);
+    } finally {
+      await operator.end();
+    }
+    const appSees = await app.query(`SELECT * FROM audit_events WHERE type = 'tenant.created' AND detail = '{}'`);
+    assert.equal(appSees.rowCount, 0);
+  });
+
   it('admin.unscoped needs its own credential and sees every tenant', async () => {
     assert.throws(() => identity.admin.unscoped({ reason: 'test' }, async () => 0), { code: 'ERR_AUTHSCALE_CONFIG' });
     const admin = new pg.Client({ connectionString: database.adminUrl });

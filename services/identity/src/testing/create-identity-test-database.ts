@@ -12,6 +12,8 @@ export interface IdentityTestDatabase {
   appUrl: string;
   /** As the event dispatcher's role. */
   eventsUrl: string;
+  /** As the admin API's role. */
+  operatorUrl: string;
   drop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function createIdentityTestDatabase(serverUrl: string): Promise<Ide
     ownerUrl,
     appUrl: withUserAndDatabase(serverUrl, identityRoles.app, database),
     eventsUrl: withUserAndDatabase(serverUrl, identityRoles.events, database),
+    operatorUrl: withUserAndDatabase(serverUrl, identityRoles.operator, database),
     async drop() {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
