@@ -17,6 +17,12 @@ import { findMembership } from './memberships/find-membership.ts';
 import { listMembers } from './memberships/list-members.ts';
 import { listUserTenants } from './memberships/list-user-tenants.ts';
 import { removeMember } from './memberships/remove-member.ts';
+import { describeUser } from './operators/describe-user.ts';
+import { exportAuditEvents } from './operators/export-audit-events.ts';
+import { describeTenant, listTenants } from './operators/list-tenants.ts';
+import { resetMfa } from './operators/reset-mfa.ts';
+import { type SearchUsersInput, searchUsers } from './operators/search-users.ts';
+import { type SetUserDisabledInput, setUserDisabled } from './operators/set-user-disabled.ts';
 import { inTransaction } from './postgres/in-transaction.ts';
 import type { Queryable } from './postgres/queryable.ts';
 import { guarded } from './postgres/translate-pg-error.ts';
@@ -245,6 +251,40 @@ export function createIdentity({
         ),
       );
     },
+
+    /**
+     * What the admin API does (docs/admin-api.md), over a pool connected as the operator role: the
+     * audit export and platform-wide endpoints need that role's policies, and fail over the
+     * application role. Every action that changes something records who did it.
+     */
+    operators: Object.freeze({
+      searchUsers: (input: SearchUsersInput) =>
+        input.userId !== undefined && !isUuid(input.userId)
+          ? Promise.resolve([])
+          : guarded(() => searchUsers(db, input)),
+      describeUser: async (input: { userId: string }) =>
+        isUuid(input.userId) ? guarded(() => describeUser(db, input)) : null,
+      /** An account with its personal tenant; the caller picks the password hash (none usable, for an invitation). */
+      createUser: (input: SignUpWithPasswordOptions & { emailVerified: boolean }) =>
+        inTransaction({ pool }, async (client) => {
+          const result = await signUpWithPassword(client, input);
+          if (result.created && input.emailVerified) {
+            await markEmailVerified(client, { userId: result.userId, email: input.email });
+          }
+          return result;
+        }),
+      setDisabled: async (input: SetUserDisabledInput) =>
+        isUuid(input.userId) ? inTransaction({ pool }, (client) => setUserDisabled(client, input)) : null,
+      resetMfa: (input: { userId: string }) => inTransaction({ pool }, (client) => resetMfa(client, input)),
+      listTenants: (input: { after?: string; limit: number }) =>
+        input.after !== undefined && !isUuid(input.after) ? Promise.resolve([]) : guarded(() => listTenants(db, input)),
+      describeTenant: async (input: { tenantId: string }) =>
+        isUuid(input.tenantId) ? guarded(() => describeTenant(db, input)) : null,
+      exportAudit: (input: Parameters<typeof exportAuditEvents>[1]) => guarded(() => exportAuditEvents(db, input)),
+      /** Endpoints that belong to no tenant: the transaction sets none, so only the operator's policy matches. */
+      platformWebhooks: <T>(work: (webhooks: TenantScope['webhooks']) => Promise<T>) =>
+        inTransaction({ pool }, (client) => work(tenantWebhooks(client))),
+    }),
 
     admin: Object.freeze({
       /**

@@ -53,6 +53,8 @@ export type AuditEventType =
   | 'invitation.refused'
   | 'invitation.revoked'
   | 'user.disabled'
+  | 'user.enabled'
+  | 'admin.request'
   | 'api_key.created'
   | 'api_key.revoked'
   | 'webhook.created'

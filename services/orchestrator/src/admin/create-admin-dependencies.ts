@@ -5,8 +5,10 @@ import type { OrchestratorConfig } from '../config.ts';
 import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { createRefreshTokenStore } from '../refresh-tokens/create-refresh-token-store.ts';
+import { createOperatorKeyStore, type OperatorKeyStore } from './create-operator-key-store.ts';
 
 export type AdminDependencies = Pick<OrchestratorDependencies, 'identity' | 'sessions' | 'refreshTokens'> & {
+  operatorKeys: OperatorKeyStore;
   close(): Promise<void>;
 };
 
@@ -30,6 +32,7 @@ export function createAdminDependencies(config: OrchestratorConfig): AdminDepend
     identity,
     sessions,
     refreshTokens,
+    operatorKeys: createOperatorKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME }),
     async close() {
       dynamodb.destroy();
       await Promise.all([identity.close(), sessions.close()]);

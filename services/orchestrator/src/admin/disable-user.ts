@@ -1,5 +1,6 @@
 import { AuthError } from '@authscale/core';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import { endEverySignIn } from '../sessions/end-every-sign-in.ts';
 
 export interface DisableUserResult {
   userId: string;
@@ -17,11 +18,6 @@ export async function disableUser(
 ): Promise<DisableUserResult> {
   const disabled = await deps.identity.admin.disableUser({ email, reason });
   if (!disabled) throw new AuthError('not_found', 'No user has that email address.');
-  await deps.refreshTokens.revokeUser({ userId: disabled.userId });
-  const sessionsRevoked = await deps.sessions.revokeAll(disabled.userId);
-  await deps.identity.events.publish({
-    type: 'session.revoked',
-    data: { userId: disabled.userId, sessionId: null, reason: 'revoked' },
-  });
+  const sessionsRevoked = await endEverySignIn(deps, { userId: disabled.userId });
   return { userId: disabled.userId, sessionsRevoked };
 }

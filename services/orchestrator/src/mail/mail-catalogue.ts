@@ -17,6 +17,10 @@ const english = {
   'reset_password.intro': 'Someone asked to reset the password of the account for {email}. Choose a new one here:',
   'reset_password.action': 'Choose a new password',
   'reset_password.expiry': 'The link works once and expires in {minutes} minutes.',
+  'account_created.subject': 'An account was created for you',
+  'account_created.intro': 'An account for {email} was created for you. Choose its password here to sign in:',
+  'account_created.action': 'Choose my password',
+  'account_created.expiry': 'The link works once and expires in {days} days.',
   'confirm_email_change.subject': 'Confirm your new email address',
   'confirm_email_change.intro':
     'Someone asked to move an account to {email}. If that was you, confirm the new address here:',

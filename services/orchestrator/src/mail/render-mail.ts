@@ -15,6 +15,8 @@ export type NoticeKind =
 export type MailTemplate =
   | { kind: 'verify_email'; email: string; link: string; lifetimeSeconds: number }
   | { kind: 'reset_password'; email: string; link: string; lifetimeSeconds: number }
+  /** An operator made the account (docs/admin-api.md): the link sets its first password. */
+  | { kind: 'account_created'; email: string; link: string; lifetimeSeconds: number }
   /** `email` is the new address, where the link goes. */
   | { kind: 'confirm_email_change'; email: string; link: string; lifetimeSeconds: number }
   | {

@@ -37,7 +37,10 @@ const statusHeaders: Partial<Record<number, Record<string, unknown>>> = {
  * The documented refusals of a route, one response per status, each naming its codes with the
  * catalogue's messages and pointing at the shared `ErrorBody` schema.
  */
-export function errorResponses(codes: readonly AuthErrorCode[]): Record<string, Record<string, unknown>> {
+export function errorResponses(
+  codes: readonly AuthErrorCode[],
+  notes: Partial<Record<number, string>> = statusNotes,
+): Record<string, Record<string, unknown>> {
   const byStatus = new Map<number, AuthErrorCode[]>();
   for (const code of codes) {
     const status = statusForCode(code);
@@ -46,7 +49,7 @@ export function errorResponses(codes: readonly AuthErrorCode[]): Record<string, 
   const responses: Record<string, Record<string, unknown>> = {};
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const named = statusCodes.map((code) => `\`${code}\`: ${defaultMessageFor(code)}`).join(' ');
-    const note = statusNotes[status];
+    const note = notes[status];
     responses[status] = {
       description: `${STATUS_CODES[status]}. ${named}${note ? ` ${note}` : ''}`,
       ...(statusHeaders[status] ? { headers: statusHeaders[status] } : {}),

@@ -19,7 +19,7 @@ export interface OpenapiPluginOptions {
 }
 
 /** The one shape of every refusal (core's `errorHandler`): `code` from the catalogue, a generic `message`. */
-const errorBodySchema = {
+export const errorBodySchema = {
   type: 'object' as const,
   description: 'The shape of every refusal: `code` is stable, `message` is generic and never echoes the request.',
   required: ['error'],
@@ -48,7 +48,7 @@ function tagOf(url: string): string {
  * A route's own answers, each with a description: its status text unless the schema gives one
  * (as the generator's response-only annotation, so the body schema does not repeat it).
  */
-function describedSuccesses(response: Record<string, unknown> = {}) {
+export function describedSuccesses(response: Record<string, unknown> = {}) {
   return Object.fromEntries(
     Object.entries(response).map(([status, schema]) => {
       const given = (schema as { description?: string }).description;
@@ -64,7 +64,7 @@ function describedSuccesses(response: Record<string, unknown> = {}) {
  * OpenAPI puts `required` on a header, beside its schema; the route schemas write it inside the
  * header's schema, which the generator copies there as it is.
  */
-function hoistRequiredHeaders<Document extends { paths?: object }>(document: Document): Document {
+export function hoistRequiredHeaders<Document extends { paths?: object }>(document: Document): Document {
   for (const operations of Object.values(document.paths ?? {}) as Record<string, unknown>[]) {
     for (const operation of Object.values(operations)) {
       const responses = (operation as { responses?: Record<string, { headers?: Record<string, unknown> }> }).responses;

@@ -1,17 +1,16 @@
-import { AuthError, mailLinkPaths, normalizeEmail } from '@authscale/core';
+import { AuthError, normalizeEmail } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { linkRequestedSchema } from '../email-verification/email-verification-schemas.ts';
-import { mailLink } from '../mail/mail-link.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import { noContent } from '../openapi/answer-schemas.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
 import { weakPasswordErrors } from '../passwords/weak-password-errors.ts';
+import { endEverySignIn } from '../sessions/end-every-sign-in.ts';
 import { passwordResetBody, passwordResetRequestBody } from './password-reset-schemas.ts';
-
-export const passwordResetFlow = 'password_reset';
+import { passwordResetFlow, sendPasswordLink } from './send-password-link.ts';
 
 /**
  * `POST /auth/password/reset/request` answers the same 202 for any address, after the same
@@ -30,23 +29,19 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
     { config: { public: true }, schema: { body: passwordResetRequestBody, response: { 202: linkRequestedSchema } } },
     async (request, reply) => {
       const email = normalizeEmail(request.body.email);
-      const token = newLinkToken();
       const login = await deps.identity.users.findPasswordLogin({ email });
       if (login) {
-        const lifetimeSeconds = settings.PASSWORD_RESET_LIFETIME_SECONDS;
-        await deps.identity.flows.replaceForUser({
-          kind: passwordResetFlow,
-          id: token,
-          userId: login.userId,
-          payload: { email },
-          ttlSeconds: lifetimeSeconds,
+        await sendPasswordLink(deps, {
+          user: { id: login.userId, email },
+          kind: 'reset_password',
+          lifetimeSeconds: settings.PASSWORD_RESET_LIFETIME_SECONDS,
+          publicOrigin: settings.PUBLIC_ORIGIN,
+          log: request.log,
         });
-        const link = mailLink({ publicOrigin: settings.PUBLIC_ORIGIN, path: mailLinkPaths.resetPassword, token });
-        deps.mail.send({ to: email, template: { kind: 'reset_password', email, link, lifetimeSeconds } }, request.log);
         await deps.identity.audit.record({ type: 'password.reset_requested', userId: login.userId, ip: request.ip });
       } else {
         // The same round trips as above: a write that matches nothing, then the audit row.
-        await deps.identity.flows.take({ kind: passwordResetFlow, id: token });
+        await deps.identity.flows.take({ kind: passwordResetFlow, id: newLinkToken() });
         await deps.identity.audit.record({
           type: 'password.reset_requested',
           ip: request.ip,
@@ -75,12 +70,7 @@ export const passwordResetRoutes: FastifyPluginAsyncTypebox<{
       if (!user || user.email !== email) throw new AuthError('invalid_link');
       await deps.identity.users.resetPassword({ userId: user.id, passwordHash: await hashPassword(password) });
       // Whoever held the old password, or a session or refresh token, is signed out everywhere.
-      await deps.refreshTokens.revokeUser({ userId: user.id });
-      const sessionsRevoked = await deps.sessions.revokeAll(user.id);
-      await deps.identity.events.publish({
-        type: 'session.revoked',
-        data: { userId: user.id, sessionId: null, reason: 'revoked' },
-      });
+      const sessionsRevoked = await endEverySignIn(deps, { userId: user.id });
       await deps.loginThrottle.succeeded({ email: user.email, ip: request.ip });
       await deps.identity.audit.record({
         type: 'password.reset',

@@ -10,7 +10,6 @@ import { actingUser } from '../tenants/acting-user.ts';
 import { requireOwner } from '../tenants/require-owner.ts';
 import { tenantParams } from '../tenants/tenant-schemas.ts';
 import { checkWebhookUrl } from './check-webhook-url.ts';
-import { newWebhookSecret } from './new-webhook-secret.ts';
 import {
   createWebhookBody,
   deliveriesQuery,
@@ -20,7 +19,7 @@ import {
   webhookViewSchema,
   webhookWithSecretSchema,
 } from './webhook-schemas.ts';
-import { type WebhookSecretBoxSettings, webhookSecretBox, webhookSecretContext } from './webhook-secret-box.ts';
+import { sealedWebhookSecret, type WebhookSecretBoxSettings } from './webhook-secret-box.ts';
 
 export interface WebhookRouteSettings extends WebhookSecretBoxSettings {
   INSECURE_WEBHOOK_HTTP: boolean;
@@ -38,11 +37,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
   ceremonies: Pick<CeremonyDependencies, 'elevation'>;
   settings: WebhookRouteSettings;
 }> = async (app, { deps, ceremonies, settings }) => {
-  const secretBox = webhookSecretBox(settings);
-  const sealed = (endpointId: string) => {
-    const secret = newWebhookSecret();
-    return { secret, secretCiphertext: secretBox.seal(secret, webhookSecretContext(endpointId)) };
-  };
+  const sealed = sealedWebhookSecret(settings);
 
   app.get(
     '/api/tenants/:tenantId/webhooks',

@@ -1,5 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { createSecretBox, type SecretBox } from '../totp/create-secret-box.ts';
+import { newWebhookSecret } from './new-webhook-secret.ts';
 
 export interface WebhookSecretBoxSettings {
   TOTP_ENCRYPTION_KEY: string;
@@ -29,3 +30,12 @@ export function webhookSecretBox(config: WebhookSecretBoxSettings): SecretBox {
 
 /** The additional data a webhook secret is sealed under. */
 export const webhookSecretContext = (endpointId: string) => `webhook-endpoint:${endpointId}`;
+
+/** A new signing secret for the endpoint, and that secret sealed for storage. */
+export function sealedWebhookSecret(config: WebhookSecretBoxSettings) {
+  const secretBox = webhookSecretBox(config);
+  return (endpointId: string) => {
+    const secret = newWebhookSecret();
+    return { secret, secretCiphertext: secretBox.seal(secret, webhookSecretContext(endpointId)) };
+  };
+}

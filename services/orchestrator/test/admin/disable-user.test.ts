@@ -131,6 +131,6 @@ describe('the disable-user operator command', () => {
 
   it('fails loudly for an unknown email and for a missing reason', async () => {
     await assert.rejects(admin('disable-user', 'nobody@example.com', '--reason', 'typo'), /"error":"not_found"/);
-    await assert.rejects(admin('disable-user', 'nobody@example.com'), /usage: admin disable-user/);
+    await assert.rejects(admin('disable-user', 'nobody@example.com'), /disable-user <email> --reason <text>/);
   });
 });
