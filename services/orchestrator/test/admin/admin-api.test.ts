@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import type { LightMyRequestResponse } from 'fastify';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
 import { type AdminApiHarness, startAdminApi } from '../fixtures/admin-api-harness.ts';
+
+const committedDocument = new URL('../../../../docs/admin-openapi.json', import.meta.url);
 
 describe('the admin API', () => {
   let harness: AdminApiHarness;
@@ -316,10 +320,19 @@ describe('the admin API', () => {
     );
   });
 
-  it('serves its own OpenAPI document, each operation with its scope', async () => {
+  it('serves its own OpenAPI document, valid, committed under docs/ (npm run openapi rewrites it)', async () => {
     const document = (await admin('GET', '/admin/openapi.json', {})).json();
     assert.equal(document.info.title, 'authscale admin API');
     assert.match(document.paths['/admin/users/{userId}/disable'].post.description, /users:write/);
     assert.ok(!Object.keys(document.paths).some((path) => path.startsWith('/auth/')));
+    const validation = await new Validator().validate(document);
+    assert.equal(validation.valid, true, JSON.stringify(validation.errors));
+    const current = `${JSON.stringify(document, null, 2)}\n`;
+    if (process.env.AUTHSCALE_WRITE_OPENAPI === 'true') writeFileSync(committedDocument, current);
+    assert.equal(
+      readFileSync(committedDocument, 'utf8'),
+      current,
+      'docs/admin-openapi.json is stale: run npm run openapi',
+    );
   });
 });
