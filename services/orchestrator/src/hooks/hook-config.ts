@@ -1,4 +1,4 @@
-import { AuthError, ConfigError, durationMs } from '@authscale/core';
+import { ConfigError, durationMs } from '@authscale/core';
 import { Type } from 'typebox';
 import { checkWebhookUrl } from '../webhooks/check-webhook-url.ts';
 
@@ -71,8 +71,10 @@ export function hookEndpointsFromConfig(scope: string, config: HookSettings) {
     }
     try {
       checkWebhookUrl(url, { allowHttp: config.INSECURE_WEBHOOK_HTTP });
-    } catch (error) {
-      problems.push(`${prefix}_URL: ${error instanceof AuthError ? error.message : 'not a valid URL'}`);
+    } catch {
+      problems.push(
+        `${prefix}_URL: an absolute https URL without credentials or fragment (http: with INSECURE_WEBHOOK_HTTP)`,
+      );
       return undefined;
     }
     return {
