@@ -4,8 +4,6 @@ import { checkWebhookUrl } from '../webhooks/check-webhook-url.ts';
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
 const hookSecret = Type.String({ pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$' });
-/** One secret, or the current one and the next, comma-separated, while the receiver rotates. */
-const hookSecrets = Type.Array(hookSecret, { minItems: 1, maxItems: 2 });
 const failurePolicy = (fallback: 'closed' | 'open') =>
   Type.Union([Type.Literal('closed'), Type.Literal('open')], { default: fallback });
 const hookTimeout = durationMs({ default: 2_000, minimum: 100, maximum: 10_000 });
@@ -14,13 +12,16 @@ const hookTimeout = durationMs({ default: 2_000, minimum: 100, maximum: 10_000 }
 export const hookConfigFields = {
   /** Called before an account is created; unset, nothing is called. */
   HOOK_BEFORE_SIGN_UP_URL: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
-  HOOK_BEFORE_SIGN_UP_SECRET: Type.Optional(hookSecrets),
+  HOOK_BEFORE_SIGN_UP_SECRET: Type.Optional(hookSecret),
+  /** While the receiver moves to a new secret, calls are signed with both (docs/hooks.md). */
+  HOOK_BEFORE_SIGN_UP_SECRET_NEXT: Type.Optional(hookSecret),
   HOOK_BEFORE_SIGN_UP_TIMEOUT_MS: hookTimeout,
   /** Closed by default: an account the operator's rules could not check is not opened. */
   HOOK_BEFORE_SIGN_UP_ON_FAILURE: failurePolicy('closed'),
   /** Called before every access token is issued (sign-in and refresh); unset, nothing is called. */
   HOOK_BEFORE_TOKEN_URL: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
-  HOOK_BEFORE_TOKEN_SECRET: Type.Optional(hookSecrets),
+  HOOK_BEFORE_TOKEN_SECRET: Type.Optional(hookSecret),
+  HOOK_BEFORE_TOKEN_SECRET_NEXT: Type.Optional(hookSecret),
   HOOK_BEFORE_TOKEN_TIMEOUT_MS: hookTimeout,
   /**
    * Open by default: the claims only add to a token, so a resource server that needs one refuses a
@@ -42,11 +43,13 @@ export interface HookEndpoint {
 
 interface HookSettings {
   HOOK_BEFORE_SIGN_UP_URL?: string | undefined;
-  HOOK_BEFORE_SIGN_UP_SECRET?: readonly string[] | undefined;
+  HOOK_BEFORE_SIGN_UP_SECRET?: string | undefined;
+  HOOK_BEFORE_SIGN_UP_SECRET_NEXT?: string | undefined;
   HOOK_BEFORE_SIGN_UP_TIMEOUT_MS: number;
   HOOK_BEFORE_SIGN_UP_ON_FAILURE: 'closed' | 'open';
   HOOK_BEFORE_TOKEN_URL?: string | undefined;
-  HOOK_BEFORE_TOKEN_SECRET?: readonly string[] | undefined;
+  HOOK_BEFORE_TOKEN_SECRET?: string | undefined;
+  HOOK_BEFORE_TOKEN_SECRET_NEXT?: string | undefined;
   HOOK_BEFORE_TOKEN_TIMEOUT_MS: number;
   HOOK_BEFORE_TOKEN_ON_FAILURE: 'closed' | 'open';
   HOOK_BEFORE_TOKEN_CLAIM_NAMESPACE?: string | undefined;
@@ -63,9 +66,11 @@ export function hookEndpointsFromConfig(scope: string, config: HookSettings) {
   const problems: string[] = [];
   const endpoint = (name: HookEndpoint['name'], prefix: 'HOOK_BEFORE_SIGN_UP' | 'HOOK_BEFORE_TOKEN') => {
     const url = config[`${prefix}_URL`];
-    const secrets = config[`${prefix}_SECRET`];
-    if (!url && !secrets) return undefined;
-    if (!url || !secrets) {
+    const secret = config[`${prefix}_SECRET`];
+    const next = config[`${prefix}_SECRET_NEXT`];
+    if (next && !secret) problems.push(`${prefix}_SECRET_NEXT: only beside ${prefix}_SECRET`);
+    if (!url && !secret) return undefined;
+    if (!url || !secret) {
       problems.push(`${prefix}_URL and ${prefix}_SECRET: set both or neither`);
       return undefined;
     }
@@ -80,7 +85,7 @@ export function hookEndpointsFromConfig(scope: string, config: HookSettings) {
     return {
       name,
       url,
-      secrets,
+      secrets: next ? [secret, next] : [secret],
       timeoutMs: config[`${prefix}_TIMEOUT_MS`],
       onFailure: config[`${prefix}_ON_FAILURE`],
       allowPrivateAddresses: config.INSECURE_WEBHOOK_PRIVATE_ADDRESSES,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@authscale/core';
+import { hookEndpointsFromConfig } from '../../src/hooks/hook-config.ts';
 import { loadOrchestratorConfig } from '../../src/index.ts';
 import { newWebhookSecret } from '../../src/webhooks/new-webhook-secret.ts';
 
@@ -31,14 +32,21 @@ describe('hook settings', () => {
     assert.deepEqual([config.HOOK_BEFORE_SIGN_UP_TIMEOUT_MS, config.HOOK_BEFORE_TOKEN_TIMEOUT_MS], [2000, 2000]);
   });
 
-  it('take one secret, or two while the receiver rotates', () => {
+  it('sign with the next secret too while the receiver rotates, never with a next one alone', () => {
     const next = newWebhookSecret();
-    const config = loadOrchestratorConfig({
+    const settings = {
       ...required,
       HOOK_BEFORE_SIGN_UP_URL: 'https://hooks.example.com/sign-up',
-      HOOK_BEFORE_SIGN_UP_SECRET: `${secret},${next}`,
-    });
-    assert.deepEqual(config.HOOK_BEFORE_SIGN_UP_SECRET, [secret, next]);
+      HOOK_BEFORE_SIGN_UP_SECRET: secret,
+      HOOK_BEFORE_SIGN_UP_SECRET_NEXT: next,
+    };
+    assert.deepEqual(hookEndpointsFromConfig('orchestrator', loadOrchestratorConfig(settings)).beforeSignUp?.secrets, [
+      secret,
+      next,
+    ]);
+    assert.deepEqual(problemsOf({ HOOK_BEFORE_TOKEN_SECRET_NEXT: next }), [
+      'HOOK_BEFORE_TOKEN_SECRET_NEXT: only beside HOOK_BEFORE_TOKEN_SECRET',
+    ]);
   });
 
   it('refuse a hook without its secret, its URL or its claim namespace', () => {
