@@ -2,6 +2,9 @@ import { AuthError } from '@authscale/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HookEndpoint } from './hook-config.ts';
 
+/** The failures where no answer came at all; the rest are answers (or bytes) outside the contract. */
+const unreached = new Set(['network_not-sent', 'network_unavailable', 'address_refused']);
+
 export type HookLog = Pick<FastifyBaseLogger, 'warn'>;
 
 /**
@@ -14,6 +17,6 @@ export function hookFailed(endpoint: HookEndpoint, failure: string, log: HookLog
   log.warn({ hook: endpoint.name, failure, onFailure: endpoint.onFailure }, 'hook failed');
   if (endpoint.onFailure === 'open') return;
   if (failure === 'network_timeout') throw new AuthError('dependency_timeout');
-  if (failure.startsWith('network_') || failure === 'address_refused') throw new AuthError('dependency_unavailable');
+  if (unreached.has(failure)) throw new AuthError('dependency_unavailable');
   throw new AuthError('dependency_failed');
 }
