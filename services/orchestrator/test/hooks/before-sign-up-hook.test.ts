@@ -11,6 +11,8 @@ import { type HookReceiver, replyJson, startHookReceiver } from '../fixtures/sta
 import { signInAtProvider } from '../oidc/browser-session.ts';
 
 const secret = newWebhookSecret();
+/** The secret the receiver is moving to: calls carry a signature for each. */
+const nextSecret = newWebhookSecret();
 const password = 'a long unusual passphrase';
 const redirectUri = 'http://127.0.0.1:8080/auth/oidc/test/callback';
 
@@ -20,6 +22,7 @@ const signUpHookEnv = (url: string, onFailure: 'closed' | 'open') => ({
   INSECURE_WEBHOOK_PRIVATE_ADDRESSES: 'true',
   HOOK_BEFORE_SIGN_UP_URL: url,
   HOOK_BEFORE_SIGN_UP_SECRET: secret,
+  HOOK_BEFORE_SIGN_UP_SECRET_NEXT: nextSecret,
   HOOK_BEFORE_SIGN_UP_TIMEOUT_MS: '300',
   HOOK_BEFORE_SIGN_UP_ON_FAILURE: onFailure,
 });
@@ -77,8 +80,10 @@ describe('the before-sign-up hook', () => {
       { type: 'before_sign_up', version: 1, data: { email: 'ada@example.com', method: 'password', ip: '127.0.0.1' } },
     );
     assert.match(String(call?.headers['webhook-id']), /^msg_[0-9a-f-]{36}$/);
-    // The signature is the secret's: another secret does not verify it.
+    // Signed with the current and the next secret, each verifying on its own; no other secret does.
     const headers = call?.headers as Record<string, string>;
+    assert.equal(String(headers['webhook-signature']).split(' ').length, 2);
+    assert.ok(new Webhook(nextSecret).verify(call?.body ?? '', headers));
     assert.throws(() => new Webhook(newWebhookSecret()).verify(call?.body ?? '', headers));
   });
 
@@ -141,7 +146,7 @@ describe('the before-sign-up hook', () => {
     );
     // Neither the secret (nor its key material) nor an address ever reaches the log.
     const logs = harness.logLines.join('\n');
-    assert.equal(logs.includes(secret.slice('whsec_'.length)), false);
+    assert.equal(logs.includes(secret.slice('whsec_'.length)) || logs.includes(nextSecret.slice(6)), false);
     assert.doesNotMatch(logs, /@example\.com/);
   });
 
