@@ -195,8 +195,8 @@ export function createOidcSignIn({
           createUser,
           ...(linkToUserId ? { linkToUserId } : {}),
         });
-      // With a hook, a first pass writes nothing when it would create a user: the hook is asked
-      // outside the transaction (never holding a connection for its timeout), then the second pass creates.
+      // Given beforeSignUp, a first pass writes nothing when it would create a user; the check runs
+      // outside the transaction (never holding a connection for a hook's timeout), then a second creates.
       let account = await signIn(!beforeSignUp);
       if ('needsSignUp' in account && beforeSignUp && email) {
         await beforeSignUp(normalizeEmail(email));

@@ -27,7 +27,7 @@ export type SendResult = { ok: true; status: number; answer: string } | { ok: fa
 /**
  * One POST to an endpoint, within `timeoutMs` from the first byte of the connection to the end
  * of the answer, without redirects (a 3xx is a failure, as the specification's senders treat it).
- * Any 2xx is delivered.
+ * Any 2xx is delivered, with its body when `keepAnswerBytes` asks for it (a hook's answer).
  */
 export function sendWebhook({
   url,
@@ -58,7 +58,7 @@ export function sendWebhook({
       (response) => {
         const status = response.statusCode ?? 0;
         const delivered = status >= 200 && status < 300;
-        // Read the whole answer (kept only when asked for), so the timeout covers it and the socket closes cleanly.
+        // Read the whole answer (kept only when asked for): the timeout covers it, the socket closes cleanly.
         const kept: Buffer[] = [];
         let keptBytes = 0;
         response.on('data', (chunk: Buffer) => {
