@@ -26,9 +26,10 @@ function codeForFastifyError(error: FastifyError): AuthErrorCode | undefined {
 
 /**
  * The one place that turns errors into HTTP answers: `{error: {code, message}}`, a generic
- * message per code, never a stack trace. Anything unrecognised is a 500 and is logged whole, a
- * dependency's failure (5xx) at warn; a refusal (4xx) is counted, and logged only at debug,
- * except for one warn line when one code's refusals flood (100 within 10 s). A 401 carries a `WWW-Authenticate` challenge, a throttled refusal its `Retry-After`.
+ * message per code (unless the error was written to be shown: `shownToCaller`), never a stack
+ * trace. Anything unrecognised is a 500 and is logged whole, a dependency's failure (5xx) at warn;
+ * a refusal (4xx) is counted, and logged only at debug, except for one warn line when one code's
+ * refusals flood (100 within 10 s). A 401 carries a `WWW-Authenticate` challenge, a throttled refusal its `Retry-After`.
  */
 export const errorHandler = fp(
   async (app: FastifyInstance) => {
@@ -60,9 +61,11 @@ export const errorHandler = fp(
       }
       // Validation detail names only the offending field, never echoes its value.
       const message =
-        (error as FastifyError).validation && (error as FastifyError).validationContext
-          ? `${defaultMessageFor(code)} ${describeValidation(error as FastifyError)}`
-          : defaultMessageFor(code);
+        error instanceof AuthError && error.shownToCaller
+          ? error.message
+          : (error as FastifyError).validation && (error as FastifyError).validationContext
+            ? `${defaultMessageFor(code)} ${describeValidation(error as FastifyError)}`
+            : defaultMessageFor(code);
       return reply.status(status).send(body(code, message));
     });
     // A path some route answers, asked with another method, is 405 with the methods it answers

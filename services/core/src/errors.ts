@@ -10,6 +10,7 @@ export type AuthErrorCode =
   | 'mfa_required'
   | 'step_up_required'
   | 'forbidden'
+  | 'signup_denied'
   | 'not_found'
   | 'invalid_link'
   | 'method_not_allowed'
@@ -29,6 +30,7 @@ const statusByCode = {
   mfa_required: 401,
   step_up_required: 403,
   forbidden: 403,
+  signup_denied: 403,
   not_found: 404,
   invalid_link: 404,
   method_not_allowed: 405,
@@ -49,6 +51,8 @@ const defaultMessageByCode: Record<AuthErrorCode, string> = {
   mfa_required: 'A second factor is required.',
   step_up_required: 'This action needs a recent sign-in or step-up authentication.',
   forbidden: 'You are not allowed to do this.',
+  // The before-sign-up hook's reason, when it gives one, replaces this (docs/hooks.md).
+  signup_denied: 'Sign-up is not allowed.',
   not_found: 'Not found.',
   invalid_link: 'The link is invalid, used or expired.',
   method_not_allowed: 'This path does not answer this method.',
@@ -68,12 +72,18 @@ export interface AuthErrorOptions {
   cause?: unknown;
   /** For a `rate_limited` refusal: the seconds until a retry may succeed, sent as `Retry-After`. */
   retryAfterSeconds?: number;
+  /**
+   * The message is written for the person refused (a before-sign-up hook's reason) and is sent as
+   * it is; otherwise the answer carries the code's generic message and this one reaches logs only.
+   */
+  shownToCaller?: boolean;
 }
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
   readonly statusCode: number;
   readonly retryAfterSeconds: number | undefined;
+  readonly shownToCaller: boolean;
 
   constructor(code: AuthErrorCode, message?: string, options?: AuthErrorOptions) {
     super(message ?? defaultMessageByCode[code], options && 'cause' in options ? { cause: options.cause } : undefined);
@@ -81,6 +91,7 @@ export class AuthError extends Error {
     this.code = code;
     this.statusCode = statusByCode[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.shownToCaller = options?.shownToCaller === true;
   }
 }
 

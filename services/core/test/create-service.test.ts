@@ -11,6 +11,12 @@ async function serviceWithRoutes(readiness = {}) {
   app.get('/forbidden', async () => {
     throw new AuthError('forbidden', undefined, { cause: new Error('secret detail') });
   });
+  app.get('/denied', async () => {
+    throw new AuthError('signup_denied', 'Invitation only.', { shownToCaller: true });
+  });
+  app.get('/detailed', async () => {
+    throw new AuthError('forbidden', 'detail for the log only');
+  });
   app.get('/who', async () => {
     throw new AuthError('unauthenticated');
   });
@@ -113,6 +119,15 @@ describe('createService', () => {
     const response = await app.inject({ method: 'GET', url: '/forbidden' });
     assert.equal(response.statusCode, 403);
     assert.deepEqual(response.json(), { error: { code: 'forbidden', message: 'You are not allowed to do this.' } });
+    await app.close();
+  });
+
+  it('sends a message as it is only when the error was written to be shown', async () => {
+    const app = await serviceWithRoutes();
+    const denied = await app.inject({ method: 'GET', url: '/denied' });
+    assert.deepEqual(denied.json(), { error: { code: 'signup_denied', message: 'Invitation only.' } });
+    const detailed = await app.inject({ method: 'GET', url: '/detailed' });
+    assert.deepEqual(detailed.json(), { error: { code: 'forbidden', message: 'You are not allowed to do this.' } });
     await app.close();
   });
 

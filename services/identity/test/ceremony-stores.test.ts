@@ -355,6 +355,23 @@ describe('ceremony stores', () => {
     );
   });
 
+  it('OIDC without createUser: a sign-in that would create a user writes nothing and says so', async () => {
+    const issuer = 'https://idp.example.test';
+    const local = `ococ-${randomBytes(6).toString('hex')}`;
+    const email = `${local}@example.test`;
+    const first = { issuer, subject: 'asked', email, emailVerified: true, createUser: false };
+    assert.deepEqual(await identity.oidc.signInWithOidc(first), { needsSignUp: true });
+    const written = await admin.query('SELECT 1 FROM users WHERE email = $1', [email]);
+    assert.equal(written.rows.length, 0);
+    const created = await identity.oidc.signInWithOidc({ ...first, createUser: true });
+    assert.ok('outcome' in created && created.outcome === 'created');
+    // An account that exists answers as it always does, whatever createUser says.
+    assert.deepEqual(await identity.oidc.signInWithOidc(first), { userId: created.userId, outcome: 'existing' });
+    // A Cyrillic first letter: another address, the same skeleton, so no sign-up to ask about.
+    const lookAlike = { ...first, subject: 'look-alike', email: `\u043e${local.slice(1)}@example.test` };
+    assert.deepEqual(await identity.oidc.signInWithOidc(lookAlike), { refused: 'look_alike' });
+  });
+
   it('OIDC: an email change, proven by its link, leaves the new address proven', async () => {
     const issuer = 'https://idp.example.test';
     const email = `${randomBytes(6).toString('hex')}@example.test`;

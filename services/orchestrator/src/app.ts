@@ -21,6 +21,9 @@ import type { OrchestratorDependencies } from './dependencies.ts';
 import { emailChangeRoutes } from './email-change/email-change-routes.ts';
 import { emailCodeRoutes } from './email-code/email-code-routes.ts';
 import { emailVerificationRoutes } from './email-verification/email-verification-routes.ts';
+import { beforeSignUpHook } from './hooks/before-sign-up-hook.ts';
+import { beforeTokenHook } from './hooks/before-token-hook.ts';
+import { hookEndpointsFromConfig } from './hooks/hook-config.ts';
 import { invitationRoutes } from './invitations/invitation-routes.ts';
 import { createDeviceCookies } from './login-throttle/device-cookies.ts';
 import { createCeremonies } from './mfa/create-ceremonies.ts';
@@ -78,23 +81,28 @@ export async function buildOrchestratorApp(
   // Each secret with the values it rotates between: callers send the current one; the previous and
   // next ones are accepted too, so tasks a rotation apart work together (docs/runbooks/rotating-internal-secrets.md).
   const internalToken = internalApiToken(config);
+  // The synchronous hooks (docs/hooks.md); unconfigured, each allows everything and adds nothing.
+  const hooks = hookEndpointsFromConfig('orchestrator', config);
+  const checkSignUp = beforeSignUpHook(hooks.beforeSignUp);
   await app.register(principalPlugin, { keys: principalKeys(principalAssertionSecret(config)).verifying });
   await app.register(apiKeyScopePlugin);
   await app.register(accessTokensPlugin, {
     keys: deps.signingKeys,
     issuer: config.PUBLIC_ORIGIN,
     audience: config.JWT_AUDIENCE,
+    claimsFor: beforeTokenHook(hooks.beforeToken),
   });
   await app.register(tenantContext, { identity: deps.identity, currentCaller: tenantCallerOf });
 
   await app.register(jwksRoutes, { keys: deps.signingKeys });
   await app.register(openapiRoutes);
 
-  await app.register(signupRoutes, { deps, settings: config });
+  await app.register(signupRoutes, { deps, settings: config, checkSignUp });
   const ceremonies = createCeremonies({
     config,
     identity: deps.identity,
     completeSignIn: (input) => completeSignIn({ deps, ...input }),
+    checkSignUp,
     extraOidcProviders: deps.oidcProviders ?? [],
   });
   const deviceCookies = createDeviceCookies({ secret: internalToken, session: app.sessionCookieSettings });

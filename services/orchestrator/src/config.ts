@@ -8,6 +8,7 @@ import {
 } from '@authscale/core';
 import { Type } from 'typebox';
 import { emailCodeConfigFields } from './email-code/email-code-config.ts';
+import { hookConfigFields, hookEndpointsFromConfig } from './hooks/hook-config.ts';
 import { mailConfigFields } from './mail/mail-config.ts';
 import { refuseMissingMailTransport } from './mail/refuse-missing-mail-transport.ts';
 import { ceremonyConfigFields } from './mfa/ceremony-config.ts';
@@ -92,6 +93,7 @@ export const orchestratorConfigSchema = Type.Object({
   ...emailCodeConfigFields,
   ...totpEmailRecoveryConfigFields,
   ...webhookConfigFields,
+  ...hookConfigFields,
 });
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
@@ -106,5 +108,7 @@ export function loadOrchestratorConfig(values: Record<string, unknown>) {
       'DATABASE_IAM_AUTH: connects through PGHOST, PGPORT, PGUSER and PGDATABASE; unset DATABASE_URL',
     ]);
   }
+  // An incomplete hook refuses the start: a sign-up or token rule silently not applied is worse.
+  hookEndpointsFromConfig('orchestrator', config);
   return refuseMissingMailTransport('orchestrator', refuseInsecureSettingsOffLoopback('orchestrator', config));
 }

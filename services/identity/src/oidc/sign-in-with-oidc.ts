@@ -17,6 +17,11 @@ export interface SignInWithOidcInput {
    * open any account. @default false
    */
   linkByVerifiedEmail?: boolean;
+  /**
+   * Off, a sign-in that would create a user writes nothing and answers `needsSignUp`, so the
+   * caller can ask the before-sign-up hook outside this transaction and come back. @default true
+   */
+  createUser?: boolean;
   /** @default 'Personal' */
   tenantName?: string;
 }
@@ -31,7 +36,9 @@ export type OidcSignInOutcome =
    * identity already belongs to another account. `look_alike`: another account's address looks
    * like this one (the same confusable skeleton), and a new account under it could pass for that one.
    */
-  | { refused: 'unverified_email' | 'unproven_account' | 'link_required' | 'identity_taken' | 'look_alike' };
+  | { refused: 'unverified_email' | 'unproven_account' | 'link_required' | 'identity_taken' | 'look_alike' }
+  /** Only with `createUser: false`: the sign-in would create a user; nothing was written. */
+  | { needsSignUp: true };
 
 /**
  * In the caller's transaction: the user bound to (issuer, subject); else, for a signed-in user
@@ -48,6 +55,7 @@ export async function signInWithOidc(
     emailVerified,
     linkToUserId,
     linkByVerifiedEmail = false,
+    createUser = true,
     tenantName = 'Personal',
   }: SignInWithOidcInput,
 ): Promise<OidcSignInOutcome> {
@@ -67,10 +75,12 @@ export async function signInWithOidc(
 
   const normalized = normalizeEmail(email);
   // No conflict target: either unique index, the address's or its skeleton's, turns the insert away.
-  const inserted = await client.query<{ id: string }>(
-    'INSERT INTO users (email, email_skeleton, email_verified_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING id',
-    [normalized, emailSkeleton(normalized)],
-  );
+  const inserted = createUser
+    ? await client.query<{ id: string }>(
+        'INSERT INTO users (email, email_skeleton, email_verified_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING RETURNING id',
+        [normalized, emailSkeleton(normalized)],
+      )
+    : { rows: [] };
   const createdId = inserted.rows[0]?.id;
   if (createdId === undefined) {
     const existing = await client.query<{ id: string; proven: boolean }>(
@@ -78,6 +88,12 @@ export async function signInWithOidc(
       [normalized],
     );
     const account = existing.rows[0];
+    if (!account && !createUser) {
+      const lookAlike = await client.query('SELECT 1 FROM users WHERE email_skeleton = $1', [
+        emailSkeleton(normalized),
+      ]);
+      return lookAlike.rowCount ? { refused: 'look_alike' } : { needsSignUp: true };
+    }
     if (!account) return { refused: 'look_alike' };
     if (!account.proven) return { refused: 'unproven_account' };
     if (!linkByVerifiedEmail) return { refused: 'link_required' };

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '@authscale/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CheckSignUp } from '../hooks/before-sign-up-hook.ts';
 import type { OidcSignIn } from '../oidc/create-oidc-sign-in.ts';
 import type { Passkeys } from '../passkeys/create-passkeys.ts';
 import type { Totp } from '../totp/create-totp.ts';
@@ -37,4 +38,6 @@ export interface CeremonyDependencies {
     flows: { voidForUser(input: { kind: string; userId: string }): Promise<number> };
   };
   completeSignIn: CompleteSignIn;
+  /** The before-sign-up hook, for a first OIDC sign-in that creates an account. */
+  checkSignUp: CheckSignUp;
 }

@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { ConfigError } from '@authscale/core';
 import type { Identity } from '@authscale/identity';
 import { Value } from 'typebox/value';
+import { beforeSignUpHook, type CheckSignUp } from '../hooks/before-sign-up-hook.ts';
 import { createOidcSignIn } from '../oidc/create-oidc-sign-in.ts';
 import { type OidcProviderSettings, oidcProviderSettingsSchema } from '../oidc/oidc-provider-settings.ts';
 import { createPasskeys } from '../passkeys/create-passkeys.ts';
@@ -28,6 +29,8 @@ export interface CreateCeremoniesOptions {
   config: CeremonySettings;
   identity: Identity;
   completeSignIn: CompleteSignIn;
+  /** The before-sign-up hook. @default none: every new account is allowed */
+  checkSignUp?: CheckSignUp;
   /** Providers built in code rather than configuration (tests: a loopback provider). @default [] */
   extraOidcProviders?: OidcProviderSettings[];
 }
@@ -60,6 +63,7 @@ export function createCeremonies({
   config,
   identity,
   completeSignIn,
+  checkSignUp = beforeSignUpHook(undefined),
   extraOidcProviders = [],
 }: CreateCeremoniesOptions): CeremonyDependencies & { oidcProviderNames: string[] } {
   const previousKeys = Object.fromEntries(
@@ -93,6 +97,7 @@ export function createCeremonies({
     elevation: createElevation({ flows: identity.flows, ttlSeconds: config.STEP_UP_TTL_SECONDS }),
     identity,
     completeSignIn,
+    checkSignUp,
     oidcProviderNames: providers.map(({ name }) => name),
   };
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { AuthError, ConfigError } from '@authscale/core';
+import { AuthError, ConfigError, normalizeEmail } from '@authscale/core';
 import * as client from 'openid-client';
 import type { FlowStore } from '../mfa/flow-store.ts';
 import { newFlowId } from '../mfa/new-flow-id.ts';
@@ -137,10 +137,13 @@ export function createOidcSignIn({
       provider: name,
       flowId,
       query,
+      beforeSignUp,
     }: {
       provider: string;
       flowId: string | undefined;
       query: Record<string, string>;
+      /** Asked before a new account is created (the before-sign-up hook); throws to refuse it. */
+      beforeSignUp?: (email: string) => Promise<void>;
     }): Promise<OidcSignInResult> {
       const provider = settingsFor(name);
       if (!flowId) throw new AuthError('invalid_request', 'No sign-in is in progress.');
@@ -181,14 +184,25 @@ export function createOidcSignIn({
       } catch (error) {
         throw translateOidcError(error);
       }
-      const account = await accounts.signInWithOidc({
-        issuer: configuration.serverMetadata().issuer,
-        subject,
-        email: typeof profile.email === 'string' ? profile.email : null,
-        emailVerified: profile.email_verified === true,
-        linkByVerifiedEmail: provider.linkByVerifiedEmail === true,
-        ...(linkToUserId ? { linkToUserId } : {}),
-      });
+      const email = typeof profile.email === 'string' ? profile.email : null;
+      const signIn = (createUser: boolean) =>
+        accounts.signInWithOidc({
+          issuer: configuration.serverMetadata().issuer,
+          subject,
+          email,
+          emailVerified: profile.email_verified === true,
+          linkByVerifiedEmail: provider.linkByVerifiedEmail === true,
+          createUser,
+          ...(linkToUserId ? { linkToUserId } : {}),
+        });
+      // Given beforeSignUp, a first pass writes nothing when it would create a user; the check runs
+      // outside the transaction (never holding a connection for a hook's timeout), then a second creates.
+      let account = await signIn(!beforeSignUp);
+      if ('needsSignUp' in account && beforeSignUp && email) {
+        await beforeSignUp(normalizeEmail(email));
+        account = await signIn(true);
+      }
+      if ('needsSignUp' in account) throw new AuthError('internal');
       if ('refused' in account) throw refusal[account.refused]();
       return { ...account, returnTo, linking: linkToUserId !== undefined };
     },

@@ -15,7 +15,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app,
   { ceremonies, providers },
 ) => {
-  const { oidc, totp, mfaChallenges, identity, completeSignIn, elevation } = ceremonies;
+  const { oidc, totp, mfaChallenges, identity, completeSignIn, elevation, checkSignUp } = ceremonies;
   const flowCookie = oidcFlowCookie(app.sessionCookieSettings);
 
   app.get(
@@ -74,7 +74,10 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
   app.get(
     '/auth/oidc/:provider/callback',
     {
-      config: { public: true, refusals: ['invalid_credentials', 'forbidden', 'not_found', 'conflict'] },
+      config: {
+        public: true,
+        refusals: ['invalid_credentials', 'forbidden', 'signup_denied', 'not_found', 'conflict'],
+      },
       schema: {
         description:
           "The provider's redirect back: the authorization response (`code`, `state`, `iss`, or `error`) in the query string.",
@@ -98,6 +101,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ceremonies: CeremonyDepende
           provider: request.params.provider,
           flowId: cookieValue(request.headers.cookie, flowCookie.name),
           query: request.query,
+          beforeSignUp: (email) => checkSignUp({ email, method: 'oidc', ip: request.ip }, request.log),
         })
         .catch((error: unknown) => {
           throw countedSignInFailure('oidc', error);

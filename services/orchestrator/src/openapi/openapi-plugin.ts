@@ -21,7 +21,8 @@ export interface OpenapiPluginOptions {
 /** The one shape of every refusal (core's `errorHandler`): `code` from the catalogue, a generic `message`. */
 export const errorBodySchema = {
   type: 'object' as const,
-  description: 'The shape of every refusal: `code` is stable, `message` is generic and never echoes the request.',
+  description:
+    "The shape of every refusal: `code` is stable, `message` is generic and never echoes the request (`signup_denied` may carry the operator's before-sign-up hook reason instead).",
   required: ['error'],
   properties: {
     error: {

@@ -27,11 +27,20 @@ export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
       },
     },
     async (request, reply) => {
-      // Using the refresh token is the user's activity too: the session's idle expiry slides.
-      const result = await deps.refreshTokens.rotate(
-        request.body.refreshToken,
-        async ({ userId, familyId }) => (await deps.sessions.touch(userId, familyId)) !== null,
-      );
+      let addedClaims: Record<string, unknown> = {};
+      // Using the refresh token is the user's activity too: the session's idle expiry slides. The
+      // before-token hook is asked here, before the rotation is written: a fail-closed refusal
+      // leaves the refresh token as it was, for the client to try again.
+      const result = await deps.refreshTokens.rotate(request.body.refreshToken, async (family) => {
+        if ((await deps.sessions.touch(family.userId, family.familyId)) === null) return false;
+        const { userId, familyId: sessionId, tenantId, amr, acr } = family;
+        addedClaims = await app.accessTokens.claimsFor(
+          { userId, sessionId, tenantId, amr, acr },
+          'refresh',
+          request.log,
+        );
+        return true;
+      });
       countRefreshTokenUse(result.outcome === 'rotated' && result.repeated ? 'grace' : result.outcome);
       if (result.outcome === 'invalid' || result.outcome === 'session_ended') throw new AuthError('unauthenticated');
       const { familyId: sessionId, userId, tenantId, amr, acr, authTime } = result.family;
@@ -47,14 +56,10 @@ export const refreshTokenRoutes: FastifyPluginAsyncTypebox<{ deps: OrchestratorD
         await deps.identity.events.publish({ type: 'session.revoked', data: { userId, sessionId, reason: 'revoked' } });
         throw new AuthError('unauthenticated');
       }
-      const { accessToken, expiresIn } = await app.accessTokens.issue({
-        userId,
-        sessionId,
-        tenantId,
-        amr,
-        acr,
-        authTime,
-      });
+      const { accessToken, expiresIn } = await app.accessTokens.issue(
+        { userId, sessionId, tenantId, amr, acr, authTime },
+        addedClaims,
+      );
       reply.header('cache-control', 'no-store');
       return { accessToken, refreshToken: result.refreshToken, expiresIn, sessionId };
     },

@@ -14,7 +14,7 @@ export interface CompleteSignInOptions {
 
 /**
  * The end of every sign-in ceremony: a session on the replicas, a refresh-token family bound to
- * it, an access token, and the session cookie. `session.created` is written once the replica
+ * it, an access token (with the before-token hook's claims), and the session cookie. `session.created` is written once the replica
  * confirmed the session: after the fact, as the session is not in Postgres.
  */
 export async function completeSignIn({ deps, request, reply, userId, tenantId, amr, acr }: CompleteSignInOptions) {
@@ -31,6 +31,13 @@ export async function completeSignIn({ deps, request, reply, userId, tenantId, a
     acr,
     authTime: authenticatedAt,
   });
+  const addedClaims = await request.server.accessTokens
+    .claimsFor({ userId, tenantId, sessionId: session.sid, amr, acr }, 'sign_in', request.log)
+    .catch(async (error: unknown) => {
+      // A fail-closed hook refused: the session nobody will hold a cookie for ends at once.
+      await deps.sessions.revoke(userId, session.sid);
+      throw error;
+    });
   await deps.identity.events.publish({
     type: 'session.created',
     data: { userId, tenantId, sessionId: session.sid },
@@ -43,14 +50,10 @@ export async function completeSignIn({ deps, request, reply, userId, tenantId, a
     acr,
     authTime,
   });
-  const { accessToken, expiresIn } = await request.server.accessTokens.issue({
-    userId,
-    sessionId: session.sid,
-    tenantId,
-    amr,
-    acr,
-    authTime,
-  });
+  const { accessToken, expiresIn } = await request.server.accessTokens.issue(
+    { userId, sessionId: session.sid, tenantId, amr, acr, authTime },
+    addedClaims,
+  );
   reply.header(
     'set-cookie',
     sessionCookie({ token, expiresAt: session.absoluteExpiresAt, settings: request.server.sessionCookieSettings }),

@@ -6,6 +6,7 @@ import { refuseLookAlikeEmail } from '../account/refuse-look-alike-email.ts';
 import type { OrchestratorConfig } from '../config.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { emailVerificationFlow, sendEmailVerification } from '../email-verification/send-email-verification.ts';
+import type { CheckSignUp } from '../hooks/before-sign-up-hook.ts';
 import { newLinkToken } from '../mail/new-link-token.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { meetsPasswordPolicy } from '../passwords/password-policy.ts';
@@ -19,15 +20,18 @@ import { signupBody } from './sign-in-schemas.ts';
  * same Argon2 work, so the answer does not reveal which emails have accounts. The attempt is
  * audited against the existing user. A new account is mailed a link to verify its address; the
  * existing-email path does a write of the same cost instead, and neither waits for the mail.
+ * The before-sign-up hook is asked first, for every well-formed attempt, so its refusal is the same
+ * whether or not the address has an account.
  */
 export const signupRoutes: FastifyPluginAsyncTypebox<{
   deps: OrchestratorDependencies;
   settings: Pick<OrchestratorConfig, 'PUBLIC_ORIGIN' | 'EMAIL_VERIFICATION_LIFETIME_SECONDS'>;
-}> = async (app, { deps, settings }) => {
+  checkSignUp: CheckSignUp;
+}> = async (app, { deps, settings, checkSignUp }) => {
   app.post(
     '/auth/signup',
     {
-      config: { public: true, refusals: ['weak_password'] },
+      config: { public: true, refusals: ['weak_password', 'signup_denied'] },
       schemaErrorFormatter: weakPasswordErrors('password'),
       schema: {
         body: signupBody,
@@ -38,6 +42,7 @@ export const signupRoutes: FastifyPluginAsyncTypebox<{
       const { email, password } = request.body;
       refuseLookAlikeEmail(email);
       if (!meetsPasswordPolicy(password)) throw new AuthError('weak_password');
+      await checkSignUp({ email: normalizeEmail(email), method: 'password', ip: request.ip }, request.log);
       const passwordHash = await hashPassword(password);
       const result = await deps.identity.users.signUpWithPassword({ email, passwordHash });
       reply.status(201).header('cache-control', 'no-store');

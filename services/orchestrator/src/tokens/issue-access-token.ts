@@ -17,6 +17,8 @@ export interface IssueAccessTokenOptions {
   issuer: string;
   audience: string;
   subject: AccessTokenSubject;
+  /** The before-token hook's claims, each under its namespace: they cannot name a claim set here. */
+  addedClaims?: Record<string, unknown>;
   /** @default 900 (15 minutes) */
   lifetimeSeconds?: number;
 }
@@ -35,10 +37,12 @@ export async function issueAccessToken({
   issuer,
   audience,
   subject,
+  addedClaims = {},
   lifetimeSeconds = 900,
 }: IssueAccessTokenOptions): Promise<{ accessToken: string; expiresIn: number }> {
   const now = Math.floor(Date.now() / 1000);
   const accessToken = await new SignJWT({
+    ...addedClaims,
     sid: subject.sessionId,
     tid: subject.tenantId,
     amr: subject.amr,
