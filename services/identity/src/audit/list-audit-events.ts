@@ -24,7 +24,7 @@ export async function listAuditEvents(
     detail: Record<string, unknown>;
   }>(
     `SELECT id::text, type, occurred_at, user_id, detail FROM audit_events
-     WHERE ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $1`,
+     WHERE ($2::bigint IS NULL OR id < $2::bigint) ORDER BY audit_events.id DESC LIMIT $1`,
     [limit, before ?? null],
   );
   return rows.map((row) => ({

@@ -43,7 +43,7 @@ export async function exportAuditEvents(
     `SELECT id::text, occurred_at, type, user_id, tenant_id, host(ip) AS ip, detail FROM audit_events
      WHERE ($1::bigint IS NULL OR id > $1::bigint) AND ($2::timestamptz IS NULL OR occurred_at >= $2::timestamptz)
        AND occurred_at < now() - make_interval(secs => $4)
-     ORDER BY id LIMIT $3`,
+     ORDER BY audit_events.id LIMIT $3`,
     [after ?? null, since ?? null, limit, settleSeconds],
   );
   return rows.map((row) => ({

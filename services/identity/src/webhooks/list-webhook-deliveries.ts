@@ -44,7 +44,7 @@ export async function listWebhookDeliveries(
     `SELECT id::text, message_id, event_type, state, attempts, next_attempt_at, last_status, last_error, settled_at
      FROM webhook_deliveries
      WHERE endpoint_id = $1 AND ($2::text IS NULL OR state = $2) AND ($4::bigint IS NULL OR id < $4::bigint)
-     ORDER BY id DESC LIMIT $3`,
+     ORDER BY webhook_deliveries.id DESC LIMIT $3`,
     [endpointId, state ?? null, limit, before ?? null],
   );
   return rows.map((row) => ({
