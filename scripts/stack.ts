@@ -1,7 +1,7 @@
 /**
  * `npm run stack`: the full topology on one machine. A real 6-node Redis Cluster, a real Postgres,
- * the DynamoDB emulator, N session replicas, the orchestrator, the edge and the webhook
- * dispatcher, each its own process. Everything it started is recorded in `.authscale/stack.json`; Ctrl-C stops it all.
+ * the DynamoDB emulator, N session replicas, the orchestrator, the edge, the webhook dispatcher and
+ * the admin API (on ADMIN_API_PORT, default 8083), each its own process. Everything it started is recorded in `.authscale/stack.json`; Ctrl-C stops it all.
  * STACK_RUNTIME=image starts the services as their image does: on the image's Node major, which
  * runs `src/main.ts` with its own type stripping (CI's k6 smoke test runs that way).
  */
@@ -21,10 +21,12 @@ import { imageNode } from './image-node.ts';
 import { preflight } from './preflight.ts';
 import { freshLocalSecrets, localDatabaseName, provisionLocalData } from './stack/local-data-services.ts';
 import { startLocalMail } from './stack/local-mail.ts';
+import { mintLocalOperatorKey } from './stack/local-operator-key.ts';
 
 preflight(['redis-server', 'postgresql']);
 
 const edgePort = Number(process.env.PORT ?? 8080);
+const adminApiPort = Number(process.env.ADMIN_API_PORT ?? 8083);
 const replicaCount = Number(process.env.SESSION_REPLICAS_COUNT ?? 2);
 // 2 is what prod runs: after a primary fails, its promoted replica still has one to acknowledge writes.
 const redisReplicasPerPrimary = Number(process.env.REDIS_REPLICAS_PER_PRIMARY ?? 1);
@@ -65,13 +67,26 @@ const topology = await startTopology({
   logDir,
   imageNode: runtime?.path,
   webhookDispatcher: true,
+  adminApiPort,
 });
 const dispatcher = topology.webhookDispatcher;
+const adminApi = topology.adminApi;
 
 const processes: StackProcess[] = [
   ...topology.processes.map(({ service, pid, port, url, log }) => ({ role: service, pid, port, url, log })),
   ...(dispatcher
     ? [{ role: dispatcher.role, pid: dispatcher.pid, ...(dispatcher.log ? { log: dispatcher.log } : {}) }]
+    : []),
+  ...(adminApi
+    ? [
+        {
+          role: 'admin-api' as const,
+          pid: adminApi.pid,
+          port: adminApi.port,
+          url: adminApi.url,
+          ...(adminApi.log ? { log: adminApi.log } : {}),
+        },
+      ]
     : []),
   ...(await Promise.all(
     redis.nodes.map(async (node) => ({
@@ -99,6 +114,9 @@ if (runtime)
   console.log(`services run as their image does: Node ${runtime.major}, src/main.ts, its own type stripping`);
 for (const { role, pid, port } of processes)
   console.log(`  ${role.padEnd(18)} pid ${String(pid).padEnd(8)}${port === undefined ? '' : ` port ${port}`}`);
+if (adminApi) {
+  console.log(`admin API: ${adminApi.url}, operator key for this run: ${await mintLocalOperatorKey(data)}`);
+}
 console.log(
   `state: .authscale/stack.json, logs: .authscale/logs/${mail.smtpUrl ? ', mail: .authscale/mail/' : ''}. Ctrl-C stops everything.`,
 );

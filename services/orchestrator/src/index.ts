@@ -2,6 +2,8 @@ export type { AdminApiConfig } from './admin/admin-api-config.ts';
 export { adminApiConfigSchema, loadAdminApiConfig } from './admin/admin-api-config.ts';
 export { buildAdminApp } from './admin/build-admin-app.ts';
 export { createAdminApiDependencies } from './admin/create-admin-api-dependencies.ts';
+export { createOperatorKeyStore } from './admin/create-operator-key-store.ts';
+export { operatorScopes } from './admin/operator-scopes.ts';
 export { buildOrchestratorApp } from './app.ts';
 export type { OrchestratorConfig } from './config.ts';
 export { loadOrchestratorConfig, orchestratorConfigSchema } from './config.ts';

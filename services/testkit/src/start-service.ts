@@ -45,6 +45,12 @@ export interface StartServiceOptions {
    * @default this process's Node, through tsx, from the repository root
    */
   imageNode?: string;
+  /**
+   * Another entry point of the service's folder, listening where its own variables say: the
+   * orchestrator's admin API (`src/admin-api-main.ts`, `ADMIN_API_HOST`, `ADMIN_API_PORT`).
+   * @default `src/main.ts` on `HOST` and `PORT`
+   */
+  entry?: { main: string; hostVariable: string; portVariable: string };
 }
 
 export interface ServiceProcess {
@@ -107,19 +113,20 @@ export async function startService({
   logFile,
   inheritEnv = true,
   imageNode,
+  entry = { main: 'src/main.ts', hostVariable: 'HOST', portVariable: 'PORT' },
 }: StartServiceOptions): Promise<ServiceProcess> {
   const listenPort = port ?? (await freePort());
   const [command, args, cwd] = imageNode
-    ? [imageNode, [...serviceNodeFlags, 'src/main.ts'], `${repositoryRoot}services/${service}`]
+    ? [imageNode, [...serviceNodeFlags, entry.main], `${repositoryRoot}services/${service}`]
     : // tsx first: it loads the telemetry preload too, on a Node that does not strip types itself.
-      [process.execPath, ['--import', 'tsx', ...serviceNodeFlags, `services/${service}/src/main.ts`], repositoryRoot];
+      [process.execPath, ['--import', 'tsx', ...serviceNodeFlags, `services/${service}/${entry.main}`], repositoryRoot];
   const { child, outputIn, stderr } = spawnLogged(command, args, {
     cwd,
     env: {
       ...(inheritEnv ? { ...process.env, LOG_LEVEL: 'warn' } : {}),
       ...env,
-      HOST: '127.0.0.1',
-      PORT: String(listenPort),
+      [entry.hostVariable]: '127.0.0.1',
+      [entry.portVariable]: String(listenPort),
     },
     stdio,
     logFile,

@@ -8,6 +8,7 @@ export interface StackProcess {
     | 'session'
     | 'orchestrator'
     | 'webhook-dispatcher'
+    | 'admin-api'
     | 'redis-primary'
     | 'redis-replica'
     | 'postgres'

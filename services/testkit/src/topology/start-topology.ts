@@ -17,6 +17,11 @@ export interface StartTopologyOptions {
    * topology's `eventsDatabaseUrl`). @default false: tests that deliver start their own
    */
   webhookDispatcher?: boolean;
+  /**
+   * Also run the admin API, its own process, on this port (it needs the topology's
+   * `operatorDatabaseUrl`). @default none
+   */
+  adminApiPort?: number;
   /** Start every service as its image does, on this Node binary (`startService`'s `imageNode`). */
   imageNode?: string | undefined;
 }
@@ -29,6 +34,8 @@ export interface RunningTopology {
   processes: ServiceProcess[];
   /** With `webhookDispatcher`; it listens on nothing, so it is not among `processes`. */
   webhookDispatcher?: DispatcherProcess;
+  /** With `adminApiPort`: operators' listener, not among `processes` (nothing public reaches it). */
+  adminApi?: ServiceProcess;
   /** SIGTERM to every process, and waits for them to exit. */
   stop(): Promise<void>;
 }
@@ -44,7 +51,11 @@ export async function startTopology({
   logDir,
   imageNode,
   webhookDispatcher = false,
+  adminApiPort,
 }: StartTopologyOptions): Promise<RunningTopology> {
+  if (adminApiPort !== undefined && !topology.operatorDatabaseUrl) {
+    throw new TypeError("startTopology: adminApiPort needs the topology's operatorDatabaseUrl");
+  }
   if (webhookDispatcher && !topology.eventsDatabaseUrl) {
     throw new TypeError("startTopology: webhookDispatcher needs the topology's eventsDatabaseUrl");
   }
@@ -91,6 +102,18 @@ export async function startTopology({
         ...(imageNode ? { imageNode } : {}),
       });
       started.push(running.webhookDispatcher);
+    }
+    if (adminApiPort !== undefined) {
+      running.adminApi = await startService({
+        service: 'orchestrator',
+        entry: { main: 'src/admin-api-main.ts', hostVariable: 'ADMIN_API_HOST', portVariable: 'ADMIN_API_PORT' },
+        port: adminApiPort,
+        env: env['admin-api'],
+        inheritEnv: false,
+        ...(logDir ? { logFile: join(logDir, 'admin-api.log') } : {}),
+        ...(imageNode ? { imageNode } : {}),
+      });
+      started.push(running.adminApi);
     }
     return running;
   } catch (error) {

@@ -1,8 +1,8 @@
 import type { ServiceName } from '../start-service.ts';
 import { loopbackUrl } from './loopback-url.ts';
 
-/** The roles of a local topology: the three services, and the webhook dispatcher beside them. */
-export type TopologyRole = ServiceName | 'webhook-dispatcher';
+/** The roles of a local topology: the three services, and the webhook dispatcher and admin API beside them. */
+export type TopologyRole = ServiceName | 'webhook-dispatcher' | 'admin-api';
 
 /** The environment of each role, as its `main.ts` (or its `loadXConfig`) reads it. */
 export type TopologyEnv = Record<TopologyRole, Record<string, string>>;
@@ -20,6 +20,8 @@ export interface Topology {
   databaseUrl: string;
   /** The event dispatcher role's connection string (EVENTS_DATABASE_URL). */
   eventsDatabaseUrl?: string;
+  /** The operator role's connection string, the admin API's (OPERATOR_DATABASE_URL). */
+  operatorDatabaseUrl?: string;
   dynamodbEndpoint: string;
   tokenTableName: string;
   internalToken: string;
@@ -59,6 +61,7 @@ export function topologyEnv({
   redisClusterUrls,
   databaseUrl,
   eventsDatabaseUrl,
+  operatorDatabaseUrl,
   dynamodbEndpoint,
   tokenTableName,
   internalToken,
@@ -128,6 +131,24 @@ export function topologyEnv({
       'webhook-dispatcher',
       { TOTP_ENCRYPTION_KEY: totpEncryptionKey },
       { EVENTS_DATABASE_URL: eventsDatabaseUrl, PUBLIC_ORIGIN: publicOrigin },
+    ),
+    // The orchestrator's image too, another entry point: operators' own listener and database role.
+    'admin-api': layers(
+      'admin-api',
+      {
+        TOTP_ENCRYPTION_KEY: totpEncryptionKey,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        SMTP_URL: smtpUrl,
+      },
+      {
+        ...shared,
+        OPERATOR_DATABASE_URL: operatorDatabaseUrl,
+        SESSION_REPLICAS: sessionReplicas,
+        DYNAMODB_ENDPOINT: dynamodbEndpoint,
+        TOKEN_TABLE_NAME: tokenTableName,
+        PUBLIC_ORIGIN: publicOrigin,
+      },
     ),
     edge: layers(
       'edge',
