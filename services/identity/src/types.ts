@@ -53,6 +53,7 @@ export type AuditEventType =
   | 'invitation.refused'
   | 'invitation.revoked'
   | 'user.disabled'
+  | 'user.erased'
   | 'api_key.created'
   | 'api_key.revoked'
   | 'webhook.created'

@@ -134,7 +134,9 @@ describe('row-level security on tenant-scoped tables', () => {
     const operator = new pg.Client({ connectionString: database.operatorUrl });
     await operator.connect();
     try {
-      const { rows } = await operator.query(`SELECT tenant_id FROM audit_events WHERE type = 'tenant.created' AND detail = '{}'`);
+      const { rows } = await operator.query(
+        `SELECT tenant_id FROM audit_events WHERE type = 'tenant.created' AND detail = '{}'`,
+      );
       assert.deepEqual(rows.map((row) => row.tenant_id).sort(), [tenantA, tenantB].sort());
       // A member of the application role: the services' own grants come with it.
       const users = await operator.query('SELECT count(*)::int AS count FROM users');
