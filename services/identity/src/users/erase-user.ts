@@ -5,6 +5,10 @@ import { appendEvent } from '../events/append-event.ts';
 import { deleteUserFlows } from '../flows/delete-user-flows.ts';
 import type { Queryable } from '../postgres/queryable.ts';
 
+/** Whether a flow's payload holds the address (the text parameter) as any value, however deep. */
+const payloadHoldsAddress = (param: string) =>
+  `jsonb_path_exists(payload, '$.** ? (@ == $email)', jsonb_build_object('email', ${param}::text))`;
+
 export interface EraseUserInput {
   userId: string;
   /** The operator key's id, kept in the `user.erased` tombstone. */
@@ -86,12 +90,9 @@ export async function eraseUser(
   const outbox = await client.query('DELETE FROM event_outbox WHERE user_id = $1', [userId]);
   await appendEvent(client, { type: 'user.deleted', data: { userId } });
 
-  const flows =
-    (await deleteUserFlows(client, { userId })) +
-    // Flows that name no user but the address (an emailed sign-in code, a link to the address).
-    ((await client.query("DELETE FROM auth_flows WHERE jsonb_path_exists(payload, '$.** ? (@ == $email)', $1)", [
-      JSON.stringify({ email }),
-    ]).rowCount) ?? 0);
+  // Also the flows that name no user but the address (an emailed sign-in code or link).
+  const addressFlows = await client.query(`DELETE FROM auth_flows WHERE ${payloadHoldsAddress('$1')}`, [email]);
+  const flows = (await deleteUserFlows(client, { userId })) + (addressFlows.rowCount ?? 0);
   const invitations = await client.query('DELETE FROM tenant_invitations WHERE email = $1', [email]);
   // The trail keeps what happened, when and in which tenant, under an id nothing links to a
   // person any more; not where from, nor the detail (key names, session ids, the operator's notes).
@@ -130,7 +131,7 @@ export async function findErasureResidue(
   const { rows } = await db.query<{ table: string }>(
     `SELECT 'users' AS table FROM users WHERE id = $1
      UNION ALL SELECT 'auth_flows' FROM auth_flows WHERE payload->>'userId' = $1::text
-       OR ($2::text IS NOT NULL AND jsonb_path_exists(payload, '$.** ? (@ == $email)', jsonb_build_object('email', $2::text)))
+       OR ($2::text IS NOT NULL AND ${payloadHoldsAddress('$2')})
      UNION ALL SELECT 'tenant_invitations' FROM tenant_invitations WHERE email = $2
      UNION ALL SELECT 'event_outbox' FROM event_outbox WHERE user_id = $1 AND type <> 'user.deleted'
      UNION ALL SELECT 'audit_events' FROM audit_events WHERE user_id = $1
