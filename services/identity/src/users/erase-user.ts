@@ -17,21 +17,23 @@ export interface EraseUserInput {
   reason: string;
 }
 
+export interface PostgresRowsErased {
+  /** Tenants the user was the only member of, deleted with their projects and webhooks. */
+  tenantsDeleted: string[];
+  auditEventsScrubbed: number;
+  outboxEventsDeleted: number;
+  flowsDeleted: number;
+  invitationsDeleted: number;
+}
+
 export type PostgresErasure =
-  | {
-      outcome: 'erased';
-      /** Tenants the user was the only member of, deleted with their projects and webhooks. */
-      tenantsDeleted: string[];
-      auditEventsScrubbed: number;
-      outboxEventsDeleted: number;
-      flowsDeleted: number;
-      invitationsDeleted: number;
-    }
+  | { outcome: 'erased'; removed: PostgresRowsErased }
   /** No user row, but a `user.erased` tombstone: an earlier run committed. */
   | { outcome: 'already_erased' };
 
 /**
- * The user's address (disabled or not), or null for an id no user has. Refuses with `conflict`
+ * The user's address (disabled or not), or null for an id no user has. Refuses with `forbidden`
+ * on a connection that is not the operator role's, and with `conflict`
  * while the user is the only owner of a tenant that has other members: erasing them would leave
  * that tenant without an owner, so an owner must be named first.
  */
@@ -39,6 +41,11 @@ export async function findErasableUser(
   db: Queryable,
   { userId }: { userId: string },
 ): Promise<{ email: string } | null> {
+  // Asked first, so a caller on the wrong role fails before it disables anyone or clears any store.
+  const { rows: role } = await db.query<{ may: boolean }>(
+    "SELECT has_column_privilege('audit_events', 'ip', 'UPDATE') AS may",
+  );
+  if (!role[0]?.may) throw new AuthError('forbidden', 'Erasure needs the operator role.');
   const { rows } = await db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [userId]);
   const user = rows[0];
   if (!user) return null;
@@ -110,11 +117,13 @@ export async function eraseUser(
   await recordAuditEvent(client, { type: 'user.erased', userId, detail: { operatorId, reason } });
   return {
     outcome: 'erased',
-    tenantsDeleted: tenants.rows.map((row) => row.id).sort(),
-    auditEventsScrubbed: audit.rowCount ?? 0,
-    outboxEventsDeleted: outbox.rowCount ?? 0,
-    flowsDeleted: flows,
-    invitationsDeleted: invitations.rowCount ?? 0,
+    removed: {
+      tenantsDeleted: tenants.rows.map((row) => row.id).sort(),
+      auditEventsScrubbed: audit.rowCount ?? 0,
+      outboxEventsDeleted: outbox.rowCount ?? 0,
+      flowsDeleted: flows,
+      invitationsDeleted: invitations.rowCount ?? 0,
+    },
   };
 }
 

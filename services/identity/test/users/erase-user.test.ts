@@ -54,6 +54,7 @@ describe('erasing a user in identity', () => {
       await appClient.end();
     }
     await assert.rejects(erase(app, userId), { code: 'forbidden' });
+    await assert.rejects(app.admin.erasableUser({ userId }), { code: 'forbidden' });
     assert.ok(await app.users.get({ userId }), 'the refused erasure rolled back');
   });
 
@@ -90,7 +91,7 @@ describe('erasing a user in identity', () => {
 
     const erased = await erase(operators, judy.userId);
     assert.equal(erased?.outcome, 'erased');
-    assert.deepEqual(erased.outcome === 'erased' && erased.tenantsDeleted, [judy.tenantId]);
+    assert.deepEqual(erased.outcome === 'erased' && erased.removed.tenantsDeleted, [judy.tenantId]);
     assert.deepEqual(await operators.admin.erasureResidue({ userId: judy.userId, email: 'judy@example.com' }), []);
 
     const { rows: audit } = await admin.query('SELECT type, ip, detail FROM audit_events WHERE user_id = $1', [
