@@ -39,6 +39,8 @@ function capturingStore(): SessionStore & { last: SessionRecord | null } {
     touch: unused,
     revoke: unused,
     revokeAll: unused,
+    purgeUser: unused,
+    footprint: unused,
     listForUser: unused,
     ping: unused,
     close: async () => {},

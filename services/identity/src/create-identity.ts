@@ -31,6 +31,7 @@ import { listProjects } from './projects/list-projects.ts';
 import type { AuditEvent } from './types.ts';
 import { type ChangeEmailInput, changeEmail } from './users/change-email.ts';
 import { disableUser } from './users/disable-user.ts';
+import { type EraseUserInput, eraseUser, findErasableUser, findErasureResidue } from './users/erase-user.ts';
 import { findEmailHolder } from './users/find-email-holder.ts';
 import { findPasswordHash } from './users/find-password-hash.ts';
 import { findPasswordLogin } from './users/find-password-login.ts';
@@ -293,6 +294,18 @@ export function createIdentity({
        */
       disableUser: (input: { email: string; reason: string }) =>
         inTransaction({ pool }, (client) => disableUser(client, input)),
+      /**
+       * Erasure (docs/erasure.md), in three calls so the caller can clear the other stores in
+       * between: `erasableUser` (the address, or null; `conflict` while the user is the only
+       * owner of a tenant with other members), then `eraseUser` in one transaction, then
+       * `erasureResidue` (what is left, by table). The last two need the operator role.
+       */
+      erasableUser: async (input: { userId: string }) =>
+        isUuid(input.userId) ? guarded(() => findErasableUser(db, input)) : null,
+      eraseUser: async (input: EraseUserInput) =>
+        isUuid(input.userId) ? inTransaction({ pool }, (client) => eraseUser(client, input)) : null,
+      erasureResidue: (input: { userId: string; email?: string }) =>
+        isUuid(input.userId) ? guarded(() => findErasureResidue(db, input)) : Promise.resolve([]),
       /**
        * An operator's platform-wide webhook endpoint: it receives every tenant's events of the
        * types it names. Runs on the unscoped connection (no tenant set), so it needs

@@ -34,6 +34,7 @@ export { tenantContext } from './tenant-context/tenant-context.ts';
 export type { AuditEvent, AuditEventType, MembershipRole, PasswordLogin, Project, User } from './types.ts';
 export { UnsafeDatabaseRoleError } from './unsafe-database-role-error.ts';
 export type { ChangeEmailInput, ChangeEmailResult } from './users/change-email.ts';
+export type { EraseUserInput, PostgresErasure, PostgresRowsErased } from './users/erase-user.ts';
 export type { ReplacePasswordHashInput } from './users/replace-password-hash.ts';
 export type { SignUpResult, SignUpWithPasswordOptions } from './users/sign-up-with-password.ts';
 export type { CreateWebhookEndpointInput } from './webhooks/create-webhook-endpoint.ts';

@@ -55,6 +55,7 @@ export type AuditEventType =
   | 'user.disabled'
   | 'user.enabled'
   | 'admin.request'
+  | 'user.erased'
   | 'api_key.created'
   | 'api_key.revoked'
   | 'webhook.created'

@@ -12,6 +12,7 @@ import type {
   createdSessionSchema,
   revokedCountSchema,
   SessionView,
+  sessionFootprintSchema,
   sessionListSchema,
   sessionReplySchema,
 } from './session-schemas.ts';
@@ -263,6 +264,33 @@ export function createSessionClient({
       const reply = await call({ key: userId, method: 'DELETE', path: users(userId), idempotent: true });
       if (reply.status !== 200) throw unexpected(reply);
       return (reply.body as Static<typeof revokedCountSchema>).revoked;
+    },
+
+    /**
+     * Erasure: revokes every session of the user and leaves no key of theirs behind once no edge
+     * can hold a view from before (`purgedEpochTtlMs`); idempotent. Resolves with how many were live.
+     */
+    async purgeUser(userId: string): Promise<number> {
+      const reply = await call({
+        key: userId,
+        method: 'DELETE',
+        path: `/internal/users/${encodeURIComponent(userId)}`,
+        idempotent: true,
+      });
+      if (reply.status !== 200) throw unexpected(reply);
+      return (reply.body as Static<typeof revokedCountSchema>).revoked;
+    },
+
+    /** What the session store holds of the user, live or not. */
+    async footprint(userId: string): Promise<Static<typeof sessionFootprintSchema>> {
+      const reply = await call({
+        key: userId,
+        method: 'GET',
+        path: `/internal/users/${encodeURIComponent(userId)}/footprint`,
+        idempotent: true,
+      });
+      if (reply.status !== 200) throw unexpected(reply);
+      return reply.body as Static<typeof sessionFootprintSchema>;
     },
 
     /**

@@ -3,7 +3,7 @@ export { createSessionClient } from './create-session-client.ts';
 export type { EpochTtlReader } from './measure-epoch-propagation.ts';
 export { measureEpochPropagation } from './measure-epoch-propagation.ts';
 export { rankReplicas } from './rank-replicas.ts';
-export { maxNearCacheAgeMs, sessionEpochKey, sessionEpochTtlMs } from './session-epoch.ts';
+export { maxNearCacheAgeMs, purgedEpochTtlMs, sessionEpochKey, sessionEpochTtlMs } from './session-epoch.ts';
 export { sessionIdFor } from './session-id-for.ts';
 export type { SessionNearCache, SessionNearCacheOptions } from './session-near-cache.ts';
 export { createSessionNearCache } from './session-near-cache.ts';
@@ -13,6 +13,7 @@ export {
   createSessionInputSchema,
   freshQuerySchema,
   revokedCountSchema,
+  sessionFootprintSchema,
   sessionIdSchema,
   sessionListSchema,
   sessionParamsSchema,

@@ -17,3 +17,11 @@ export const sessionEpochTtlMs = 15 * 60_000;
 
 /** The longest an edge may serve a near-cached session without asking the session layer. */
 export const maxNearCacheAgeMs = 5 * 60_000;
+
+/**
+ * How long an erased user's epoch outlives its last increment (`purgeUser`): the epoch cannot go
+ * at once, since an edge that cached a session while the user had no epoch would read "no epoch"
+ * again and keep serving it. Past `maxNearCacheAgeMs` after the purge no edge holds anything from
+ * before it; the minute covers a load that was in flight as it ran.
+ */
+export const purgedEpochTtlMs = maxNearCacheAgeMs + 60_000;

@@ -86,3 +86,10 @@ export const sessionListSchema = Type.Object({ sessions: Type.Array(sessionViewS
 
 /** The answer to a revoke-all: how many sessions were live. */
 export const revokedCountSchema = Type.Object({ revoked: Type.Integer() });
+
+/** What a replica's store holds of a user, live or not: erasure's verification. */
+export const sessionFootprintSchema = Type.Object({
+  sessions: Type.Integer(),
+  /** Until the user's invalidation epoch expires; null when it is gone. */
+  epochExpiresInMs: Type.Union([Type.Integer(), Type.Null()]),
+});

@@ -40,7 +40,10 @@ describe('audit pages in id order', () => {
       beforeId = page.at(-1)?.id;
     }
     assert.equal(seen.length, 25);
-    assert.deepEqual(seen, [...seen].sort((a, b) => b - a));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => b - a),
+    );
   });
 
   it('the operator export, oldest first, page after page', async () => {
@@ -57,6 +60,9 @@ describe('audit pages in id order', () => {
       afterId = page.at(-1)?.id;
     }
     assert.ok(seen.length >= 25);
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
   });
 });

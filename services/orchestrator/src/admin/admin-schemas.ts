@@ -60,3 +60,30 @@ const nextCursor = Type.Union([Type.String(), Type.Null()], {
 
 export const userPageSchema = Type.Object({ users: Type.Array(userSummarySchema), next: nextCursor });
 export const tenantPageSchema = Type.Object({ tenants: Type.Array(tenantSummarySchema), next: nextCursor });
+
+export const erasureReportSchema = Type.Object({
+  userId: Type.String(),
+  outcome: Type.Union([Type.Literal('erased'), Type.Literal('already_erased')], {
+    description: '`already_erased`: an earlier run removed the rows; this one swept the other stores again.',
+  }),
+  removed: Type.Object({
+    postgres: Type.Union([
+      Type.Object({
+        tenantsDeleted: Type.Array(Type.String()),
+        auditEventsScrubbed: Type.Integer(),
+        outboxEventsDeleted: Type.Integer(),
+        flowsDeleted: Type.Integer(),
+        invitationsDeleted: Type.Integer(),
+      }),
+      Type.Null(),
+    ]),
+    dynamodb: Type.Object({ families: Type.Integer(), tokens: Type.Integer(), apiKeysRevoked: Type.Integer() }),
+    sessions: Type.Object({
+      revoked: Type.Integer(),
+      epochExpiresInMs: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'The one key left: an invalidation counter that expires by itself (docs/erasure.md).',
+      }),
+    }),
+  }),
+  verified: Type.Literal(true, { description: 'Every store was read again afterwards and holds nothing of the user.' }),
+});

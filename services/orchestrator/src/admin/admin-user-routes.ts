@@ -6,7 +6,15 @@ import { sendPasswordLink } from '../password-reset/send-password-link.ts';
 import { hashPassword } from '../passwords/password-hashing.ts';
 import { endEverySignIn } from '../sessions/end-every-sign-in.ts';
 import type { AdminApiDependencies } from './admin-dependencies.ts';
-import { pageLimit, reasonBody, userDetailSchema, userPageSchema, userParams } from './admin-schemas.ts';
+import {
+  erasureReportSchema,
+  pageLimit,
+  reasonBody,
+  userDetailSchema,
+  userPageSchema,
+  userParams,
+} from './admin-schemas.ts';
+import { eraseUser } from './erase-user.ts';
 import { operatorOf } from './operator-auth-plugin.ts';
 
 export interface AdminUserRouteSettings {
@@ -208,5 +216,19 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{
       });
       return { sessionsRevoked, mailed: true as const };
     },
+  );
+
+  app.post(
+    '/admin/users/:userId/erase',
+    {
+      config: { operatorScope: 'users:erase', refusals: ['not_found', 'conflict'] },
+      schema: { params: userParams, body: reasonBody, response: { 200: erasureReportSchema } },
+    },
+    async (request) =>
+      eraseUser(deps, {
+        userId: request.params.userId,
+        operator: { id: operatorOf(request).keyId },
+        reason: request.body.reason,
+      }),
   );
 };

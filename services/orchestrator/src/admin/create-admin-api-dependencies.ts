@@ -1,6 +1,7 @@
 import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApiKeyStore } from '../api-keys/create-api-key-store.ts';
 import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
 import { createMailer } from '../mail/create-mailer.ts';
 import { mailSenderAddress } from '../mail/mail-sender-address.ts';
@@ -33,6 +34,7 @@ export function createAdminApiDependencies(config: AdminApiConfig): AdminApiDepe
     identity,
     sessions,
     refreshTokens: createRefreshTokenStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME }),
+    apiKeys: createApiKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME }),
     operatorKeys: createOperatorKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME }),
     mail,
     async close() {

@@ -1,13 +1,17 @@
 import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApiKeyStore } from '../api-keys/create-api-key-store.ts';
 import type { OrchestratorConfig } from '../config.ts';
 import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
 import { createRefreshTokenStore } from '../refresh-tokens/create-refresh-token-store.ts';
 import { createOperatorKeyStore, type OperatorKeyStore } from './create-operator-key-store.ts';
 
-export type AdminDependencies = Pick<OrchestratorDependencies, 'identity' | 'sessions' | 'refreshTokens'> & {
+export type AdminDependencies = Pick<
+  OrchestratorDependencies,
+  'identity' | 'sessions' | 'refreshTokens' | 'apiKeys'
+> & {
   operatorKeys: OperatorKeyStore;
   close(): Promise<void>;
 };
@@ -28,11 +32,13 @@ export function createAdminDependencies(config: OrchestratorConfig): AdminDepend
     ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
   });
   const refreshTokens = createRefreshTokenStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME });
+  const apiKeys = createApiKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME });
   return {
     identity,
     sessions,
     refreshTokens,
     operatorKeys: createOperatorKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME }),
+    apiKeys,
     async close() {
       dynamodb.destroy();
       await Promise.all([identity.close(), sessions.close()]);

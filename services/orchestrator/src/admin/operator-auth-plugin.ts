@@ -28,12 +28,15 @@ export function operatorOf(request: FastifyRequest): Operator {
   return request.operator;
 }
 
-/** The ids a route's path names, for the audit row's columns. */
-function subjectOf(request: FastifyRequest): { userId?: string; tenantId?: string } {
+/**
+ * The ids a route's path names. The user goes into the detail, not the row's `user_id`: the row
+ * is the operator's act, with the operator's address, and erasing that user must not erase it.
+ */
+function subjectOf(request: FastifyRequest): { tenantId?: string; detail: Record<string, string> } {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
   return {
-    ...(params.userId ? { userId: params.userId } : {}),
     ...(params.tenantId ? { tenantId: params.tenantId } : {}),
+    detail: params.userId ? { subjectUserId: params.userId } : {},
   };
 }
 
@@ -66,11 +69,13 @@ export const operatorAuthPlugin = fp<{ keys: OperatorKeyStore; identity: Pick<Id
       const operator = request.operator;
       if (!operator) return payload;
       try {
+        const { tenantId, detail } = subjectOf(request);
         await identity.audit.record({
           type: 'admin.request',
-          ...subjectOf(request),
+          ...(tenantId ? { tenantId } : {}),
           ip: request.ip,
           detail: {
+            ...detail,
             operatorKeyId: operator.keyId,
             operator: operator.name,
             method: request.method,

@@ -39,6 +39,8 @@ export interface ApiKeyRecord {
 }
 
 export const apiKeyIndexName = 'gsi1';
+/** `createdBy` of a key whose creator was erased: no user has it, so the key never acts. */
+export const erasedCreator = 'erased-user';
 export const apiKeyKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' as const });
 export const tenantApiKeysPartition = (tenantId: string) => `TENANT#${tenantId}#APIKEYS`;
 export const apiKeySortKey = (keyId: string) => `APIKEY#${keyId}`;

@@ -8,6 +8,7 @@ import {
   apiKeyIndexName,
   apiKeyKey,
   apiKeySortKey,
+  erasedCreator,
   tenantApiKeysPartition,
 } from './api-key-records.ts';
 import { apiKeyLifetimeDays } from './api-key-schemas.ts';
@@ -83,8 +84,16 @@ export function createApiKeyStore({
   const live = (record: ApiKeyRecord | undefined, at: number): record is ApiKeyRecord =>
     record?.state === 'active' && at < validUntilOf(record);
 
-  async function activeInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
+  const activeInTenant = async (tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> => {
     const at = now();
+    return (await indexedInTenant(tenantId, keyId)).filter((record) => live(record, at));
+  };
+
+  const createdBy = async ({ tenantId, userId }: { tenantId: string; userId: string }) =>
+    (await indexedInTenant(tenantId)).filter((record) => record.createdBy === userId);
+
+  /** The tenant's keys in `gsi1`: active ones, expired or not. */
+  async function indexedInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
     const records: ApiKeyRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -102,7 +111,7 @@ export function createApiKeyStore({
           }),
         ),
       );
-      records.push(...((page.Items ?? []) as ApiKeyRecord[]).filter((record) => live(record, at)));
+      records.push(...((page.Items ?? []) as ApiKeyRecord[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return records;
@@ -183,6 +192,43 @@ export function createApiKeyStore({
       }
       return toView(record);
     },
+
+    /**
+     * Erasure: revokes the tenant's listed keys that the user created and replaces `createdBy` with
+     * `erasedCreator`. Such a key acts only while its creator is an owner or admin, so it died
+     * with them; revoked, it leaves the listing. Resolves with how many; idempotent. Keys revoked
+     * earlier are no longer listed and keep the id until TTL deletes them (docs/erasure.md).
+     */
+    async revokeCreatedBy({ tenantId, userId }: { tenantId: string; userId: string }): Promise<number> {
+      const created = await createdBy({ tenantId, userId });
+      const at = now();
+      await Promise.all(
+        created.map(({ pk, sk }) =>
+          callDynamoDb(() =>
+            documents.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { pk, sk },
+                UpdateExpression:
+                  'SET #state = :revoked, createdBy = :erased, revokedAt = if_not_exists(revokedAt, :at), expiresAt = :expiresAt REMOVE gsi1pk, gsi1sk',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':revoked': 'revoked',
+                  ':erased': erasedCreator,
+                  ':at': at,
+                  ':expiresAt': Math.floor(at / 1000) + revokedRetentionSeconds,
+                },
+              }),
+            ),
+          ),
+        ),
+      );
+      return created.length;
+    },
+
+    /** The ids of the tenant's listed keys the user created: erasure's verification. */
+    createdBy: async (input: { tenantId: string; userId: string }) =>
+      (await createdBy(input)).map((record) => record.keyId),
 
     /** The live key for a presented secret, or `null` for a malformed, unknown, revoked or expired one. */
     async verify(key: string): Promise<LiveApiKey | null> {

@@ -1,5 +1,13 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { apiKeyIndexName } from '../api-keys/api-key-records.ts';
 import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 import {
   generateRefreshToken,
@@ -14,6 +22,8 @@ import {
   type TokenRecord,
   tokenKey,
   type UserRevocationRecord,
+  userFamiliesIndexKey,
+  userFamiliesPartition,
   userRevocationKey,
 } from './refresh-token-records.ts';
 
@@ -112,9 +122,21 @@ export function createRefreshTokenStore({
       return Item as UserRevocationRecord | undefined;
     });
 
-  async function putToken({ token, familyId, expiresAt }: { token: string; familyId: string; expiresAt: number }) {
+  async function putToken({
+    token,
+    familyId,
+    userId,
+    expiresAt,
+  }: {
+    token: string;
+    familyId: string;
+    userId: string;
+    expiresAt: number;
+  }) {
+    const tokenHash = hashRefreshToken(token);
     const record: TokenRecord = {
-      ...tokenKey(hashRefreshToken(token)),
+      ...tokenKey(tokenHash),
+      ...userFamiliesIndexKey(userId, familyId, tokenHash),
       familyId,
       state: 'active',
       createdAt: now(),
@@ -144,6 +166,28 @@ export function createRefreshTokenStore({
       if (error instanceof ConditionalCheckFailedException) return;
       throw translateDynamoDbError(error);
     }
+  }
+
+  async function findUserItems(userId: string): Promise<Array<{ pk: string; sk: string }>> {
+    const keys: Array<{ pk: string; sk: string }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await callDynamoDb(() =>
+        documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: apiKeyIndexName,
+            KeyConditionExpression: 'gsi1pk = :user',
+            ExpressionAttributeValues: { ':user': userFamiliesPartition(userId) },
+            ProjectionExpression: 'pk, sk',
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      keys.push(...((page.Items ?? []) as Array<{ pk: string; sk: string }>));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return keys;
   }
 
   const successorUnused = async ({ successorHash }: TokenRecord) =>
@@ -183,6 +227,7 @@ export function createRefreshTokenStore({
       const expiresAt = Math.floor(createdAt / 1000) + familyLifetimeSeconds;
       const family: FamilyRecord = {
         ...familyKey(input.sessionId),
+        ...userFamiliesIndexKey(input.userId, input.sessionId),
         familyId: input.sessionId,
         userId: input.userId,
         tenantId: input.tenantId,
@@ -199,7 +244,7 @@ export function createRefreshTokenStore({
         ),
       );
       const refreshToken = generateRefreshToken();
-      await putToken({ token: refreshToken, familyId: input.sessionId, expiresAt });
+      await putToken({ token: refreshToken, familyId: input.sessionId, userId: input.userId, expiresAt });
       return { refreshToken, expiresAt };
     },
 
@@ -229,7 +274,12 @@ export function createRefreshTokenStore({
       if (record.state === 'active') {
         // The successor is written first, so whoever learns it can use it at once.
         const successor = generateRefreshToken();
-        await putToken({ token: successor, familyId: family.familyId, expiresAt: family.expiresAt });
+        await putToken({
+          token: successor,
+          familyId: family.familyId,
+          userId: family.userId,
+          expiresAt: family.expiresAt,
+        });
         if (await claimRotation(record, token, successor)) {
           return { outcome: 'rotated', refreshToken: successor, family: toFamily(family), repeated: false };
         }
@@ -261,6 +311,31 @@ export function createRefreshTokenStore({
     async revokeUser({ userId }: { userId: string }): Promise<void> {
       const record: UserRevocationRecord = { ...userRevocationKey(userId), userId, revokedBefore: now() };
       await callDynamoDb(() => documents.send(new PutCommand({ TableName: tableName, Item: record })));
+    },
+
+    /**
+     * Erasure: deletes every family and token of the user that `gsi1` lists, and their revocation
+     * record; resolves with how many items went. Idempotent. The index is eventually consistent
+     * in AWS: an item written a moment ago may show up only in a later query (`findUserItems`).
+     */
+    async eraseUser({ userId }: { userId: string }): Promise<{ families: number; tokens: number }> {
+      const items = await findUserItems(userId);
+      await Promise.all(
+        items.map(({ pk, sk }) =>
+          callDynamoDb(() => documents.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk } }))),
+        ),
+      );
+      await callDynamoDb(() =>
+        documents.send(new DeleteCommand({ TableName: tableName, Key: userRevocationKey(userId) })),
+      );
+      const families = items.filter(({ sk }) => sk === 'FAMILY').length;
+      return { families, tokens: items.length - families };
+    },
+
+    /** The keys of what the table still holds of the user, for erasure's verification. */
+    async findUserItems(userId: string): Promise<Array<{ pk: string; sk: string }>> {
+      const items = await findUserItems(userId);
+      return (await getUserRevocation(userId)) ? [...items, userRevocationKey(userId)] : items;
     },
 
     /** A readiness probe: one read of a key that never exists. */

@@ -9,8 +9,12 @@
  *   this token (so only a holder of this token can recover it, during the grace window).
  *
  * - `USER#<userId>` / `REVOCATION`: written when an operator disables the user. Every family of
- *   theirs created at or before `revokedBefore` is refused, so all of them end with one write
- *   (the table has no index by user to find them one by one).
+ *   theirs created at or before `revokedBefore` is refused, so all of them end with one write.
+ *
+ * Families and tokens also carry `gsi1pk = USER#<userId>#FAMILIES` and `gsi1sk = FAMILY#<familyId>`
+ * (a token: `FAMILY#<familyId>#TOKEN#<hash>`), which put them in the table's sparse `gsi1` index
+ * beside the API keys: erasing a user finds everything of theirs with one query. Items written
+ * before those attributes existed are not in it (docs/erasure.md).
  *
  * Raw tokens are never stored. `expiresAt` is epoch seconds and is the table's TTL attribute, so
  * DynamoDB deletes expired items lazily; expiry is still checked on every read because TTL
@@ -35,6 +39,8 @@ export interface FamilyRecord {
   expiresAt: number;
   revokedAt?: number;
   revokedReason?: string;
+  gsi1pk?: string;
+  gsi1sk?: string;
 }
 
 export interface TokenRecord {
@@ -47,6 +53,8 @@ export interface TokenRecord {
   rotatedAt?: number;
   successorHash?: string;
   sealedSuccessor?: string;
+  gsi1pk?: string;
+  gsi1sk?: string;
 }
 
 export interface UserRevocationRecord {
@@ -60,3 +68,10 @@ export interface UserRevocationRecord {
 export const userRevocationKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'REVOCATION' as const });
 export const familyKey = (familyId: string) => ({ pk: `FAMILY#${familyId}`, sk: 'FAMILY' as const });
 export const tokenKey = (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' as const });
+
+export const userFamiliesPartition = (userId: string) => `USER#${userId}#FAMILIES`;
+/** Where a user's families and tokens are listed in `gsi1`. */
+export const userFamiliesIndexKey = (userId: string, familyId: string, tokenHash?: string) => ({
+  gsi1pk: userFamiliesPartition(userId),
+  gsi1sk: tokenHash ? `FAMILY#${familyId}#TOKEN#${tokenHash}` : `FAMILY#${familyId}`,
+});

@@ -217,6 +217,28 @@ describe('the admin API', () => {
     assert.equal((await helpers.login(account.email, password)).statusCode, 200);
   });
 
+  it('erases an account on request, with a key that holds users:erase and no other', async () => {
+    const account = await helpers.signUp();
+    await helpers.login(account.email, account.password);
+    const body = { reason: 'erasure request 88' };
+    const refused = await admin('POST', `/admin/users/${account.userId}/erase`, everything.headers, body);
+    assert.equal(refused.statusCode, 403);
+    const eraser = await harness.keyWith('users:erase');
+    const erased = await admin('POST', `/admin/users/${account.userId}/erase`, eraser.headers, body);
+    assert.equal(erased.statusCode, 200);
+    assert.equal(erased.json().outcome, 'erased');
+    assert.equal(erased.json().verified, true);
+    assert.equal((await admin('GET', `/admin/users/${account.userId}`)).statusCode, 404);
+    assert.equal((await helpers.login(account.email, account.password)).statusCode, 401);
+    const tombstone = await harness.superuser.query(
+      `SELECT detail FROM audit_events WHERE user_id = $1 AND type = 'user.erased'`,
+      [account.userId],
+    );
+    assert.deepEqual(tombstone.rows[0]?.detail, { operatorId: eraser.keyId, reason: body.reason });
+    const again = await admin('POST', `/admin/users/${account.userId}/erase`, eraser.headers, body);
+    assert.equal(again.json().outcome, 'already_erased');
+  });
+
   it('lists tenants a page at a time and shows one with its members', async () => {
     const account = await helpers.signUp();
     const tenantId = (await admin('GET', `/admin/users/${account.userId}`)).json().memberships[0].tenantId;
@@ -312,7 +334,7 @@ describe('the admin API', () => {
     await admin('POST', `/admin/users/${account.userId}/disable`, key.headers, { reason: 'not allowed' });
     const rows = await auditRowsOf(key.keyId);
     assert.deepEqual(
-      rows.map((row) => [row.type, row.user_id, row.detail.operator, row.detail.route, row.detail.status]),
+      rows.map((row) => [row.type, row.detail.subjectUserId, row.detail.operator, row.detail.route, row.detail.status]),
       [
         ['admin.request', account.userId, key.operator, '/admin/users/:userId', 200],
         ['admin.request', account.userId, key.operator, '/admin/users/:userId/disable', 403],

@@ -1,4 +1,4 @@
-import { sessionEpochTtlMs } from '@authscale/core';
+import { purgedEpochTtlMs, sessionEpochTtlMs } from '@authscale/core';
 import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 
@@ -26,8 +26,8 @@ export function createMemoryStore({
   const byUser = new Map<string, Map<string, SessionRecord>>();
   // Kept as long as Redis keeps one (sessionEpochTtlMs), longer than any edge serves an entry.
   const epochs = new Map<string, { value: number; expiresAt: number }>();
-  const bumpEpoch = (userId: string) =>
-    epochs.set(userId, { value: (epochs.get(userId)?.value ?? 0) + 1, expiresAt: now() + sessionEpochTtlMs });
+  const bumpEpoch = (userId: string, ttlMs = sessionEpochTtlMs) =>
+    epochs.set(userId, { value: (epochs.get(userId)?.value ?? 0) + 1, expiresAt: now() + ttlMs });
   const expired = (record: SessionRecord) => now() >= record.idleExpiresAt || now() >= record.absoluteExpiresAt;
   const copy = (record: SessionRecord): SessionRecord => ({ ...record, amr: [...record.amr] });
 
@@ -70,6 +70,17 @@ export function createMemoryStore({
       byUser.delete(userId);
       bumpEpoch(userId);
       return sessions.filter((record) => !expired(record)).length;
+    },
+    async purgeUser(userId) {
+      const sessions = [...(byUser.get(userId)?.values() ?? [])];
+      byUser.delete(userId);
+      bumpEpoch(userId, purgedEpochTtlMs);
+      return sessions.filter((record) => !expired(record)).length;
+    },
+    async footprint(userId) {
+      const epoch = epochs.get(userId);
+      const epochExpiresInMs = epoch && now() < epoch.expiresAt ? epoch.expiresAt - now() : null;
+      return { sessions: byUser.get(userId)?.size ?? 0, epochExpiresInMs };
     },
     async invalidateUser(userId) {
       bumpEpoch(userId);

@@ -73,6 +73,27 @@ export async function createPostgresStore({
     cleanupIntervalMs > 0 ? setInterval(() => void deleteExpired().catch(() => {}), cleanupIntervalMs) : null;
   cleanup?.unref();
 
+  async function revokeAll(userId: string): Promise<number> {
+    // Exclusive per-user lock, then the DELETE: its snapshot, taken after the lock, includes
+    // every create that was in flight, so none of them survives once this returns.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [userId]);
+      const { rows } = await client.query<{ live: boolean }>(
+        `DELETE FROM ${table} WHERE user_id = $1 RETURNING (${liveAt('$2')}) AS live`,
+        [userId, now()],
+      );
+      await client.query('COMMIT');
+      return rows.filter((row) => row.live).length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   return {
     backend: 'postgres',
     deleteExpired,
@@ -121,25 +142,15 @@ export async function createPostgresStore({
       );
       return rows[0]?.live === true;
     },
-    async revokeAll(userId) {
-      // Exclusive per-user lock, then the DELETE: its snapshot, taken after the lock, includes
-      // every create that was in flight, so none of them survives once this returns.
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [userId]);
-        const { rows } = await client.query<{ live: boolean }>(
-          `DELETE FROM ${table} WHERE user_id = $1 RETURNING (${liveAt('$2')}) AS live`,
-          [userId, now()],
-        );
-        await client.query('COMMIT');
-        return rows.filter((row) => row.live).length;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+    revokeAll,
+    // No edge near-caches this backend, so there is no epoch: revoking everything leaves nothing.
+    purgeUser: revokeAll,
+    async footprint(userId) {
+      const { rows } = await pool.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM ${table} WHERE user_id = $1`,
+        [userId],
+      );
+      return { sessions: rows[0]?.count ?? 0, epochExpiresInMs: null };
     },
     async listForUser(userId) {
       const { rows } = await pool.query<SessionRow>(

@@ -1,11 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthError, dependencyError, sessionEpochKey, sessionEpochTtlMs } from '@authscale/core';
+import { AuthError, dependencyError, purgedEpochTtlMs, sessionEpochKey, sessionEpochTtlMs } from '@authscale/core';
 import type { SessionRecord } from '../store/session-record.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { createRevocationJournal, type Revocation } from './revocation-journal.ts';
 import { userKey } from './session-keys.ts';
-import { bumpEpochScript, createScript, revokeAllScript, revokeScript, touchScript } from './session-scripts.ts';
+import {
+  bumpEpochScript,
+  createScript,
+  footprintScript,
+  purgeScript,
+  revokeAllScript,
+  revokeScript,
+  touchScript,
+} from './session-scripts.ts';
 import { packSession, unpackSession } from './session-value.ts';
 
 export interface CreateRedisStoreOptions {
@@ -27,6 +35,8 @@ export interface CreateRedisStoreOptions {
   revocationRetentionMs?: number;
   /** How often unreplicated revokes are applied again. @default 1000 */
   replayIntervalMs?: number;
+  /** How long an erased user's epoch lives on (`purgeUser`). @default purgedEpochTtlMs */
+  purgedEpochTtlMs?: number;
   /** A session's longest life: the journal keeps unreplicated revokes this long. */
   absoluteTtlMs: number;
   /**
@@ -53,6 +63,7 @@ export function createRedisStore({
   revocationRetentionMs = 60_000,
   replayIntervalMs = 1_000,
   absoluteTtlMs,
+  purgedEpochTtlMs: purgedEpochLifeMs = purgedEpochTtlMs,
   maxSessionsPerUser = 100,
   now = Date.now,
 }: CreateRedisStoreOptions): SessionStore & {
@@ -154,6 +165,29 @@ export function createRedisStore({
   }, replayIntervalMs);
   replayTimer.unref();
 
+  /**
+   * Removes every session of the user with `remove` (which answers the live sids), moves their
+   * epoch (`thenBump`, unless `remove` did), journals the sids for replay and resolves once the
+   * removal is replicated.
+   */
+  async function removeAll(
+    userId: string,
+    remove: (key: string) => Promise<string[]>,
+    thenBump?: () => Promise<unknown>,
+  ): Promise<number> {
+    const key = userKey(prefix, userId);
+    const revocations = await withRetry(async () => {
+      const recorded = (await remove(key)).map((sid) => journal.record({ userId, sid }));
+      connection.forget(key);
+      await thenBump?.();
+      const durable = await replicated(key);
+      for (const revocation of recorded) revocation.replicated = durable;
+      return recorded;
+    });
+    failUnlessReplicated(revocations);
+    return revocations.length;
+  }
+
   /** The record if live and not revoked here: expired fields stay in the hash until a create prunes them. */
   const live = (userId: string, sid: string, value: string | null | undefined): SessionRecord | null => {
     const record = value ? unpackSession(userId, sid, value) : null;
@@ -206,19 +240,23 @@ export function createRedisStore({
       return removed;
     },
 
-    async revokeAll(userId) {
-      const key = userKey(prefix, userId);
-      const revocations = await withRetry(async () => {
-        const sids = (await connection.runScript(revokeAllScript, [key], [String(now())])) as string[];
-        const recorded = sids.map((sid) => journal.record({ userId, sid }));
-        connection.forget(key);
-        await bumpEpoch(userId);
-        const durable = await replicated(key);
-        for (const revocation of recorded) revocation.replicated = durable;
-        return recorded;
-      });
-      failUnlessReplicated(revocations);
-      return revocations.length;
+    revokeAll: (userId) =>
+      removeAll(
+        userId,
+        async (key) => (await connection.runScript(revokeAllScript, [key], [String(now())])) as string[],
+        () => bumpEpoch(userId),
+      ),
+
+    purgeUser: (userId) =>
+      removeAll(userId, async (key) => {
+        const args = [String(now()), String(purgedEpochLifeMs)];
+        return (await connection.runScript(purgeScript, [key, sessionEpochKey(prefix, userId)], args)) as string[];
+      }),
+
+    async footprint(userId) {
+      const keys = [userKey(prefix, userId), sessionEpochKey(prefix, userId)];
+      const [sessions, pttl] = (await withRetry(() => connection.runScript(footprintScript, keys, []))) as number[];
+      return { sessions: Number(sessions), epochExpiresInMs: Number(pttl) === -2 ? null : Number(pttl) };
     },
 
     async invalidateUser(userId) {

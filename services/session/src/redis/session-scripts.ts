@@ -113,6 +113,29 @@ redis.call('DEL', KEYS[1])
 return removed
 `);
 
+/**
+ * KEYS: user, epoch. ARGV: now, the epoch's time to live in ms. Erasure: `revokeAllScript` and the
+ * epoch bump in one step, the epoch set to expire sooner (`purgedEpochTtlMs`). Returns the ids of
+ * the live sessions removed.
+ */
+export const purgeScript = lua(`
+local removed = {}
+local entries = redis.call('HGETALL', KEYS[1])
+for i = 1, #entries, 2 do
+  local created, ends = span(entries[i + 1])
+  if created and tonumber(ARGV[1]) < ends then table.insert(removed, entries[i]) end
+end
+redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return removed
+`);
+
+/** KEYS: user, epoch. Returns the user's field count and the epoch's PTTL (-2: no such key). */
+export const footprintScript = lua(`
+return { redis.call('HLEN', KEYS[1]), redis.call('PTTL', KEYS[2]) }
+`);
+
 /** KEYS: epoch. ARGV: time to live in ms. Edges drop what they cached under the old value. */
 export const bumpEpochScript = lua(`
 redis.call('INCR', KEYS[1])

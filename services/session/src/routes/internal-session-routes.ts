@@ -5,6 +5,7 @@ import {
   freshQuerySchema,
   revokedCountSchema,
   type Service,
+  sessionFootprintSchema,
   sessionListSchema,
   sessionParamsSchema,
   sessionReplySchema,
@@ -71,6 +72,18 @@ export async function internalSessionRoutes(app: Service, { sessions }: { sessio
     '/internal/users/:userId/sessions',
     { schema: { params: userParamsSchema, response: { 200: revokedCountSchema } } },
     async (request) => ({ revoked: await sessions.revokeAll(request.params.userId) }),
+  );
+
+  app.delete(
+    '/internal/users/:userId',
+    { schema: { params: userParamsSchema, response: { 200: revokedCountSchema } } },
+    async (request) => ({ revoked: await sessions.purgeUser(request.params.userId) }),
+  );
+
+  app.get(
+    '/internal/users/:userId/footprint',
+    { schema: { params: userParamsSchema, response: { 200: sessionFootprintSchema } } },
+    async (request) => sessions.footprint(request.params.userId),
   );
 
   app.post('/internal/users/:userId/invalidate', { schema: { params: userParamsSchema } }, async (request, reply) => {

@@ -113,6 +113,8 @@ export function createSessions({
 
     revoke: (userId: string, sid: string) => store.revoke(userId, sid),
     revokeAll: (userId: string) => store.revokeAll(userId),
+    purgeUser: (userId: string) => store.purgeUser(userId),
+    footprint: (userId: string) => store.footprint(userId),
     invalidateUser: async (userId: string) => {
       await store.invalidateUser?.(userId);
     },

@@ -4,6 +4,13 @@ export interface ReadOptions {
   fresh?: boolean;
 }
 
+export interface SessionFootprint {
+  /** Session records, expired ones included. */
+  sessions: number;
+  /** The milliseconds until the user's epoch expires; null when it is gone or there is none. */
+  epochExpiresInMs: number | null;
+}
+
 /**
  * Where sessions live. Every backend (memory, postgres, redis, redis-cluster) implements this
  * and passes the same contract tests. Keys are (userId, sid): the user id is the shard key, so
@@ -32,6 +39,14 @@ export interface SessionStore {
    * do it too. Absent where no edge keeps a near cache (memory, postgres). Durable when it resolves.
    */
   invalidateUser?(userId: string): Promise<void>;
+  /**
+   * Erasure: removes every session of the user like `revokeAll`, and leaves no key of theirs
+   * behind once no edge can hold a view from before. Where there is an epoch it is bumped, so
+   * edges drop what they cached, and expires `purgedEpochTtlMs` later. Durable when it resolves.
+   */
+  purgeUser(userId: string): Promise<number>;
+  /** What the store holds of the user, live or not: erasure's verification reads it. */
+  footprint(userId: string): Promise<SessionFootprint>;
   /** Live sessions of the user, newest first. */
   listForUser(userId: string): Promise<SessionRecord[]>;
   /** Resolves when the backend answers: the readiness check. */

@@ -1,7 +1,17 @@
 import { dependencyError } from '@authscale/core';
 import type { SessionStore } from './session-store.ts';
 
-const operations = ['create', 'get', 'touch', 'revoke', 'revokeAll', 'listForUser', 'ping'] as const;
+const operations = [
+  'create',
+  'get',
+  'touch',
+  'revoke',
+  'revokeAll',
+  'purgeUser',
+  'footprint',
+  'listForUser',
+  'ping',
+] as const;
 
 /**
  * The one place where a backend's own errors (pg, node-redis, sockets) become our codes, with

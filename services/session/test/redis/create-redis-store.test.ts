@@ -80,3 +80,53 @@ it("evicts a user's oldest session beyond maxSessionsPerUser and prunes dead one
     await store.close();
   }
 });
+
+it('leaves no key of a purged user in the cluster once the shortened epoch expires', async () => {
+  const keyPrefix = prefix();
+  const urls = (await sharedServers()).redisCluster.urls;
+  const connection = await connectRedis({ urls, cluster: true, nearCache });
+  const store = createRedisStore({
+    connection,
+    backend: 'redis-cluster',
+    prefix: keyPrefix,
+    absoluteTtlMs,
+    purgedEpochTtlMs: 500,
+  });
+  const sessions = createSessions({ store, idleTtlMs: 60_000, touchIntervalMs: 0 });
+  const inspector = createCluster({ rootNodes: urls.map((url) => ({ url })) });
+  await inspector.connect();
+  const userId = randomUUID();
+  // Every primary's keys that name the user, whatever the shape.
+  const keysOfUser = async () => {
+    const found: string[] = [];
+    for (const primary of inspector.masters)
+      found.push(...(await (await inspector.nodeClient(primary)).keys(`*${userId}*`)));
+    return found.sort();
+  };
+  try {
+    const [first] = await Promise.all(
+      [1, 2].map(() => sessions.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' })),
+    );
+    await sessions.revoke(userId, first?.session.sid ?? '');
+    assert.deepEqual(await keysOfUser(), [userKey(keyPrefix, userId), sessionEpochKey(keyPrefix, userId)].sort());
+    const epochBefore = Number(await inspector.get(sessionEpochKey(keyPrefix, userId)));
+
+    assert.equal(await store.purgeUser(userId), 1);
+    assert.deepEqual(await keysOfUser(), [sessionEpochKey(keyPrefix, userId)], 'only the epoch is left');
+    assert.equal(
+      Number(await inspector.get(sessionEpochKey(keyPrefix, userId))),
+      epochBefore + 1,
+      'edges drop their views',
+    );
+    const { sessions: left, epochExpiresInMs } = await store.footprint(userId);
+    assert.equal(left, 0);
+    assert.ok(epochExpiresInMs !== null && epochExpiresInMs <= 500);
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.deepEqual(await keysOfUser(), []);
+    assert.deepEqual(await store.footprint(userId), { sessions: 0, epochExpiresInMs: null });
+  } finally {
+    await inspector.close();
+    await store.close();
+  }
+});

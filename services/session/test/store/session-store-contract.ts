@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { sessionIdFor } from '@authscale/core';
+import { purgedEpochTtlMs, sessionIdFor } from '@authscale/core';
 import { createSessions, type Sessions } from '../../src/store/create-sessions.ts';
 import type { SessionStore } from '../../src/store/session-store.ts';
 
@@ -195,6 +195,24 @@ export function sessionStoreContract(name: string, open: (clock: TestClock) => P
       assert.deepEqual(await sessions.list(userId), []);
       assert.ok(await sessions.validate(other.token));
       assert.equal(await sessions.revokeAll(userId), 0);
+    });
+
+    it('purges a user (erasure): no session of theirs, live or expired, and at most a short-lived epoch', async () => {
+      const userId = newUser();
+      const expired = await sessions.create(input(userId));
+      clock.advance(idleTtlMs + 1);
+      const mine = await Promise.all([1, 2].map(() => sessions.create(input(userId))));
+      const other = await sessions.create(input(newUser()));
+      assert.equal((await store.footprint(userId)).sessions >= 2, true);
+
+      assert.equal(await sessions.purgeUser(userId), 2);
+      for (const { token } of [expired, ...mine]) assert.equal(await sessions.validate(token), null);
+      const { sessions: left, epochExpiresInMs } = await store.footprint(userId);
+      assert.equal(left, 0);
+      // Edges must see the purge (the epoch moved), and the epoch must not outlive the bound.
+      if (epochExpiresInMs !== null) assert.ok(epochExpiresInMs > 0 && epochExpiresInMs <= purgedEpochTtlMs);
+      assert.ok(await sessions.validate(other.token));
+      assert.equal(await sessions.purgeUser(userId), 0);
     });
 
     it('lets no session survive whose create returned before a concurrent revoke-all began', async () => {
