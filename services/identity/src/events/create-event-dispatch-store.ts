@@ -4,6 +4,7 @@ import type { DatabaseTarget } from '../create-identity.ts';
 import { guarded } from '../postgres/translate-pg-error.ts';
 import { type ClaimedDelivery, claimDeliveries } from './claim-deliveries.ts';
 import { fanOutEvents } from './fan-out-events.ts';
+import { pruneEvents } from './prune-events.ts';
 import { type DeliveryOutcome, settleDelivery } from './settle-delivery.ts';
 
 export interface CreateEventDispatchStoreOptions {
@@ -21,7 +22,7 @@ export interface CreateEventDispatchStoreOptions {
   maxConnections?: number;
 }
 
-/** The dispatcher's view of the outbox: fan out, claim, settle. Each call is one statement. */
+/** The dispatcher's view of the outbox: fan out, claim, settle, prune. Each call is one statement. */
 export function createEventDispatchStore({
   databaseUrl,
   password,
@@ -48,6 +49,7 @@ export function createEventDispatchStore({
       guarded(() => claimDeliveries(pool, input)),
     settle: (input: { id: string; attempt: number; outcome: DeliveryOutcome }) =>
       guarded(() => settleDelivery(pool, input)),
+    prune: (input: { retentionSeconds: number; limit: number }) => guarded(() => pruneEvents(pool, input)),
     close: () => pool.end(),
   });
 }

@@ -115,4 +115,42 @@ describe('the event outbox', () => {
     );
     assert.equal((await eventsPool.query('SELECT 1 FROM webhook_endpoints')).rowCount, 1);
   });
+
+  it('prunes finished events once old enough, and keeps any with a pending delivery', async () => {
+    const signedUp = await identity.users.signUpWithPassword({ email: 'prune@example.com', passwordHash: 'h' });
+    assert.ok(signedUp.created);
+    await identity.withTenant(signedUp.tenantId, (scope) =>
+      scope.webhooks.create({
+        id: randomUUID(),
+        url: 'https://hooks.example.com/prune',
+        eventTypes: ['session.revoked'],
+        secretCiphertext: 'x',
+      }),
+    );
+    const revoked = {
+      type: 'session.revoked' as const,
+      data: { userId: signedUp.userId, sessionId: null, reason: 'revoked' as const },
+    };
+    await identity.events.publish(revoked);
+    while ((await dispatch.fanOut({ limit: 1000 })) > 0) {}
+    const admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+    try {
+      // Everything so far was fanned out a day ago; one newer event comes after.
+      await admin.query(`UPDATE event_outbox SET fanned_out_at = now() - interval '1 day'`);
+      await identity.events.publish(revoked);
+      while ((await dispatch.fanOut({ limit: 1000 })) > 0) {}
+      const left = async () =>
+        (await admin.query<{ type: string }>('SELECT type FROM event_outbox ORDER BY id')).rows.map(({ type }) => type);
+
+      assert.ok((await dispatch.prune({ retentionSeconds: 3600, limit: 1000 })) > 0);
+      assert.deepEqual(await left(), ['session.revoked', 'session.revoked'], 'one still pending, one too new');
+      await admin.query(`UPDATE webhook_deliveries SET state = 'delivered', settled_at = now()`);
+      assert.equal(await dispatch.prune({ retentionSeconds: 3600, limit: 1000 }), 1);
+      assert.deepEqual(await left(), ['session.revoked'], 'the newer event stays its retention out');
+      assert.equal((await admin.query('SELECT 1 FROM webhook_deliveries')).rowCount, 1, 'its delivery went with it');
+    } finally {
+      await admin.end();
+    }
+  });
 });

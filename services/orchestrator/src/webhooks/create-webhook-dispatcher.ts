@@ -17,8 +17,13 @@ export interface WebhookDispatcherOptions {
   retryMaxDelayMs: number;
   pollIntervalMs: number;
   allowPrivateAddresses: boolean;
+  /** How long a finished event stays in the outbox (WEBHOOK_RETENTION_SECONDS). */
+  retentionSeconds: number;
   /** Deliveries sent at once. @default 8 */
   concurrency?: number;
+  /** How often a dispatcher prunes the outbox. @default 60000 */
+  pruneIntervalMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -37,8 +42,12 @@ export function createWebhookDispatcher({
   retryMaxDelayMs,
   pollIntervalMs,
   allowPrivateAddresses,
+  retentionSeconds,
   concurrency = 8,
+  pruneIntervalMs = 60_000,
+  now = Date.now,
 }: WebhookDispatcherOptions) {
+  let prunedAt = Number.NEGATIVE_INFINITY;
   // Long enough that an attempt ends (the send times out at timeoutMs) and is settled before
   // anyone else may take its delivery; short enough that a dead dispatcher's work resumes soon.
   const leaseMs = timeoutMs * 2 + 1_000;
@@ -84,11 +93,19 @@ export function createWebhookDispatcher({
     return { kind: 'retry', ...failure, retryInMs };
   }
 
-  /** One pass: fan out what is new, then send what is due. Resolves with the deliveries it settled. */
+  /**
+   * One pass: fan out what is new, then send what is due, and now and then delete what is finished
+   * and old. Resolves with the deliveries it settled.
+   */
   async function runOnce(): Promise<number> {
     while ((await store.fanOut({ limit: 100 })) === 100) {}
     const claimed = await store.claim({ limit: concurrency, leaseMs });
     await Promise.all(claimed.map(deliver));
+    if (now() - prunedAt >= pruneIntervalMs) {
+      prunedAt = now();
+      // In batches, so a backlog (the first run after an upgrade) never holds one long transaction.
+      while ((await store.prune({ retentionSeconds, limit: 1000 })) === 1000 && !stopping) {}
+    }
     return claimed.length;
   }
 

@@ -28,6 +28,7 @@ export async function startWebhookDispatcher(
     retryMaxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS,
     pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
     allowPrivateAddresses: config.INSECURE_WEBHOOK_PRIVATE_ADDRESSES,
+    retentionSeconds: config.WEBHOOK_RETENTION_SECONDS,
   });
   dispatcher.start();
   return Object.freeze({

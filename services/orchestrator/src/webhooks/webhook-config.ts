@@ -17,6 +17,11 @@ export const webhookConfigFields = {
   WEBHOOK_RETRY_MAX_DELAY_MS: durationMs({ default: 6 * 3_600_000, minimum: 1 }),
   /** How often an idle dispatcher looks at the outbox. */
   WEBHOOK_POLL_INTERVAL_MS: durationMs({ default: 1_000, minimum: 10, maximum: 60_000 }),
+  /**
+   * How long an event stays in the outbox once every delivery of it is settled (delivered or
+   * dead), for the deliveries listing; then the dispatcher deletes it.
+   */
+  WEBHOOK_RETENTION_SECONDS: durationSeconds({ default: 7 * 24 * 3600, minimum: 3600, maximum: 365 * 24 * 3600 }),
   /** How long a rotated-out secret keeps signing beside the new one. */
   WEBHOOK_SECRET_OVERLAP_SECONDS: durationSeconds({ default: 24 * 3600, minimum: 0, maximum: 7 * 24 * 3600 }),
   /** Local development and tests only: endpoints may be plain `http://` URLs. */
