@@ -1,10 +1,10 @@
 import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiKeyStore } from './api-keys/create-api-key-store.ts';
 import type { OrchestratorConfig } from './config.ts';
 import { rdsIamAuthTokens } from './database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
+import { createDynamoDbClient } from './dynamodb/create-dynamodb-client.ts';
 import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
 import { createMailer } from './mail/create-mailer.ts';
 import { mailSenderAddress } from './mail/mail-sender-address.ts';
@@ -31,13 +31,7 @@ export async function createOrchestratorDependencies(
     timeoutMs: 3_000,
     readBudgetMs: 1_000,
   });
-  const dynamodb = new DynamoDBClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-    // The SDK sets no deadline of its own: a connection that stops answering would hold a
-    // sign-in or a refresh (and its pooled socket) past the edge's 5 s wait, for good.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
-  });
+  const dynamodb = createDynamoDbClient(config);
   const refreshTokens = createRefreshTokenStore({
     client: dynamodb,
     tableName: config.TOKEN_TABLE_NAME,

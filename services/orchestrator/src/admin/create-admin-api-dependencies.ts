@@ -1,8 +1,8 @@
 import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiKeyStore } from '../api-keys/create-api-key-store.ts';
 import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
+import { createDynamoDbClient } from '../dynamodb/create-dynamodb-client.ts';
 import { createMailer } from '../mail/create-mailer.ts';
 import { mailSenderAddress } from '../mail/mail-sender-address.ts';
 import { mailTransportFromConfig } from '../mail/mail-transport-from-config.ts';
@@ -19,11 +19,7 @@ export function createAdminApiDependencies(config: AdminApiConfig): AdminApiDepe
     maxConnections: 4,
   });
   const sessions = createSessionClient({ replicas: config.SESSION_REPLICAS, internalToken: config.INTERNAL_API_TOKEN });
-  const dynamodb = new DynamoDBClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
-  });
+  const dynamodb = createDynamoDbClient(config);
   const mail = createMailer({
     transport: mailTransportFromConfig(config),
     from: mailSenderAddress(config),

@@ -1,10 +1,10 @@
 import { createSessionClient } from '@authscale/core';
 import { createIdentity } from '@authscale/identity';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiKeyStore } from '../api-keys/create-api-key-store.ts';
 import type { OrchestratorConfig } from '../config.ts';
 import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from '../dependencies.ts';
+import { createDynamoDbClient } from '../dynamodb/create-dynamodb-client.ts';
 import { createRefreshTokenStore } from '../refresh-tokens/create-refresh-token-store.ts';
 import { createOperatorKeyStore, type OperatorKeyStore } from './create-operator-key-store.ts';
 
@@ -27,10 +27,7 @@ export function createAdminDependencies(config: OrchestratorConfig): AdminDepend
     replicas: config.SESSION_REPLICAS,
     internalToken: config.INTERNAL_API_TOKEN,
   });
-  const dynamodb = new DynamoDBClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  });
+  const dynamodb = createDynamoDbClient(config);
   const refreshTokens = createRefreshTokenStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME });
   const apiKeys = createApiKeyStore({ client: dynamodb, tableName: config.TOKEN_TABLE_NAME });
   return {

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey } from '../api-keys/api-key-crypto.ts';
 import { apiKeyIndexName } from '../api-keys/api-key-records.ts';
+import { queryAll } from '../dynamodb/query-all.ts';
 import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 import {
   generateOperatorKey,
@@ -59,26 +60,15 @@ export function createOperatorKeyStore({
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   async function active(keyId?: string): Promise<OperatorKeyRecord[]> {
-    const records: OperatorKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamoDb(() =>
-        documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: apiKeyIndexName,
-            KeyConditionExpression: keyId ? 'gsi1pk = :keys AND gsi1sk = :key' : 'gsi1pk = :keys',
-            ExpressionAttributeValues: {
-              ':keys': operatorKeysPartition,
-              ...(keyId ? { ':key': operatorKeySortKey(keyId) } : {}),
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      records.push(...((page.Items ?? []) as OperatorKeyRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const records = await queryAll<OperatorKeyRecord>(documents, {
+      TableName: tableName,
+      IndexName: apiKeyIndexName,
+      KeyConditionExpression: keyId ? 'gsi1pk = :keys AND gsi1sk = :key' : 'gsi1pk = :keys',
+      ExpressionAttributeValues: {
+        ':keys': operatorKeysPartition,
+        ...(keyId ? { ':key': operatorKeySortKey(keyId) } : {}),
+      },
+    });
     return records.filter((record) => now() < record.validUntil);
   }
 

@@ -1,6 +1,7 @@
 import { isWellFormedApiKey } from '@authscale/core';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../dynamodb/query-all.ts';
 import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 import { generateApiKey, hashApiKey, newApiKeyId } from './api-key-crypto.ts';
 import {
@@ -93,28 +94,16 @@ export function createApiKeyStore({
     (await indexedInTenant(tenantId)).filter((record) => record.createdBy === userId);
 
   /** The tenant's keys in `gsi1`: active ones, expired or not. */
-  async function indexedInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
-    const records: ApiKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamoDb(() =>
-        documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: apiKeyIndexName,
-            KeyConditionExpression: keyId ? 'gsi1pk = :tenant AND gsi1sk = :key' : 'gsi1pk = :tenant',
-            ExpressionAttributeValues: {
-              ':tenant': tenantApiKeysPartition(tenantId),
-              ...(keyId ? { ':key': apiKeySortKey(keyId) } : {}),
-            },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      records.push(...((page.Items ?? []) as ApiKeyRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+  function indexedInTenant(tenantId: string, keyId?: string): Promise<ApiKeyRecord[]> {
+    return queryAll<ApiKeyRecord>(documents, {
+      TableName: tableName,
+      IndexName: apiKeyIndexName,
+      KeyConditionExpression: keyId ? 'gsi1pk = :tenant AND gsi1sk = :key' : 'gsi1pk = :tenant',
+      ExpressionAttributeValues: {
+        ':tenant': tenantApiKeysPartition(tenantId),
+        ...(keyId ? { ':key': apiKeySortKey(keyId) } : {}),
+      },
+    });
   }
 
   return Object.freeze({

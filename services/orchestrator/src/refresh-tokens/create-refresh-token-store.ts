@@ -1,13 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { apiKeyIndexName } from '../api-keys/api-key-records.ts';
+import { queryAll } from '../dynamodb/query-all.ts';
 import { callDynamoDb, translateDynamoDbError } from '../dynamodb/translate-dynamodb-error.ts';
 import {
   generateRefreshToken,
@@ -168,27 +162,14 @@ export function createRefreshTokenStore({
     }
   }
 
-  async function findUserItems(userId: string): Promise<Array<{ pk: string; sk: string }>> {
-    const keys: Array<{ pk: string; sk: string }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await callDynamoDb(() =>
-        documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: apiKeyIndexName,
-            KeyConditionExpression: 'gsi1pk = :user',
-            ExpressionAttributeValues: { ':user': userFamiliesPartition(userId) },
-            ProjectionExpression: 'pk, sk',
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      keys.push(...((page.Items ?? []) as Array<{ pk: string; sk: string }>));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return keys;
-  }
+  const findUserItems = (userId: string) =>
+    queryAll<{ pk: string; sk: string }>(documents, {
+      TableName: tableName,
+      IndexName: apiKeyIndexName,
+      KeyConditionExpression: 'gsi1pk = :user',
+      ExpressionAttributeValues: { ':user': userFamiliesPartition(userId) },
+      ProjectionExpression: 'pk, sk',
+    });
 
   const successorUnused = async ({ successorHash }: TokenRecord) =>
     successorHash !== undefined && (await getToken(successorHash))?.state === 'active';

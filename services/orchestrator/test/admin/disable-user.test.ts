@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { run } from '@authscale/testkit';
-import { asPrincipal, type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { adminCommand } from '../fixtures/admin-command.ts';
+import { asPrincipal, type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 import { createSoftwareAuthenticator } from '../passkeys/software-authenticator.ts';
 
-const root = new URL('../../../../', import.meta.url).pathname;
+const _root = new URL('../../../../', import.meta.url).pathname;
 const password = 'a perfectly long passphrase';
 
 describe('the disable-user operator command', () => {
   let harness: Harness;
 
   /** The CLI as an operator runs it: its own process, configured like the orchestrator. */
-  const admin = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'services/orchestrator/src/admin-main.ts', ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: harness.database.appUrl,
-        INTERNAL_API_TOKEN: internalApiToken,
-        PUBLIC_ORIGIN: 'http://localhost:8080',
-        SESSION_REPLICAS: harness.replicaUrl,
-        DYNAMODB_ENDPOINT: harness.dynamodbEndpoint,
-        TOKEN_TABLE_NAME: harness.tableName,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-        LOG_LEVEL: 'silent',
-      },
-    });
+  const admin = (...args: string[]) => adminCommand(harness)(...args);
   const post = (url: string, payload: unknown) =>
     harness.app.inject({
       method: 'POST',

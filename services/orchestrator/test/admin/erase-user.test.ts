@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { purgedEpochTtlMs } from '@authscale/core';
 import { createIdentity, type Identity, identityTables } from '@authscale/identity';
-import { run } from '@authscale/testkit';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { type ErasureDependencies, eraseUser } from '../../src/admin/erase-user.ts';
 import { accountHelpers } from '../fixtures/account-helpers.ts';
+import { adminCommand } from '../fixtures/admin-command.ts';
 import { joinByInvitation } from '../fixtures/join-by-invitation.ts';
 import { asPrincipal, type Harness, internalApiToken, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
 
-const root = new URL('../../../../', import.meta.url).pathname;
+const _root = new URL('../../../../', import.meta.url).pathname;
 
 /**
  * Erasure across the real stores: Postgres (as the operator role), the DynamoDB emulator and a
@@ -213,23 +213,7 @@ describe('erasing a user', () => {
   });
 
   describe('the erase-user command', () => {
-    const admin = (databaseUrl: string, ...args: string[]) =>
-      run(process.execPath, ['--import', 'tsx', 'services/orchestrator/src/admin-main.ts', ...args], {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: databaseUrl,
-          INTERNAL_API_TOKEN: internalApiToken,
-          PUBLIC_ORIGIN: 'http://localhost:8080',
-          SESSION_REPLICAS: harness.replicaUrl,
-          DYNAMODB_ENDPOINT: harness.dynamodbEndpoint,
-          TOKEN_TABLE_NAME: harness.tableName,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          TOTP_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-          LOG_LEVEL: 'silent',
-        },
-      });
+    const admin = (databaseUrl: string, ...args: string[]) => adminCommand(harness, databaseUrl)(...args);
 
     it('erases over the operator role and refuses, changing nothing, over the services’ role', async () => {
       const tom = await helpers.signUp();
