@@ -63,6 +63,27 @@ export function acknowledgeNagFindings(stacks: ComposedStacks, config: Readonly<
       'user and the TOTP key are ecs.Secret references.',
   );
 
+  // The admin API sends traces like the services, and holds the channels ECS Exec opens.
+  const adminApi = services.adminApi;
+  acknowledge(
+    adminApi.executionRole,
+    'AwsSolutions-IAM5[Resource::*]',
+    'ecr:GetAuthorizationToken has no resource-level permissions; every other statement names its resources.',
+  );
+  acknowledge(
+    adminApi.taskRole,
+    'AwsSolutions-IAM5[Resource::*]',
+    'xray:PutTraceSegments and xray:PutTelemetryRecords (the collector sidecar) and the ssmmessages channel ' +
+      'actions ECS Exec needs have no resource-level permissions; who may open a session is decided by ' +
+      'ecs:ExecuteCommand on the caller, and every other statement names its resources.',
+  );
+  acknowledge(
+    adminApi.taskDefinition,
+    'AwsSolutions-ECS2',
+    'Plain environment variables carry only endpoints, names, ports, the region and switches; the database ' +
+      'user, the internal API token and the TOTP key are ecs.Secret references.',
+  );
+
   for (const rotationRole of [data.jwtSigningKeys.rotationRole, data.sharedSecretRotation.rotationRole]) {
     acknowledge(
       rotationRole,

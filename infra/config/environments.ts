@@ -25,6 +25,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       logRetentionDays: 7,
     },
     webhooks: { dispatcher: { cpu: 256, memoryMiB: 512 }, deliveryLagAlarmSeconds: 300 },
+    adminApi: { cpu: 256, memoryMiB: 512, allowedCidrs: [] },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: true },
     loadTest: {
@@ -54,6 +55,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       logRetentionDays: 30,
     },
     webhooks: { dispatcher: { cpu: 256, memoryMiB: 512 }, deliveryLagAlarmSeconds: 300 },
+    adminApi: { cpu: 256, memoryMiB: 512, allowedCidrs: [] },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: false },
     loadTest: {
@@ -89,6 +91,7 @@ export const environments: Readonly<Record<EnvironmentName, EnvironmentParameter
       logRetentionDays: 365,
     },
     webhooks: { dispatcher: { cpu: 512, memoryMiB: 1024, tasks: 2 }, deliveryLagAlarmSeconds: 120 },
+    adminApi: { cpu: 256, memoryMiB: 512, allowedCidrs: [] },
     jwt: { signingKeyRotationDays: 30 },
     signIn: { emailCode: false },
     protectData: true,

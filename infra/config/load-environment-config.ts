@@ -165,6 +165,7 @@ function findInconsistencies(name: string, config: EnvironmentParameters): strin
       (service) => [`services.${service}`, config.services[service]] as const,
     ),
     ['webhooks.dispatcher', config.webhooks.dispatcher] as const,
+    ['adminApi', config.adminApi] as const,
   ];
   for (const [path, sizing] of tasks) {
     if ('minTasks' in sizing && sizing.minTasks > sizing.maxTasks) problems.push(`${path}.minTasks: above maxTasks`);
@@ -174,6 +175,10 @@ function findInconsistencies(name: string, config: EnvironmentParameters): strin
         problems.push(`${path}.memoryMiB: Fargate runs ${sizing.cpu} CPU units with ${lowest}-${highest} MiB`);
       }
     }
+  }
+  // The port sits in private subnets, but a /0 rule would admit every network routed to them.
+  for (const cidr of config.adminApi.allowedCidrs.filter((candidate) => candidate.endsWith('/0'))) {
+    problems.push(`adminApi.allowedCidrs: ${cidr} admits every address; name the operators' networks`);
   }
   if (!logRetentionPeriods.has(config.services.logRetentionDays)) {
     problems.push(`services.logRetentionDays: CloudWatch Logs keeps ${[...logRetentionPeriods].join(', ')} days`);

@@ -186,6 +186,19 @@ export const environmentParametersSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    adminApi: Type.Object(
+      {
+        cpu: fargateCpu,
+        memoryMiB: fargateMemory,
+        allowedCidrs: Type.Array(Type.String({ pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$' }), {
+          uniqueItems: true,
+          description:
+            'IPv4 networks (a VPN, a peered VPC) that may reach the admin API port in the private subnets; ' +
+            'empty: only through ECS Exec port forwarding (docs/deploy.md, "The admin API").',
+        }),
+      },
+      { additionalProperties: false, description: 'The admin API: one task, never behind the load balancer.' },
+    ),
     jwt: Type.Object(
       {
         signingKeyRotationDays: positiveInteger({ maximum: 365, description: 'Days between signing-key rotations.' }),

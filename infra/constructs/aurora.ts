@@ -39,6 +39,8 @@ const ownerUser = 'authscale_owner';
 const appUser = 'authscale_app';
 /** The role the webhook dispatcher connects as: the outbox and the deliveries, no identity table. */
 const eventsUser = 'authscale_events';
+/** The role the admin API connects as: the app role's grants and the operators' policies on top. */
+const operatorUser = 'authscale_operator';
 
 /**
  * Aurora PostgreSQL Serverless v2 behind RDS Proxy. The proxy pools connections across every
@@ -56,6 +58,8 @@ export class Aurora extends Construct {
   public readonly appSecret: secretsmanager.ISecret;
   /** The webhook dispatcher's role's credentials (`authscale_events`), handled as the app role's. */
   public readonly eventsSecret: secretsmanager.ISecret;
+  /** The admin API's role's credentials (`authscale_operator`), handled as the app role's. */
+  public readonly operatorSecret: secretsmanager.ISecret;
   /** The tables' owner, for migrations. */
   public readonly ownerSecret: secretsmanager.ISecret;
   /** The master user, for provisioning the roles and the database. */
@@ -76,6 +80,10 @@ export class Aurora extends Construct {
   public readonly eventsUsers = [eventsUser, `${eventsUser}_clone`] as const;
   /** The `rds-db:connect` resources of the dispatcher's users through the proxy, as `appUserConnectArns`. */
   public readonly eventsUserConnectArns: readonly PublishedValue[];
+  /** The admin API's users in turn, as `appUsers`. */
+  public readonly operatorUsers = [operatorUser, `${operatorUser}_clone`] as const;
+  /** The `rds-db:connect` resources of the admin API's users through the proxy, as `appUserConnectArns`. */
+  public readonly operatorUserConnectArns: readonly PublishedValue[];
 
   constructor(scope: Construct, id: string, props: AuroraProps) {
     super(scope, id);
@@ -171,19 +179,28 @@ export class Aurora extends Construct {
       endpoint: props.secretsManagerEndpoint,
       rotateImmediatelyOnUpdate: false,
     });
+    // The admin API's role, the same way again: the clone is granted authscale_operator, and so its policies.
+    this.operatorSecret = roleSecret('OperatorSecret', operatorUser);
+    cluster.addRotationMultiUser('OperatorSecretRotation', {
+      secret: this.operatorSecret,
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: rotationSubnets,
+      endpoint: props.secretsManagerEndpoint,
+      rotateImmediatelyOnUpdate: false,
+    });
 
     // No fixed name: it is derived from the stack (a feature flag), unique per environment, and the
     // proxy holds no state, so an update that replaces it may (its endpoint reaches the services).
     this.proxy = cluster.addProxy('Proxy', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
-      secrets: [this.appSecret, this.eventsSecret, this.ownerSecret, this.adminSecret],
+      secrets: [this.appSecret, this.eventsSecret, this.operatorSecret, this.ownerSecret, this.adminSecret],
       requireTLS: true,
       idleClientTimeout: Duration.minutes(30),
       maxConnectionsPercent: 90,
       debugLogging: false,
     });
-    // The application and dispatcher roles connect with IAM authentication tokens their task roles
+    // The application, dispatcher and operator roles connect with IAM authentication tokens their task roles
     // sign, so no task holds their passwords; the proxy keeps using the secrets to reach the
     // database. Migrations and provisioning, one-off runs, keep their passwords.
     const proxyResourceId = Fn.select(6, Fn.split(':', this.proxy.dbProxyArn));
@@ -204,9 +221,11 @@ export class Aurora extends Construct {
       );
     this.appUserConnectArns = connectArns(this.appUsers);
     this.eventsUserConnectArns = connectArns(this.eventsUsers);
+    this.operatorUserConnectArns = connectArns(this.operatorUsers);
     (this.proxy.node.defaultChild as rds.CfnDBProxy).auth = [
       { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.appSecret.secretArn },
       { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.eventsSecret.secretArn },
+      { authScheme: 'SECRETS', iamAuth: 'REQUIRED', secretArn: this.operatorSecret.secretArn },
       { authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: this.ownerSecret.secretArn },
       { authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: this.adminSecret.secretArn },
     ];

@@ -31,10 +31,10 @@ export interface FargateServiceProps {
    * Names the service: its log streams, its telemetry (`authscale-<name>`), and for one that serves,
    * the Service Connect name other services call. The three services are also their image's folder.
    */
-  readonly serviceName: (typeof imageServices)[number] | 'webhook-dispatcher';
+  readonly serviceName: (typeof imageServices)[number] | 'webhook-dispatcher' | 'admin-api';
   /**
    * Another service's image, and the command of it this one runs: a process that ships inside
-   * that image (the webhook dispatcher, in the orchestrator's).
+   * that image (the webhook dispatcher and the admin API, in the orchestrator's).
    * @default the image of `serviceName`, with its own command
    */
   readonly runs?: { readonly image: (typeof imageServices)[number]; readonly command: readonly string[] };
@@ -45,6 +45,11 @@ export interface FargateServiceProps {
    * @default none: a worker, which serves nothing; ECS watches its process, and it joins no Service Connect
    */
   readonly containerPort?: number;
+  /**
+   * The variables the app reads its listening address and port from.
+   * @default { host: 'HOST', port: 'PORT' }
+   */
+  readonly listenerVariables?: { readonly host: string; readonly port: string };
   /** Autoscaled on CPU between a floor and a ceiling, or (a worker) a fixed number of tasks. */
   readonly sizing: ServiceSizing | WorkerSizing;
   /** What the tasks reach on port 443 beside the AWS endpoints, for the egress rule. @default 'OpenID providers' */
@@ -78,6 +83,13 @@ export interface FargateServiceProps {
   readonly traceSampleRatio: number;
   /** Whether the app sends traces (to X-Ray, which the task role may then write). @default true */
   readonly traces?: boolean;
+  /**
+   * ECS Exec on the app container, which is how an operator reaches a service no load balancer
+   * fronts: a shell, or a port forwarded through Session Manager. The task role then holds the
+   * `ssmmessages` channel actions, which have no resource-level permissions.
+   * @default false
+   */
+  readonly execCommand?: boolean;
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
 
@@ -85,7 +97,8 @@ export interface FargateServiceProps {
  * One authscale service on Fargate: an image built from `services/Dockerfile` for the service, a read-only
  * root filesystem, the deployment circuit breaker with rollback, Service Connect, and target-tracking
  * on CPU between the configured floor and ceiling. There is no fixed desired count: autoscaling owns it.
- * A worker (no `containerPort`) has neither port nor Service Connect, and a fixed task count.
+ * Sized without a floor and ceiling (a worker, the admin API), a service runs a fixed task count; a
+ * worker (no `containerPort`) has neither port nor Service Connect.
  */
 export class FargateService extends Construct {
   public readonly service: ecs.FargateService;
@@ -148,7 +161,7 @@ export class FargateService extends Construct {
       readonlyRootFilesystem: true,
       // NODE_ENV comes from the image; these are the settings every service's config schema reads.
       environment: {
-        ...(containerPort === undefined ? {} : { HOST: '0.0.0.0', PORT: String(containerPort) }),
+        ...(containerPort === undefined ? {} : this.listenerEnvironment(containerPort, props.listenerVariables)),
         LOG_LEVEL: 'info',
         ...this.telemetry.appEnvironment,
         ...props.environment,
@@ -163,6 +176,7 @@ export class FargateService extends Construct {
       container: this.telemetry.container,
       condition: ecs.ContainerDependencyCondition.START,
     });
+    if (props.execCommand) this.giveExecAgentItsDirectories(app);
     const init = props.initContainer;
     if (init) {
       const initContainer = taskDefinition.addContainer(init.name, {
@@ -197,11 +211,13 @@ export class FargateService extends Construct {
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      enableExecuteCommand: false,
+      enableExecuteCommand: props.execCommand ?? false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
+      // Autoscaling owns the count of a service with a floor and a ceiling; any other runs a fixed number.
+      ...('minTasks' in sizing ? {} : { desiredCount: sizing.tasks ?? 1 }),
       // A worker calls no service by name and is called by none: no proxy beside it.
       ...(containerPort === undefined
-        ? { desiredCount: 'tasks' in sizing ? (sizing.tasks ?? 1) : 1 }
+        ? {}
         : {
             serviceConnectConfiguration: {
               services: props.acceptsServiceConnectTraffic
@@ -260,6 +276,28 @@ export class FargateService extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     tasksMissing.addAlarmAction(props.alarmAction);
+  }
+
+  /** Where the app listens: every interface of the task, on its port. */
+  private listenerEnvironment(
+    containerPort: number,
+    { host, port }: { readonly host: string; readonly port: string } = { host: 'HOST', port: 'PORT' },
+  ): Record<string, string> {
+    return { [host]: '0.0.0.0', [port]: String(containerPort) };
+  }
+
+  /**
+   * The agent ECS Exec starts inside the container writes its state and logs under these paths;
+   * the root filesystem stays read-only, so each is an empty volume of the task's own storage.
+   */
+  private giveExecAgentItsDirectories(app: ecs.ContainerDefinition): void {
+    for (const [name, containerPath] of [
+      ['exec-agent-state', '/var/lib/amazon/ssm'],
+      ['exec-agent-logs', '/var/log/amazon/ssm'],
+    ] as const) {
+      this.taskDefinition.addVolume({ name });
+      app.addMountPoints({ sourceVolume: name, containerPath, readOnly: false });
+    }
   }
 
   /** What a container that serves HTTP adds: its port, and a probe of its `/healthz`. */

@@ -21,7 +21,7 @@ export interface IdentityProvisioningProps {
   readonly subnets: ec2.SubnetSelection;
   readonly database: Pick<
     Aurora,
-    'proxy' | 'adminSecret' | 'ownerSecret' | 'appSecret' | 'eventsSecret' | 'databaseName'
+    'proxy' | 'adminSecret' | 'ownerSecret' | 'appSecret' | 'eventsSecret' | 'operatorSecret' | 'databaseName'
   >;
   /** The build context of the orchestrator image, which carries the identity commands. */
   readonly repositoryRoot: string;
@@ -33,8 +33,8 @@ export interface IdentityProvisioningProps {
 /**
  * Creates the identity database's roles and the database itself at deploy, before any orchestrator
  * task migrates or connects: a one-off Fargate task runs the identity provisioning command from the
- * orchestrator image as the cluster's master user, through RDS Proxy, with the owner, app and
- * events secrets' passwords for the roles it creates. A custom resource runs it on the first deployment
+ * orchestrator image as the cluster's master user, through RDS Proxy, with the owner, app,
+ * events and operator secrets' passwords for the roles it creates. A custom resource runs it on the first deployment
  * and whenever its task definition changes (every new image), and fails the deployment if it fails.
  * The command is idempotent and leaves an existing role's password alone (rotation owns it).
  * The master user's credentials reach this task and no other; the function that starts it holds
@@ -43,7 +43,7 @@ export interface IdentityProvisioningProps {
 export class IdentityProvisioning extends Construct {
   public readonly cluster: ecs.Cluster;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** Pulls the image, writes logs and reads the four database secrets. */
+  /** Pulls the image, writes logs and reads the five database secrets. */
   public readonly executionRole: iam.IRole;
   public readonly logGroup: logs.ILogGroup;
   public readonly connections: ec2.Connections;
@@ -97,6 +97,7 @@ export class IdentityProvisioning extends Construct {
         OWNER_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.ownerSecret, 'password'),
         APP_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.appSecret, 'password'),
         EVENTS_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.eventsSecret, 'password'),
+        OPERATOR_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(database.operatorSecret, 'password'),
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'identity' }),
     });

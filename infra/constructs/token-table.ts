@@ -81,15 +81,32 @@ export const tokenTableActions = [
 ] as const;
 
 /**
+ * The admin API's subset (`create-operator-key-store.ts`, the API-key and refresh-token stores):
+ * single-item reads and writes and queries of `gsi1`; it never batches or transacts.
+ */
+export const adminApiTokenTableActions = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const satisfies readonly (typeof tokenTableActions)[number][];
+
+/**
  * Lets a service read and write token records: the item actions on this table and its one named
  * index only (the generic grant would name `index/*`), and the table's key only through DynamoDB
  * (the `*` actions of the generic grant are not needed for item access).
  */
-export function grantTokenTableAccess(tokens: TokenTable, key: kms.IKey, grantee: iam.IGrantable): void {
+export function grantTokenTableAccess(
+  tokens: TokenTable,
+  key: kms.IKey,
+  grantee: iam.IGrantable,
+  actions: readonly (typeof tokenTableActions)[number][] = tokenTableActions,
+): void {
   const { tableArn } = tokens.table;
   iam.Grant.addToPrincipal({
     grantee,
-    actions: [...tokenTableActions],
+    actions: [...actions],
     resourceArns: [tableArn, `${tableArn}/index/${TokenTable.indexName}`],
   });
   grantee.grantPrincipal.addToPrincipalPolicy(

@@ -146,6 +146,7 @@ export class DataStack extends Stack {
         this.aurora.ownerSecret,
         this.aurora.appSecret,
         this.aurora.eventsSecret,
+        this.aurora.operatorSecret,
         this.jwtSigningKeys.secret,
         this.internalApiToken,
         this.principalAssertionKey,
@@ -164,6 +165,10 @@ export class DataStack extends Stack {
       DatabaseEventsSecretArn: [
         aurora.eventsSecret.secretArn,
         'The role the webhook dispatcher connects as (authscale_events)',
+      ],
+      DatabaseOperatorSecretArn: [
+        aurora.operatorSecret.secretArn,
+        'The role the admin API connects as (authscale_operator)',
       ],
       SessionClusterId: [redis.replicationGroupId, 'The session cluster (the failover drill takes it by environment)'],
       SessionClusterEndpoint: [redis.configurationEndpoint, 'Configuration endpoint host:port (TLS required)'],

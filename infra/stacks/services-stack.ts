@@ -13,15 +13,15 @@ import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import { PlatformEvents } from '../constructs/platform-events.ts';
 import { RedeployOnRotation } from '../constructs/redeploy-on-rotation.ts';
-import { rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
+import { currentValueOf, rotatingSecretVariables } from '../constructs/shared-secret-rotation.ts';
 import { metricsNamespace } from '../constructs/telemetry-collector.ts';
-import { grantTokenTableAccess } from '../constructs/token-table.ts';
+import { adminApiTokenTableActions, grantTokenTableAccess } from '../constructs/token-table.ts';
 import { WebhookDeliveryAlarms } from '../constructs/webhook-delivery-alarms.ts';
 import type { DataStack } from './data-stack.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface ServicesStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn' | 'webhooks'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn' | 'webhooks' | 'adminApi'>;
   readonly vpc: ec2.IVpc;
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
@@ -57,14 +57,21 @@ export const webhookDispatcherCommand = [
   '/app/services/orchestrator/src/webhook-dispatcher-main.ts',
 ] as const;
 
+/** The admin API inside the orchestrator image, with the same Node flags as the dispatcher's command. */
+export const adminApiCommand = [
+  ...webhookDispatcherCommand.slice(0, -1),
+  '/app/services/orchestrator/src/admin-api-main.ts',
+] as const;
+
 /** The ports the services listen on, the same as their local defaults. */
-export const servicePorts = { edge: 8080, session: 8081, orchestrator: 8082 } as const;
+export const servicePorts = { edge: 8080, session: 8081, orchestrator: 8082, adminApi: 8083 } as const;
 
 /**
  * The ECS cluster and the two internal services: the session replicas over the Redis cluster and the
  * orchestrator over Aurora and DynamoDB. Both are reachable only through Service Connect. Beside
  * them the webhook dispatcher, which nothing calls: it works the outbox in Aurora and posts to
- * receivers on the internet. The rules
+ * receivers on the internet. And the admin API, which no load balancer fronts: operators reach it
+ * through ECS Exec, or from the networks its parameters name. The rules
  * that report failovers and unexpected task stops live here, beside the cluster they watch.
  */
 export class ServicesStack extends Stack {
@@ -72,6 +79,7 @@ export class ServicesStack extends Stack {
   public readonly session: FargateService;
   public readonly orchestrator: FargateService;
   public readonly webhookDispatcher: FargateService;
+  public readonly adminApi: FargateService;
   public readonly webhookDelivery: WebhookDeliveryAlarms;
   public readonly redeploysOnRotation: readonly RedeployOnRotation[];
 
@@ -203,6 +211,7 @@ export class ServicesStack extends Stack {
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
     mail.grantSend(this.orchestrator.taskRole);
+    this.adminApi = this.addAdminApi(props, common, databaseEndpoint, mail);
 
     new PlatformEvents(this, 'PlatformEvents', {
       topic: props.alarmTopic,
@@ -231,12 +240,20 @@ export class ServicesStack extends Stack {
         logRetention: props.logRetention,
         alarmAction: props.alarmAction,
       }),
+      // Its database users alternate as the dispatcher's; and it sends the internal API token, whose
+      // receivers accept a value one rotation old but not two.
+      new RedeployOnRotation(this, 'RedeployAdminApiOnRotation', {
+        service: this.adminApi.service,
+        secrets: [database.operatorSecret, data.internalApiToken],
+        logRetention: props.logRetention,
+        alarmAction: props.alarmAction,
+      }),
     ];
 
     addOutputs(this, {
       ClusterName: [
         cluster.clusterName,
-        'The ECS cluster of the session replicas, the orchestrator, the webhook dispatcher and the edge',
+        'The ECS cluster of the session replicas, the orchestrator, the webhook dispatcher, the admin API and the edge',
       ],
       SessionServiceName: [this.session.service.serviceName, 'The session replicas ECS service'],
       SessionLogGroupName: [this.session.logGroup.logGroupName, 'The session replicas logs'],
@@ -247,7 +264,76 @@ export class ServicesStack extends Stack {
       ],
       WebhookDispatcherServiceName: [this.webhookDispatcher.service.serviceName, 'The webhook dispatcher ECS service'],
       WebhookDispatcherLogGroupName: [this.webhookDispatcher.logGroup.logGroupName, 'The webhook dispatcher logs'],
+      AdminApiServiceName: [
+        this.adminApi.service.serviceName,
+        'The admin API ECS service; reach it with ECS Exec (docs/deploy.md, "The admin API")',
+      ],
+      AdminApiLogGroupName: [this.adminApi.logGroup.logGroupName, 'The admin API logs'],
     });
+  }
+
+  /**
+   * The admin API: the orchestrator's image running its admin entry point, one task (operators are
+   * few), its own port in the private subnets. No load balancer, no listener and no Service Connect
+   * name lead to it, so nothing on the public path can call it; its port admits only the networks
+   * `adminApi.allowedCidrs` names (none by default), and ECS Exec forwards it to an operator's machine.
+   * It connects as `authscale_operator` with IAM authentication tokens, calls the session replicas
+   * through Service Connect (a client only) with the internal API token, reads and writes token
+   * records, and sends mail as the orchestrator does.
+   */
+  private addAdminApi(
+    props: ServicesStackProps,
+    common: Omit<FargateServiceProps, 'serviceName' | 'sizing' | 'environment' | 'secrets'>,
+    databaseEndpoint: Readonly<Record<string, string>>,
+    mail: MailSending,
+  ): FargateService {
+    const { config, data } = props;
+    const database = data.aurora;
+    const adminApi = new FargateService(this, 'AdminApi', {
+      ...common,
+      serviceName: 'admin-api',
+      runs: { image: 'orchestrator', command: adminApiCommand },
+      containerPort: servicePorts.adminApi,
+      listenerVariables: { host: 'ADMIN_API_HOST', port: 'ADMIN_API_PORT' },
+      sizing: { cpu: config.adminApi.cpu, memoryMiB: config.adminApi.memoryMiB },
+      acceptsServiceConnectTraffic: false,
+      execCommand: true,
+      httpsEgressPurpose: 'Session Manager (ECS Exec)',
+      environment: {
+        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
+        SESSION_REPLICAS: `http://session:${servicePorts.session}`,
+        ...databaseEndpoint,
+        TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
+        AWS_REGION: this.region,
+        SES_REGION: this.region,
+        SES_CONFIGURATION_SET: mail.configurationSetName,
+        DATABASE_IAM_AUTH: 'true',
+      },
+      secrets: {
+        PGUSER: { secret: database.operatorSecret, field: 'username' },
+        // A sender of the token, as the edge is of the assertion key: the current value only.
+        INTERNAL_API_TOKEN: currentValueOf(data.internalApiToken),
+        TOTP_ENCRYPTION_KEY: { secret: data.totpEncryptionKey },
+      },
+    });
+    for (const cidr of config.adminApi.allowedCidrs) {
+      adminApi.connections.allowFrom(
+        ec2.Peer.ipv4(cidr),
+        ec2.Port.tcp(servicePorts.adminApi),
+        'operators to the admin API',
+      );
+    }
+    adminApi.connections.allowTo(database.proxy, ec2.Port.tcp(5432), 'admin API to RDS Proxy');
+    adminApi.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'admin API to session');
+    adminApi.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['rds-db:connect'],
+        resources: database.operatorUserConnectArns.map((arn) => arn.readIn(this)),
+      }),
+    );
+    grantTokenTableAccess(data.tokenTable, data.key, adminApi.taskRole, adminApiTokenTableActions);
+    mail.grantSend(adminApi.taskRole);
+    return adminApi;
   }
 
   /**

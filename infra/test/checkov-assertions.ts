@@ -68,8 +68,8 @@ export function describeCheckovFixes(synthesized: () => Synthesized): void {
   test('a rotation that fails to redeploy its service leaves its event in an encrypted queue that alarms', () => {
     const functions = synthesized()
       .resourcesOfType('AWS::Lambda::Function')
-      .filter(({ id }) => /^Redeploy(Edge|Session|Orchestrator|WebhookDispatcher)OnRotationFunction/.test(id));
-    assert.equal(functions.length, 4);
+      .filter(({ id }) => /^Redeploy(Edge|Session|Orchestrator|WebhookDispatcher|AdminApi)OnRotationFunction/.test(id));
+    assert.equal(functions.length, 5);
     for (const { id, resource } of functions) {
       const target = JSON.stringify((resource.Properties.DeadLetterConfig as { TargetArn: unknown })?.TargetArn);
       assert.match(target, /OnRotationDeadLetters/, `${id} has no dead-letter queue`);
@@ -79,7 +79,7 @@ export function describeCheckovFixes(synthesized: () => Synthesized): void {
     const alarms = synthesized()
       .resourcesOfType('AWS::CloudWatch::Alarm')
       .filter(({ id }) => id.includes('OnRotationRedeployFailed'));
-    assert.equal(alarms.length, 4);
+    assert.equal(alarms.length, 5);
     for (const { id, resource } of alarms) assert.ok((resource.Properties.AlarmActions as unknown[]).length, id);
   });
 
@@ -107,9 +107,9 @@ export function describeCheckovFixes(synthesized: () => Synthesized): void {
     const allowed =
       /^(\S+ CKV_AWS_11[5-7]|Redeploy\w+OnRotationFunction CKV_AWS_173|(LoadBalancerAccessLogs|SignInCanaryArtifacts) CKV_AWS_18|LoadBalancerSecurityGroup CKV_AWS_260)$/;
     for (const entry of skipped) assert.match(entry, allowed);
-    // 8 functions outside the VPC, unreserved; 4 without a dead-letter queue (their callers wait for
-    // them); 4 environments of names; the access-log and canary-artifact buckets and the port 80 redirect.
-    assert.equal(skipped.length, 8 * 2 + 4 + 4 + 3);
+    // 9 functions outside the VPC, unreserved; 4 without a dead-letter queue (their callers wait for
+    // them); 5 environments of names; the access-log and canary-artifact buckets and the port 80 redirect.
+    assert.equal(skipped.length, 9 * 2 + 4 + 5 + 3);
     for (const { id, comments } of skips) {
       for (const comment of comments) assert.ok(comment.length > 40, `${id}: a skip without a reason`);
     }

@@ -129,6 +129,22 @@ describe('loadEnvironmentParameters', () => {
     );
   });
 
+  test('the admin API admits named networks only: IPv4 CIDRs, never one that spans every address', () => {
+    const shape = candidatesWith('prod', (config) => {
+      config.adminApi.allowedCidrs = ['10.0.0.0', '10.1.0.0/33'];
+    });
+    const problems = problemsOf(() => loadEnvironmentParameters('prod', shape));
+    assert.ok(problems.some((problem) => problem.startsWith('adminApi.allowedCidrs.0')));
+    assert.ok(problems.some((problem) => problem.startsWith('adminApi.allowedCidrs.1')));
+    const everyone = candidatesWith('prod', (config) => {
+      config.adminApi.allowedCidrs = ['10.20.0.0/16', '0.0.0.0/0'];
+    });
+    assert.deepEqual(
+      problemsOf(() => loadEnvironmentParameters('prod', everyone)),
+      ["adminApi.allowedCidrs: 0.0.0.0/0 admits every address; name the operators' networks"],
+    );
+  });
+
   test('takes a load-test block in dev and staging and refuses one in prod', () => {
     assert.ok(loadEnvironmentParameters('dev').loadTest);
     assert.ok(loadEnvironmentParameters('staging').loadTest?.schedule);

@@ -15,6 +15,7 @@ import {
 } from '../constructs/telemetry-collector.ts';
 import { TokenTable, tokenTableActions } from '../constructs/token-table.ts';
 import { identityMigrationsEntry, webhookDispatcherCommand } from '../stacks/services-stack.ts';
+import { describeAdminApi } from './admin-api-assertions.ts';
 import { describeCheckovFixes } from './checkov-assertions.ts';
 import { describeLoadTest } from './load-test-assertions.ts';
 import { describePipeline } from './pipeline-assertions.ts';
@@ -35,6 +36,11 @@ const actionsWithoutResourceScope = new Set([
   // The Synthetics construct's: the canary lists buckets, and PutMetricData is narrowed by a namespace condition.
   's3:ListAllMyBuckets',
   'cloudwatch:PutMetricData',
+  // The channels ECS Exec opens from a task (the admin API's).
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
 ]);
 
 /** The standard variables the OpenTelemetry SDK reads, which the collector sidecar's app containers get. */
@@ -62,7 +68,7 @@ interface PolicyStatement {
  * A task role's statements split into the collector sidecar's two, checked exactly (X-Ray writes, and
  * writes to its own metrics log group), and the rest.
  */
-function telemetryStatements(
+export function telemetryStatements(
   statements: PolicyStatement[],
   { traces = true }: { traces?: boolean } = {},
 ): { others: PolicyStatement[] } {
@@ -81,12 +87,12 @@ function telemetryStatements(
   return { others: statements.filter((statement) => !isTelemetry(statement)) };
 }
 
-function statementsOf(policy: { Properties?: Record<string, unknown> }): PolicyStatement[] {
+export function statementsOf(policy: { Properties?: Record<string, unknown> }): PolicyStatement[] {
   const document = policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] };
   return document.Statement;
 }
 
-const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 interface IngressRule {
   /** The logical id of the group that admits, without its hash. */
@@ -106,7 +112,7 @@ function orchestratorServiceId(template: Synthesized['templates']['services']): 
 }
 
 /** Every ingress rule of every stack, inline or standalone, in a comparable form. */
-function ingressRules(synthesized: Synthesized): IngressRule[] {
+export function ingressRules(synthesized: Synthesized): IngressRule[] {
   const sourceOf = (rule: Record<string, unknown>) =>
     typeof rule.CidrIp === 'string'
       ? rule.CidrIp
@@ -129,7 +135,7 @@ function ingressRules(synthesized: Synthesized): IngressRule[] {
   return [...inline, ...standalone];
 }
 
-interface ContainerDefinition {
+export interface ContainerDefinition {
   readonly Name: string;
   readonly Essential?: boolean;
   readonly Command?: string[];
@@ -148,11 +154,12 @@ const taskOwners: Readonly<Record<string, TaskOwner>> = {
   Session: 'session',
   Orchestrator: 'orchestrator',
   WebhookDispatcher: 'webhook-dispatcher',
+  AdminApi: 'admin-api',
   IdentityProvisioning: 'provisioning',
 };
 
 /** Every container of every task definition, with the service (or the provisioning) whose task it is. */
-function containersOf(synthesized: Synthesized): Array<{ service: TaskOwner; container: ContainerDefinition }> {
+export function containersOf(synthesized: Synthesized): Array<{ service: TaskOwner; container: ContainerDefinition }> {
   return synthesized.resourcesOfType('AWS::ECS::TaskDefinition').flatMap(({ id, resource }) => {
     const owner = /^([A-Za-z]+)Task[0-9A-F]{8}$/.exec(id)?.[1];
     const service = taskOwners[owner ?? ''] as TaskOwner;
@@ -164,10 +171,10 @@ function containersOf(synthesized: Synthesized): Array<{ service: TaskOwner; con
   });
 }
 
-const namesPassedTo = (container: ContainerDefinition) =>
+export const namesPassedTo = (container: ContainerDefinition) =>
   new Set([...(container.Environment ?? []), ...(container.Secrets ?? [])].map(({ Name }) => Name));
 
-const secretSources = (container: ContainerDefinition, name: string) =>
+export const secretSources = (container: ContainerDefinition, name: string) =>
   (container.Secrets ?? []).filter((secret) => secret.Name === name).map((secret) => JSON.stringify(secret.ValueFrom));
 
 /** Stands in for what CloudFormation resolves only at deploy: a host name, a port, a table name. */
@@ -202,6 +209,7 @@ const variablesReadByLibraries: Readonly<Record<ServiceName, readonly string[]>>
   session: openTelemetryVariables,
   orchestrator: [...postgresVariables, ...openTelemetryVariables],
   'webhook-dispatcher': [...postgresVariables, ...openTelemetryVariables],
+  'admin-api': [...postgresVariables, ...openTelemetryVariables],
 };
 
 /**
@@ -247,6 +255,20 @@ const requiredByTheDeployment: Readonly<Record<ServiceName, readonly string[]>> 
   'webhook-dispatcher': [
     'PUBLIC_ORIGIN',
     'AWS_REGION',
+    'DATABASE_IAM_AUTH',
+    ...postgresVariables.filter((name) => name !== 'PGPASSWORD'),
+  ],
+  'admin-api': [
+    // Its defaults listen on the loopback only, where nothing outside the task reaches it.
+    'ADMIN_API_HOST',
+    'ADMIN_API_PORT',
+    'PUBLIC_ORIGIN',
+    'INTERNAL_API_TOKEN',
+    'SESSION_REPLICAS',
+    'TOKEN_TABLE_NAME',
+    'AWS_REGION',
+    'SES_REGION',
+    'SES_CONFIGURATION_SET',
     'DATABASE_IAM_AUTH',
     ...postgresVariables.filter((name) => name !== 'PGPASSWORD'),
   ],
@@ -320,6 +342,7 @@ export function describeEnvironment(name: EnvironmentName): void {
     describeCheckovFixes(() => synthesized);
     describePipeline(() => synthesized);
     describeLoadTest(() => synthesized, { hasLoadTest: loadEnvironmentParameters(name).loadTest !== undefined });
+    describeAdminApi(() => synthesized);
 
     test('synthesizes four stacks in the configured account and region with no unacknowledged nag finding', () => {
       const { stacks, config } = synthesized;
@@ -435,6 +458,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           'DatabaseClusterIdentifier',
           'DatabaseEventsSecretArn',
           'DatabaseName',
+          'DatabaseOperatorSecretArn',
           'DatabaseOwnerSecretArn',
           'DatabaseProxyEndpoint',
           'IdentityProvisioningCluster',
@@ -452,6 +476,8 @@ export function describeEnvironment(name: EnvironmentName): void {
           'TotpEncryptionKeySecretArn',
         ],
         services: [
+          'AdminApiLogGroupName',
+          'AdminApiServiceName',
           'ClusterName',
           'OrchestratorLogGroupName',
           'OrchestratorServiceName',
@@ -558,6 +584,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.deepEqual(retained.sort(), [
         'data/SharedSecretRotationLogs',
         'edge/RedeployEdgeOnRotationLogs',
+        'services/RedeployAdminApiOnRotationLogs',
         'services/RedeployOrchestratorOnRotationLogs',
         'services/RedeploySessionOnRotationLogs',
         'services/RedeployWebhookDispatcherOnRotationLogs',
@@ -615,9 +642,9 @@ export function describeEnvironment(name: EnvironmentName): void {
     test('database credentials live in Secrets Manager and rotate', () => {
       const { templates } = synthesized;
       const schedules = Object.values(templates.data.findResources('AWS::SecretsManager::RotationSchedule'));
-      // The master, owner, app and events database users, the JWT signing keys, the internal API
-      // token and the principal-assertion key.
-      assert.equal(schedules.length, 7);
+      // The master, owner, app, events and operator database users, the JWT signing keys, the
+      // internal API token and the principal-assertion key.
+      assert.equal(schedules.length, 8);
       for (const schedule of schedules) {
         assert.ok(schedule.Properties.RotationRules, 'every rotation has a schedule');
       }
@@ -844,7 +871,7 @@ export function describeEnvironment(name: EnvironmentName): void {
 
     test('services roll back failed deployments, have no fixed task count and scale on CPU (edge also on requests)', () => {
       const services = synthesized.resourcesOfType('AWS::ECS::Service');
-      assert.equal(services.length, 4);
+      assert.equal(services.length, 5);
       for (const { id, resource } of services) {
         const properties = resource.Properties;
         assert.deepEqual((properties.DeploymentConfiguration as Record<string, unknown>).DeploymentCircuitBreaker, {
@@ -855,6 +882,9 @@ export function describeEnvironment(name: EnvironmentName): void {
           // A worker: a fixed count from the parameters, outside Service Connect (it calls no service, none calls it).
           assert.equal(properties.DesiredCount, synthesized.config.webhooks.dispatcher.tasks ?? 1);
           assert.equal(properties.ServiceConnectConfiguration, undefined);
+        } else if (id.startsWith('AdminApi')) {
+          // One task for a few operators, a Service Connect client of the session replicas (admin-api-assertions.ts).
+          assert.equal(properties.DesiredCount, 1);
         } else {
           assert.equal(properties.DesiredCount, undefined, `${id} fixes DesiredCount`);
           assert.equal((properties.ServiceConnectConfiguration as { Enabled: boolean }).Enabled, true);
@@ -992,6 +1022,7 @@ export function describeEnvironment(name: EnvironmentName): void {
           entry.container.Name === 'app' && entry.service !== 'provisioning',
       );
       assert.deepEqual(apps.map(({ service }) => service).sort(), [
+        'admin-api',
         'edge',
         'orchestrator',
         'session',
@@ -1051,8 +1082,15 @@ export function describeEnvironment(name: EnvironmentName): void {
         session: environmentOf('session'),
         orchestrator: environmentOf('orchestrator'),
         'webhook-dispatcher': environmentOf('webhook-dispatcher'),
+        'admin-api': environmentOf('admin-api'),
       });
-      assert.deepEqual(problems, { edge: [], session: [], orchestrator: [], 'webhook-dispatcher': [] });
+      assert.deepEqual(problems, {
+        edge: [],
+        session: [],
+        orchestrator: [],
+        'webhook-dispatcher': [],
+        'admin-api': [],
+      });
     });
 
     test("every orchestrator task migrates the identity schema before its app starts; only the migration holds the owner's credentials", () => {
@@ -1092,6 +1130,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       const iamOf = (secret: string) => auth.find((entry) => JSON.stringify(entry.SecretArn).includes(secret))?.IAMAuth;
       assert.equal(iamOf('IdentityAppSecret'), 'REQUIRED');
       assert.equal(iamOf('IdentityEventsSecret'), 'REQUIRED');
+      assert.equal(iamOf('IdentityOperatorSecret'), 'REQUIRED');
       // The one-off migrations and provisioning keep their passwords (and no task role of theirs may connect).
       assert.equal(iamOf('IdentityOwnerSecret'), 'DISABLED');
       assert.equal(iamOf('IdentityClusterSecret'), 'DISABLED');
@@ -1102,7 +1141,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         assert.equal(secretSources(container, 'PGPASSWORD').join(), '', `${service} app gets a database password`);
         assert.doesNotMatch(JSON.stringify(container.Secrets ?? []), /IdentityAppSecret[^"]*:password::/);
       }
-      for (const service of ['orchestrator', 'webhook-dispatcher'] as const) {
+      for (const service of ['orchestrator', 'webhook-dispatcher', 'admin-api'] as const) {
         const app = containersOf(synthesized).find(
           (entry) => entry.service === service && entry.container.Name === 'app',
         );
@@ -1153,6 +1192,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       assert.match(secretSources(container, 'OWNER_ROLE_PASSWORD').join(), /IdentityOwnerSecret.*:password::/);
       assert.match(secretSources(container, 'APP_ROLE_PASSWORD').join(), /IdentityAppSecret.*:password::/);
       assert.match(secretSources(container, 'EVENTS_ROLE_PASSWORD').join(), /IdentityEventsSecret.*:password::/);
+      assert.match(secretSources(container, 'OPERATOR_ROLE_PASSWORD').join(), /IdentityOperatorSecret.*:password::/);
       // Run again on every new image, it must never set a password rotation has since changed.
       assert.ok(!namesPassedTo(container).has('RESET_ROLE_PASSWORDS'));
 
@@ -1278,7 +1318,7 @@ export function describeEnvironment(name: EnvironmentName): void {
       }
     });
 
-    test('task roles are least-privilege: only the orchestrator touches data, and only token-table items', () => {
+    test('task roles are least-privilege: only the orchestrator and the admin API touch data, and only token-table items', () => {
       const { templates, stacks } = synthesized;
       const taskRolePolicies = (template: typeof templates.services, rolePrefix: string) =>
         Object.entries(template.findResources('AWS::IAM::Policy')).filter(([policyId]) =>
@@ -1393,11 +1433,12 @@ export function describeEnvironment(name: EnvironmentName): void {
       const { config } = synthesized;
       assert.deepEqual(sourcesOf(config.redis.port), ['EdgeSecurityGroup', 'SessionSecurityGroup']);
       assert.deepEqual(sourcesOf(5432), [
+        'AdminApiSecurityGroup',
         'IdentityProvisioningSecurityGroup',
         'OrchestratorSecurityGroup',
         'WebhookDispatcherSecurityGroup',
       ]);
-      assert.deepEqual(sourcesOf(8081), ['EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
+      assert.deepEqual(sourcesOf(8081), ['AdminApiSecurityGroup', 'EdgeSecurityGroup', 'OrchestratorSecurityGroup']);
       assert.deepEqual(sourcesOf(8082), ['EdgeSecurityGroup']);
       assert.deepEqual(sourcesOf(8080), ['LoadBalancerSecurityGroup']);
       for (const rule of rules.filter((candidate) => candidate.port === 'cluster port')) {
@@ -1457,6 +1498,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         session: [templates.services, 'RedeploySessionOnRotation', [token]],
         orchestrator: [templates.services, 'RedeployOrchestratorOnRotation', shared],
         edge: [templates.edge, 'RedeployEdgeOnRotation', shared],
+        'admin API': [templates.services, 'RedeployAdminApiOnRotation', [token]],
       } as const;
       for (const [service, [template, prefix, secrets]] of Object.entries(rotatedSecretsRollingEach)) {
         const [, rule] =
@@ -1599,6 +1641,7 @@ export function describeEnvironment(name: EnvironmentName): void {
         .resourcesOfType('AWS::CloudWatch::Alarm')
         .filter(({ resource }) => JSON.stringify(resource.Properties.Metrics ?? []).includes('RunningTaskCount'));
       assert.deepEqual(alarms.map(({ id }) => id.replace(/TasksBelowDesired.*/, '')).sort(), [
+        'AdminApi',
         'Edge',
         'Orchestrator',
         'Session',

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
-/** The three services, and the webhook dispatcher, which runs the orchestrator's image with a config of its own. */
-export type ServiceName = 'edge' | 'session' | 'orchestrator' | 'webhook-dispatcher';
+/** The three services, and the webhook dispatcher and admin API, which run the orchestrator's image with configs of their own. */
+export type ServiceName = 'edge' | 'session' | 'orchestrator' | 'webhook-dispatcher' | 'admin-api';
 
 /** The config module of each service: the schema it validates its environment with, and its loader. */
 const schemaSources: Readonly<Record<ServiceName, { file: string; exportName: string; loaderName: string }>> = {
@@ -20,6 +20,11 @@ const schemaSources: Readonly<Record<ServiceName, { file: string; exportName: st
     file: 'services/orchestrator/src/webhooks/webhook-dispatcher-config.ts',
     exportName: 'webhookDispatcherConfigSchema',
     loaderName: 'loadWebhookDispatcherConfig',
+  },
+  'admin-api': {
+    file: 'services/orchestrator/src/admin/admin-api-config.ts',
+    exportName: 'adminApiConfigSchema',
+    loaderName: 'loadAdminApiConfig',
   },
 };
 

@@ -46,12 +46,18 @@ export interface CfnResource {
  * documented test values of `test-deployment-targets.ts`): the same compose function,
  * the same cdk.json context, the AwsSolutions checks attached (an unacknowledged finding throws here).
  * The cloud assembly goes to a temp directory that is removed afterwards.
+ *
+ * @param candidates the environments' parameters; a test passes an altered copy to synthesize a variant.
  */
-export function synthesize(name: EnvironmentName, mutate?: (stacks: AuthscaleStacks) => void): Synthesized {
+export function synthesize(
+  name: EnvironmentName,
+  mutate?: (stacks: AuthscaleStacks) => void,
+  candidates?: Readonly<Record<string, unknown>>,
+): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), `authscale-cdk-${name}-`));
   try {
     const app = new App({ outdir, context: cdkJson.context });
-    const config = loadEnvironmentConfig(name, testDeploymentTargets[name]);
+    const config = loadEnvironmentConfig(name, testDeploymentTargets[name], ...(candidates ? [candidates] : []));
     const stacks = composeAuthscale(app, config);
     const pipeline = composePipeline(app, config);
     mutate?.(stacks);
