@@ -4,6 +4,21 @@ import { profiles } from '../../load-tests/profiles.ts';
 const positiveInteger = (options: { minimum?: number; maximum?: number; description: string }) =>
   Type.Integer({ minimum: 1, ...options });
 
+/** One hook: its HTTPS address, the Secrets Manager secret that holds its signing secret, its policy. */
+const hookEndpointProperties = {
+  url: Type.String({ pattern: '^https://', maxLength: 2048 }),
+  secretArn: Type.String({
+    pattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+-[A-Za-z0-9]{6}$',
+    description: 'The complete ARN of a secret the team made, whose value is the Standard Webhooks secret (whsec_...).',
+  }),
+  /** During a rotation, the secret the receiver moves to: calls are signed with both. */
+  nextSecretArn: Type.Optional(
+    Type.String({ pattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+-[A-Za-z0-9]{6}$' }),
+  ),
+  timeoutMs: Type.Optional(positiveInteger({ minimum: 100, maximum: 10_000, description: 'Default 2000.' })),
+  onFailure: Type.Optional(Type.Union([Type.Literal('closed'), Type.Literal('open')])),
+};
+
 const fargateCpu = Type.Union(
   [Type.Literal(256), Type.Literal(512), Type.Literal(1024), Type.Literal(2048), Type.Literal(4096)],
   { description: 'Fargate task CPU units (1024 = 1 vCPU).' },
@@ -185,6 +200,30 @@ export const environmentParametersSchema = Type.Object(
         }),
       },
       { additionalProperties: false },
+    ),
+    hooks: Type.Optional(
+      Type.Object(
+        {
+          beforeSignUp: Type.Optional(Type.Object(hookEndpointProperties, { additionalProperties: false })),
+          beforeToken: Type.Optional(
+            Type.Object(
+              {
+                ...hookEndpointProperties,
+                claimNamespace: Type.String({
+                  minLength: 1,
+                  maxLength: 256,
+                  description: 'The prefix of every claim name the hook may add, as https://example.com/claims/.',
+                }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'Synchronous hooks the orchestrator calls (docs/hooks.md); unset, none.',
+        },
+      ),
     ),
     adminApi: Type.Object(
       {

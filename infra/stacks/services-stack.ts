@@ -9,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema.ts';
 import { FargateService, type FargateServiceProps } from '../constructs/fargate-service.ts';
+import { hookSettings } from '../constructs/hook-settings.ts';
 import { LogEventAlarm } from '../constructs/log-event-alarm.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import { PlatformEvents } from '../constructs/platform-events.ts';
@@ -21,7 +22,7 @@ import type { DataStack } from './data-stack.ts';
 import { addOutputs } from './stack-outputs.ts';
 
 export interface ServicesStackProps extends StackProps {
-  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn' | 'webhooks' | 'adminApi'>;
+  readonly config: Pick<EnvironmentConfig, 'name' | 'services' | 'edge' | 'signIn' | 'webhooks' | 'adminApi' | 'hooks'>;
   readonly vpc: ec2.IVpc;
   readonly serviceSubnets: ec2.SubnetSelection;
   readonly data: Pick<
@@ -142,6 +143,7 @@ export class ServicesStack extends Stack {
       PGSSLMODE: 'verify-full',
     };
     const mail = new MailSending(this, 'Mail', { domain: config.edge.publicHostname });
+    const hooks = hookSettings(this, config.hooks);
     this.orchestrator = new FargateService(this, 'Orchestrator', {
       ...common,
       serviceName: 'orchestrator',
@@ -162,8 +164,10 @@ export class ServicesStack extends Stack {
         // Two hops: the edge, and the Service Connect proxy between them, should it append its own entry.
         TRUST_PROXY_HOPS: '2',
         DATABASE_IAM_AUTH: 'true',
+        ...hooks.environment,
       },
       secrets: {
+        ...hooks.secrets,
         // The user only: the app signs an IAM authentication token for it on every new connection.
         PGUSER: { secret: database.appSecret, field: 'username' },
         JWT_SIGNING_KEYS: { secret: data.jwtSigningKeys.secret },
