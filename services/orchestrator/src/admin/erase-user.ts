@@ -34,8 +34,10 @@ export async function eraseUser(
 ): Promise<ErasureReport> {
   const user = await deps.identity.admin.erasableUser({ userId });
   const tenants = user ? await deps.identity.memberships.tenantsOf({ userId }) : [];
+  // Disabling ends the live sessions; the purge then removes what is left of them.
+  let ended = 0;
   if (user) {
-    await disableUser(deps, { email: user.email, reason });
+    ended = (await disableUser(deps, { email: user.email, reason })).sessionsRevoked;
   } else if ((await deps.identity.admin.eraseUser({ userId, operatorId: operator.id, reason })) === null) {
     throw new AuthError('not_found', 'No user has that id.');
   }
@@ -55,7 +57,7 @@ export async function eraseUser(
     removed: {
       postgres: erased,
       dynamodb: { ...tokens, apiKeysRevoked },
-      sessions: { revoked, epochExpiresInMs: footprint.epochExpiresInMs },
+      sessions: { revoked: ended + revoked, epochExpiresInMs: footprint.epochExpiresInMs },
     },
     verified: true,
   };
