@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -143,8 +143,16 @@ describe('each service talks to Redis as its own ACL user', () => {
     }
 
     // The sign-in limit counts in Redis on every attempt and fails closed: a refused script would be 503.
+    // From an address of its own: the per-IP limit counts 127.0.0.1 in the shared cluster, where
+    // other test files send thousands of requests from it.
+    const remoteAddress = `127.0.3.${randomInt(1, 255)}`;
     const login = () =>
-      app.inject({ method: 'POST', url: '/auth/login', payload: { email: `${hex}@example.test`, password: 'wrong' } });
+      app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        remoteAddress,
+        payload: { email: `${hex}@example.test`, password: 'wrong' },
+      });
     assert.deepEqual(
       [(await login()).statusCode, (await login()).statusCode, (await login()).statusCode],
       [401, 401, 429],
