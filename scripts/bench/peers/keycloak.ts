@@ -80,8 +80,15 @@ export async function startKeycloak({ home, javaHome, logFile }: { home: string;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
-    process.kill(-pid, 'SIGTERM');
-    const timer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 30_000);
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, name);
+      } catch {
+        // The group is gone already.
+      }
+    };
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), 30_000);
     await exited;
     clearTimeout(timer);
   };
