@@ -92,6 +92,11 @@ export class RedisCluster extends Construct {
         // longer than the default 64 bytes, which would turn it into a full hashtable; 256 keeps
         // it a listpack, about a quarter less memory per session.
         'hash-max-listpack-value': '256',
+        // A shard whose primary failed leaves the rest up, and its replicas answer the session
+        // replicas' reads until one is promoted: with full coverage required, every node refuses
+        // every read in that window. A node cut off from most primaries still refuses, so nothing
+        // stale is served.
+        'cluster-require-full-coverage': 'no',
       },
     });
 

@@ -75,6 +75,12 @@ export function redisClusterNodeArgs({ busPort, nodeTimeoutMs }: { busPort: numb
     // Replicas take over without waiting for an operator, as ElastiCache does.
     '--cluster-replica-validity-factor',
     '0',
+    // As the ElastiCache parameter group sets it: a shard whose primary failed leaves the rest of
+    // the cluster up. Otherwise, between the failure being agreed and a replica's promotion, every
+    // node refuses every read (CLUSTERDOWN), the dead primary's replicas included, which hold every
+    // acknowledged write. A node cut off from most primaries still refuses, so it serves nothing stale.
+    '--cluster-require-full-coverage',
+    'no',
     // Redis leaves a replica out of CLUSTER SLOTS (so clients never read from it) until its
     // replication offset moves; an idle new cluster only moves it on these pings.
     '--repl-ping-replica-period',

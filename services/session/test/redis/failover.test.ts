@@ -7,7 +7,7 @@ import { createRedisStore } from '../../src/redis/create-redis-store.ts';
 import { connectRedis } from '../../src/redis/redis-connection.ts';
 import { userKey } from '../../src/redis/session-keys.ts';
 import { createSessions } from '../../src/store/create-sessions.ts';
-import { clusterNodes, onNode, ownersOf, replicationOnline } from './cluster-topology.ts';
+import { type ClusterNodeInfo, clusterNodes, onNode, ownersOf, replicationOnline } from './cluster-topology.ts';
 
 const absoluteTtlMs = 7 * 24 * 3_600_000;
 const prefix = 'as';
@@ -145,6 +145,46 @@ describe('Redis primary failover (a cluster of our own, nodes killed for real)',
       }
     }
     assert.deepEqual(failures, [], 'no read failed while the primary was down');
+  });
+
+  it('answers them once the failure is agreed too, before a replica is promoted', async () => {
+    const sessions = await openSessions({ nearCache: false, retryDeadlineMs: 100 });
+    const created = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        sessions.create({ userId: randomUUID(), tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' }),
+      ),
+    );
+    const via = await livePort([]);
+    const victim = (await clusterNodes(via)).find((node) => node.primary && !node.failed) as ClusterNodeInfo;
+    const onVictim: typeof created = [];
+    for (const entry of created) {
+      if ((await ownersOf(userKey(prefix, entry.session.userId), via)).primary?.port === victim.port) {
+        onVictim.push(entry);
+      }
+    }
+    assert.ok(onVictim.length > 0, 'some sessions live on the primary about to die');
+    // Held in the window every failover has, between the cluster agreeing that the primary failed
+    // and a replica's promotion: here no replica may take over.
+    for (const node of cluster.nodes) await onNode(node.port, ['CONFIG', 'SET', 'cluster-replica-no-failover', 'yes']);
+    await cluster.kill(victim.port);
+    // Every live node counts the dead primary's slots as failed: each has taken the failure in.
+    const live = cluster.nodes.filter((node) => node.port !== victim.port);
+    await waitFor(
+      async () => {
+        const infos = await Promise.all(live.map((node) => onNode(node.port, ['CLUSTER', 'INFO'])));
+        return infos.every((info) => /cluster_slots_fail:[1-9]/.test(String(info))) ? true : undefined;
+      },
+      { what: 'every node to take in that the primary failed', timeoutMs: 30_000 },
+    );
+    const failures: unknown[] = [];
+    for (const { token } of onVictim) {
+      try {
+        assert.ok(await sessions.validate(token), 'the session is still found');
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    assert.deepEqual(failures, [], 'no read failed before the promotion');
   });
 
   it('fails no read and keeps every acknowledged create and revoke when a primary dies under load', async () => {
