@@ -1,7 +1,8 @@
 /**
  * `npm run fuzz`: Schemathesis, a third-party OpenAPI fuzzer, against `npm start` with
  * docs/openapi.json, the way an outside reviewer runs it: without credentials, with a bearer token
- * and with the session cookie. Any failed check fails the run: a 5xx, an answer the document does
+ * and with the session cookie; and against its admin API with docs/admin-openapi.json and the
+ * operator key `npm start` prints. Any failed check fails the run: a 5xx, an answer the document does
  * not list, a schema-valid request refused, a route that ignores missing or bad credentials.
  * `schemathesis.toml` at the root holds the one rule the schema cannot state. Arguments after `--`
  * go to every Schemathesis run (`npm run fuzz -- --max-examples 50 --seed 7`).
@@ -17,6 +18,7 @@ import { pythonTool } from './python-tool.ts';
 const schemathesisVersion = '4.32.5';
 const root = resolve(import.meta.dirname, '..');
 const contract = join(root, 'docs', 'openapi.json');
+const adminContract = join(root, 'docs', 'admin-openapi.json');
 const extraArguments = process.argv.slice(2);
 // These end the session a run authenticates with, after which it would test only the refusal:
 // they get runs of their own, each with a fresh credential.
@@ -26,8 +28,9 @@ const st = pythonTool('schemathesis', schemathesisVersion);
 const home = mkdtempSync(join(tmpdir(), 'authscale-fuzz-'));
 // The embedded PostgreSQL runs as `postgres` when we are root, and must reach its data directory.
 chmodSync(home, 0o755);
-const port = await freePort();
+const [port, adminPort] = [await freePort(), await freePort()];
 const base = `http://localhost:${port}`;
+const adminBase = `http://127.0.0.1:${adminPort}`;
 // An `npm start` of its own, in a temp dir: its database and mail never mix with the developer's.
 // One fuzzer is one address making thousands of requests; it is counted, never refused.
 const platform = spawnServer(
@@ -35,10 +38,21 @@ const platform = spawnServer(
   [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'scripts/start.ts')],
   {
     cwd: home,
-    env: { ...process.env, PORT: String(port), RATE_LIMIT_EXEMPT_CIDRS: '127.0.0.0/8', LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ADMIN_API_PORT: String(adminPort),
+      RATE_LIMIT_EXEMPT_CIDRS: '127.0.0.0/8',
+      LOG_LEVEL: 'error',
+    },
   },
 );
 platform.stderr?.pipe(process.stderr);
+// `npm start` prints a key with every operator scope for the run; the admin run authenticates with it.
+let printed = '';
+platform.stdout?.on('data', (chunk) => {
+  printed += chunk;
+});
 
 let failed = false;
 try {
@@ -63,6 +77,11 @@ try {
     ['session cookie, session-ending routes', [...cookieHeaders(lastCookie.cookie), ...included()]],
   ];
   for (const [title, credentials] of runs) failed = !schemathesis(title, credentials) || failed;
+  const operatorKey = await waitFor(async () => /operator key for this run: (aso_\S+)/.exec(printed)?.[1], {
+    timeoutMs: 30_000,
+    what: 'the operator key npm start prints',
+  });
+  failed = !schemathesis('admin API, operator key', bearerHeader(operatorKey), adminContract, adminBase) || failed;
 } finally {
   await stopProcess(platform, 'SIGINT', 30_000);
   rmSync(home, { recursive: true, force: true });
@@ -70,7 +89,7 @@ try {
 console.log(failed ? '\nnpm run fuzz: Schemathesis found failures (above).' : '\nnpm run fuzz: every run is clean.');
 process.exit(failed ? 1 : 0);
 
-function schemathesis(title: string, credentials: string[]): boolean {
+function schemathesis(title: string, credentials: string[], document = contract, url = base): boolean {
   console.log(`\n== Schemathesis: ${title} ==`);
   const result = spawnSync(
     st,
@@ -78,9 +97,9 @@ function schemathesis(title: string, credentials: string[]): boolean {
       '--config-file',
       join(root, 'schemathesis.toml'),
       'run',
-      contract,
+      document,
       '--url',
-      base,
+      url,
       '--max-examples',
       '5',
       '--seed',

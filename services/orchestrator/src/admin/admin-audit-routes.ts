@@ -1,3 +1,4 @@
+import { AuthError } from '@authscale/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AdminApiDependencies } from './admin-dependencies.ts';
@@ -30,21 +31,25 @@ export const adminAuditRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDepende
           },
           { additionalProperties: false },
         ),
-        produces: ['application/x-ndjson'],
         response: {
-          200: Type.String({
+          // Its own media type; the refusals keep the JSON error shape.
+          200: {
             description:
               'One JSON object per line: `id`, `occurredAt`, `type`, `userId`, `tenantId`, `ip`, `detail`. `Link: <...>; rel="next"` names the next page.',
-          }),
+            content: { 'application/x-ndjson': { schema: Type.String() } },
+          },
         },
       },
     },
     async (request, reply) => {
       const { after, since } = request.query;
       const limit = Math.min(Number(request.query.limit ?? exportLimit.default), exportLimit.maximum);
+      // In UTC: Postgres refuses offsets past 15:59, which RFC 3339 allows up to 23:59.
+      const from = since === undefined ? undefined : new Date(since);
+      if (from && Number.isNaN(from.getTime())) throw new AuthError('invalid_request', 'The time is invalid.');
       const events = await deps.identity.operators.exportAudit({
         ...(after ? { after } : {}),
-        ...(since ? { since } : {}),
+        ...(from ? { since: from.toISOString() } : {}),
         limit,
       });
       const last = events.at(-1);

@@ -100,7 +100,7 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/admin/webhooks/:webhookId/deliveries',
     {
-      config: { operatorScope: 'webhooks:write' },
+      config: { operatorScope: 'webhooks:write', refusals: ['not_found'] },
       schema: {
         params: platformWebhookParams,
         querystring: deliveriesQuery,
@@ -109,14 +109,18 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const { state, limit = '50', before } = request.query;
-      const deliveries = await deps.identity.operators.platformWebhooks((webhooks) =>
-        webhooks.deliveries({
-          endpointId: request.params.webhookId,
-          limit: Number(limit),
-          ...(state ? { state } : {}),
-          ...(before ? { before } : {}),
-        }),
+      const endpointId = request.params.webhookId;
+      const deliveries = await deps.identity.operators.platformWebhooks(async (webhooks) =>
+        (await webhooks.list()).some((webhook) => webhook.id === endpointId)
+          ? webhooks.deliveries({
+              endpointId,
+              limit: Number(limit),
+              ...(state ? { state } : {}),
+              ...(before ? { before } : {}),
+            })
+          : null,
       );
+      if (!deliveries) throw notFound();
       return { deliveries };
     },
   );

@@ -296,6 +296,8 @@ describe('the admin API', () => {
       [1, 2, 3, 4, 5],
     );
     assert.equal(mine[0]?.ip, '192.0.2.1');
+    // Any RFC 3339 offset, though Postgres takes none past 15:59.
+    assert.equal((await admin('GET', '/admin/audit-events?since=2000-01-01T00:00:00-18:51&limit=1')).statusCode, 200);
     const ids = lines.map((line) => BigInt(line.id));
     assert.deepEqual(
       ids,
@@ -325,6 +327,7 @@ describe('the admin API', () => {
     assert.deepEqual(tenantView, []);
     assert.equal((await admin('DELETE', `/admin/webhooks/${id}`)).statusCode, 204);
     assert.equal((await admin('DELETE', `/admin/webhooks/${id}`)).statusCode, 404);
+    assert.equal((await admin('GET', `/admin/webhooks/${id}/deliveries`)).statusCode, 404);
   });
 
   it('audits every request an operator makes with the key and its holder, refusals too', async () => {
