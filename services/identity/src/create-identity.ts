@@ -1,4 +1,4 @@
-import { AuthError, ConfigError, observeConnectionPool } from '@authscale/core';
+import { AuthError, observeConnectionPool } from '@authscale/core';
 import pg, { type PoolClient } from 'pg';
 import { assertSafeDatabaseRole } from './assert-safe-database-role.ts';
 import { listAuditEvents } from './audit/list-audit-events.ts';
@@ -67,13 +67,6 @@ export interface CreateIdentityOptions {
   maxConnections?: number;
   /** @default 5000 */
   statementTimeoutMs?: number;
-  /**
-   * A separate credential for `admin.unscoped`: a role with BYPASSRLS and only the grants the
-   * admin jobs need. Without it, `admin.unscoped` refuses to run.
-   */
-  unscopedDatabaseUrl?: string;
-  /** Told the reason each time the unscoped API is used. */
-  onUnscopedAccess?: (reason: string) => void;
 }
 
 /** Where a connection goes, as node-postgres resolved it from the URL or the PG* variables. */
@@ -112,8 +105,6 @@ export function createIdentity({
   password,
   maxConnections = 10,
   statementTimeoutMs = 5000,
-  unscopedDatabaseUrl,
-  onUnscopedAccess = () => {},
 }: CreateIdentityOptions) {
   if (password && databaseUrl) {
     throw new TypeError('createIdentity: a password provider takes its connection from PG* variables, not databaseUrl');
@@ -125,30 +116,12 @@ export function createIdentity({
     ...(password ? { password: (...args: unknown[]) => password(args[0] as DatabaseTarget) } : {}),
     ...poolOptions,
   });
-  const unscopedPool = unscopedDatabaseUrl
-    ? new pg.Pool({ connectionString: unscopedDatabaseUrl, ...poolOptions, max: 2 })
-    : undefined;
   // An idle client's error (a Postgres restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  unscopedPool?.on('error', () => {});
   observeConnectionPool('identity', pool);
   const db: Queryable = pool;
   const membershipOf = async (input: { userId: string; tenantId: string }) =>
     isUuid(input.userId) && isUuid(input.tenantId) ? guarded(() => findMembership(db, input)) : null;
-
-  /**
-   * Runs `work` on a connection that is NOT subject to row-level security: every tenant's rows are
-   * visible. For named operator jobs only (exports, support tooling); never from a request
-   * handler. Each use reports `reason` through `onUnscopedAccess`.
-   */
-  const unscoped = <T>({ reason }: { reason: string }, work: (client: PoolClient) => Promise<T>): Promise<T> => {
-    if (!unscopedPool) {
-      throw new ConfigError('identity.admin.unscoped', ['no unscopedDatabaseUrl was configured']);
-    }
-    if (!reason.trim()) throw new ConfigError('identity.admin.unscoped', ['a reason is required']);
-    onUnscopedAccess(reason);
-    return inTransaction({ pool: unscopedPool }, work);
-  };
 
   return Object.freeze({
     assertSafeDatabaseRole: () => assertSafeDatabaseRole(pool),
@@ -306,21 +279,10 @@ export function createIdentity({
         isUuid(input.userId) ? inTransaction({ pool }, (client) => eraseUser(client, input)) : null,
       erasureResidue: (input: { userId: string; email?: string }) =>
         isUuid(input.userId) ? guarded(() => findErasureResidue(db, input)) : Promise.resolve([]),
-      /**
-       * An operator's platform-wide webhook endpoint: it receives every tenant's events of the
-       * types it names. Runs on the unscoped connection (no tenant set), so it needs
-       * `unscopedDatabaseUrl`; the admin API is its caller, and no public route reaches it.
-       */
-      createPlatformWebhookEndpoint(input: CreateWebhookEndpointInput & { reason: string }) {
-        const { reason, ...endpoint } = input;
-        return unscoped({ reason }, (client) => createWebhookEndpoint(client, endpoint));
-      },
-      /** Operator jobs on the connection row-level security does not apply to (see above). */
-      unscoped,
     }),
 
     close: async () => {
-      await Promise.all([pool.end(), unscopedPool?.end()]);
+      await pool.end();
     },
   });
 }

@@ -147,30 +147,4 @@ describe('row-level security on tenant-scoped tables', () => {
     const appSees = await app.query(`SELECT * FROM audit_events WHERE type = 'tenant.created' AND detail = '{}'`);
     assert.equal(appSees.rowCount, 0);
   });
-
-  it('admin.unscoped needs its own credential and sees every tenant', async () => {
-    assert.throws(() => identity.admin.unscoped({ reason: 'test' }, async () => 0), { code: 'ERR_AUTHSCALE_CONFIG' });
-    const admin = new pg.Client({ connectionString: database.adminUrl });
-    await admin.connect();
-    await admin.query(`DO $$ BEGIN CREATE ROLE authscale_test_auditor LOGIN BYPASSRLS;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-    await admin.query('GRANT SELECT ON projects TO authscale_test_auditor');
-    await admin.end();
-    const reasons: string[] = [];
-    const withAdmin = createIdentity({
-      databaseUrl: database.appUrl,
-      unscopedDatabaseUrl: database.appUrl.replace('authscale_app', 'authscale_test_auditor'),
-      onUnscopedAccess: (reason) => reasons.push(reason),
-    });
-    try {
-      const names = await withAdmin.admin.unscoped({ reason: 'export all projects' }, async (client) => {
-        const { rows } = await client.query<{ name: string }>('SELECT name FROM projects ORDER BY name');
-        return rows.map((row) => row.name);
-      });
-      assert.deepEqual(names, ['alpha', 'bravo']);
-      assert.deepEqual(reasons, ['export all projects']);
-    } finally {
-      await withAdmin.close();
-    }
-  });
 });

@@ -46,7 +46,6 @@ describe('webhook delivery', () => {
     operators = await registerPlatformEndpoint(harness, {
       url: receiver.url,
       secret: platformSecret,
-      reason: 'webhook test',
     });
     dispatcher = await startWebhookDispatcher(dispatcherConfig(), { log: silent });
   });

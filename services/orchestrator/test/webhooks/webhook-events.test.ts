@@ -41,7 +41,6 @@ describe('webhook events from the real flows', () => {
     operators = await registerPlatformEndpoint(harness, {
       url: platform.url,
       secret: platformSecret,
-      reason: 'webhook test: a platform-wide endpoint',
     });
     dispatcher = await startWebhookDispatcher(
       { ...harness.config, EVENTS_DATABASE_URL: harness.database.eventsUrl },

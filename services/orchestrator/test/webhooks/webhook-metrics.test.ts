@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createIdentity, type Identity } from '@authscale/identity';
+import type { Identity } from '@authscale/identity';
 import {
   type DispatcherProcess,
   type OtlpReceiver,
@@ -10,8 +10,8 @@ import {
   startOtlpReceiver,
 } from '@authscale/testkit';
 import { newWebhookSecret } from '../../src/webhooks/new-webhook-secret.ts';
-import { webhookSecretBox, webhookSecretContext } from '../../src/webhooks/webhook-secret-box.ts';
 import { type Harness, startOrchestrator } from '../fixtures/orchestrator-harness.ts';
+import { registerPlatformEndpoint } from '../fixtures/platform-webhook-endpoint.ts';
 import { startWebhookReceiver } from '../fixtures/start-webhook-receiver.ts';
 import { webhookTestEnv } from '../fixtures/webhook-test-env.ts';
 
@@ -39,18 +39,7 @@ describe('webhook dispatcher metrics', () => {
       secrets: () => [secret],
       answer: ({ payload }) => (payload.data.userId === failing ? 503 : 204),
     });
-    operators = createIdentity({
-      databaseUrl: harness.database.appUrl,
-      unscopedDatabaseUrl: harness.database.adminUrl,
-    });
-    const id = randomUUID();
-    await operators.admin.createPlatformWebhookEndpoint({
-      reason: 'webhook metrics test',
-      id,
-      url: receiver.url,
-      eventTypes: ['user.disabled'],
-      secretCiphertext: webhookSecretBox(harness.config).seal(secret, webhookSecretContext(id)),
-    });
+    operators = await registerPlatformEndpoint(harness, { url: receiver.url, secret, types: ['user.disabled'] });
     const withoutTelemetry = Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_'));
     dispatcher = await startDispatcherProcess({
       env: {
