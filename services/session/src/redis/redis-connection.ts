@@ -256,10 +256,29 @@ export async function connectRedis({
 }
 
 /**
+ * Whether a node's `ROLE` answer shows it holds its shard's data: a primary, or a replica that is
+ * in sync with its primary or has lost the link to it (a dead or cut-off primary; it keeps every
+ * write that primary acknowledged). Not a replica in a handshake or a sync with a new primary: one
+ * that migrated from another shard (Redis moves one to a primary left without replicas), or an old
+ * primary rejoining as a replica, serves the data it had until its full sync ends, and a session
+ * its new primary holds is absent there. (Such a replica is `connecting` for the moment it takes to
+ * open a connection to its new primary, which this cannot tell from a lost link.)
+ */
+function holdsItsShard(role: unknown): boolean {
+  if (!Array.isArray(role)) return false;
+  const [kind, , , state] = role.map(String);
+  return kind === 'master' || (kind === 'slave' && ['connected', 'connect', 'connecting'].includes(state as string));
+}
+
+/**
  * Replica reads, only while a primary is unreachable (its failover takes about the cluster node
  * timeout): a replica holds every create and revoke confirmed with WAIT. A separate cluster client
  * with replicas in its slot map, connecting to a node on first use; its map is rebuilt when the
  * topology changes or names no replica, at most once a second.
+ *
+ * The slot's replicas are tried in turn. One answers only if its `ROLE`, sent ahead of the read on
+ * the same connection, shows it holds its shard (`holdsItsShard`): a replica still syncing answers
+ * a read of any session with nil, which would be a session lost.
  */
 function replicaFallback(create: () => RedisClusterType) {
   let current = create();
@@ -287,17 +306,31 @@ function replicaFallback(create: () => RedisClusterType) {
     start: () => current.connect(),
     refresh,
     async read<T>(key: string, read: (client: Commands) => Promise<T>): Promise<T> {
-      const replica = current.slots[calculateSlot(key)]?.replicas?.[0];
-      if (!replica) {
+      const cluster = current;
+      const slot = cluster.slots[calculateSlot(key)];
+      const replicas = slot?.replicas ?? [];
+      if (replicas.length === 0) {
         refresh();
         throw new Error('no replica of this slot is known');
       }
-      try {
-        return await read((await current.nodeClient(replica)) as unknown as Commands);
-      } catch (error) {
-        refresh();
-        throw error;
+      let failure: unknown;
+      for (const node of replicas) {
+        try {
+          const client = await cluster.nodeClient(node);
+          // One connection runs its commands in order: the role is the node's as of the read.
+          const [role, value] = await Promise.all([client.sendCommand(['ROLE']), read(client as unknown as Commands)]);
+          if (holdsItsShard(role)) {
+            // A node passed over means the map is behind the topology.
+            if (failure) refresh();
+            return value;
+          }
+          failure = new Error(`${node.address} is still syncing with its primary`);
+        } catch (error) {
+          failure = error;
+        }
       }
+      refresh();
+      throw failure;
     },
     close: async () => current.destroy(),
   };
