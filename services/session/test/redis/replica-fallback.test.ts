@@ -114,3 +114,36 @@ it('never answers a read from a replica that is still syncing from its primary',
   });
   assert.equal((await reader.get(userId, created.session.sid))?.sid, created.session.sid);
 });
+
+it('reads from a replica the failover made primary while the old primary answers CLUSTERDOWN', async () => {
+  // A primary cut off from the cluster answers CLUSTERDOWN and no redirect, so the reader keeps
+  // asking it, and the fallback's map, older than the failover, names its successor as a replica:
+  // a node whose ROLE says primary answers too. Here the old primary steps down, then forgets a
+  // shard, which leaves it as sure that the cluster is down.
+  const writer = await openSessions();
+  const reader = await openSessions();
+  const userId = randomUUID();
+  const created = await writer.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
+  const key = userKey(prefix, userId);
+  const via = cluster.nodes[0]?.port as number;
+  const slot = Number(await onNode(via, ['CLUSTER', 'KEYSLOT', key]));
+  const nodes = await clusterNodes(via);
+  const owner = nodes.find((node) => node.primary && node.slots.some(([start, end]) => slot >= start && slot <= end));
+  assert.ok(owner);
+  const successor = nodes.find((node) => node.primaryId === owner.id);
+  const forgotten = nodes.find((node) => node.primary && node.id !== owner.id);
+  assert.ok(successor && forgotten);
+  assert.equal((await reader.get(userId, created.session.sid))?.sid, created.session.sid);
+
+  await onNode(successor.port, ['CLUSTER', 'FAILOVER']);
+  await waitFor(async () => ((await roleOf(owner.port))[0] === 'slave' ? true : undefined), {
+    what: 'the old primary to step down',
+  });
+  await onNode(owner.port, ['CLUSTER', 'FORGET', forgotten.id]);
+  await waitFor(
+    async () =>
+      String(await onNode(owner.port, ['CLUSTER', 'INFO'])).includes('cluster_state:fail') ? true : undefined,
+    { what: 'the old primary to find the cluster down' },
+  );
+  assert.equal((await reader.get(userId, created.session.sid))?.sid, created.session.sid);
+});
