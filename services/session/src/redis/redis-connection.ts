@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { clusterTopologyRefreshMs } from '@authscale/core';
 import calculateSlot from 'cluster-key-slot';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
@@ -276,11 +277,12 @@ function holdsItsShard(role: unknown): boolean {
  * with replicas in its slot map, connecting to a node on first use; its map is rebuilt when the
  * topology changes or names no replica, at most once a second.
  *
- * The slot's replicas are tried in turn. One answers only if its `ROLE`, sent ahead of the read on
- * the same connection, shows it holds its shard (`holdsItsShard`): a replica still syncing answers
- * a read of any session with nil, which would be a session lost.
+ * The slot's replicas are tried in turn, then the primary this map names. One answers only if its
+ * `ROLE`, sent ahead of the read on the same connection, shows it holds its shard
+ * (`holdsItsShard`): a replica still syncing answers a read of any session with nil, which would
+ * be a session lost.
  */
-function replicaFallback(create: () => RedisClusterType) {
+function replicaFallback(create: () => RedisClusterType, primaryAttemptMs = 250) {
   let current = create();
   let refreshing = false;
   let lastRefresh = 0;
@@ -309,25 +311,39 @@ function replicaFallback(create: () => RedisClusterType) {
       const cluster = current;
       const slot = cluster.slots[calculateSlot(key)];
       const replicas = slot?.replicas ?? [];
-      if (replicas.length === 0) {
-        refresh();
-        throw new Error('no replica of this slot is known');
-      }
-      let failure: unknown;
-      for (const node of replicas) {
+      if (replicas.length === 0) refresh();
+      // The primary last, and only for a moment (a dead one would hold the read while its
+      // connection retries): in a map newer than the reader's it is the successor of the primary
+      // the reader still asks, which a cluster client keeps asking while it answers CLUSTERDOWN.
+      const nodes = [...replicas, ...(slot?.master ? [slot.master] : [])];
+      let failure: unknown = new Error('no node of this slot is known');
+      let passedOver = false;
+      for (const node of nodes) {
         try {
-          const client = await cluster.nodeClient(node);
-          // One connection runs its commands in order: the role is the node's as of the read.
-          const [role, value] = await Promise.all([client.sendCommand(['ROLE']), read(client as unknown as Commands)]);
+          const attempt = (async () => {
+            const client = await cluster.nodeClient(node);
+            // One connection runs its commands in order: the role is the node's as of the read.
+            return Promise.all([client.sendCommand(['ROLE']), read(client as unknown as Commands)]);
+          })();
+          const [role, value] =
+            node === slot?.master
+              ? await Promise.race([
+                  attempt,
+                  sleep(primaryAttemptMs, null, { ref: false }).then(() =>
+                    Promise.reject(new Error(`${node.address} did not answer`)),
+                  ),
+                ])
+              : await attempt;
           if (holdsItsShard(role)) {
             // A node passed over means the map is behind the topology.
-            if (failure) refresh();
+            if (passedOver) refresh();
             return value;
           }
           failure = new Error(`${node.address} is still syncing with its primary`);
         } catch (error) {
           failure = error;
         }
+        passedOver = true;
       }
       refresh();
       throw failure;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { type RedisClusterServer, startRedisCluster, waitFor } from '@authscale/testkit';
 import { redisAccessString } from '../../../../infra/constructs/redis-users.ts';
 import { createRedisStore } from '../../src/redis/create-redis-store.ts';
@@ -15,8 +15,8 @@ const password = randomUUID();
 let cluster: RedisClusterServer;
 const opened: Array<{ close(): Promise<void> }> = [];
 
-// The test moves replicas between shards, so the cluster is ours.
-before(async () => {
+// Each test moves replicas or fails a primary over, so each gets a cluster of its own.
+beforeEach(async () => {
   cluster = await startRedisCluster({ replicas: 1 });
   for (const { port } of cluster.nodes) {
     // The session replicas' own user, as deployed: the fallback may send only what it allows.
@@ -32,7 +32,7 @@ before(async () => {
     await onNode(port, ['CONFIG', 'SET', 'cluster-allow-replica-migration', 'no']);
   }
 });
-after(async () => {
+afterEach(async () => {
   await Promise.allSettled(opened.splice(0).map((each) => each.close()));
   await cluster?.stop();
 });
@@ -145,5 +145,56 @@ it('reads from a replica the failover made primary while the old primary answers
       String(await onNode(owner.port, ['CLUSTER', 'INFO'])).includes('cluster_state:fail') ? true : undefined,
     { what: 'the old primary to find the cluster down' },
   );
+  assert.equal((await reader.get(userId, created.session.sid))?.sid, created.session.sid);
+});
+
+it('reads from the new primary when the fallback knows of the failover and the reader does not', async () => {
+  // The same stepped-down primary, but the fallback's map is newer than the failover (it is rebuilt
+  // whenever the writer reconnects), so its only replica for the slot is the old primary itself.
+  const writer = await openSessions();
+  const reader = await openSessions();
+  const userId = randomUUID();
+  const created = await writer.create({ userId, tenantId: randomUUID(), amr: ['pwd'], acr: 'aal1' });
+  const key = userKey(prefix, userId);
+  const via = cluster.nodes[0]?.port as number;
+  const slot = Number(await onNode(via, ['CLUSTER', 'KEYSLOT', key]));
+  const nodes = await clusterNodes(via);
+  const owner = nodes.find(
+    (node) => node.primary && !node.failed && node.slots.some(([start, end]) => slot >= start && slot <= end),
+  );
+  assert.ok(owner);
+  const successor = nodes.find((node) => node.primaryId === owner.id && !node.failed);
+  const forgotten = nodes.find((node) => node.primary && !node.failed && node.id !== owner.id);
+  assert.ok(successor && forgotten);
+  assert.equal((await reader.get(userId, created.session.sid))?.sid, created.session.sid);
+
+  await onNode(successor.port, ['CLUSTER', 'FAILOVER']);
+  await waitFor(async () => ((await roleOf(owner.port))[0] === 'slave' ? true : undefined), {
+    what: 'the old primary to step down',
+  });
+  await onNode(owner.port, ['CLUSTER', 'FORGET', forgotten.id]);
+  await waitFor(
+    async () =>
+      String(await onNode(owner.port, ['CLUSTER', 'INFO'])).includes('cluster_state:fail') ? true : undefined,
+    { what: 'the old primary to find the cluster down' },
+  );
+  await waitFor(
+    async () =>
+      (await replicasListedFor(slot)).every((listed, index) =>
+        cluster.nodes[index]?.port === owner.port ? true : listed.join() === String(owner.port),
+      )
+        ? true
+        : undefined,
+    { what: 'the others to list the old primary as the only replica' },
+  );
+  // Every writer connection reconnects, and the fallback rebuilds its map.
+  for (const { port } of cluster.nodes) {
+    const clients = String(await onNode(port, ['CLIENT', 'LIST']));
+    for (const line of clients.split('\n')) {
+      const id = /\bid=(\d+)/.exec(line)?.[1];
+      if (id && /\bname=\S*-writer\b/.test(line)) await onNode(port, ['CLIENT', 'KILL', 'ID', id]).catch(() => {});
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
   assert.equal((await reader.get(userId, created.session.sid))?.sid, created.session.sid);
 });
