@@ -31,9 +31,11 @@ function rulesOf(user: RedisServiceUser, p: string): { keys: string[]; commands:
         keys: [`~${p}:{*}`, `~${p}:{*}:e`],
         commands: [
           ...clusterClient,
-          // Reads go through the near cache (RESP3 tracking); while a primary is down, a replica answers.
+          // Reads go through the near cache (RESP3 tracking); while a primary is down, a replica
+          // answers, if its ROLE shows it is not syncing with a new primary.
           'client|tracking',
           'readonly',
+          'role',
           'hget',
           'hgetall',
           // Every write is one Lua script (`session-scripts.ts`), confirmed with WAIT; a script's

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { clusterTopologyRefreshMs } from '@authscale/core';
 import calculateSlot from 'cluster-key-slot';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
@@ -256,12 +257,32 @@ export async function connectRedis({
 }
 
 /**
+ * Whether a node's `ROLE` answer shows it holds its shard's data: a primary, or a replica that is
+ * in sync with its primary or has lost the link to it (a dead or cut-off primary; it keeps every
+ * write that primary acknowledged). Not a replica in a handshake or a sync with a new primary: one
+ * that migrated from another shard (Redis moves one to a primary left without replicas), or an old
+ * primary rejoining as a replica, serves the data it had until its full sync ends, and a session
+ * its new primary holds is absent there. (Such a replica is `connecting` for the moment it takes to
+ * open a connection to its new primary, which this cannot tell from a lost link.)
+ */
+function holdsItsShard(role: unknown): boolean {
+  if (!Array.isArray(role)) return false;
+  const [kind, , , state] = role.map(String);
+  return kind === 'master' || (kind === 'slave' && ['connected', 'connect', 'connecting'].includes(state as string));
+}
+
+/**
  * Replica reads, only while a primary is unreachable (its failover takes about the cluster node
  * timeout): a replica holds every create and revoke confirmed with WAIT. A separate cluster client
  * with replicas in its slot map, connecting to a node on first use; its map is rebuilt when the
  * topology changes or names no replica, at most once a second.
+ *
+ * The slot's replicas are tried in turn, then the primary this map names. One answers only if its
+ * `ROLE`, sent ahead of the read on the same connection, shows it holds its shard
+ * (`holdsItsShard`): a replica still syncing answers a read of any session with nil, which would
+ * be a session lost.
  */
-function replicaFallback(create: () => RedisClusterType) {
+function replicaFallback(create: () => RedisClusterType, primaryAttemptMs = 250) {
   let current = create();
   let refreshing = false;
   let lastRefresh = 0;
@@ -287,17 +308,45 @@ function replicaFallback(create: () => RedisClusterType) {
     start: () => current.connect(),
     refresh,
     async read<T>(key: string, read: (client: Commands) => Promise<T>): Promise<T> {
-      const replica = current.slots[calculateSlot(key)]?.replicas?.[0];
-      if (!replica) {
-        refresh();
-        throw new Error('no replica of this slot is known');
+      const cluster = current;
+      const slot = cluster.slots[calculateSlot(key)];
+      const replicas = slot?.replicas ?? [];
+      if (replicas.length === 0) refresh();
+      // The primary last, and only for a moment (a dead one would hold the read while its
+      // connection retries): in a map newer than the reader's it is the successor of the primary
+      // the reader still asks, which a cluster client keeps asking while it answers CLUSTERDOWN.
+      const nodes = [...replicas, ...(slot?.master ? [slot.master] : [])];
+      let failure: unknown = new Error('no node of this slot is known');
+      let passedOver = false;
+      for (const node of nodes) {
+        try {
+          const attempt = (async () => {
+            const client = await cluster.nodeClient(node);
+            // One connection runs its commands in order: the role is the node's as of the read.
+            return Promise.all([client.sendCommand(['ROLE']), read(client as unknown as Commands)]);
+          })();
+          const [role, value] =
+            node === slot?.master
+              ? await Promise.race([
+                  attempt,
+                  sleep(primaryAttemptMs, null, { ref: false }).then(() =>
+                    Promise.reject(new Error(`${node.address} did not answer`)),
+                  ),
+                ])
+              : await attempt;
+          if (holdsItsShard(role)) {
+            // A node passed over means the map is behind the topology.
+            if (passedOver) refresh();
+            return value;
+          }
+          failure = new Error(`${node.address} is still syncing with its primary`);
+        } catch (error) {
+          failure = error;
+        }
+        passedOver = true;
       }
-      try {
-        return await read((await current.nodeClient(replica)) as unknown as Commands);
-      } catch (error) {
-        refresh();
-        throw error;
-      }
+      refresh();
+      throw failure;
     },
     close: async () => current.destroy(),
   };
