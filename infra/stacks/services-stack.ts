@@ -143,6 +143,18 @@ export class ServicesStack extends Stack {
       PGSSLMODE: 'verify-full',
     };
     const mail = new MailSending(this, 'Mail', { domain: config.edge.publicHostname });
+    // What the orchestrator and the admin API, which act on accounts, both read: the public origin
+    // their mailed links point to, the replicas, the identity database, the token table, and SES v2
+    // in this region for the mail.
+    const accountServices = {
+      PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
+      SESSION_REPLICAS: `http://session:${servicePorts.session}`,
+      ...databaseEndpoint,
+      TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
+      AWS_REGION: this.region,
+      SES_REGION: this.region,
+      SES_CONFIGURATION_SET: mail.configurationSetName,
+    };
     const hooks = hookSettings(this, config.hooks);
     this.orchestrator = new FargateService(this, 'Orchestrator', {
       ...common,
@@ -150,14 +162,7 @@ export class ServicesStack extends Stack {
       containerPort: servicePorts.orchestrator,
       sizing: config.services.orchestrator,
       environment: {
-        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
-        SESSION_REPLICAS: `http://session:${servicePorts.session}`,
-        ...databaseEndpoint,
-        TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
-        AWS_REGION: this.region,
-        // Mail (verification and password-reset links) goes through Amazon SES v2 in this region.
-        SES_REGION: this.region,
-        SES_CONFIGURATION_SET: mail.configurationSetName,
+        ...accountServices,
         EMAIL_CODE_SIGN_IN: String(config.signIn.emailCode),
         // Only the edge can reach the orchestrator, and it replaces X-Forwarded-For with the client
         // address it saw; without this, audit events and session records would carry the edge's address.
@@ -215,7 +220,7 @@ export class ServicesStack extends Stack {
     this.orchestrator.connections.allowTo(this.session, ec2.Port.tcp(servicePorts.session), 'orchestrator to session');
     grantTokenTableAccess(data.tokenTable, data.key, this.orchestrator.taskRole);
     mail.grantSend(this.orchestrator.taskRole);
-    this.adminApi = this.addAdminApi(props, common, databaseEndpoint, mail);
+    this.adminApi = this.addAdminApi(props, common, accountServices, mail);
 
     new PlatformEvents(this, 'PlatformEvents', {
       topic: props.alarmTopic,
@@ -288,7 +293,7 @@ export class ServicesStack extends Stack {
   private addAdminApi(
     props: ServicesStackProps,
     common: Omit<FargateServiceProps, 'serviceName' | 'sizing' | 'environment' | 'secrets'>,
-    databaseEndpoint: Readonly<Record<string, string>>,
+    accountServices: Readonly<Record<string, string>>,
     mail: MailSending,
   ): FargateService {
     const { config, data } = props;
@@ -303,16 +308,7 @@ export class ServicesStack extends Stack {
       acceptsServiceConnectTraffic: false,
       execCommand: true,
       httpsEgressPurpose: 'Session Manager (ECS Exec)',
-      environment: {
-        PUBLIC_ORIGIN: `https://${config.edge.publicHostname}`,
-        SESSION_REPLICAS: `http://session:${servicePorts.session}`,
-        ...databaseEndpoint,
-        TOKEN_TABLE_NAME: data.tokenTable.table.tableName,
-        AWS_REGION: this.region,
-        SES_REGION: this.region,
-        SES_CONFIGURATION_SET: mail.configurationSetName,
-        DATABASE_IAM_AUTH: 'true',
-      },
+      environment: { ...accountServices, DATABASE_IAM_AUTH: 'true' },
       secrets: {
         PGUSER: { secret: database.operatorSecret, field: 'username' },
         // A sender of the token, as the edge is of the assertion key: the current value only.

@@ -6,9 +6,7 @@ import { rdsIamAuthTokens } from './database/rds-iam-auth-tokens.ts';
 import type { OrchestratorDependencies } from './dependencies.ts';
 import { createDynamoDbClient } from './dynamodb/create-dynamodb-client.ts';
 import { createLoginThrottle } from './login-throttle/create-login-throttle.ts';
-import { createMailer } from './mail/create-mailer.ts';
-import { mailSenderAddress } from './mail/mail-sender-address.ts';
-import { mailTransportFromConfig } from './mail/mail-transport-from-config.ts';
+import { mailerFromConfig } from './mail/mail-transport-from-config.ts';
 import { createRefreshTokenStore } from './refresh-tokens/create-refresh-token-store.ts';
 import { signingKeysFromConfig } from './tokens/signing-keys-from-config.ts';
 
@@ -46,12 +44,7 @@ export async function createOrchestratorDependencies(
     accountFreeAttempts: config.LOGIN_ACCOUNT_FREE_ATTEMPTS,
     maxDelaySeconds: config.LOGIN_MAX_DELAY_SECONDS,
   });
-  const mail = createMailer({
-    transport: mailTransportFromConfig(config),
-    from: mailSenderAddress(config),
-    attempts: config.MAIL_SEND_ATTEMPTS,
-    retryDelayMs: config.MAIL_RETRY_DELAY_MS,
-  });
+  const mail = mailerFromConfig(config);
   return {
     identity,
     mail,

@@ -3,9 +3,7 @@ import { createIdentity } from '@authscale/identity';
 import { createApiKeyStore } from '../api-keys/create-api-key-store.ts';
 import { rdsIamAuthTokens } from '../database/rds-iam-auth-tokens.ts';
 import { createDynamoDbClient } from '../dynamodb/create-dynamodb-client.ts';
-import { createMailer } from '../mail/create-mailer.ts';
-import { mailSenderAddress } from '../mail/mail-sender-address.ts';
-import { mailTransportFromConfig } from '../mail/mail-transport-from-config.ts';
+import { mailerFromConfig } from '../mail/mail-transport-from-config.ts';
 import { createRefreshTokenStore } from '../refresh-tokens/create-refresh-token-store.ts';
 import type { AdminApiConfig } from './admin-api-config.ts';
 import type { AdminApiDependencies } from './admin-dependencies.ts';
@@ -20,12 +18,7 @@ export function createAdminApiDependencies(config: AdminApiConfig): AdminApiDepe
   });
   const sessions = createSessionClient({ replicas: config.SESSION_REPLICAS, internalToken: config.INTERNAL_API_TOKEN });
   const dynamodb = createDynamoDbClient(config);
-  const mail = createMailer({
-    transport: mailTransportFromConfig(config),
-    from: mailSenderAddress(config),
-    attempts: config.MAIL_SEND_ATTEMPTS,
-    retryDelayMs: config.MAIL_RETRY_DELAY_MS,
-  });
+  const mail = mailerFromConfig(config);
   return {
     identity,
     sessions,

@@ -1,6 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { createTransport } from 'nodemailer';
-import type { MailTransport } from './create-mailer.ts';
+import { createMailer, type MailTransport } from './create-mailer.ts';
+import { mailSenderAddress } from './mail-sender-address.ts';
 
 interface MailTransportConfig {
   SMTP_URL?: string | undefined;
@@ -34,4 +35,21 @@ export function mailTransportFromConfig(config: MailTransportConfig): MailTransp
     };
   }
   return null;
+}
+
+/** A process's mailer, from the same settings in every process that mails (the orchestrator, the admin API). */
+export function mailerFromConfig(
+  config: MailTransportConfig & {
+    MAIL_FROM?: string | undefined;
+    PUBLIC_ORIGIN: string;
+    MAIL_SEND_ATTEMPTS: number;
+    MAIL_RETRY_DELAY_MS: number;
+  },
+) {
+  return createMailer({
+    transport: mailTransportFromConfig(config),
+    from: mailSenderAddress(config),
+    attempts: config.MAIL_SEND_ATTEMPTS,
+    retryDelayMs: config.MAIL_RETRY_DELAY_MS,
+  });
 }

@@ -101,8 +101,8 @@ if created and tonumber(ARGV[1]) < ends then return 1 end
 return 0
 `);
 
-/** KEYS: user. ARGV: now. Removes all of the user's sessions and returns the ids of the live ones. */
-export const revokeAllScript = lua(`
+/** Lua, KEYS[1] the user, ARGV[1] now: deletes the user's sessions, their live ids left in `removed`. */
+const removeUserSessions = `
 local removed = {}
 local entries = redis.call('HGETALL', KEYS[1])
 for i = 1, #entries, 2 do
@@ -110,7 +110,10 @@ for i = 1, #entries, 2 do
   if created and tonumber(ARGV[1]) < ends then table.insert(removed, entries[i]) end
 end
 redis.call('DEL', KEYS[1])
-return removed
+`;
+
+/** KEYS: user. ARGV: now. Removes all of the user's sessions and returns the ids of the live ones. */
+export const revokeAllScript = lua(`${removeUserSessions}return removed
 `);
 
 /**
@@ -118,15 +121,7 @@ return removed
  * epoch bump in one step, the epoch set to expire sooner (`purgedEpochTtlMs`). Returns the ids of
  * the live sessions removed.
  */
-export const purgeScript = lua(`
-local removed = {}
-local entries = redis.call('HGETALL', KEYS[1])
-for i = 1, #entries, 2 do
-  local created, ends = span(entries[i + 1])
-  if created and tonumber(ARGV[1]) < ends then table.insert(removed, entries[i]) end
-end
-redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[2])
+export const purgeScript = lua(`${removeUserSessions}redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return removed
 `);
