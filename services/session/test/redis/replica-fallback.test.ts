@@ -139,6 +139,9 @@ it('reads from a replica the failover made primary while the old primary answers
   await waitFor(async () => ((await roleOf(owner.port))[0] === 'slave' ? true : undefined), {
     what: 'the old primary to step down',
   });
+  // This node alone requires full coverage again (the cluster runs without): a forgotten shard
+  // leaves it sure that the cluster is down, as a primary cut off from the majority is.
+  await onNode(owner.port, ['CONFIG', 'SET', 'cluster-require-full-coverage', 'yes']);
   await onNode(owner.port, ['CLUSTER', 'FORGET', forgotten.id]);
   await waitFor(
     async () =>
@@ -172,6 +175,9 @@ it('reads from the new primary when the fallback knows of the failover and the r
   await waitFor(async () => ((await roleOf(owner.port))[0] === 'slave' ? true : undefined), {
     what: 'the old primary to step down',
   });
+  // This node alone requires full coverage again (the cluster runs without): a forgotten shard
+  // leaves it sure that the cluster is down, as a primary cut off from the majority is.
+  await onNode(owner.port, ['CONFIG', 'SET', 'cluster-require-full-coverage', 'yes']);
   await onNode(owner.port, ['CLUSTER', 'FORGET', forgotten.id]);
   await waitFor(
     async () =>
