@@ -286,16 +286,20 @@ function replicaFallback(create: () => RedisClusterType, primaryAttemptMs = 250)
   let current = create();
   let refreshing = false;
   let lastRefresh = 0;
+  let closed = false;
   const refresh = () => {
-    if (refreshing || Date.now() - lastRefresh < 1_000) return;
+    if (closed || refreshing || Date.now() - lastRefresh < 1_000) return;
     refreshing = true;
     lastRefresh = Date.now();
     const next = create();
     next.connect().then(
       () => {
+        refreshing = false;
+        // Closed while it connected: nobody would destroy it, and its sockets would keep the
+        // process alive, retrying a node that went away.
+        if (closed) return void next.destroy();
         const previous = current;
         current = next;
-        refreshing = false;
         previous.destroy();
       },
       () => {
@@ -348,6 +352,9 @@ function replicaFallback(create: () => RedisClusterType, primaryAttemptMs = 250)
       refresh();
       throw failure;
     },
-    close: async () => current.destroy(),
+    close: async () => {
+      closed = true;
+      current.destroy();
+    },
   };
 }
