@@ -1,7 +1,12 @@
 import { createServer } from 'node:net';
 
-/** Asks the kernel for a free loopback port. */
-export function freePort(): Promise<number> {
+/**
+ * Ports this process has handed out. A port is free when asked for and bound later, by whoever it
+ * was for; the kernel can offer it again in between, and two servers of one topology then collide.
+ */
+const handedOut = new Set<number>();
+
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -15,9 +20,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Asks the kernel for a free loopback port, never one this process handed out before. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await kernelPort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
 /** `count` distinct free ports. */
 export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  return Promise.all(Array.from({ length: count }, () => freePort()));
 }
